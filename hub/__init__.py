@@ -1,0 +1,45 @@
+"""Partnerships Hub: submit, moderate and browse contributions to a global dialogue."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from hub.clock import clock_from_config
+from hub.config import load_settings
+from hub.extensions import csrf, db, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the hub: settings, extensions, blueprints, error pages and CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_settings(app, test_config)
+    logging.basicConfig(level=app.config["HUB_LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.extensions["hub_clock"] = clock_from_config(app.config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from hub import auth, cli, errors, public, submissions, templating
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(submissions.bp)
+    app.register_blueprint(public.bp)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

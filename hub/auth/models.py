@@ -1,0 +1,63 @@
+"""Accounts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.extensions import Base
+
+EMAIL_MAX = 254
+NAME_MAX = 120
+ORGANISATION_MAX = 200
+
+
+class Role(enum.StrEnum):
+    """What an account may do."""
+
+    SUBMITTER = "submitter"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+def utcnow() -> datetime:
+    """Aware UTC now, for column defaults (the request clock is hub.clock)."""
+    return datetime.now(UTC)
+
+
+class User(UserMixin, Base):
+    """A person who submits, moderates or administers."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        # Stored lower-cased so uniqueness is case-insensitive on every backend.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(f"length(email) <= {EMAIL_MAX}", name="email_length"),
+        CheckConstraint(f"length(display_name) BETWEEN 1 AND {NAME_MAX}", name="name_length"),
+        CheckConstraint(f"length(organisation) <= {ORGANISATION_MAX}", name="org_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX), default="")
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="user_role", native_enum=False, create_constraint=True,
+             values_callable=lambda e: [m.value for m in e], length=20),
+        default=Role.SUBMITTER,
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and admins review submissions."""
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"

@@ -1,0 +1,76 @@
+"""Command line: flask --app hub init-db | create-user | seed-demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+
+from hub import ROOT
+from hub.auth.models import Role
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic configuration for this hub's migrations and the given database."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(ROOT) / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_database(url: str) -> None:
+    """Bring the database at `url` to the newest migration."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the database schema (Alembic upgrade head)."""
+        upgrade_database(current_app.config["HUB_DATABASE_URL"])
+        click.echo("Database is at the newest schema.")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default="submitter",
+                  show_default=True)
+    @click.option("--name", "display_name", default=None, help="Display name (default: e-mail).")
+    @click.option("--organisation", default="")
+    def create_user_command(email: str, role: str, display_name: str | None,
+                            organisation: str) -> None:
+        """Create an account; the password is prompted, or read from stdin if piped."""
+        from hub.auth.operations import EmailTaken, create_user
+        from hub.extensions import db
+
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+        minimum = int(current_app.config["HUB_MIN_PASSWORD_LENGTH"])
+        if len(password) < minimum:
+            raise click.ClickException(f"The password needs at least {minimum} characters.")
+        try:
+            user = create_user(email, password, display_name or email.split("@")[0],
+                               organisation, Role(role))
+        except EmailTaken as exc:
+            raise click.ClickException(f"An account for {exc} exists already.") from exc
+        db.session.commit()
+        click.echo(f"Created {user.role} {user.email}.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))
+    @click.option("--seed", default=2026, show_default=True, help="Random seed (repeatable).")
+    def seed_demo_command(count: int, seed: int) -> None:
+        """Fill the database with realistic, varied demo submissions in all four kinds."""
+        from hub.demo import seed_demo
+        from hub.extensions import db
+
+        created = seed_demo(count, seed)
+        db.session.commit()
+        click.echo(f"Created {created} demo submissions.")

@@ -1,0 +1,115 @@
+"""The one clock: what time it is, when submissions open and close, and how to show it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, has_request_context
+
+
+class Phase(enum.StrEnum):
+    """Where the call for submissions stands."""
+
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ClockError(ValueError):
+    """A cutoff setting that cannot be read."""
+
+
+def parse_instant(value: str | datetime | None, setting: str) -> datetime | None:
+    """Parse an ISO 8601 instant with an explicit offset into aware UTC (None stays None)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ClockError(f"{setting}: {value!r} is not an ISO 8601 date and time") from exc
+    if parsed.tzinfo is None:
+        # A bare local time is ambiguous across DST and between servers: refuse it.
+        raise ClockError(f"{setting}: {value!r} needs an offset, e.g. 2026-06-19T23:59:00+02:00")
+    return parsed.astimezone(UTC)
+
+
+@dataclass
+class Clock:
+    """Knows now, the open/close instants (UTC) and the display zone."""
+
+    open_at: datetime | None
+    close_at: datetime | None
+    zone: ZoneInfo
+    frozen_at: datetime | None = field(default=None)
+
+    def now(self) -> datetime:
+        """The current instant in UTC; within a request, the instant the request arrived.
+
+        One instant per request means a post is judged by when it arrived, and every check
+        in it agrees. Tests move time with freeze().
+        """
+        if self.frozen_at is not None:
+            return self.frozen_at
+        if has_request_context():
+            if "hub_now" not in g:
+                g.hub_now = datetime.now(UTC)
+            return g.hub_now
+        return datetime.now(UTC)
+
+    def freeze(self, instant: datetime | None) -> None:
+        """Pin now() to an instant (None = real time again)."""
+        self.frozen_at = instant.astimezone(UTC) if instant else None
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        """Whether submissions are not yet open, open, or closed at `now`."""
+        now = now or self.now()
+        if self.open_at and now < self.open_at:
+            return Phase.NOT_YET_OPEN
+        if self.close_at and now >= self.close_at:
+            return Phase.CLOSED
+        return Phase.OPEN
+
+    def seconds_left(self) -> int | None:
+        """Whole seconds until the cutoff, or None when there is none or it has passed."""
+        if not self.close_at:
+            return None
+        left = int((self.close_at - self.now()).total_seconds())
+        return left if left > 0 else None
+
+    def local(self, instant: datetime) -> datetime:
+        """An instant in the display zone."""
+        if instant.tzinfo is None:  # SQLite hands back naive UTC
+            instant = instant.replace(tzinfo=UTC)
+        return instant.astimezone(self.zone)
+
+    def format(self, instant: datetime | None, with_time: bool = True) -> str:
+        """'19 June 2026, 23:59 CEST' in the display zone."""
+        if instant is None:
+            return ""
+        local = self.local(instant)
+        day = f"{local.day} {local:%B %Y}"
+        return f"{day}, {local:%H:%M} {local.tzname()}" if with_time else day
+
+
+def clock_from_config(config: dict) -> Clock:
+    """Build the clock from HUB_SUBMISSIONS_OPEN_AT/CLOSE_AT and HUB_TIMEZONE."""
+    open_at = parse_instant(config.get("HUB_SUBMISSIONS_OPEN_AT"), "HUB_SUBMISSIONS_OPEN_AT")
+    close_at = parse_instant(config.get("HUB_SUBMISSIONS_CLOSE_AT"), "HUB_SUBMISSIONS_CLOSE_AT")
+    if open_at and close_at and close_at <= open_at:
+        raise ClockError("HUB_SUBMISSIONS_CLOSE_AT must be after HUB_SUBMISSIONS_OPEN_AT")
+    try:
+        zone = ZoneInfo(config.get("HUB_TIMEZONE") or "Europe/Zurich")
+    except Exception as exc:  # ZoneInfoNotFoundError, ValueError for odd keys
+        raise ClockError(f"HUB_TIMEZONE: unknown time zone {config.get('HUB_TIMEZONE')!r}") from exc
+    return Clock(open_at=open_at, close_at=close_at, zone=zone)
+
+
+def clock() -> Clock:
+    """The current app's clock."""
+    return current_app.extensions["hub_clock"]

@@ -1,0 +1,70 @@
+"""Settings: safe defaults, then instance/config.py, then HUB_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+# Every setting the hub reads, with its default. README's settings table mirrors this.
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None = SQLite file instance/hub.sqlite3
+    "SECRET_KEY": None,  # None = generated once into instance/secret_key
+    "SUBMISSIONS_OPEN_AT": None,
+    "SUBMISSIONS_CLOSE_AT": None,
+    "TIMEZONE": "Europe/Zurich",
+    "MAX_REQUEST_BYTES": 1024 * 1024,
+    "MIN_PASSWORD_LENGTH": 10,
+    "SQLITE_BUSY_TIMEOUT_MS": 15000,
+    "LOG_LEVEL": "INFO",
+}
+
+_INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS"}
+
+
+def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config with HUB_* settings in the documented order of precedence."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(f"HUB_{key}", value)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith("HUB_") and not key.startswith("HUB_TEST_"):
+            name = key.removeprefix("HUB_")
+            app.config[key] = int(value) if name in _INT_SETTINGS else value
+    if test_config:
+        app.config.update(test_config)
+
+    if not app.config["HUB_DATABASE_URL"]:
+        db_path = Path(app.instance_path) / "hub.sqlite3"
+        app.config["HUB_DATABASE_URL"] = f"sqlite:///{db_path}"
+    app.config["SECRET_KEY"] = app.config["HUB_SECRET_KEY"] or _stored_secret(app)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["HUB_MAX_REQUEST_BYTES"])
+    # Forms may stay open for hours before the cutoff; the CSRF token must outlive them.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+
+
+def _stored_secret(app: Flask) -> str:
+    """Return the instance secret key, creating it once with mode 0600."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_name(f"secret_key.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    # link() fails if another worker won the race; then everyone uses the winner's key.
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        tmp.unlink()
+    return key

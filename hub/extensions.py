@@ -1,0 +1,91 @@
+"""Extensions created once and bound to the app in create_app()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, has_request_context, request
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+# Stable constraint names so Alembic migrations can refer to them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Database:
+    """One engine per app, one session per app context (rolled back if not committed)."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine for HUB_DATABASE_URL and close sessions on teardown."""
+        engine = make_engine(app.config["HUB_DATABASE_URL"], app.config)
+        app.extensions["hub_db"] = sessionmaker(engine, expire_on_commit=False)
+        app.teardown_appcontext(self._close)
+
+    @staticmethod
+    def _close(_exc: BaseException | None) -> None:
+        session: Session | None = g.pop("hub_session", None)
+        if session is not None:
+            session.close()  # rolls back anything not committed
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context."""
+        from flask import current_app
+
+        if "hub_session" not in g:
+            g.hub_session = current_app.extensions["hub_db"]()
+        return g.hub_session
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of the current app."""
+        from flask import current_app
+
+        return current_app.extensions["hub_db"].kw["bind"]
+
+
+def make_engine(url: str, config: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    busy_ms = int(config.get("HUB_SQLITE_BUSY_TIMEOUT_MS", 15000))
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own is lazy).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn: Any) -> None:
+        # Writes (POST and friends) lock at BEGIN: a deferred transaction that reads and then
+        # writes fails at once with SQLITE_BUSY when another worker wrote in between.
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+
+db = Database()
+login_manager = LoginManager()
+csrf = CSRFProtect()

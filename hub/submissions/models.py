@@ -1,0 +1,174 @@
+"""Submissions and their status."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.auth.models import User, utcnow
+from hub.extensions import Base
+from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
+
+# Field limits: the forms and the database constraints both read these.
+LIMITS: dict[str, int] = {
+    "title": 200,
+    "summary": 600,
+    "description": 20000,
+    "lead_organisation": 200,
+    "website": 500,
+    "contact_name": 120,
+    "contact_email": 254,
+    "partners": 4000,
+    "objectives": 4000,
+    "member_organisations": 4000,
+    "resources": 4000,
+    "timeline": 4000,
+}
+
+
+class Status(enum.StrEnum):
+    """The life of a submission; the only source of truth for what state it is in."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+EDITABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
+WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED)
+
+STATUS_LABELS = {
+    Status.DRAFT: "Draft",
+    Status.SUBMITTED: "Submitted — awaiting review",
+    Status.CHANGES_REQUESTED: "Changes requested",
+    Status.APPROVED: "Approved — public",
+    Status.REJECTED: "Rejected",
+    Status.WITHDRAWN: "Withdrawn",
+}
+
+
+def _in_list(column: str, values: Any) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _length_checks() -> tuple[CheckConstraint, ...]:
+    return tuple(
+        CheckConstraint(f"length({col}) <= {limit}", name=f"{col}_length")
+        for col, limit in LIMITS.items()
+    )
+
+
+class Submission(Base):
+    """An initiative, coalition, partnership or concrete action."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        *_length_checks(),
+        CheckConstraint(_in_list("kind", KINDS), name="kind_known"),
+        CheckConstraint(
+            "stakeholder_group IS NULL OR " + _in_list("stakeholder_group", STAKEHOLDER_GROUPS),
+            name="stakeholder_known",
+        ),
+        CheckConstraint("language IS NULL OR " + _in_list("language", LANGUAGES), name="language"),
+        # Anything in or past review has been submitted at some instant (a draft may be
+        # withdrawn without ever being submitted).
+        CheckConstraint(
+            "status IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
+            name="submitted_at_set",
+        ),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="date_order"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[Status] = mapped_column(
+        Enum(Status, name="submission_status", native_enum=False, create_constraint=True,
+             values_callable=lambda e: [m.value for m in e], length=20),
+        default=Status.DRAFT,
+        index=True,
+    )
+
+    title: Mapped[str] = mapped_column(String(LIMITS["title"]), default="")
+    summary: Mapped[str] = mapped_column(String(LIMITS["summary"]), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_organisation: Mapped[str] = mapped_column(String(LIMITS["lead_organisation"]), default="")
+    stakeholder_group: Mapped[str | None] = mapped_column(String(30))
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sdgs: Mapped[list[int]] = mapped_column(JSON, default=list)
+    partners: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(LIMITS["website"]), default="")
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(10))
+    contact_name: Mapped[str] = mapped_column(String(LIMITS["contact_name"]), default="")
+    contact_email: Mapped[str] = mapped_column(String(LIMITS["contact_email"]), default="")
+
+    # Kind-specific fields (empty for the other kinds).
+    objectives: Mapped[str] = mapped_column(Text, default="")  # initiative
+    member_organisations: Mapped[str] = mapped_column(Text, default="")  # coalition
+    resources: Mapped[str] = mapped_column(Text, default="")  # partnership
+    timeline: Mapped[str] = mapped_column(Text, default="")  # concrete action
+
+    # Text a user posted after the cutoff: refused, but kept for them to read and copy.
+    kept_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    kept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # One-time token of the form that created it: a double-click cannot create two.
+    form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    owner: Mapped[User] = relationship()
+
+    # Optimistic locking: an UPDATE whose version changed under it raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        """Human label of the kind."""
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        """Human label of the status."""
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the owner may still change it (the clock decides separately)."""
+        return self.status in EDITABLE
+
+    @property
+    def is_withdrawable(self) -> bool:
+        """Whether the owner may withdraw it."""
+        return self.status in WITHDRAWABLE
+
+    def __repr__(self) -> str:
+        return f"<Submission {self.id} {self.kind} {self.status}>"

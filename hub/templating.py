@@ -1,0 +1,45 @@
+"""Template globals and filters: the clock, labels and dates in the display zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+
+from hub import vocab
+from hub.clock import Phase, clock
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the context every page gets."""
+
+    @app.template_filter("when")
+    def when(instant: datetime | None) -> str:
+        """An instant in the display zone: '19 June 2026, 23:59 CEST'."""
+        return clock().format(instant)
+
+    @app.template_filter("iso")
+    def iso(instant: datetime | date | None) -> str:
+        """Machine-readable instant for <time datetime>."""
+        if instant is None:
+            return ""
+        if isinstance(instant, datetime):
+            return clock().local(instant).isoformat(timespec="seconds")
+        return instant.isoformat()
+
+    @app.template_filter("lines")
+    def lines(text: str | None) -> list[str]:
+        """Non-empty lines of a text area."""
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    @app.context_processor
+    def hub_context() -> dict[str, Any]:
+        c = clock()
+        return {
+            "clock": c,
+            "phase": c.phase(),
+            "Phase": Phase,
+            "vocab": vocab,
+            "countries": vocab.countries(),
+        }

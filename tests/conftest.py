@@ -1,0 +1,205 @@
+"""Fixtures: a fresh database per test (SQLite file copy, or truncated PostgreSQL),
+the clock, factories and an auth helper."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from hub import create_app
+from hub.auth.models import Role, User
+from hub.cli import upgrade_database
+from hub.clock import Clock
+from hub.extensions import db
+from hub.models import Base
+from hub.submissions.models import Status, Submission
+from hub.submissions.operations import create_submission
+
+PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
+PASSWORD = "a-long-enough-password"
+
+
+def _drop_everything(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per run: a SQLite file to copy, or the PostgreSQL URL."""
+    if PG_URL:
+        _drop_everything(PG_URL)
+        upgrade_database(PG_URL)
+        yield PG_URL
+        _drop_everything(PG_URL)  # leave the database as we found it, so reruns pass
+        return
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade_database(f"sqlite:///{path}")
+    yield str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """A clean database for one test."""
+    if PG_URL:
+        yield PG_URL
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return
+    path = tmp_path / "hub.sqlite3"
+    shutil.copy(migrated_template, path)
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Test settings; tests may change them before `app` is first used."""
+    return {
+        "TESTING": True,
+        "HUB_DATABASE_URL": database_url,
+        "HUB_SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "HUB_SUBMISSIONS_OPEN_AT": None,
+        "HUB_SUBMISSIONS_CLOSE_AT": None,
+        "HUB_TIMEZONE": "Europe/Zurich",
+        "HUB_INDEX_DIR": str(tmp_path / "index"),
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The hub, on a fresh database."""
+    application = create_app(app_config)
+    yield application
+    application.extensions["hub_db"].kw["bind"].dispose()
+
+
+@pytest.fixture
+def clock(app: Flask) -> Clock:
+    """The app's clock; tests set open_at/close_at and freeze() it."""
+    return app.extensions["hub_clock"]
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Any]:
+    """The database session inside an app context."""
+    with app.app_context():
+        yield db.session
+
+
+_seq = count(1)
+
+
+@pytest.fixture
+def create_user(app: Flask):
+    """Factory: create_user(role='submitter', email=None) -> User (committed)."""
+    from hub.auth.operations import create_user as op_create_user
+
+    def make(role: str | Role = Role.SUBMITTER, email: str | None = None,
+             name: str = "Test User", password: str = PASSWORD) -> User:
+        with app.app_context():
+            user = op_create_user(email or f"user{next(_seq)}@example.org", password, name,
+                                  "Test Org", Role(role))
+            db.session.commit()
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+def full_content(**overrides: Any) -> dict[str, Any]:
+    """Complete, valid content of a submission (as form data or operation input)."""
+    data: dict[str, Any] = {
+        "title": "AI skills for public servants",
+        "summary": "Training civil servants in three regions to assess AI systems.",
+        "description": "A two-year programme of workshops and open course material.",
+        "lead_organisation": "Example Institute",
+        "stakeholder_group": "academia",
+        "countries": ["CH", "KE"],
+        "regions": ["africa", "europe"],
+        "themes": ["capacity_building"],
+        "sdgs": [4, 17],
+        "partners": "Partner One\nPartner Two",
+        "website": "https://example.org/skills",
+        "language": "en",
+        "contact_name": "Ada Example",
+        "contact_email": "ada@example.org",
+        "objectives": "Train 500 people.",
+        "member_organisations": "Member A\nMember B",
+        "resources": "Funding",
+        "timeline": "2026-09 pilot\n2027-03 scale",
+        "start_date": "2026-09-01",
+        "end_date": "2027-12-31",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def create_submission_for(app: Flask):
+    """Factory: create_submission_for(owner, status='submitted', kind='initiative', **fields)."""
+
+    def make(owner: User, status: str | Status = Status.SUBMITTED, kind: str = "initiative",
+             **fields: Any) -> Submission:
+        content = full_content(**fields)
+        for key in ("start_date", "end_date"):
+            if isinstance(content.get(key), str):
+                content[key] = datetime.fromisoformat(content[key]).date()
+        with app.app_context():
+            clock_ = app.extensions["hub_clock"]
+            frozen = clock_.frozen_at
+            clock_.freeze(None)  # factories write regardless of the cutoff under test
+            saved = (clock_.open_at, clock_.close_at)
+            clock_.open_at = clock_.close_at = None
+            try:
+                owner_row = db.session.get(User, owner.id)
+                sub = create_submission(owner_row, kind, content,
+                                        submit=Status(status) is not Status.DRAFT)
+                if Status(status) not in (Status.DRAFT, Status.SUBMITTED):
+                    sub.status = Status(status)
+                db.session.commit()
+                db.session.expunge(sub)
+                return sub
+            finally:
+                clock_.open_at, clock_.close_at = saved
+                clock_.freeze(frozen)
+
+    return make
+
+
+class AuthActions:
+    """Log in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, user_or_email: User | str, password: str = PASSWORD) -> Any:
+        """Log in; returns the response."""
+        email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+        return self._client.post("/account/login", data={"email": email, "password": password})
+
+    def logout(self) -> Any:
+        """Log out; returns the response."""
+        return self._client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Login helper bound to the test client."""
+    return AuthActions(client)
