@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from itertools import count
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from hub import create_app
 from hub.auth.models import Role, User
@@ -29,22 +31,31 @@ PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
 PASSWORD = "a-long-enough-password"
 
 
-def _drop_everything(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
+@contextmanager
+def _private_pg_database(admin_url: str) -> Iterator[str]:
+    """A database of this run's own on the server of `admin_url`, dropped afterwards.
+
+    Its own database lets two runs (two developers, CI and a benchmark) share a server.
+    """
+    name = f"hub_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database migrated once per run: a SQLite file to copy, or the PostgreSQL URL."""
+    """A database migrated once per run: a SQLite file to copy, or a PostgreSQL URL."""
     if PG_URL:
-        _drop_everything(PG_URL)
-        upgrade_database(PG_URL)
-        yield PG_URL
-        _drop_everything(PG_URL)  # leave the database as we found it, so reruns pass
+        with _private_pg_database(PG_URL) as url:
+            upgrade_database(url)
+            yield url
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     upgrade_database(f"sqlite:///{path}")
@@ -55,8 +66,8 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
     """A clean database for one test."""
     if PG_URL:
-        yield PG_URL
-        engine = create_engine(PG_URL)
+        yield migrated_template
+        engine = create_engine(migrated_template)
         with engine.begin() as conn:
             tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
