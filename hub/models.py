@@ -2,6 +2,12 @@
 
 from hub.auth.models import Role, User
 from hub.extensions import Base
+from hub.mail.models import OutboxMail
+from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
+from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
 
-__all__ = ["Base", "Role", "Status", "Submission", "User"]
+__all__ = [
+    "Action", "AuditEvent", "Base", "DeadlineException", "IndexTask", "OutboxMail", "Revision",
+    "RevisionStatus", "Role", "Status", "Submission", "User",
+]

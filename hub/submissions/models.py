@@ -51,7 +51,9 @@ class Status(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-EDITABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
+# Approved items are edited through a pending revision (the public text stays until approved).
+EDITABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED)
+DECIDED = (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED)
 WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED)
 
 STATUS_LABELS = {
@@ -98,6 +100,21 @@ class Submission(Base):
             "start_date IS NULL OR end_date IS NULL OR end_date >= start_date", name="date_order"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        # A moderator's decision is recorded exactly while the item is in a decided state.
+        CheckConstraint(
+            "(status IN ('approved', 'rejected', 'changes_requested'))"
+            " = (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+            name="decided_iff_decided_state",
+        ),
+        CheckConstraint(
+            "status NOT IN ('rejected', 'changes_requested') OR length(decision_message) > 0",
+            name="decision_message_required",
+        ),
+        CheckConstraint("length(decision_message) <= 4000", name="decision_message_length"),
+        CheckConstraint(
+            "duplicate_of_id IS NULL OR (status = 'rejected' AND duplicate_of_id <> id)",
+            name="duplicate_is_rejected",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,9 +160,18 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When it last became public (approval or approved revision): "last updated" publicly.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    owner: Mapped[User] = relationship()
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_message: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    duplicate_of: Mapped[Submission | None] = relationship(remote_side=[id])
 
     # Optimistic locking: an UPDATE whose version changed under it raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}

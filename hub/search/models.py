@@ -1,0 +1,25 @@
+"""The durable queue of search-index updates: written with the change, drained by anyone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.auth.models import utcnow
+from hub.extensions import Base
+
+
+class IndexTask(Base):
+    """'Re-read submission N from SQL and make the index agree' (add, update or delete).
+
+    No foreign key: a task must survive the deletion of its submission so the document
+    is removed from the index too.
+    """
+
+    __tablename__ = "index_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
