@@ -28,17 +28,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     load_settings(app, test_config)
     logging.basicConfig(level=app.config["HUB_LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
 
     app.extensions["hub_clock"] = clock_from_config(app.config)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hub import auth, cli, errors, public, submissions, templating
+    from hub import cli, errors, templating
+    from hub.auth.routes import bp as auth_bp
+    from hub.mail import init_app as init_mail
+    from hub.moderation.routes import bp as moderation_bp
+    from hub.public.routes import bp as public_bp
+    from hub.submissions.routes import bp as submissions_bp
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(submissions.bp)
-    app.register_blueprint(public.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(submissions_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(public_bp)
+    init_mail(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

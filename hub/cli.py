@@ -63,6 +63,22 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {user.role} {user.email}.")
 
+    @app.cli.command("send-mail")
+    @click.option("--loop", is_flag=True, help="Keep running, sending due mail every --every s.")
+    @click.option("--every", default=30, show_default=True, type=click.IntRange(1, 3600))
+    def send_mail_command(loop: bool, every: int) -> None:
+        """Deliver due mail from the outbox (with retries and back-off)."""
+        import time
+
+        from hub.mail.outbox import deliver_due
+
+        while True:
+            sent, failed = deliver_due()
+            click.echo(f"{sent} sent, {failed} failed (will be retried).")
+            if not loop:
+                break
+            time.sleep(every)
+
     @app.cli.command("seed-demo")
     @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))
     @click.option("--seed", default=2026, show_default=True, help="Random seed (repeatable).")

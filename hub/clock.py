@@ -46,6 +46,8 @@ class Clock:
     open_at: datetime | None
     close_at: datetime | None
     zone: ZoneInfo
+    # Owners asked for changes may revise until this instant, even after close_at.
+    revisions_close_at: datetime | None = None
     frozen_at: datetime | None = field(default=None)
 
     def now(self) -> datetime:
@@ -98,7 +100,7 @@ class Clock:
 
 
 def clock_from_config(config: dict) -> Clock:
-    """Build the clock from HUB_SUBMISSIONS_OPEN_AT/CLOSE_AT and HUB_TIMEZONE."""
+    """Build the clock from the HUB_SUBMISSIONS_*, HUB_REVISIONS_CLOSE_AT, HUB_TIMEZONE."""
     open_at = parse_instant(config.get("HUB_SUBMISSIONS_OPEN_AT"), "HUB_SUBMISSIONS_OPEN_AT")
     close_at = parse_instant(config.get("HUB_SUBMISSIONS_CLOSE_AT"), "HUB_SUBMISSIONS_CLOSE_AT")
     if open_at and close_at and close_at <= open_at:
@@ -107,7 +109,10 @@ def clock_from_config(config: dict) -> Clock:
         zone = ZoneInfo(config.get("HUB_TIMEZONE") or "Europe/Zurich")
     except Exception as exc:  # ZoneInfoNotFoundError, ValueError for odd keys
         raise ClockError(f"HUB_TIMEZONE: unknown time zone {config.get('HUB_TIMEZONE')!r}") from exc
-    return Clock(open_at=open_at, close_at=close_at, zone=zone)
+    revisions_close_at = parse_instant(config.get("HUB_REVISIONS_CLOSE_AT"),
+                                       "HUB_REVISIONS_CLOSE_AT")
+    return Clock(open_at=open_at, close_at=close_at, zone=zone,
+                 revisions_close_at=revisions_close_at)
 
 
 def clock() -> Clock:

@@ -16,14 +16,27 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None = generated once into instance/secret_key
     "SUBMISSIONS_OPEN_AT": None,
     "SUBMISSIONS_CLOSE_AT": None,
+    "REVISIONS_CLOSE_AT": None,  # None = owners asked for changes may revise any time
     "TIMEZONE": "Europe/Zurich",
+    "BASE_URL": "http://127.0.0.1:5000",  # for links in e-mails
+    "MAIL_SERVER": None,  # None = mails stay in the outbox and are logged
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "Partnerships Hub <no-reply@hub.invalid>",
+    "MAIL_TIMEOUT_SECONDS": 10,
+    "MAIL_SEND_AFTER_REQUEST": True,
+    "MODERATOR_DIGEST_MINUTES": 15,
     "MAX_REQUEST_BYTES": 1024 * 1024,
     "MIN_PASSWORD_LENGTH": 10,
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
 }
 
-_INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS"}
+_INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
+                 "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES"}
+_BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST"}
 
 
 def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -34,7 +47,12 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key, value in os.environ.items():
         if key.startswith("HUB_") and not key.startswith("HUB_TEST_"):
             name = key.removeprefix("HUB_")
-            app.config[key] = int(value) if name in _INT_SETTINGS else value
+            if name in _INT_SETTINGS:
+                app.config[key] = int(value)
+            elif name in _BOOL_SETTINGS:
+                app.config[key] = value.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                app.config[key] = value
     if test_config:
         app.config.update(test_config)
 

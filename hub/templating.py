@@ -6,6 +6,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
+from wtforms import Field
+from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
@@ -32,6 +34,13 @@ def init_app(app: Flask) -> None:
     def lines(text: str | None) -> list[str]:
         """Non-empty lines of a text area."""
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    @app.template_global("max_length")
+    def max_length(field: Field) -> int | None:
+        """The field's Length(max=…) limit, for counters and maxlength hints."""
+        limits = [v.max for v in field.validators
+                  if isinstance(v, Length) and v.max is not None and v.max > 0]
+        return min(limits) if limits else None
 
     @app.context_processor
     def hub_context() -> dict[str, Any]:

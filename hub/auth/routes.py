@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from hub.auth import bp
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import EmailTaken, authenticate, create_user, record_login
 from hub.extensions import db, login_manager
+
+bp = Blueprint("auth", __name__, url_prefix="/account")
 
 
 @login_manager.user_loader

@@ -1,0 +1,1 @@
+"""Moderation: the review queue, decisions, revisions, exceptions, audit and figures."""

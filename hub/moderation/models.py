@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User, utcnow
 from hub.extensions import Base
+from hub.submissions.models import Submission
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -72,6 +73,7 @@ class AuditEvent(Base):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+    submission: Mapped[Submission | None] = relationship()
 
 
 class RevisionStatus(enum.StrEnum):
@@ -113,6 +115,7 @@ class Revision(Base):
     message: Mapped[str] = mapped_column(Text, default="")
 
     decided_by: Mapped[User | None] = relationship()
+    submission: Mapped[Submission] = relationship()
 
 
 class DeadlineException(Base):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from hub.extensions import db
-from hub.public import bp
+
+bp = Blueprint("public", __name__)
 
 
 @bp.route("/")

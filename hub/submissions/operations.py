@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 import unicodedata
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from hub.audit import record
 from hub.auth.models import User
 from hub.clock import Phase, clock
 from hub.extensions import db
+from hub.mail import messages as mails
+from hub.moderation.models import Action, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
-
-logger = logging.getLogger("hub.submissions")
 
 # Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
 CONTENT_FIELDS = (
@@ -38,21 +38,49 @@ class SubmissionsClosed(Exception):
     """A write the clock does not allow; the message says why, in the display zone."""
 
 
-def write_refusal(submitting: bool) -> str | None:
-    """Why the clock refuses this write now, or None when it is allowed."""
+def personal_deadline(user: User | None) -> datetime | None:
+    """The cutoff for this account: the general one, or its later exception."""
     c = clock()
-    phase = c.phase()
-    if phase is Phase.CLOSED:
-        return f"Submissions closed on {c.format(c.close_at)}."
-    if phase is Phase.NOT_YET_OPEN and submitting:
-        # Drafts may be prepared before the call opens; submitting must wait.
-        return f"Submissions open on {c.format(c.open_at)}; you can save a draft until then."
-    return None
+    if user is None or c.close_at is None:
+        return c.close_at
+    from hub.moderation.models import DeadlineException
+
+    exception = db.session.scalar(
+        select(DeadlineException).where(DeadlineException.user_id == user.id))
+    if exception is not None:
+        until = exception.until if exception.until.tzinfo else exception.until.replace(tzinfo=UTC)
+        return max(c.close_at, until)
+    return c.close_at
 
 
-def ensure_window(submitting: bool) -> None:
+def write_refusal(submitting: bool, user: User | None = None,
+                  submission: Submission | None = None) -> str | None:
+    """Why the clock refuses this write now, or None when it is allowed.
+
+    Drafts may be prepared before the call opens; after the cutoff nothing is written,
+    except by an account with a deadline exception, and revisions of items a moderator
+    sent back, which stay open until HUB_REVISIONS_CLOSE_AT (unset = no limit).
+    """
+    c = clock()
+    now = c.now()
+    if c.phase(now) is Phase.NOT_YET_OPEN:
+        if submitting:
+            return f"Submissions open on {c.format(c.open_at)}; you can save a draft until then."
+        return None
+    deadline = personal_deadline(user)
+    if deadline is None or now < deadline:
+        return None
+    if submission is not None and submission.status is Status.CHANGES_REQUESTED:
+        if c.revisions_close_at is None or now < c.revisions_close_at:
+            return None
+        return f"Revisions closed on {c.format(c.revisions_close_at)}."
+    return f"Submissions closed on {c.format(deadline)}."
+
+
+def ensure_window(submitting: bool, user: User | None = None,
+                  submission: Submission | None = None) -> None:
     """Raise SubmissionsClosed when the clock refuses this write."""
-    refusal = write_refusal(submitting)
+    refusal = write_refusal(submitting, user, submission)
     if refusal:
         raise SubmissionsClosed(refusal)
 
@@ -77,58 +105,111 @@ def _apply(submission: Submission, data: dict[str, Any], now: datetime) -> None:
     submission.updated_at = now
 
 
+def apply_content(submission: Submission, content: dict[str, Any], now: datetime) -> None:
+    """Copy stored (JSON) content onto the submission, turning ISO dates back into dates."""
+    data = dict(content)
+    for key in ("start_date", "end_date"):
+        if isinstance(data.get(key), str):
+            data[key] = date.fromisoformat(data[key])
+    _apply(submission, data, now)
+
+
 def create_submission(
     owner: User, kind: str, data: dict[str, Any], *, submit: bool, form_token: str | None = None
 ) -> Submission:
     """Create a draft (or submit it at once) after checking the clock."""
-    ensure_window(submitting=submit)
+    ensure_window(submitting=submit, user=owner)
     now = clock().now()
     submission = Submission(
         owner=owner, kind=kind, slug=new_slug(data.get("title") or ""), form_token=form_token,
         created_at=now, status=Status.DRAFT,
     )
     _apply(submission, data, now)
-    if submit:
-        submission.status = Status.SUBMITTED
-        submission.submitted_at = now
     db.session.add(submission)
     db.session.flush()
-    logger.info("Submission %s (%s) created as %s by %s", submission.id, kind,
-                submission.status, owner.email)
+    record(Action.CREATED, owner, submission, to_status=Status.DRAFT)
+    if submit:
+        _mark_submitted(submission, owner, now)
+    db.session.flush()
     return submission
+
+
+def _mark_submitted(submission: Submission, actor: User, now: datetime) -> None:
+    """Move to submitted (first time or after changes were requested) and send a receipt."""
+    before = submission.status
+    submission.status = Status.SUBMITTED
+    submission.submitted_at = now
+    submission.decided_by_id = None
+    submission.decided_at = None
+    submission.decision_message = ""
+    record(Action.SUBMITTED, actor, submission, from_status=before, to_status=Status.SUBMITTED)
+    mails.receipt(submission, resubmitted=before is Status.CHANGES_REQUESTED)
 
 
 def update_submission(submission: Submission, data: dict[str, Any], *, submit: bool,
-                      actor: User) -> Submission:
-    """Save the owner's edit; `submit` moves a draft or changes-requested item to submitted."""
+                      actor: User) -> Submission | Revision:
+    """Save the owner's edit; `submit` moves a draft or changes-requested item to submitted.
+
+    An approved item keeps its public text: the edit becomes (or updates) a pending revision.
+    """
     if not submission.is_editable:
         raise ValueError(f"A {submission.status_label.lower()} submission cannot be edited.")
-    ensure_window(submitting=submit or submission.status is not Status.DRAFT)
+    ensure_window(submitting=submit or submission.status is not Status.DRAFT, user=actor,
+                  submission=submission)
     now = clock().now()
+    if submission.status is Status.APPROVED:
+        return propose_revision(submission, data, actor, now)
     before = submission.status
     _apply(submission, data, now)
-    if submit and submission.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
-        submission.status = Status.SUBMITTED
-        submission.submitted_at = now
     submission.kept_changes = None
     submission.kept_at = None
+    record(Action.EDITED, actor, submission, from_status=before, to_status=before)
+    if submit and submission.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        _mark_submitted(submission, actor, now)
     db.session.flush()
-    logger.info("Submission %s edited by %s (%s -> %s)", submission.id, actor.email, before,
-                submission.status)
     return submission
 
 
+def propose_revision(submission: Submission, data: dict[str, Any], actor: User,
+                     now: datetime) -> Revision:
+    """Store an edit of an approved submission as its (single) pending revision."""
+    content = {k: _jsonable(v) for k, v in _content(submission.kind, data).items()}
+    revision = pending_revision(submission)
+    if revision is None:
+        revision = Revision(submission=submission, content=content, created_at=now)
+        db.session.add(revision)
+    else:
+        revision.content = content
+    revision.updated_at = now
+    submission.updated_at = now
+    record(Action.REVISION_PROPOSED, actor, submission, from_status=submission.status,
+           to_status=submission.status, message="Edit of the approved text awaits review.")
+    db.session.flush()
+    return revision
+
+
+def pending_revision(submission: Submission) -> Revision | None:
+    """The submission's revision awaiting review, if any."""
+    return db.session.scalar(select(Revision).where(
+        Revision.submission_id == submission.id, Revision.status == RevisionStatus.PENDING))
+
+
 def withdraw_submission(submission: Submission, actor: User) -> Submission:
-    """Withdraw a submission: it leaves the review queue and is never public."""
+    """Withdraw a submission: it leaves the review queue and the public hub."""
     if not submission.is_withdrawable:
         raise ValueError(f"A {submission.status_label.lower()} submission cannot be withdrawn.")
-    ensure_window(submitting=False)
+    ensure_window(submitting=False, user=actor, submission=submission)
     before = submission.status
     submission.status = Status.WITHDRAWN
+    submission.decided_by_id = None
+    submission.decided_at = None
     submission.updated_at = clock().now()
+    revision = pending_revision(submission)
+    if revision is not None:
+        revision.status = RevisionStatus.WITHDRAWN
+        revision.decided_at = submission.updated_at
+    record(Action.WITHDRAWN, actor, submission, from_status=before, to_status=Status.WITHDRAWN)
     db.session.flush()
-    logger.info("Submission %s withdrawn by %s (%s -> withdrawn)", submission.id, actor.email,
-                before)
     return submission
 
 
@@ -142,12 +223,13 @@ def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
                                 form_token=form_token, created_at=now, status=Status.DRAFT)
         _apply(submission, content, now)
         db.session.add(submission)
+        db.session.flush()
     else:
         submission.kept_changes = {k: _jsonable(v) for k, v in content.items()}
         submission.kept_at = now
+    record(Action.LATE_POST_KEPT, owner, submission, from_status=submission.status,
+           to_status=submission.status, message="Refused by the clock; text kept for the owner.")
     db.session.flush()
-    logger.info("Refused post after the cutoff kept for %s (submission %s)", owner.email,
-                submission.id)
     return submission
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from hub.extensions import csrf, db
-from hub.submissions import bp
+from hub.moderation.models import Revision
 from hub.submissions.forms import FORMS, SubmissionForm
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
@@ -20,11 +21,15 @@ from hub.submissions.operations import (
     create_submission,
     keep_refused_post,
     owned_submissions,
+    pending_revision,
+    personal_deadline,
     update_submission,
     withdraw_submission,
     write_refusal,
 )
 from hub.vocab import KINDS
+
+bp = Blueprint("submissions", __name__)
 
 Page = Response | tuple[str, int] | str
 
@@ -68,8 +73,8 @@ def _refused_or_invalid(form: SubmissionForm, kind: str, submission: Submission 
     form_ok = form.validate_for(submitting)
     if _csrf_failed(form):
         return _render_form(form, kind, submission, 400, CSRF_NOTICE)
-    refusal = write_refusal(submitting or (submission is not None
-                                           and submission.status is not Status.DRAFT))
+    in_review = submission is not None and submission.status is not Status.DRAFT
+    refusal = write_refusal(submitting or in_review, current_user, submission)
     if refusal:
         if not form.validate_for(False):  # over a limit: show the text, cannot store it
             return _render_form(form, kind, submission, 403,
@@ -136,8 +141,11 @@ def detail(submission_id: int) -> str:
 
 
 def _detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
-    return render_template("submissions/detail.html", submission=submission,
-                           edit_refusal=write_refusal(submitting=False)), status
+    return render_template(
+        "submissions/detail.html", submission=submission,
+        edit_refusal=write_refusal(False, current_user, submission),
+        revision=pending_revision(submission), deadline=personal_deadline(current_user),
+    ), status
 
 
 @bp.route("/my/<int:submission_id>/edit", methods=["GET", "POST"])
@@ -149,23 +157,40 @@ def edit(submission_id: int) -> Page:
     if not submission.is_editable:
         flash(f"A {submission.status_label.lower()} submission cannot be edited.", "error")
         return _detail_page(submission, 409)
-    form = FORMS[submission.kind](obj=submission if request.method == "GET" else None)
     if request.method == "GET":
-        return _render_form(form, submission.kind, submission)
+        return _render_form(_prefilled_form(submission), submission.kind, submission)
+    form = FORMS[submission.kind]()
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, submission.kind, submission, submitting)
     if answer is not None:
         return answer
     try:
-        update_submission(submission, form.content(), submit=submitting, actor=current_user)
+        result = update_submission(submission, form.content(), submit=submitting,
+                                   actor=current_user)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         notice = ("This submission changed while you were editing it. Nothing was saved; "
                   "your text is below. Reload the page to see the current version.")
         return _render_form(form, submission.kind, submission, 409, notice)
-    flash("Submitted." if submitting else "Changes saved.", "success")
+    if isinstance(result, Revision):
+        flash("Your update was sent to the moderators. The public page keeps the approved "
+              "version until they accept it.", "success")
+    else:
+        flash("Submitted." if submitting else "Changes saved.", "success")
     return redirect(url_for(".detail", submission_id=submission.id))
+
+
+def _prefilled_form(submission: Submission) -> SubmissionForm:
+    """The edit form with the text the owner last wrote (a pending revision, if any)."""
+    revision = pending_revision(submission) if submission.status is Status.APPROVED else None
+    if revision is None:
+        return FORMS[submission.kind](obj=submission)
+    data = dict(revision.content)
+    for key in ("start_date", "end_date"):
+        if isinstance(data.get(key), str):
+            data[key] = date.fromisoformat(data[key])
+    return FORMS[submission.kind](data=data)
 
 
 @bp.route("/my/<int:submission_id>/withdraw", methods=["POST"])

@@ -1,0 +1,29 @@
+"""Recording state changes: one audit row and one log line per change."""
+
+from __future__ import annotations
+
+import logging
+
+from hub.auth.models import User
+from hub.clock import clock
+from hub.extensions import db
+from hub.moderation.models import Action, AuditEvent
+from hub.submissions.models import Submission
+
+logger = logging.getLogger("hub.audit")
+
+
+def record(action: Action, actor: User | None, submission: Submission | None = None, *,
+           from_status: str | None = None, to_status: str | None = None, message: str = "",
+           subject_user: User | None = None) -> AuditEvent:
+    """Add an audit event in the current transaction (who, when in UTC, from → to, message)."""
+    event = AuditEvent(action=action, actor=actor, submission=submission,
+                       subject_user=subject_user, from_status=from_status, to_status=to_status,
+                       message=message[:4000], created_at=clock().now())
+    db.session.add(event)
+    logger.info("%s: submission=%s user=%s by=%s %s -> %s %s", action.value,
+                submission.id if submission is not None else "-",
+                subject_user.email if subject_user is not None else "-",
+                actor.email if actor is not None else "system", from_status or "-",
+                to_status or "-", message[:200])
+    return event

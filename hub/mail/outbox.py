@@ -1,0 +1,145 @@
+"""The outbox: queue mails in the caller's transaction; deliver them later with retries."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from flask import current_app, g
+from sqlalchemy import or_, select, update
+
+from hub.clock import clock
+from hub.extensions import db
+from hub.mail.models import OutboxMail
+
+logger = logging.getLogger("hub.mail")
+
+CLAIM_SECONDS = 120
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
+    """Add a mail to the outbox in the current transaction (sent only if it commits)."""
+    domain = parseaddr(current_app.config["HUB_MAIL_SENDER"])[1].rpartition("@")[2] or "hub"
+    mail = OutboxMail(kind=kind, to_addr=to_addr, subject=subject[:300], body=body,
+                      message_id=make_msgid(domain=domain), created_at=clock().now(),
+                      next_attempt_at=clock().now())
+    db.session.add(mail)
+    g.hub_mail_queued = True
+    if current_app.config.get("HUB_MAIL_SERVER"):
+        logger.info("Mail queued (%s) to %s: %s", kind, to_addr, subject)
+    else:  # no SMTP server: the log is where an operator reads what would have gone out
+        logger.info("Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s\n%s", to_addr,
+                    subject, body)
+    return mail
+
+
+def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+    """The RFC 5322 message: UTF-8 plain text with Date and Message-ID."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to_addr
+    message["Subject"] = mail.subject
+    created = mail.created_at if mail.created_at.tzinfo else mail.created_at.replace(tzinfo=UTC)
+    message["Date"] = format_datetime(created)
+    message["Message-ID"] = mail.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(mail.body, charset="utf-8")
+    return message
+
+
+def _claim(mail_id: int, now: datetime) -> bool:
+    """Take a due mail for this process; False when another sender has it."""
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
+               or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_due(limit: int = 100) -> tuple[int, int]:
+    """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
+    from hub.mail.messages import queue_moderator_digest
+
+    queue_moderator_digest()
+    db.session.commit()
+    config = current_app.config
+    if not config.get("HUB_MAIL_SERVER"):
+        return 0, 0
+    now = clock().now()
+    due = db.session.scalars(
+        select(OutboxMail.id).where(OutboxMail.sent_at.is_(None),
+                                    OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.id).limit(limit)).all()
+    sent = failed = 0
+    smtp: smtplib.SMTP | None = None
+    try:
+        for mail_id in due:
+            if not _claim(mail_id, now):
+                continue
+            mail = db.session.get(OutboxMail, mail_id)
+            assert mail is not None
+            try:
+                smtp = smtp or _connect(config)
+                smtp.send_message(build_message(mail, config["HUB_MAIL_SENDER"]))
+            except (OSError, smtplib.SMTPException) as exc:
+                _failed(mail, exc, now)
+                failed += 1
+                smtp = _drop(smtp)
+            else:
+                mail.sent_at = clock().now()
+                mail.attempts += 1
+                mail.claimed_until = None
+                sent += 1
+                logger.info("Mail %s sent to %s", mail.message_id, mail.to_addr)
+            db.session.commit()
+    finally:
+        _drop(smtp)
+    return sent, failed
+
+
+def _connect(config: dict) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["HUB_MAIL_SERVER"], int(config["HUB_MAIL_PORT"]),
+                        timeout=int(config["HUB_MAIL_TIMEOUT_SECONDS"]))
+    if config.get("HUB_MAIL_USE_TLS"):
+        smtp.starttls()
+    if config.get("HUB_MAIL_USERNAME"):
+        smtp.login(config["HUB_MAIL_USERNAME"], config.get("HUB_MAIL_PASSWORD") or "")
+    return smtp
+
+
+def _drop(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return None
+
+
+def _failed(mail: OutboxMail, exc: Exception, now: datetime) -> None:
+    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour."""
+    mail.attempts += 1
+    delay = min(timedelta(seconds=30 * 2 ** (mail.attempts - 1)), MAX_BACKOFF)
+    mail.next_attempt_at = now + delay
+    mail.claimed_until = None
+    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    logger.warning("Mail %s to %s failed (attempt %s, retry in %s): %s", mail.message_id,
+                   mail.to_addr, mail.attempts, delay, mail.last_error)
+
+
+def deliver_after_request() -> None:
+    """After a response that queued mail, try to send it (errors only logged)."""
+    try:
+        deliver_due(limit=20)
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:  # pragma: no cover
+        logger.warning("Delivery after request failed: %s", exc)
+    except Exception:  # the response is gone; never let delivery crash the worker
+        logger.exception("Delivery after request failed")
+        db.session.rollback()

@@ -1,0 +1,188 @@
+"""Moderators' decisions: they check state and version, flush and log; the view commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from hub.audit import record
+from hub.auth.models import User
+from hub.clock import clock
+from hub.extensions import db
+from hub.mail import messages as mails
+from hub.moderation.models import Action, DeadlineException, Revision, RevisionStatus
+from hub.submissions.models import Status, Submission
+
+DECIDABLE = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
+
+
+class DecisionRefused(Exception):
+    """A decision that cannot be applied; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def already_decided(submission: Submission) -> DecisionRefused:
+    """The message a moderator sees when someone else was faster."""
+    who = submission.decided_by.display_name if submission.decided_by else "someone else"
+    when = clock().format(submission.decided_at or submission.updated_at)
+    return DecisionRefused(
+        f"Already decided by {who} at {when}: now “{submission.status_label}”. "
+        "Nothing was changed.", 409)
+
+
+def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
+    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
+    if not moderator.is_moderator:
+        raise DecisionRefused("Only moderators can decide on submissions.", 403)
+    if submission.owner_id == moderator.id:
+        raise DecisionRefused("You cannot decide on your own submission; ask another "
+                              "moderator.", 403)
+    if expected_version is not None and submission.version != expected_version:
+        raise already_decided(submission)
+    if submission.status not in DECIDABLE:
+        if submission.status in (Status.APPROVED, Status.REJECTED):
+            raise already_decided(submission)
+        raise DecisionRefused(
+            f"A {submission.status_label.lower()} submission cannot be decided on.", 409)
+
+
+def _decide(submission: Submission, moderator: User, status: Status, message: str,
+            action: Action) -> None:
+    before = submission.status
+    now = clock().now()
+    submission.status = status
+    submission.decided_by = moderator
+    submission.decided_at = now
+    submission.decision_message = message
+    submission.updated_at = now
+    if status is Status.APPROVED:
+        submission.published_at = now
+    record(action, moderator, submission, from_status=before, to_status=status,
+           message=message)
+    db.session.flush()  # the version check happens here: a concurrent winner raises
+
+
+def approve_submission(submission: Submission, moderator: User,
+                       expected_version: int | None = None) -> Submission:
+    """Publish a submission."""
+    _check(submission, moderator, expected_version)
+    _decide(submission, moderator, Status.APPROVED, "", Action.APPROVED)
+    mails.decision(submission)
+    return submission
+
+
+def reject_submission(submission: Submission, moderator: User, reason: str,
+                      expected_version: int | None = None) -> Submission:
+    """Reject with a reason that is sent to the submitter."""
+    if not reason.strip():
+        raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
+    _check(submission, moderator, expected_version)
+    _decide(submission, moderator, Status.REJECTED, reason.strip(), Action.REJECTED)
+    mails.decision(submission, reason.strip())
+    return submission
+
+
+def request_changes(submission: Submission, moderator: User, message: str,
+                    expected_version: int | None = None) -> Submission:
+    """Send the item back to its owner with a message; they may revise and resubmit."""
+    if not message.strip():
+        raise DecisionRefused("Write what should change: the message goes to the submitter.",
+                              422)
+    _check(submission, moderator, expected_version)
+    _decide(submission, moderator, Status.CHANGES_REQUESTED, message.strip(),
+            Action.CHANGES_REQUESTED)
+    mails.decision(submission, message.strip())
+    return submission
+
+
+def mark_duplicate(submission: Submission, moderator: User, original: Submission | None,
+                   expected_version: int | None = None) -> Submission:
+    """Reject as a duplicate of another submission (kept linked, never public)."""
+    if original is None:
+        raise DecisionRefused("No submission with that number exists.", 422)
+    if original.id == submission.id:
+        raise DecisionRefused("A submission cannot duplicate itself.", 422)
+    _check(submission, moderator, expected_version)
+    submission.duplicate_of = original
+    message = f"Duplicate of “{original.title}” (#{original.id})."
+    _decide(submission, moderator, Status.REJECTED, message, Action.MARKED_DUPLICATE)
+    mails.decision(submission, message)
+    return submission
+
+
+def decide_revision(revision: Revision, moderator: User, approve: bool,
+                    message: str = "") -> Revision:
+    """Publish a pending revision (replacing the public text) or keep the old version."""
+    submission = revision.submission
+    if revision.status is not RevisionStatus.PENDING:
+        who = revision.decided_by.display_name if revision.decided_by else "someone"
+        raise DecisionRefused(
+            f"This revision was already {revision.status.value} by {who} at "
+            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+    if submission.owner_id == moderator.id:
+        raise DecisionRefused("You cannot decide on your own submission.", 403)
+    if not approve and not message.strip():
+        raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
+    now = clock().now()
+    revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED
+    revision.decided_by = moderator
+    revision.decided_at = now
+    revision.message = message.strip()
+    if approve:
+        from hub.submissions.operations import apply_content
+
+        apply_content(submission, revision.content, now)
+        submission.published_at = now
+    else:
+        submission.updated_at = now
+    record(Action.REVISION_APPROVED if approve else Action.REVISION_REJECTED, moderator,
+           submission, from_status=submission.status, to_status=submission.status,
+           message=message.strip())
+    db.session.flush()
+    mails.revision_decision(submission, approve, message.strip())
+    return revision
+
+
+def grant_exception(user: User, until: datetime, reason: str, moderator: User) -> DeadlineException:
+    """Let one account submit and edit until `until` (replacing an earlier grant)."""
+    if not moderator.is_moderator:
+        raise DecisionRefused("Only moderators can grant exceptions.", 403)
+    if until <= clock().now():
+        raise DecisionRefused("Choose an instant in the future.", 422)
+    exception = db.session.scalar(
+        select(DeadlineException).where(DeadlineException.user_id == user.id))
+    if exception is None:
+        exception = DeadlineException(user=user)
+        db.session.add(exception)
+    exception.until = until
+    exception.reason = reason.strip()
+    exception.granted_by = moderator
+    exception.granted_at = clock().now()
+    until_text = clock().format(until)
+    record(Action.EXCEPTION_GRANTED, moderator, subject_user=user,
+           message=f"Until {until_text}. {reason.strip()}".strip())
+    db.session.flush()
+    mails.exception_granted(user, until_text)
+    return exception
+
+
+def revoke_exception(exception: DeadlineException, moderator: User) -> None:
+    """Withdraw a deadline exception."""
+    if not moderator.is_moderator:
+        raise DecisionRefused("Only moderators can revoke exceptions.", 403)
+    record(Action.EXCEPTION_REVOKED, moderator, subject_user=exception.user,
+           message=f"Was until {clock().format(exception.until)}.")
+    db.session.delete(exception)
+    db.session.flush()
+
+
+def status_counts() -> dict[Status, int]:
+    """Number of submissions per status (every status present, zero included)."""
+    rows = db.session.execute(select(Submission.status, func.count()).group_by(Submission.status))
+    counts = {status: 0 for status in Status}
+    counts.update({status: n for status, n in rows})
+    return counts
