@@ -164,34 +164,57 @@ def full_content(**overrides: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def create_submission_for(app: Flask):
-    """Factory: create_submission_for(owner, status='submitted', kind='initiative', **fields)."""
+    """Factory: create_submission_for(owner, status='submitted', kind='initiative', **fields).
+
+    Decided states go through the real moderation operations (by a factory moderator), so
+    the rows look exactly like the hub's own.
+    """
+    from hub.moderation import operations as moderation
 
     def make(owner: User, status: str | Status = Status.SUBMITTED, kind: str = "initiative",
              **fields: Any) -> Submission:
+        status = Status(status)
         content = full_content(**fields)
         for key in ("start_date", "end_date"):
             if isinstance(content.get(key), str):
                 content[key] = datetime.fromisoformat(content[key]).date()
         with app.app_context():
             clock_ = app.extensions["hub_clock"]
-            frozen = clock_.frozen_at
-            clock_.freeze(None)  # factories write regardless of the cutoff under test
-            saved = (clock_.open_at, clock_.close_at)
-            clock_.open_at = clock_.close_at = None
+            saved = (clock_.open_at, clock_.close_at, clock_.frozen_at)
+            clock_.open_at = clock_.close_at = None  # factories write whatever the cutoff
+            clock_.freeze(None)
             try:
                 owner_row = db.session.get(User, owner.id)
                 sub = create_submission(owner_row, kind, content,
-                                        submit=Status(status) is not Status.DRAFT)
-                if Status(status) not in (Status.DRAFT, Status.SUBMITTED):
-                    sub.status = Status(status)
+                                        submit=status is not Status.DRAFT)
+                referee = _factory_moderator()
+                if status is Status.APPROVED:
+                    moderation.approve_submission(sub, referee)
+                elif status is Status.REJECTED:
+                    moderation.reject_submission(sub, referee, "Out of scope.")
+                elif status is Status.CHANGES_REQUESTED:
+                    moderation.request_changes(sub, referee, "Please add partners.")
+                elif status is Status.WITHDRAWN:
+                    from hub.submissions.operations import withdraw_submission
+
+                    withdraw_submission(sub, owner_row)
                 db.session.commit()
-                db.session.expunge(sub)
+                db.session.expunge_all()
                 return sub
             finally:
-                clock_.open_at, clock_.close_at = saved
-                clock_.freeze(frozen)
+                clock_.open_at, clock_.close_at = saved[0], saved[1]
+                clock_.freeze(saved[2])
 
     return make
+
+
+def _factory_moderator() -> User:
+    """The moderator the factory uses to decide (created on first use)."""
+    from hub.auth.operations import create_user as op_create_user
+    from hub.auth.operations import find_user
+
+    return find_user("factory-moderator@example.org") or op_create_user(
+        "factory-moderator@example.org", PASSWORD, "Factory Moderator", "", Role.MODERATOR)
 
 
 class AuthActions:
