@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 
 from hub.clock import clock_from_config
 from hub.config import load_settings
@@ -31,6 +31,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
 
     app.extensions["hub_clock"] = clock_from_config(app.config)
+    # Each request judges time by its own arrival, even inside an outer app context.
+    app.before_request(lambda: g.pop("hub_now", None) and None)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -34,6 +34,9 @@ class Database:
         engine = make_engine(app.config["HUB_DATABASE_URL"], app.config)
         app.extensions["hub_db"] = sessionmaker(engine, expire_on_commit=False)
         app.teardown_appcontext(self._close)
+        # A request can run inside an app context pushed earlier (CLI, test harness); it must
+        # still end its own transaction, or it would hold SQLite's write lock afterwards.
+        app.teardown_request(self._close)
 
     @staticmethod
     def _close(_exc: BaseException | None) -> None:

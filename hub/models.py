@@ -5,9 +5,9 @@ from hub.extensions import Base
 from hub.mail.models import OutboxMail
 from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.search.models import IndexTask
-from hub.submissions.models import Status, Submission
+from hub.submissions.models import ParkedPost, Status, Submission
 
 __all__ = [
-    "Action", "AuditEvent", "Base", "DeadlineException", "IndexTask", "OutboxMail", "Revision",
-    "RevisionStatus", "Role", "Status", "Submission", "User",
+    "Action", "AuditEvent", "Base", "DeadlineException", "IndexTask", "OutboxMail",
+    "ParkedPost", "Revision", "RevisionStatus", "Role", "Status", "Submission", "User",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -12,6 +12,7 @@ from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import EmailTaken, authenticate, create_user, record_login
 from hub.extensions import db, login_manager
+from hub.submissions.operations import park_post
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -22,9 +23,21 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to continue."
-login_manager.login_message_category = "info"
+# Forms whose text must survive an expired login (the post is parked, then restored).
+PARKABLE = {"submissions.new", "submissions.edit"}
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Response:
+    """Send to the login page; a submission form posted meanwhile is kept for later."""
+    if request.method == "POST" and request.endpoint in PARKABLE:
+        session["parked_post"] = park_post(request.path, request.form.to_dict(flat=False))
+        db.session.commit()
+        flash("Your session had expired, so nothing was submitted yet. Log in again: what "
+              "you typed is kept and will be back in the form.", "info")
+        return redirect(url_for("auth.login", next=request.path))
+    flash("Please log in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def safe_next(target: str | None) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hub.audit import record
 from hub.auth.models import User
@@ -16,7 +16,7 @@ from hub.clock import Phase, clock
 from hub.extensions import db
 from hub.mail import messages as mails
 from hub.moderation.models import Action, Revision, RevisionStatus
-from hub.submissions.models import Status, Submission
+from hub.submissions.models import ParkedPost, Status, Submission
 
 # Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
 CONTENT_FIELDS = (
@@ -251,3 +251,30 @@ def owned_submissions(owner: User) -> list[Submission]:
     stmt = (select(Submission).where(Submission.owner_id == owner.id)
             .order_by(Submission.updated_at.desc(), Submission.id.desc()))
     return list(db.session.scalars(stmt))
+
+
+PARK_HOURS = 24
+
+
+def park_post(path: str, form: dict[str, list[str]]) -> str:
+    """Keep a form posted without a valid login; return the token that restores it."""
+    now = clock().now()
+    db.session.execute(delete(ParkedPost).where(
+        ParkedPost.created_at < now - timedelta(hours=PARK_HOURS)))
+    token = secrets.token_urlsafe(32)
+    data = {k: v for k, v in form.items() if k != "csrf_token"}
+    db.session.add(ParkedPost(token=token, path=path[:200], data=data, created_at=now))
+    db.session.flush()
+    return token
+
+
+def unpark_post(token: str | None, path: str) -> dict[str, list[str]] | None:
+    """The parked form data for this path (once: it is deleted), or None."""
+    if not token:
+        return None
+    parked = db.session.get(ParkedPost, token)
+    if parked is None or parked.path != path:
+        return None
+    db.session.delete(parked)
+    db.session.flush()
+    return parked.data

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from hub.extensions import csrf, db
@@ -23,6 +24,7 @@ from hub.submissions.operations import (
     owned_submissions,
     pending_revision,
     personal_deadline,
+    unpark_post,
     update_submission,
     withdraw_submission,
     write_refusal,
@@ -46,6 +48,20 @@ def _render_form(form: SubmissionForm, kind: str, submission: Submission | None,
                  status: int = 200, notice: str | None = None) -> tuple[str, int]:
     return render_template("submissions/form.html", form=form, kind=kind, kind_label=KINDS[kind],
                            submission=submission, notice=notice), status
+
+
+def _restored_form(kind: str, submission: Submission | None = None) -> tuple[str, int] | None:
+    """The form refilled with what this browser posted before its login expired, if any."""
+    data = unpark_post(session.pop("parked_post", None), request.path)
+    if data is None:
+        return None
+    db.session.commit()
+    form = FORMS[kind](formdata=MultiDict([(k, v) for k, values in data.items() for v in values]))
+    if not form.form_token.data and submission is None:
+        form.form_token.data = secrets.token_urlsafe(24)
+    return _render_form(form, kind, submission, 200,
+                        "We kept what you typed before your session expired. Check it and "
+                        "press the button again to save or submit.")
 
 
 def _csrf_failed(form: SubmissionForm) -> bool:
@@ -98,10 +114,14 @@ def new(kind: str) -> Page:
     """Write a new submission; save it as a draft or submit it."""
     if kind not in FORMS:
         abort(404)
-    form = FORMS[kind]()
     if request.method == "GET":
+        restored = _restored_form(kind)
+        if restored is not None:
+            return restored
+        form = FORMS[kind]()
         form.form_token.data = secrets.token_urlsafe(24)
         return _render_form(form, kind, None)
+    form = FORMS[kind]()
     earlier = by_form_token(current_user, form.form_token.data)
     if earlier is not None:  # the same form posted twice (double click, back + resend)
         flash("This form was already saved; here is the result.", "info")
@@ -158,6 +178,9 @@ def edit(submission_id: int) -> Page:
         flash(f"A {submission.status_label.lower()} submission cannot be edited.", "error")
         return _detail_page(submission, 409)
     if request.method == "GET":
+        restored = _restored_form(submission.kind, submission)
+        if restored is not None:
+            return restored
         return _render_form(_prefilled_form(submission), submission.kind, submission)
     form = FORMS[submission.kind]()
     submitting = request.form.get("action") == "submit"
