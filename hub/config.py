@@ -48,7 +48,10 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         if key.startswith("HUB_") and not key.startswith("HUB_TEST_"):
             name = key.removeprefix("HUB_")
             if name in _INT_SETTINGS:
-                app.config[key] = int(value)
+                try:
+                    app.config[key] = int(value)
+                except ValueError as exc:
+                    raise ValueError(f"{key} must be a whole number, not {value!r}") from exc
             elif name in _BOOL_SETTINGS:
                 app.config[key] = value.strip().lower() in ("1", "true", "yes", "on")
             else:
