@@ -45,9 +45,16 @@ def init_app(app: Flask) -> None:
     def create_user_command(email: str, role: str, display_name: str | None,
                             organisation: str) -> None:
         """Create an account; the password is prompted, or read from stdin if piped."""
+        from email_validator import EmailNotValidError, validate_email
+
         from hub.auth.operations import EmailTaken, create_user
         from hub.extensions import db
 
+        email = email.strip()
+        try:  # the same check as the registration form's
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise click.ClickException(f"{email!r} is not a valid e-mail address: {exc}") from exc
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
@@ -90,3 +97,7 @@ def init_app(app: Flask) -> None:
         created = seed_demo(count, seed)
         db.session.commit()
         click.echo(f"Created {created} demo submissions.")
+
+    from hub.search.cli import register as register_search_commands
+
+    register_search_commands(app)

@@ -31,6 +31,8 @@ class HubForm(FlaskForm):
             """Prepend the cleaning filter to the field's own filters (passwords stay as typed)."""
             if unbound_field.field_class is PasswordField:
                 return unbound_field.bind(form=form, **options)
-            filters = unbound_field.kwargs.get("filters", [])
-            unbound_field.kwargs["filters"] = [clean_text, *filters]
-            return unbound_field.bind(form=form, **options)
+            # Pass the filters to this binding only: writing them into unbound_field.kwargs
+            # (shared by every instance of the form class) added one more clean_text per
+            # form ever built.
+            filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})

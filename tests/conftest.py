@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from helpers import PASSWORD, PG_URL, full_content
 from sqlalchemy import create_engine, make_url, text
 
 from hub import create_app
@@ -26,9 +27,6 @@ from hub.extensions import db
 from hub.models import Base
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import create_submission
-
-PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
-PASSWORD = "a-long-enough-password"
 
 
 @contextmanager
@@ -132,34 +130,6 @@ def create_user(app: Flask):
             return user
 
     return make
-
-
-def full_content(**overrides: Any) -> dict[str, Any]:
-    """Complete, valid content of a submission (as form data or operation input)."""
-    data: dict[str, Any] = {
-        "title": "AI skills for public servants",
-        "summary": "Training civil servants in three regions to assess AI systems.",
-        "description": "A two-year programme of workshops and open course material.",
-        "lead_organisation": "Example Institute",
-        "stakeholder_group": "academia",
-        "countries": ["CH", "KE"],
-        "regions": ["africa", "europe"],
-        "themes": ["capacity_building"],
-        "sdgs": [4, 17],
-        "partners": "Partner One\nPartner Two",
-        "website": "https://example.org/skills",
-        "language": "en",
-        "contact_name": "Ada Example",
-        "contact_email": "ada@example.org",
-        "objectives": "Train 500 people.",
-        "member_organisations": "Member A\nMember B",
-        "resources": "Funding",
-        "timeline": "2026-09 pilot\n2027-03 scale",
-        "start_date": "2026-09-01",
-        "end_date": "2027-12-31",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

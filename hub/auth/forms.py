@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask import current_app
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from hub.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
 from hub.forms import HubForm
@@ -15,7 +22,8 @@ class RegisterForm(HubForm):
 
     email = EmailField("E-mail", validators=[InputRequired(), Length(max=EMAIL_MAX),
                                              Email(message="Enter a valid e-mail address.")])
-    display_name = StringField("Your name", validators=[InputRequired(), Length(max=NAME_MAX)])
+    # DataRequired, not InputRequired: a name of only blanks is cleaned to "" before this runs.
+    display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX)])
     organisation = StringField("Organisation", validators=[Length(max=ORGANISATION_MAX)],
                                description="Optional. The organisation you represent.")
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])

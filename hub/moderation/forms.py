@@ -15,18 +15,28 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from hub.forms import HubForm
 
+try:  # WTForms >= 3.3 deprecates (value, label) tuples as choices
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms takes the tuples themselves
+    SelectChoice = None
+
 MESSAGE_MAX = 4000
+
+
+def _choices(*pairs: tuple[str, str]) -> list:
+    """Select options in the form the installed WTForms expects (no deprecation warning)."""
+    return [SelectChoice(value, label) for value, label in pairs] if SelectChoice else list(pairs)
 
 
 class DecisionForm(HubForm):
     """Approve, reject, request changes or mark as duplicate."""
 
-    action = SelectField("Decision", choices=[
+    action = SelectField("Decision", choices=_choices(
         ("approve", "Approve and publish"),
         ("request_changes", "Request changes"),
         ("reject", "Reject"),
         ("duplicate", "Mark as duplicate"),
-    ])
+    ))
     message = TextAreaField(
         "Message to the submitter", validators=[Length(max=MESSAGE_MAX)],
         description="Required to reject or request changes; sent by e-mail.")
@@ -38,16 +48,16 @@ class DecisionForm(HubForm):
 class BulkForm(HubForm):
     """Approve or reject several submissions at once."""
 
-    action = SelectField("With the selected", choices=[("approve", "Approve"),
-                                                       ("reject", "Reject")])
+    action = SelectField("With the selected", choices=_choices(("approve", "Approve"),
+                                                               ("reject", "Reject")))
     message = TextAreaField("Reason (required to reject)", validators=[Length(max=MESSAGE_MAX)])
 
 
 class RevisionForm(HubForm):
     """Approve or reject a pending revision."""
 
-    action = SelectField("Decision", choices=[("approve", "Publish this update"),
-                                              ("reject", "Keep the current public version")])
+    action = SelectField("Decision", choices=_choices(
+        ("approve", "Publish this update"), ("reject", "Keep the current public version")))
     message = TextAreaField("Message to the submitter", validators=[Length(max=MESSAGE_MAX)])
 
 

@@ -34,6 +34,22 @@ def already_decided(submission: Submission) -> DecisionRefused:
         "Nothing was changed.", 409)
 
 
+def changed_meanwhile(submission: Submission) -> DecisionRefused:
+    """The refusal for a decision posted from a review page that is out of date.
+
+    Another moderator's decision says who decided; an edit by the owner in between (the
+    item still awaiting a decision) says so instead of naming a decision nobody made.
+    """
+    edited_since_decision = submission.decided_at is None or (
+        submission.updated_at != submission.decided_at)
+    if submission.status in DECIDABLE and edited_since_decision:
+        return DecisionRefused(
+            "This submission changed since you opened it (last change "
+            f"{clock().format(submission.updated_at)}). Reload it and decide again. "
+            "Nothing was changed.", 409)
+    return already_decided(submission)
+
+
 def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
     """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
     if not moderator.is_moderator:
@@ -42,7 +58,7 @@ def _check(submission: Submission, moderator: User, expected_version: int | None
         raise DecisionRefused("You cannot decide on your own submission; ask another "
                               "moderator.", 403)
     if expected_version is not None and submission.version != expected_version:
-        raise already_decided(submission)
+        raise changed_meanwhile(submission)
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
             raise already_decided(submission)

@@ -34,8 +34,8 @@ from hub.moderation.forms import BulkForm, DecisionForm, ExceptionForm, Revision
 from hub.moderation.models import AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.moderation.operations import (
     DecisionRefused,
-    already_decided,
     approve_submission,
+    changed_meanwhile,
     decide_revision,
     grant_exception,
     mark_duplicate,
@@ -168,7 +168,7 @@ def decide(submission_id: int) -> Page:
         db.session.rollback()
         fresh = db.session.get(Submission, submission_id)
         db.session.refresh(fresh)
-        flash(str(already_decided(fresh)), "error")
+        flash(str(changed_meanwhile(fresh)), "error")
         return _review_page(fresh, 409)
     flash(f"“{submission.title}” is now {submission.status_label.lower()}.", "success")
     return redirect(url_for(".queue"))

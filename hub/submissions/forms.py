@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,19 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from hub.forms import HubForm
 from hub.submissions.models import LIMITS
 from hub.vocab import LANGUAGES, REGIONS, SDGS, STAKEHOLDER_GROUPS, THEMES, countries
+
+try:  # WTForms 3.3 deprecates (value, label) tuples as choices in favour of SelectChoice.
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3 takes the tuples
+    SelectChoice = None
+
+
+def _options(pairs: Any) -> list[Any]:
+    """(value, label) pairs as the choices this WTForms version expects."""
+    pairs = list(pairs)
+    if SelectChoice is None:  # pragma: no cover
+        return pairs
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -44,6 +58,19 @@ def http_url(_form: Any, field: Field) -> None:
         raise ValidationError("Enter a full web address starting with https:// or http://.")
 
 
+_FORM_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def form_token_or_none(value: Any) -> str | None:
+    """The hidden form token if it looks like one the hub issued, else None.
+
+    It is stored in a 64-character column: a forged longer value must not reach it (on
+    PostgreSQL that is a DataError, a 500). Dropping it only loses double-post protection
+    for that forged post.
+    """
+    return value if isinstance(value, str) and _FORM_TOKEN.fullmatch(value) else None
+
+
 class SubmissionForm(HubForm):
     """Fields every kind shares. Drafts validate limits and formats; submitting also
     requires the fields in REQUIRED."""
@@ -53,7 +80,7 @@ class SubmissionForm(HubForm):
         "countries", "themes", "language", "contact_name", "contact_email",
     )
 
-    form_token = HiddenField()
+    form_token = HiddenField(filters=[form_token_or_none])
     title = StringField("Title", validators=[_limit("title")],
                         description="A short, specific name for your contribution.")
     summary = TextAreaField("Summary", validators=[_limit("summary")],
@@ -63,22 +90,23 @@ class SubmissionForm(HubForm):
     lead_organisation = StringField("Lead organisation", validators=[_limit("lead_organisation")])
     stakeholder_group = SelectField(
         "Stakeholder group", default="",
-        choices=[("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()])
+        choices=_options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]))
     countries = SelectMultipleField(
-        "Countries", choices=list(countries().items()),
+        "Countries", choices=_options(countries().items()),
         description="Where it takes place. Choose “Global” for worldwide work.")
-    regions = CheckboxesField("Regions", choices=list(REGIONS.items()))
-    themes = CheckboxesField("Themes", choices=list(THEMES.items()))
+    regions = CheckboxesField("Regions", choices=_options(REGIONS.items()))
+    themes = CheckboxesField("Themes", choices=_options(THEMES.items()))
     sdgs = CheckboxesField("Sustainable Development Goals", coerce=int,
-                           choices=[(n, f"SDG {n}: {name}") for n, name in SDGS.items()])
+                           choices=_options((n, f"SDG {n}: {name}") for n, name in SDGS.items()))
     partners = TextAreaField("Partners", validators=[_limit("partners")],
                              description="One organisation per line.")
     website = URLField("Website", validators=[_limit("website"), http_url])
     start_date = DateField("Start date", validators=[Optional()],
                            description="Format: YYYY-MM-DD.")
     end_date = DateField("End date", validators=[Optional()], description="Format: YYYY-MM-DD.")
-    language = SelectField("Language of this text",
-                           default="", choices=[("", "Choose a language…"), *LANGUAGES.items()])
+    language = SelectField(
+        "Language of this text", default="",
+        choices=_options([("", "Choose a language…"), *LANGUAGES.items()]))
     contact_name = StringField("Public contact name", validators=[_limit("contact_name")],
                                description="Shown on the public page.")
     contact_email = EmailField(

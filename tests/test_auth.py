@@ -1,0 +1,310 @@
+"""Accounts as a person meets them: register, log in, log out, and where they land after."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from helpers import PASSWORD
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from hub.auth.models import User
+from hub.extensions import db
+
+NEW_PASSWORD = "correct horse battery"
+
+
+def register_form(**overrides: str) -> dict[str, str]:
+    """A complete, valid registration form."""
+    data = {
+        "email": "grace@example.org",
+        "display_name": "Grace Hopper",
+        "organisation": "Navy Lab",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def stored_user(app: Flask, email: str) -> User | None:
+    """The account as stored, read in a context of its own (not the requests')."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def user_count(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(User))
+
+
+def is_logged_in(client: Any) -> bool:
+    """Whether "My submissions" opens rather than sending the visitor to the login page."""
+    return client.get("/my/").status_code == 200
+
+
+def hidden_next(html: str) -> str:
+    """The value of the login form's hidden `next` field."""
+    tag = re.search(r'<input[^>]*name="next"[^>]*>', html)
+    assert tag, "login form has no hidden next field"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+# --- Register ---------------------------------------------------------------------------
+
+
+def test_register_logs_in_and_redirects_to_my_submissions(app, client):
+    response = client.post("/account/register", data=register_form())
+
+    assert response.status_code == 302
+    assert response.location == "/my/"
+    page = client.get(response.location)
+    assert page.status_code == 200
+    assert "Welcome! Your account is ready." in page.text
+    user = stored_user(app, "grace@example.org")
+    assert user is not None
+    assert user.display_name == "Grace Hopper"
+    assert user.organisation == "Navy Lab"
+
+
+def test_register_stores_email_lower_case(app, client):
+    response = client.post("/account/register",
+                           data=register_form(email="  Grace.Hopper@Example.ORG "))
+
+    assert response.status_code == 302
+    assert stored_user(app, "grace.hopper@example.org") is not None
+    assert user_count(app) == 1
+
+
+@pytest.mark.parametrize("typed", ["grace@example.org", "GRACE@EXAMPLE.ORG", "Grace@Example.org"])
+def test_register_refuses_existing_email_in_any_case(app, client, create_user, typed):
+    create_user(email="grace@example.org")
+
+    response = client.post("/account/register",
+                           data=register_form(email=typed, display_name="Second Grace"))
+
+    assert response.status_code == 422
+    assert "An account with this e-mail exists. Log in instead." in response.text
+    assert 'value="Second Grace"' in response.text  # what they typed is still there
+    assert user_count(app) == 1
+    assert not is_logged_in(client)
+
+
+@pytest.mark.parametrize(("minimum", "password", "accepted"), [
+    (10, "x" * 9, False),
+    (10, "x" * 10, True),
+    (16, "x" * 15, False),
+    (16, "x" * 16, True),
+])
+def test_register_enforces_minimum_password_length(app_config, minimum, password, accepted):
+    app_config["HUB_MIN_PASSWORD_LENGTH"] = minimum
+    from hub import create_app
+
+    app = create_app(app_config)
+    try:
+        client = app.test_client()
+        response = client.post("/account/register",
+                               data=register_form(password=password, confirm=password))
+        if accepted:
+            assert response.status_code == 302
+            assert stored_user(app, "grace@example.org") is not None
+        else:
+            assert response.status_code == 422
+            assert f"Use at least {minimum} characters." in response.text
+            assert user_count(app) == 0
+    finally:
+        app.extensions["hub_db"].kw["bind"].dispose()
+
+
+def test_register_page_states_the_minimum_password_length(client):
+    assert "At least 10 characters." in client.get("/account/register").text
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"confirm": NEW_PASSWORD + "!"}, "The two passwords differ."),
+    ({"email": "not-an-email"}, "Enter a valid e-mail address."),
+    ({"email": "grace@"}, "Enter a valid e-mail address."),
+    ({"email": "grace@localhost"}, "Enter a valid e-mail address."),
+    ({"email": "grace hopper@example.org"}, "Enter a valid e-mail address."),
+    ({"email": ""}, "This field is required."),
+    ({"display_name": "   "}, "This field is required."),
+])
+def test_register_refuses_invalid_input_and_keeps_the_name(app, client, overrides, message):
+    response = client.post("/account/register", data=register_form(**overrides))
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert "error-summary" in response.text
+    if "display_name" not in overrides:
+        assert 'value="Grace Hopper"' in response.text
+    assert NEW_PASSWORD not in response.text  # passwords are never echoed back
+    assert user_count(app) == 0
+    assert not is_logged_in(client)
+
+
+def test_logged_in_user_visiting_register_is_sent_to_my_submissions(client, create_user, auth):
+    auth.login(create_user())
+
+    response = client.get("/account/register")
+
+    assert response.status_code == 302
+    assert response.location == "/my/"
+
+
+def test_password_is_stored_as_a_werkzeug_hash(app, client):
+    client.post("/account/register", data=register_form())
+
+    stored = stored_user(app, "grace@example.org").password_hash
+    assert NEW_PASSWORD not in stored
+    method, salt, digest = stored.split("$")
+    assert method.split(":")[0] in ("scrypt", "pbkdf2")
+    assert salt and digest
+    assert check_password_hash(stored, NEW_PASSWORD)
+    assert not check_password_hash(stored, NEW_PASSWORD.upper())
+
+
+# --- Log in / log out ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["ada@example.org", "ADA@EXAMPLE.ORG", " Ada@Example.Org "])
+def test_login_ignores_email_case(client, create_user, auth, typed):
+    create_user(email="ada@example.org", name="Ada Lovelace")
+
+    response = auth.login(typed)
+
+    assert response.status_code == 302
+    assert response.location == "/my/"
+    assert "Logged in as Ada Lovelace." in client.get("/my/").text
+
+
+@pytest.mark.parametrize(("email", "password"), [
+    ("ada@example.org", "wrong-password-here"),
+    ("ada@example.org", PASSWORD.upper()),
+    ("nobody@example.org", PASSWORD),
+    ("nobody@example.org", "wrong-password-here"),
+])
+def test_failed_login_says_the_same_whatever_was_wrong(client, create_user, auth, email,
+                                                       password):
+    create_user(email="ada@example.org")
+
+    response = auth.login(email, password)
+
+    assert response.status_code == 422
+    assert "E-mail or password is wrong." in response.text
+    summary = re.search(r'<div class="error-summary".*?</div>', response.text, re.S).group(0)
+    assert re.findall(r"<li>.*?</li>", summary, re.S) == [
+        '<li><a href="#password-field">Password: E-mail or password is wrong.</a></li>']
+    assert password not in response.text
+    assert not is_logged_in(client)
+
+
+def test_login_records_last_login_at(app, create_user, auth, clock):
+    user = create_user()
+    assert user.last_login_at is None
+    instant = datetime(2026, 5, 4, 12, 30, tzinfo=UTC)
+    clock.freeze(instant)
+
+    auth.login(user)
+
+    last = stored_user(app, user.email).last_login_at
+    assert last is not None
+    assert (last if last.tzinfo else last.replace(tzinfo=UTC)) == instant
+
+
+def test_logout_logs_out(client, create_user, auth):
+    auth.login(create_user())
+    assert is_logged_in(client)
+
+    response = auth.logout()
+
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert "You are logged out." in client.get("/").text
+    assert not is_logged_in(client)
+
+
+def test_logout_by_get_is_refused_and_keeps_the_user_logged_in(client, create_user, auth):
+    auth.login(create_user())
+
+    response = client.get("/account/logout")
+
+    assert response.status_code == 405
+    assert "Partnerships Hub" in response.text  # the hub's own error page
+    assert is_logged_in(client)
+
+
+# --- Where people land -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/my/", "/submit/", "/submit/initiative", "/my/1",
+                                  "/my/1/edit"])
+def test_login_required_pages_send_to_login_and_back(client, create_user, auth, path):
+    user = create_user()
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    target = urlsplit(response.location)
+    assert target.path == "/account/login"
+    assert parse_qs(target.query)["next"] == [path]
+    login_page = client.get(response.location)
+    assert "Please log in to continue." in login_page.text
+    assert hidden_next(login_page.text) == path
+
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD,
+                                                    "next": hidden_next(login_page.text)})
+    assert response.status_code == 302
+    assert response.location == path
+
+
+UNSAFE_NEXT = [
+    "https://evil.example/",
+    "http://evil.example/my/",
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "https:/evil.example",
+    "evil.example",
+]
+
+
+@pytest.mark.parametrize(("target", "landing"), [
+    ("/my/", "/my/"),
+    ("/submit/", "/submit/"),
+    ("/submit/initiative?from=home", "/submit/initiative?from=home"),
+    ("", "/my/"),
+    *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
+])
+def test_login_follows_next_only_to_pages_of_this_site(client, create_user, auth, target,
+                                                       landing):
+    user = create_user()
+
+    response = client.post("/account/login",
+                           data={"email": user.email, "password": PASSWORD, "next": target})
+
+    assert response.status_code == 302
+    assert response.location == landing
+
+
+@pytest.mark.parametrize(("target", "landing"), [
+    ("/submit/", "/submit/"),
+    *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
+])
+def test_register_follows_next_only_to_pages_of_this_site(client, target, landing):
+    response = client.post("/account/register", query_string={"next": target},
+                           data=register_form())
+
+    assert response.status_code == 302
+    assert response.location == landing

@@ -1,0 +1,600 @@
+"""Whatever is posted — empty, oversized, invisible, hostile, forged or huge — the hub answers
+with a clear message next to the field (or a clear error page), stores nothing wrong, and
+never fails with a 500."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask, request_finished
+from flask import request as flask_request
+from helpers import PASSWORD, full_content
+from sqlalchemy import func, select
+from sqlalchemy.exc import DataError, IntegrityError
+
+from hub import create_app
+from hub.auth.models import User
+from hub.extensions import db
+from hub.submissions.models import LIMITS, Status, Submission
+
+KIND_FIELDS = {
+    "initiative": "objectives",
+    "coalition": "member_organisations",
+    "partnership": "resources",
+    "concrete_action": "timeline",
+}
+TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners",
+               "contact_name")
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _never_500() -> Iterator[None]:
+    """Fail the test if any response it caused was a server error."""
+    errors: list[str] = []
+
+    def check(_sender: Any, response: Any, **_extra: Any) -> None:
+        if response.status_code >= 500:
+            errors.append(f"{flask_request.method} {flask_request.path} -> "
+                          f"{response.status_code}")
+
+    with request_finished.connected_to(check):
+        yield
+    assert not errors, f"server errors: {errors}"
+
+
+def expect(response: Any, status: int) -> Any:
+    """Assert the status (never a 500), showing the page text when it differs."""
+    assert response.status_code != 500, response.text[:2000]
+    assert response.status_code == status, response.text[:2000]
+    return response
+
+
+def form_data(kind: str = "initiative", action: str = "submit", **overrides: Any) -> dict:
+    """A complete form post for `kind` (only that kind's own field) plus the button."""
+    data = full_content(**overrides)
+    for other_kind, name in KIND_FIELDS.items():
+        if other_kind != kind and name not in overrides:
+            data.pop(name, None)
+    data["action"] = action
+    return {k: [str(v) for v in val] if isinstance(val, list) else val
+            for k, val in data.items() if val is not None}
+
+
+def field_block(page: str, name: str) -> str:
+    found = re.search(rf'<div class="field[^"]*" id="{name}-field">(.*?)</div>', page, re.S)
+    assert found, f"no field {name!r} in the page"
+    return found.group(1)
+
+
+def field_error(page: str, name: str) -> str:
+    """The error text shown next to a field ('' when none)."""
+    found = re.search(r'<p class="error"[^>]*>(.*?)</p>', field_block(page, name), re.S)
+    return html.unescape(found.group(1)).strip() if found else ""
+
+
+def field_value(page: str, name: str) -> str:
+    block = field_block(page, name)
+    area = re.search(r"<textarea[^>]*>(?:\r?\n)?(.*?)</textarea>", block, re.S)
+    if area:
+        return html.unescape(area.group(1))
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', block)
+    assert tag, f"no input for {name!r}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def csrf_token(page: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def form_token(page: str) -> str:
+    found = re.search(r'name="form_token" type="hidden" value="([^"]*)"', page)
+    assert found, "no form_token in the form"
+    return found.group(1)
+
+
+def rows(app: Flask) -> list[Submission]:
+    with app.app_context():
+        found = list(db.session.scalars(select(Submission).order_by(Submission.id)))
+        db.session.expunge_all()
+        return found
+
+
+def count(app: Flask, model: type = Submission) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def detail_id(response: Any) -> int:
+    found = re.fullmatch(r"/my/(\d+)", response.location)
+    assert found, response.location
+    return int(found.group(1))
+
+
+@pytest.fixture
+def owner(create_user: Any, auth: Any) -> User:
+    user = create_user()
+    expect(auth.login(user), 302)
+    return user
+
+
+@pytest.fixture
+def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Factory: a second app on the same database with some settings changed."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        application = create_app({**app_config, **overrides})
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        application.extensions["hub_db"].kw["bind"].dispose()
+
+
+# --- Empty required fields ----------------------------------------------------------------
+
+
+REQUIRED = {
+    "initiative": ("title", "summary", "description", "lead_organisation", "stakeholder_group",
+                   "countries", "themes", "language", "contact_name", "contact_email"),
+    "coalition": ("member_organisations",),
+    "partnership": ("partners",),
+    "concrete_action": ("start_date", "timeline"),
+}
+
+
+@pytest.mark.parametrize("kind, name", [(k, n) for k, names in REQUIRED.items() for n in names])
+@pytest.mark.parametrize("empty", ["", "  \n\t "], ids=["empty", "blank"])
+def test_empty_required_field_is_refused_on_submit(app, client, owner, kind, name, empty):
+    data = form_data(kind)
+    if isinstance(data.get(name), list):
+        data.pop(name)  # an unticked choice is simply absent from the post
+    else:
+        data[name] = empty
+
+    page = expect(client.post(f"/submit/{kind}", data=data), 422).text
+
+    assert field_error(page, name) == "Required to submit (drafts may leave it empty)."
+    assert 'aria-invalid="true"' in field_block(page, name) or name in ("countries", "themes")
+    assert 'id="error-summary"' in page
+    assert count(app) == 0
+
+
+# --- Oversized fields ---------------------------------------------------------------------
+
+
+def _too_long(name: str, length: int) -> str:
+    if name == "website":
+        return "https://example.org/" + "a" * (length - len("https://example.org/"))
+    if name == "contact_email":
+        return "a" * 60 + "@" + ".".join(["b" * 60] * 4)[: length - 61]
+    return "é" * length
+
+
+OVERSIZE = [
+    ("initiative", "title"), ("initiative", "summary"), ("initiative", "description"),
+    ("initiative", "lead_organisation"), ("initiative", "contact_name"),
+    ("initiative", "partners"), ("initiative", "website"), ("initiative", "contact_email"),
+    ("initiative", "objectives"), ("coalition", "member_organisations"),
+    ("partnership", "resources"), ("concrete_action", "timeline"),
+]
+
+
+@pytest.mark.parametrize("kind, name", OVERSIZE)
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_oversized_field_is_refused(app, client, owner, kind, name, action):
+    limit = LIMITS[name]
+    value = _too_long(name, limit + 1)
+    assert len(value) == limit + 1
+
+    page = expect(client.post(f"/submit/{kind}", data=form_data(kind, action,
+                                                                **{name: value})), 422).text
+
+    assert f"Use at most {limit} characters." in field_error(page, name)
+    assert field_value(page, name) == value  # nothing typed is lost
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize("name", ["title", "summary", "lead_organisation", "contact_name",
+                                  "objectives", "website"])
+def test_field_exactly_at_its_limit_is_accepted(app, client, owner, name):
+    value = _too_long(name, LIMITS[name])
+    expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
+    [saved] = rows(app)
+    assert getattr(saved, name) == value
+
+
+def test_limit_counts_characters_not_bytes(app, client, owner):
+    title = "😀" * LIMITS["title"]  # 800 bytes in UTF-8
+    expect(client.post("/submit/initiative", data=form_data(title=title)), 302)
+    assert rows(app)[0].title == title
+
+
+@pytest.mark.parametrize("name, limit", sorted(LIMITS.items()))
+def test_database_refuses_oversized_text_too(app, owner, session, name, limit):
+    def insert(value: str) -> None:
+        session.add(Submission(owner_id=owner.id, kind="initiative", slug=f"s-{len(value)}",
+                               status=Status.DRAFT, **{name: value}))
+        session.flush()
+
+    insert("é" * limit)
+    session.commit()
+    # SQLite and PostgreSQL's CHECK constraints raise IntegrityError; PostgreSQL refuses
+    # an over-long VARCHAR before its CHECK, as DataError.
+    with pytest.raises((IntegrityError, DataError)):
+        insert("é" * (limit + 1))
+    session.rollback()
+    assert count(app) == 1
+
+
+# --- Invisible characters -----------------------------------------------------------------
+
+
+CONTROL = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"]
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("char", CONTROL, ids=[f"U+{ord(c):04X}" for c in CONTROL])
+def test_control_characters_are_stripped(app, client, owner, char):
+    data = form_data(title=f"Clean{char} title{char}", description=f"Line{char} one\r\nline two",
+                     summary=f"{char}Summary", lead_organisation=f"Org{char}",
+                     contact_name=f"Ada{char} Example", partners=f"P1{char}\nP2",
+                     objectives=f"Goal{char}")
+
+    response = expect(client.post("/submit/initiative", data=data), 302)
+
+    [saved] = rows(app)
+    assert saved.title == "Clean title"
+    assert saved.description == "Line one\nline two"
+    assert (saved.summary, saved.lead_organisation, saved.contact_name) == (
+        "Summary", "Org", "Ada Example")
+    assert (saved.partners, saved.objectives) == ("P1\nP2", "Goal")
+    page = expect(client.get(response.location), 200).text
+    assert not CONTROL_RE.search(page)
+
+
+def test_nul_bytes_everywhere_never_reach_the_database(app, client, owner):
+    data = form_data(**{name: f"\x00{name}\x00value\x00" for name in (*TEXT_FIELDS, "objectives")})
+    data.update(contact_email="ada@example.org\x00", website="https://example.org/\x00x",
+                form_token="token\x00value")
+
+    expect(client.post("/submit/initiative", data=data), 302)
+
+    [saved] = rows(app)
+    for name in (*TEXT_FIELDS, "objectives"):
+        assert getattr(saved, name) == f"{name}value"
+    assert (saved.contact_email, saved.website) == ("ada@example.org", "https://example.org/x")
+    assert saved.form_token == "tokenvalue"
+
+
+@pytest.mark.parametrize("name", ["countries", "themes", "sdgs"])
+def test_nul_byte_in_a_choice_is_refused(app, client, owner, name):
+    value = {"countries": "CH\x00", "themes": "safety\x00", "sdgs": "4\x00"}[name]
+    page = expect(client.post("/submit/initiative", data=form_data(**{name: [value]})), 422).text
+    assert re.search(r"(?i)not a valid choice|invalid choice", field_error(page, name))
+    assert count(app) == 0
+
+
+def test_nul_bytes_in_login_and_register_forms(app, client):
+    expect(client.post("/account/login", data={"email": "a\x00@example.org",
+                                                "password": "x\x00y"}), 422)
+    response = client.post("/account/register", data={
+        "email": "nul\x00@example.org", "display_name": "Nul\x00 Person",
+        "organisation": "\x00Org", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code in (302, 422)
+    with app.app_context():
+        for user in db.session.scalars(select(User)):
+            assert "\x00" not in user.email + user.display_name + user.organisation
+
+
+def test_windows_newlines_become_plain_newlines(app, client, owner):
+    expect(client.post("/submit/initiative",
+                       data=form_data(timeline="x", description="One\r\nTwo\rThree")), 302)
+    assert rows(app)[0].description == "One\nTwo\nThree"
+
+
+# --- Markup is text -----------------------------------------------------------------------
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+ESCAPE_CASES = [("initiative", name) for name in TEXT_FIELDS] + [
+    (kind, name) for kind, name in KIND_FIELDS.items()]
+
+
+@pytest.mark.parametrize("kind, name", ESCAPE_CASES)
+def test_markup_is_shown_escaped(app, client, owner, kind, name):
+    response = expect(client.post(f"/submit/{kind}",
+                                  data=form_data(kind, **{name: f"Hi {PAYLOAD}"})), 302)
+    assert getattr(rows(app)[0], name) == f"Hi {PAYLOAD}"  # stored as typed
+
+    for path in (response.location, "/my/", f"{response.location}/edit"):
+        page = expect(client.get(path), 200).text
+        assert "<script>alert" not in page
+        assert "<img src=x" not in page
+    detail = client.get(response.location).text
+    assert "&lt;script&gt;alert(" in detail
+
+
+@pytest.mark.parametrize("name", ["title", "summary"])
+def test_markup_is_escaped_in_the_refused_form_too(client, owner, name):
+    page = expect(client.post("/submit/initiative",
+                              data=form_data(**{name: PAYLOAD, "description": ""})), 422).text
+    assert "<script>alert" not in page
+    assert field_value(page, name) == PAYLOAD
+
+
+def test_website_cannot_break_out_of_its_link(app, client, owner):
+    url = 'https://example.org/"><script>alert(1)</script>'
+    response = client.post("/submit/initiative", data=form_data(website=url))
+    if response.status_code == 302:  # accepted as a URL: it must stay inside href="…"
+        page = expect(client.get(response.location), 200).text
+        assert '"><script>' not in page
+        assert "<script>alert(1)" not in page
+    else:
+        assert expect(response, 422)
+        assert count(app) == 0
+
+
+# --- Formats ------------------------------------------------------------------------------
+
+
+FORMAT_CASES = [
+    ("contact_email", "not-an-email", "Enter a valid e-mail address."),
+    ("contact_email", "ada@", "Enter a valid e-mail address."),
+    ("contact_email", "@example.org", "Enter a valid e-mail address."),
+    ("contact_email", "ada example@example.org", "Enter a valid e-mail address."),
+    ("contact_email", "ada@example", "Enter a valid e-mail address."),
+    ("contact_email", "ada@@example.org", "Enter a valid e-mail address."),
+    ("website", "javascript:alert(1)", "Enter a full web address starting with https://"),
+    ("website", "ftp://x", "Enter a full web address starting with https://"),
+    ("website", "not a url", "Enter a full web address starting with https://"),
+    ("website", "example.org", "Enter a full web address starting with https://"),
+    ("website", "https://", "Enter a full web address starting with https://"),
+    ("website", "//example.org/x", "Enter a full web address starting with https://"),
+    ("website", "http://exa mple.org", "Enter a full web address starting with https://"),
+    ("website", "data:text/html,<b>x</b>", "Enter a full web address starting with https://"),
+    ("start_date", "2026-13-45", "Not a valid date value."),
+    ("start_date", "2026-02-30", "Not a valid date value."),
+    ("start_date", "19/06/2026", "Not a valid date value."),
+    ("end_date", "tomorrow", "Not a valid date value."),
+    ("end_date", "2026-06-19T10:00", "Not a valid date value."),
+    ("end_date", "2026-08-31", "The end date must be on or after the start date."),
+]
+
+
+@pytest.mark.parametrize("name, value, message", FORMAT_CASES)
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_bad_format_is_refused_with_a_specific_message(app, client, owner, name, value, message,
+                                                       action):
+    data = form_data("concrete_action", action, **{name: value})
+    page = expect(client.post("/submit/concrete_action", data=data), 422).text
+
+    assert field_error(page, name).startswith(message)
+    assert field_value(page, name) == value
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize("name, value, stored", [
+    ("website", "  https://example.org/a?b=c#d ", "https://example.org/a?b=c#d"),
+    ("website", "http://example.org", "http://example.org"),
+    ("website", "", ""),
+    ("contact_email", " Ada@Example.org ", "Ada@Example.org"),
+    ("end_date", "2026-09-01", "2026-09-01"),  # same day as the start
+])
+def test_good_formats_are_accepted(app, client, owner, name, value, stored):
+    expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
+    assert str(getattr(rows(app)[0], name)) == stored
+
+
+# --- Forged choices -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["Initiative", "nope", "initiative%00", "initiative%20",
+                                  "coalition;drop", "..%2Fmy", "%3Cscript%3E"])
+def test_forged_kind_is_404(app, client, owner, kind):
+    expect(client.get(f"/submit/{kind}"), 404)
+    expect(client.post(f"/submit/{kind}", data=form_data()), 404)
+    assert count(app) == 0
+
+
+FORGED = [
+    ("stakeholder_group", "overlord", "Not a valid choice."),
+    ("stakeholder_group", "academia ; drop table", "Not a valid choice."),
+    ("language", "xx", "Not a valid choice."),
+    ("language", "EN", "Not a valid choice."),
+    ("countries", ["XX"], "'XX' is not a valid choice for this field."),
+    ("countries", ["CH", "ZZ"], "'ZZ' is not a valid choice for this field."),
+    ("countries", ["ch"], "'ch' is not a valid choice for this field."),
+    ("themes", ["nope"], "'nope' is not a valid choice for this field."),
+    ("regions", ["mars"], "'mars' is not a valid choice for this field."),
+    ("sdgs", ["18"], "'18' is not a valid choice for this field."),
+    ("sdgs", ["0"], "'0' is not a valid choice for this field."),
+    ("sdgs", ["-1"], "'-1' is not a valid choice for this field."),
+    ("sdgs", ["abc"], "Invalid choice(s)"),
+    ("sdgs", ["4.5"], "Invalid choice(s)"),
+]
+
+
+@pytest.mark.parametrize("name, value, message", FORGED)
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_forged_choice_is_refused(app, client, owner, name, value, message, action):
+    page = expect(client.post("/submit/initiative", data=form_data(action=action,
+                                                                   **{name: value})), 422).text
+    assert field_error(page, name).startswith(message)
+    assert count(app) == 0
+
+
+def test_forged_choice_in_an_edit_leaves_the_item_unchanged(app, client, owner,
+                                                            create_submission_for):
+    sub = create_submission_for(owner, title="Unchanged")
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Forged", countries=["XX"])),
+           422)
+    assert rows(app)[0].title == "Unchanged"
+
+
+def test_unknown_action_saves_a_draft_not_a_submission(app, client, owner):
+    expect(client.post("/submit/initiative", data=form_data(action="publish")), 302)
+    assert [r.status for r in rows(app)] == [Status.DRAFT]
+
+
+@pytest.mark.parametrize("token", ["x" * 65, "x" * 5000, "<script>", "a b", "é" * 10])
+def test_forged_form_token_is_ignored(app, client, owner, token):
+    """The hidden token column holds 64 characters; a forged token must not break the post."""
+    response = expect(client.post("/submit/initiative",
+                                  data={**form_data(), "form_token": token}), 302)
+    assert [r.form_token for r in rows(app)] == [None]
+    assert client.get(response.location).status_code == 200
+
+
+# --- CSRF ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csrf_client(make_app: Callable[..., Flask]) -> Any:
+    """A client of the hub with CSRF protection on, as in production."""
+    return make_app(WTF_CSRF_ENABLED=True).test_client()
+
+
+def login_with_token(client: Any, user: User) -> None:
+    token = csrf_token(client.get("/account/login").text)
+    expect(client.post("/account/login", data={"email": user.email, "password": PASSWORD,
+                                               "csrf_token": token}), 302)
+
+
+def is_logged_in(client: Any) -> bool:
+    return client.get("/my/").status_code == 200
+
+
+TOKENS = [pytest.param(None, id="missing"), pytest.param("forged", id="forged")]
+
+
+def _with(token: str | None, data: dict) -> dict:
+    return data if token is None else {**data, "csrf_token": token}
+
+
+def test_csrf_valid_tokens_work(app, csrf_client, create_user, create_submission_for):
+    """The control: with the tokens the pages carry, everything goes through."""
+    user = create_user()
+    login_with_token(csrf_client, user)
+    page = csrf_client.get("/submit/initiative").text
+    data = {**form_data(), "csrf_token": csrf_token(page),
+            "form_token": form_token(page)}
+    response = expect(csrf_client.post("/submit/initiative", data=data), 302)
+    detail = csrf_client.get(response.location).text
+    expect(csrf_client.post(f"{response.location}/withdraw",
+                            data={"csrf_token": csrf_token(detail)}), 302)
+    assert rows(app)[0].status is Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_login_refused(csrf_client, create_user, token):
+    user = create_user()
+    page = expect(csrf_client.post("/account/login", data=_with(
+        token, {"email": user.email, "password": PASSWORD})), 400).text
+    assert "security token was missing or expired" in page
+    assert not is_logged_in(csrf_client)
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_register_refused(app, csrf_client, token):
+    page = expect(csrf_client.post("/account/register", data=_with(token, {
+        "email": "new@example.org", "display_name": "New", "password": PASSWORD,
+        "confirm": PASSWORD})), 400).text
+    assert "security token was missing or expired" in page
+    assert count(app, User) == 0
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_logout_refused(csrf_client, create_user, token):
+    login_with_token(csrf_client, create_user())
+    page = expect(csrf_client.post("/account/logout", data=_with(token, {})), 400).text
+    assert "security token was missing or expired" in page
+    assert is_logged_in(csrf_client)
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_withdraw_refused(app, csrf_client, create_user, create_submission_for, token):
+    user = create_user()
+    sub = create_submission_for(user)
+    login_with_token(csrf_client, user)
+    page = expect(csrf_client.post(f"/my/{sub.id}/withdraw", data=_with(token, {})), 400).text
+    assert "security token was missing or expired" in page
+    assert rows(app)[0].status is Status.SUBMITTED
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_submission_form_keeps_the_text(app, csrf_client, create_user, token):
+    login_with_token(csrf_client, create_user())
+    data = _with(token, form_data(title="Typed with care", summary="Long <summary> text"))
+
+    page = expect(csrf_client.post("/submit/initiative", data=data), 400).text
+
+    assert "security token expired or was missing, so nothing was saved" in page
+    assert field_value(page, "title") == "Typed with care"
+    assert field_value(page, "summary") == "Long <summary> text"
+    assert count(app) == 0
+    # The re-shown form carries a fresh token: pressing the button again works.
+    retry = {**form_data(title="Typed with care"), "csrf_token": csrf_token(page)}
+    expect(csrf_client.post("/submit/initiative", data=retry), 302)
+    assert [r.title for r in rows(app)] == ["Typed with care"]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_csrf_edit_form_keeps_the_text(app, csrf_client, create_user, create_submission_for,
+                                       token):
+    user = create_user()
+    sub = create_submission_for(user, title="Original")
+    login_with_token(csrf_client, user)
+
+    page = expect(csrf_client.post(f"/my/{sub.id}/edit",
+                                   data=_with(token, form_data(title="Edited title"))), 400).text
+
+    assert "security token" in page
+    assert field_value(page, "title") == "Edited title"
+    assert rows(app)[0].title == "Original"
+
+
+# --- Request size -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_client(make_app: Callable[..., Flask]) -> Any:
+    """A hub that accepts requests of at most 2 KiB."""
+    application = make_app(HUB_MAX_REQUEST_BYTES=2048)
+    assert application.config["MAX_CONTENT_LENGTH"] == 2048
+    return application.test_client()
+
+
+def test_oversized_request_gets_a_clear_413(app, small_client, create_user):
+    user = create_user()
+    expect(small_client.post("/account/login", data={"email": user.email,
+                                                     "password": PASSWORD}), 302)
+
+    page = expect(small_client.post("/submit/initiative",
+                                    data=form_data(description="x" * 5000)), 413).text
+
+    assert "larger than the 2 KiB the hub accepts" in page
+    assert "Shorten it" in page
+    assert count(app) == 0
+    # Under the limit, the same hub works.
+    expect(small_client.post("/submit/initiative", data=form_data(action="draft")), 302)
+    assert count(app) == 1
+
+
+@pytest.mark.parametrize("path", ["/account/login", "/account/register", "/submit/initiative"])
+def test_oversized_request_anywhere_is_413(small_client, path):
+    page = expect(small_client.post(path, data={"email": "x@example.org", "password": "p" * 4000}),
+                  413).text
+    assert "Too large" in page

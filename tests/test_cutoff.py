@@ -1,0 +1,544 @@
+"""The cutoff: what is accepted one second before, refused (but kept) after, and how the
+hub shows it, including on the days clocks change."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask, request_finished
+from flask import request as flask_request
+from helpers import full_content
+from sqlalchemy import select
+
+from hub.clock import Clock, ClockError, Phase, clock_from_config, parse_instant
+from hub.extensions import db
+from hub.submissions.models import STATUS_LABELS, Status, Submission
+
+ZURICH = ZoneInfo("Europe/Zurich")
+CLOSE = datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH)
+CLOSED_TEXT = "Submissions closed on 19 June 2026, 23:59 CEST"
+SECOND = timedelta(seconds=1)
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _never_500() -> Iterator[None]:
+    """Fail the test if any response it caused was a server error."""
+    errors: list[str] = []
+
+    def check(_sender: Any, response: Any, **_extra: Any) -> None:
+        if response.status_code >= 500:
+            errors.append(f"{flask_request.method} {flask_request.path} -> "
+                          f"{response.status_code}")
+
+    with request_finished.connected_to(check):
+        yield
+    assert not errors, f"server errors: {errors}"
+
+
+def expect(response: Any, status: int) -> Any:
+    """Assert the status (never a 500), showing the page text when it differs."""
+    assert response.status_code != 500, response.text[:2000]
+    assert response.status_code == status, response.text[:2000]
+    return response
+
+
+def form_data(action: str = "submit", **overrides: Any) -> dict:
+    """A complete initiative form post."""
+    data = full_content(**overrides)
+    for name in ("member_organisations", "resources", "timeline"):
+        data.pop(name)
+    data["action"] = action
+    return {k: [str(v) for v in val] if isinstance(val, list) else val
+            for k, val in data.items()}
+
+
+def field_value(page: str, name: str) -> str:
+    """What an <input> or <textarea> of the re-rendered form holds."""
+    area = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S)
+    if area:
+        return html.unescape(area.group(1))
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert tag, f"no input for {name!r}"
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return html.unescape(value.group(1)) if value else ""
+
+
+def text_of(page: str) -> str:
+    """The page as a person reads it: tags removed, blanks collapsed, entities decoded."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def banner(page: str) -> str:
+    """The text of the deadline banner ('' when there is none)."""
+    found = re.search(r'<div class="cutoff-banner[^"]*"[^>]*>(.*?)</div>\s*</div>', page, re.S)
+    return re.sub(r" ([.,])", r"\1", text_of(found.group(1))).strip() if found else ""
+
+
+def rows(app: Flask, **where: Any) -> list[Submission]:
+    with app.app_context():
+        found = list(db.session.scalars(
+            select(Submission).filter_by(**where).order_by(Submission.id)))
+        db.session.expunge_all()
+        return found
+
+
+def row(app: Flask, submission_id: int) -> Submission:
+    with app.app_context():
+        found = db.session.get(Submission, submission_id)
+        db.session.expunge(found)
+        return found
+
+
+def as_utc(instant: datetime | None) -> datetime | None:
+    if instant is None:
+        return None
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+@pytest.fixture
+def owner(create_user: Any, auth: Any) -> Any:
+    user = create_user()
+    expect(auth.login(user), 302)
+    return user
+
+
+@pytest.fixture
+def cutoff(clock: Clock) -> Clock:
+    """The call closes at CLOSE (19 June 2026, 23:59 in Geneva)."""
+    clock.close_at = CLOSE
+    return clock
+
+
+# --- New submissions around the cutoff ----------------------------------------------------
+
+
+def test_one_second_before_the_cutoff_is_accepted(app, client, cutoff, owner):
+    cutoff.freeze(CLOSE - SECOND)
+    expect(client.post("/submit/initiative", data=form_data(title="Just in time")), 302)
+
+    [saved] = rows(app)
+    assert (saved.title, saved.status) == ("Just in time", Status.SUBMITTED)
+    assert as_utc(saved.submitted_at) == CLOSE - SECOND
+
+
+@pytest.mark.parametrize("late", [timedelta(0), SECOND, timedelta(days=3)],
+                         ids=["at-cutoff", "one-second-after", "days-after"])
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, owner, late,
+                                                         action):
+    cutoff.freeze(CLOSE + late)
+    typed = form_data(action, title="Too late initiative", summary="Kept <text> & more")
+
+    page = expect(client.post("/submit/initiative", data=typed), 403).text
+
+    assert CLOSED_TEXT in page
+    assert "kept as a draft" in page
+    assert field_value(page, "title") == "Too late initiative"
+    assert field_value(page, "summary") == "Kept <text> & more"
+    [kept] = rows(app, owner_id=owner.id)
+    assert (kept.title, kept.status, kept.submitted_at) == (
+        "Too late initiative", Status.DRAFT, None)
+    assert kept.summary == "Kept <text> & more"
+    mine = client.get("/my/").text
+    assert "Too late initiative" in mine
+    assert STATUS_LABELS[Status.DRAFT] in mine
+    detail = client.get(f"/my/{kept.id}").text
+    assert "Editing is closed" in detail
+    assert f'href="/my/{kept.id}/edit"' not in detail
+
+
+def test_incomplete_late_post_is_kept_too(app, client, cutoff, owner):
+    cutoff.freeze(CLOSE + SECOND)
+    page = expect(client.post("/submit/coalition",
+                              data={"title": "Only a title", "action": "submit"}), 403).text
+    assert CLOSED_TEXT in page
+    assert [(r.title, r.kind) for r in rows(app)] == [("Only a title", "coalition")]
+
+
+def test_late_post_over_a_limit_is_shown_but_not_stored(app, client, cutoff, owner):
+    cutoff.freeze(CLOSE + SECOND)
+    long_title = "x" * 201
+    page = expect(client.post("/submit/initiative", data=form_data(title=long_title)), 403).text
+    assert CLOSED_TEXT in page
+    assert "Nothing was saved; your text is below to copy." in page
+    assert field_value(page, "title") == long_title
+    assert rows(app) == []
+
+
+def test_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, owner):
+    cutoff.freeze(CLOSE - timedelta(minutes=20))
+    page = expect(client.get("/submit/initiative"), 200).text
+    token = field_value(page, "form_token")
+
+    cutoff.freeze(CLOSE + SECOND)
+    data = {**form_data(title="Written before, sent after"), "form_token": token}
+    page = expect(client.post("/submit/initiative", data=data), 403).text
+
+    assert CLOSED_TEXT in page
+    assert field_value(page, "title") == "Written before, sent after"
+    [kept] = rows(app)
+    assert (kept.status, kept.form_token) == (Status.DRAFT, token)
+
+    # Pressing the button again does not make a second copy.
+    again = expect(client.post("/submit/initiative", data=data), 302)
+    assert again.location == f"/my/{kept.id}"
+    assert len(rows(app)) == 1
+
+
+# --- Edits around the cutoff --------------------------------------------------------------
+
+
+def test_edit_one_second_before_the_cutoff_is_applied(app, client, cutoff, owner,
+                                                      create_submission_for):
+    sub = create_submission_for(owner, title="Original")
+    cutoff.freeze(CLOSE - SECOND)
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Edited in time")), 302)
+    assert row(app, sub.id).title == "Edited in time"
+
+
+@pytest.mark.parametrize("late", [timedelta(0), SECOND], ids=["at-cutoff", "one-second-after"])
+@pytest.mark.parametrize("status, action", [
+    (Status.SUBMITTED, "submit"),
+    (Status.SUBMITTED, "draft"),
+    (Status.DRAFT, "draft"),
+    (Status.DRAFT, "submit"),
+])
+def test_late_edit_leaves_the_item_unchanged_and_keeps_the_text(
+        app, client, cutoff, owner, create_submission_for, late, status, action):
+    sub = create_submission_for(owner, status, title="Original title")
+    before = row(app, sub.id)
+
+    cutoff.freeze(CLOSE + late)
+    page = expect(client.post(f"/my/{sub.id}/edit",
+                              data=form_data(action, title="Late title", summary="Late text")),
+                  403).text
+
+    assert CLOSED_TEXT in page
+    assert "kept with the submission" in page
+    assert field_value(page, "title") == "Late title"
+    after = row(app, sub.id)
+    assert (after.title, after.summary, after.status) == (
+        "Original title", before.summary, status)
+    assert as_utc(after.updated_at) == as_utc(before.updated_at)
+    assert after.kept_changes["title"] == "Late title"
+    assert after.kept_changes["summary"] == "Late text"
+    assert as_utc(after.kept_at) == CLOSE + late
+    detail = expect(client.get(f"/my/{sub.id}"), 200).text
+    assert "Changes refused after the cutoff" in detail
+    assert "Late title" in detail and "Late text" in detail
+    assert "Refused changes kept" in client.get("/my/").text
+    assert len(rows(app)) == 1
+
+
+def test_edit_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, owner,
+                                                           create_submission_for):
+    sub = create_submission_for(owner, title="Original title")
+    cutoff.freeze(CLOSE - timedelta(hours=1))
+    expect(client.get(f"/my/{sub.id}/edit"), 200)
+
+    cutoff.freeze(CLOSE + SECOND)
+    page = expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Sent late")), 403).text
+    assert CLOSED_TEXT in page
+    after = row(app, sub.id)
+    assert (after.title, after.kept_changes["title"]) == ("Original title", "Sent late")
+
+
+def test_changes_requested_may_be_revised_after_the_cutoff(app, client, cutoff, owner,
+                                                           create_submission_for):
+    sub = create_submission_for(owner, Status.CHANGES_REQUESTED, title="Needs work")
+    cutoff.freeze(CLOSE + timedelta(days=2))
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Reworked")), 302)
+    after = row(app, sub.id)
+    assert (after.title, after.status) == ("Reworked", Status.SUBMITTED)
+
+
+def test_revisions_close_too_when_configured(app, client, cutoff, owner, create_submission_for):
+    sub = create_submission_for(owner, Status.CHANGES_REQUESTED, title="Needs work")
+    cutoff.revisions_close_at = CLOSE + timedelta(days=7)
+    cutoff.freeze(CLOSE + timedelta(days=7))
+    page = expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Too late")), 403).text
+    assert "Revisions closed on 26 June 2026, 23:59 CEST" in page
+    after = row(app, sub.id)
+    assert (after.title, after.kept_changes["title"]) == ("Needs work", "Too late")
+
+
+# --- Withdrawing around the cutoff --------------------------------------------------------
+
+
+def test_withdraw_before_the_cutoff(app, client, cutoff, owner, create_submission_for):
+    sub = create_submission_for(owner)
+    cutoff.freeze(CLOSE - SECOND)
+    expect(client.post(f"/my/{sub.id}/withdraw"), 302)
+    assert row(app, sub.id).status is Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("late", [timedelta(0), SECOND], ids=["at-cutoff", "one-second-after"])
+def test_withdraw_after_the_cutoff_is_refused(app, client, cutoff, owner, create_submission_for,
+                                              late):
+    sub = create_submission_for(owner)
+    cutoff.freeze(CLOSE + late)
+    page = expect(client.post(f"/my/{sub.id}/withdraw"), 403).text
+    assert CLOSED_TEXT in page
+    assert "Withdrawing is no longer possible" in page
+    assert row(app, sub.id).status is Status.SUBMITTED
+
+
+# --- Cutoffs on the days the clocks change ------------------------------------------------
+
+
+DST_CASES = [
+    # Autumn: 02:00-03:00 happens twice; +01:00 is the second time (after falling back).
+    ("2026-10-25T02:30:00+01:00", "25 October 2026, 02:30 CET"),
+    ("2026-10-25T02:30:00+02:00", "25 October 2026, 02:30 CEST"),
+    # Spring: 02:00-03:00 does not exist; 03:30 is already summer time.
+    ("2026-03-29T03:30:00+02:00", "29 March 2026, 03:30 CEST"),
+    ("2026-03-29T01:30:00+01:00", "29 March 2026, 01:30 CET"),
+]
+
+
+@pytest.mark.parametrize("setting, shown", DST_CASES)
+def test_cutoff_on_a_clock_change_day(app, client, clock, owner, setting, shown):
+    close_at = parse_instant(setting, "HUB_SUBMISSIONS_CLOSE_AT")
+    clock.close_at = close_at
+
+    clock.freeze(close_at - timedelta(minutes=90))
+    home = expect(client.get("/"), 200).text
+    assert shown in banner(home)
+    assert "1 h 30 min left" in banner(home)
+
+    clock.freeze(close_at - SECOND)
+    expect(client.post("/submit/initiative", data=form_data(title="In time")), 302)
+
+    clock.freeze(close_at + SECOND)
+    page = expect(client.post("/submit/initiative", data=form_data(title="Late")), 403).text
+    assert f"Submissions closed on {shown}" in page
+    assert [(r.title, r.status) for r in rows(app)] == [
+        ("In time", Status.SUBMITTED), ("Late", Status.DRAFT)]
+    assert f"Submissions closed on {shown}" in banner(client.get("/").text)
+
+
+def test_autumn_cutoff_is_still_open_the_first_time_the_clock_shows_it(app, client, clock,
+                                                                        owner):
+    """Closing at 02:30 CET: at 02:30 CEST (an hour earlier, same wall time) it is open."""
+    clock.close_at = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
+    first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    assert clock.format(first_0230) == "25 October 2026, 02:30 CEST"
+
+    clock.freeze(first_0230)
+    expect(client.post("/submit/initiative", data=form_data()), 302)
+    assert "1 h 0 min left" in banner(client.get("/").text)
+
+
+def test_cutoff_from_the_settings(app_config):
+    """The settings are read with their offset: the same instant whatever the server zone."""
+    from hub import create_app
+
+    app = create_app({**app_config, "HUB_SUBMISSIONS_CLOSE_AT": "2026-10-25T02:30:00+01:00",
+                      "HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00Z"})
+    try:
+        c = app.extensions["hub_clock"]
+        assert c.close_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+        assert c.format(c.close_at) == "25 October 2026, 02:30 CET"
+        assert c.format(c.open_at) == "1 March 2026, 10:00 CET"
+    finally:
+        app.extensions["hub_db"].kw["bind"].dispose()
+
+
+# --- No cutoff, not yet open --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", [datetime(2000, 1, 1, tzinfo=UTC),
+                                  datetime(2099, 12, 31, 23, 59, tzinfo=UTC)])
+def test_without_a_cutoff_submissions_are_always_open(app, client, clock, owner, when):
+    assert (clock.open_at, clock.close_at) == (None, None)
+    clock.freeze(when)
+    expect(client.post("/submit/initiative", data=form_data()), 302)
+    assert [r.status for r in rows(app)] == [Status.SUBMITTED]
+    for path in ("/", "/submit/", "/my/"):
+        page = client.get(path).text
+        assert "cutoff-banner" not in page
+        assert "closed on" not in page and "left" not in banner(page)
+
+
+OPEN = datetime(2026, 3, 1, 9, 0, tzinfo=ZURICH)
+OPENS_TEXT = "Submissions open on 1 March 2026, 09:00 CET"
+
+
+@pytest.fixture
+def not_yet_open(cutoff: Clock) -> Clock:
+    cutoff.open_at = OPEN
+    cutoff.freeze(OPEN - SECOND)
+    return cutoff
+
+
+def test_before_opening_submitting_is_refused(app, client, not_yet_open, owner):
+    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")),
+                  403).text
+    assert OPENS_TEXT in page
+    assert "you can save a draft until then" in page
+    assert field_value(page, "title") == "Early bird"
+    assert [(r.title, r.status) for r in rows(app)] == [("Early bird", Status.DRAFT)]
+
+
+def test_before_opening_drafts_may_be_saved_and_edited(app, client, not_yet_open, owner):
+    response = expect(client.post("/submit/initiative",
+                                  data=form_data("draft", title="Prepared early")), 302)
+    sub_id = int(response.location.rsplit("/", 1)[1])
+    expect(client.post(f"/my/{sub_id}/edit", data=form_data("draft", title="Still a draft")),
+           302)
+    page = expect(client.post(f"/my/{sub_id}/edit", data=form_data(title="Submit early")),
+                  403).text
+    assert OPENS_TEXT in page
+    after = row(app, sub_id)
+    assert (after.title, after.status) == ("Still a draft", Status.DRAFT)
+
+
+def test_submitting_opens_exactly_at_the_opening(app, client, not_yet_open, owner):
+    not_yet_open.freeze(OPEN)
+    expect(client.post("/submit/initiative", data=form_data()), 302)
+    assert [r.status for r in rows(app)] == [Status.SUBMITTED]
+
+
+def test_banner_before_opening(client, not_yet_open, owner):
+    for path in ("/", "/submit/"):
+        text = banner(expect(client.get(path), 200).text)
+        assert OPENS_TEXT in text
+        assert "close on 19 June 2026, 23:59 CEST" in text
+        assert "You can prepare drafts now." in text
+
+
+# --- The banner and home page -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/submit/", "/my/"])
+def test_banner_while_open_shows_cutoff_and_countdown(client, cutoff, owner, path):
+    cutoff.freeze(CLOSE - timedelta(days=2, hours=3, minutes=4, seconds=30))
+    page = expect(client.get(path), 200).text
+    text = banner(page)
+    assert "Submissions are open until 19 June 2026, 23:59 CEST" in text
+    assert "2 days 3 h 4 min left" in text
+    assert 'datetime="2026-06-19T23:59:00+02:00"' in page
+
+
+@pytest.mark.parametrize("path", ["/", "/submit/", "/my/"])
+def test_banner_after_the_cutoff_says_closed(client, cutoff, owner, path):
+    cutoff.freeze(CLOSE + SECOND)
+    text = banner(expect(client.get(path), 200).text)
+    assert text == f"{CLOSED_TEXT}."
+    assert "left" not in text
+
+
+def test_home_page_states_the_deadline(client, cutoff):
+    cutoff.freeze(CLOSE - timedelta(days=10))
+    page = text_of(expect(client.get("/"), 200).text)
+    assert "Contributions are accepted until 19 June 2026, 23:59 CEST" in page
+    assert "Submit a contribution" in page
+
+    cutoff.freeze(CLOSE)
+    page = text_of(expect(client.get("/"), 200).text)
+    assert CLOSED_TEXT in page
+    assert "Submit a contribution" not in page
+
+
+def test_banner_uses_the_configured_zone(app_config):
+    from hub import create_app
+
+    app = create_app({**app_config, "HUB_TIMEZONE": "America/New_York",
+                      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"})
+    try:
+        app.extensions["hub_clock"].freeze(datetime(2026, 6, 1, tzinfo=UTC))
+        page = app.test_client().get("/").text
+        assert "19 June 2026, 17:59 EDT" in banner(page)
+    finally:
+        app.extensions["hub_db"].kw["bind"].dispose()
+
+
+# --- hub.clock on its own -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None),
+    ("", None),
+    ("2026-06-19T23:59:00+02:00", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+    ("2026-06-19T21:59:00Z", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+    (" 2026-06-19T21:59:00+00:00 ", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+    (datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH), datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+])
+def test_parse_instant_reads_aware_instants(value, expected):
+    parsed = parse_instant(value, "SETTING")
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2026-06-19T23:59:00", "needs an offset"),
+    ("2026-06-19", "needs an offset"),
+    (datetime(2026, 6, 19, 23, 59), "needs an offset"),
+    ("19 June 2026", "is not an ISO 8601 date and time"),
+    ("tomorrow", "is not an ISO 8601 date and time"),
+    ("2026-02-30T10:00:00+01:00", "is not an ISO 8601 date and time"),
+    ("2026-06-19T25:00:00+02:00", "is not an ISO 8601 date and time"),
+])
+def test_parse_instant_refuses_naive_and_garbage(value, message):
+    with pytest.raises(ClockError, match=message) as refused:
+        parse_instant(value, "HUB_SUBMISSIONS_CLOSE_AT")
+    assert "HUB_SUBMISSIONS_CLOSE_AT" in str(refused.value)
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-06-20T00:00:00+02:00",
+      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"}, "must be after"),
+    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-06-19T21:59:00Z",
+      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"}, "must be after"),
+    ({"HUB_TIMEZONE": "Mars/Olympus_Mons"}, "unknown time zone"),
+    ({"HUB_TIMEZONE": "../etc/passwd"}, "unknown time zone"),
+    ({"HUB_SUBMISSIONS_CLOSE_AT": "soon"}, "not an ISO 8601"),
+])
+def test_clock_from_config_refuses_bad_settings(config, message):
+    with pytest.raises(ClockError, match=message):
+        clock_from_config(config)
+
+
+def test_clock_from_config_defaults():
+    c = clock_from_config({})
+    assert (c.open_at, c.close_at, c.zone.key) == (None, None, "Europe/Zurich")
+    assert c.phase() is Phase.OPEN
+    assert c.seconds_left() is None
+
+
+@pytest.mark.parametrize("instant, with_time, shown", [
+    (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), True, "19 June 2026, 23:59 CEST"),
+    (datetime(2026, 1, 5, 8, 0, tzinfo=UTC), True, "5 January 2026, 09:00 CET"),
+    (datetime(2026, 1, 5, 8, 0), True, "5 January 2026, 09:00 CET"),  # naive = UTC (SQLite)
+    (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), True, "1 January 2027, 00:30 CET"),
+    (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), False, "19 June 2026"),
+    (None, True, ""),
+])
+def test_clock_format(instant, with_time, shown):
+    c = clock_from_config({"HUB_TIMEZONE": "Europe/Zurich"})
+    assert c.format(instant, with_time=with_time) == shown
+
+
+def test_clock_phase_and_seconds_left():
+    c = clock_from_config({"HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00+01:00",
+                           "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"})
+    c.freeze(OPEN - SECOND)
+    assert c.phase() is Phase.NOT_YET_OPEN
+    c.freeze(OPEN)
+    assert c.phase() is Phase.OPEN
+    c.freeze(CLOSE - timedelta(seconds=90))
+    assert (c.phase(), c.seconds_left()) == (Phase.OPEN, 90)
+    c.freeze(CLOSE)
+    assert (c.phase(), c.seconds_left()) == (Phase.CLOSED, None)
+    c.freeze(None)
+    assert c.frozen_at is None

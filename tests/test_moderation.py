@@ -1,0 +1,991 @@
+"""Moderation as moderators, admins and everyone else meet it: who may see what, every
+decision in every state, bad input, the queue, bulk decisions, the review page, the audit
+trail and its CSV export, and the figures.
+
+Each person gets a Browser of their own whose requests run in a fresh app context, as in
+production: pytest-flask keeps a request context pushed for the whole test, and requests
+made inside it would otherwise share `g` (Flask-Login caches the user there, so one
+client's login would leak into another client's requests).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import logging
+import re
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from helpers import PASSWORD, PG_URL, full_content
+from sqlalchemy import func, select, update
+
+from hub.auth.models import Role, User
+from hub.extensions import db
+from hub.mail.models import OutboxMail
+from hub.moderation import operations as ops
+from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
+from hub.submissions.models import Status, Submission
+from hub.submissions.operations import update_submission
+
+# --------------------------------------------------------------------------- helpers
+# (imported by the other moderation test modules)
+
+
+class Browser:
+    """One person's browser: a test client whose every request has its own app context."""
+
+    def __init__(self, app: Flask, user: User | None = None) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.user = user
+        if user is not None:
+            response = self.post("/account/login", data={"email": user.email,
+                                                         "password": PASSWORD})
+            assert response.status_code == 302, f"login of {user.email} failed"
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return self.client.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return self.client.post(url, **kwargs)
+
+
+def text_of(response: Any) -> str:
+    """The response body with HTML entities decoded (flash messages quote with &#39;)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def page_version(browser: Browser, submission_id: int) -> int:
+    """The version counter the review page's decision form carries."""
+    response = browser.get(f"/moderation/{submission_id}")
+    assert response.status_code == 200
+    found = re.search(r'<input[^>]*name="version"[^>]*value="(\d+)"', response.text)
+    assert found, "the review page has no version field"
+    return int(found.group(1))
+
+
+def fetch(app: Flask, submission_id: int) -> Submission:
+    """The submission as stored, read in a context of its own."""
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        assert submission is not None
+        db.session.expunge(submission)
+        return submission
+
+
+def item_state(app: Flask, submission_id: int) -> dict[str, Any]:
+    """The columns a decision may change, and the number of the item's audit events."""
+    with app.app_context():
+        s = db.session.get(Submission, submission_id)
+        return {
+            "status": s.status, "version": s.version, "decided_by_id": s.decided_by_id,
+            "decided_at": s.decided_at, "decision_message": s.decision_message,
+            "duplicate_of_id": s.duplicate_of_id, "published_at": s.published_at,
+            "title": s.title,
+            "events": db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                        .where(AuditEvent.submission_id == submission_id)),
+        }
+
+
+def snapshot(app: Flask, submission_id: int) -> dict[str, Any]:
+    """Everything a decision may change (whole audit and outbox counted): compared before
+    and after a refused decision."""
+    with app.app_context():
+        return {
+            **item_state(app, submission_id),
+            "audit": db.session.scalar(select(func.count()).select_from(AuditEvent)),
+            "outbox": db.session.scalar(select(func.count()).select_from(OutboxMail)),
+        }
+
+
+def events(app: Flask, submission_id: int | None = None) -> list[AuditEvent]:
+    """Audit events (of one submission, or all), oldest first, detached."""
+    with app.app_context():
+        stmt = select(AuditEvent).order_by(AuditEvent.id)
+        if submission_id is not None:
+            stmt = stmt.where(AuditEvent.submission_id == submission_id)
+        rows = list(db.session.scalars(stmt))
+        db.session.expunge_all()
+        return rows
+
+
+def outbox(app: Flask) -> list[OutboxMail]:
+    with app.app_context():
+        rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
+        db.session.expunge_all()
+        return rows
+
+
+def set_columns(app: Flask, submission_id: int, **values: Any) -> None:
+    """Change stored columns directly (times the tests need to control)."""
+    with app.app_context():
+        db.session.execute(update(Submission).where(Submission.id == submission_id)
+                           .values(**values))
+        db.session.commit()
+
+
+def aware(instant: datetime | None) -> datetime | None:
+    """SQLite gives naive UTC back; PostgreSQL aware: compare them as aware UTC."""
+    if instant is None:
+        return None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def content(**overrides: Any) -> dict[str, Any]:
+    """full_content() as the operations take it (dates as dates, not form strings)."""
+    data = full_content(**overrides)
+    for key in ("start_date", "end_date"):
+        if isinstance(data.get(key), str):
+            data[key] = date.fromisoformat(data[key])
+    return data
+
+
+def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"action": action, **extra}
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+REASON = "Outside the scope of this call."
+CHANGES = "Please name your partners."
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def build_search_index(app: Flask) -> None:
+    """Build the search index now, as a running hub has it (the review page asks it for
+    similar submissions). Without it, the first review page rendered in a POST builds it from
+    a second database session, which on SQLite waits for the request's own write lock: see
+    test_refused_decision_before_the_search_index_exists."""
+    index = app.extensions.get("hub_search")
+    if index is not None:
+        with app.app_context():
+            index.ready()
+
+
+@pytest.fixture
+def cold_search_index() -> None:
+    """Requested by a test that wants the search index not to be built beforehand."""
+
+
+@pytest.fixture(autouse=True)
+def _search_index(request: pytest.FixtureRequest) -> None:
+    if "app" in request.fixturenames and "cold_search_index" not in request.fixturenames:
+        build_search_index(request.getfixturevalue("app"))
+
+
+
+@pytest.fixture
+def moderator(create_user) -> User:
+    return create_user(role=Role.MODERATOR, name="Mona Moderator")
+
+
+@pytest.fixture
+def owner(create_user) -> User:
+    return create_user(name="Olga Owner")
+
+
+@pytest.fixture
+def as_user(app: Flask):
+    """Factory: a logged-in Browser for a user (or an anonymous one for None)."""
+    return lambda user=None: Browser(app, user)
+
+
+# --------------------------------------------------------------------------- access table
+
+ROLES = ("anonymous", "submitter", "moderator", "admin")
+
+
+@pytest.fixture
+def world(app: Flask, create_user, create_submission_for, owner: User) -> dict[str, Any]:
+    """A submitted item, an approved one with a pending revision, and an exception."""
+    submitted = create_submission_for(owner, title="Waiting for review")
+    approved = create_submission_for(owner, status="approved", title="Already public")
+    with app.app_context():
+        owner_row = db.session.get(User, owner.id)
+        approved_row = db.session.get(Submission, approved.id)
+        revision = update_submission(approved_row, content(title="Better title"),
+                                     submit=False, actor=owner_row)
+        moderator_row = db.session.scalar(select(User).where(User.role == Role.MODERATOR))
+        exception = ops.grant_exception(owner_row, datetime.now(UTC) + timedelta(days=3),
+                                        "Travel", moderator_row)
+        db.session.commit()
+        ids = {"revision": revision.id, "exception": exception.id}
+    return {"owner": owner, "submitted": submitted, "approved": approved, **ids}
+
+
+def _request(browser: Browser, target: str, world: dict[str, Any]) -> Any:
+    sid = world["submitted"].id
+    version = fetch(browser.app, sid).version
+    requests = {
+        "queue": lambda: browser.get("/moderation/"),
+        "review": lambda: browser.get(f"/moderation/{sid}"),
+        "decide": lambda: browser.post(f"/moderation/{sid}/decide",
+                                       data=decision_form("approve", version)),
+        "bulk": lambda: browser.post("/moderation/bulk",
+                                     data={"ids": [str(sid)], "action": "approve"}),
+        "revision": lambda: browser.post(f"/moderation/revisions/{world['revision']}/decide",
+                                         data={"action": "approve"}),
+        "exceptions": lambda: browser.get("/moderation/exceptions"),
+        "grant": lambda: browser.post("/moderation/exceptions", data={
+            "email": world["owner"].email, "until": "2099-01-01T12:00", "reason": "x"}),
+        "revoke": lambda: browser.post(f"/moderation/exceptions/{world['exception']}/revoke"),
+        "dashboard": lambda: browser.get("/moderation/dashboard"),
+        "audit_csv": lambda: browser.get("/moderation/audit.csv"),
+    }
+    return requests[target]()
+
+
+MODERATOR_EXPECTS = {"queue": 200, "review": 200, "decide": 302, "bulk": 302,
+                     "revision": 302, "exceptions": 200, "grant": 302, "revoke": 302,
+                     "dashboard": 200, "audit_csv": 404}
+ACCESS = [(role, target, 404 if role in ("anonymous", "submitter") else
+           200 if (role, target) == ("admin", "audit_csv") else MODERATOR_EXPECTS[target])
+          for role in ROLES for target in MODERATOR_EXPECTS]
+
+
+@pytest.mark.parametrize(("role", "target", "expected"), ACCESS,
+                         ids=[f"{r}-{t}" for r, t, _e in ACCESS])
+def test_access_table(app, create_user, world, role, target, expected):
+    user = {"anonymous": None, "submitter": world["owner"]}[role] if role in (
+        "anonymous", "submitter") else create_user(role=role)
+    browser = Browser(app, user)
+    response = _request(browser, target, world)
+    assert response.status_code == expected
+    if expected == 404:  # the area is not advertised, and nothing changed
+        assert "Page not found" in response.text
+        assert fetch(app, world["submitted"].id).status is Status.SUBMITTED
+        with app.app_context():
+            assert db.session.get(Revision, world["revision"]).status is RevisionStatus.PENDING
+            assert db.session.get(DeadlineException, world["exception"]) is not None
+    if (role, target) == ("admin", "audit_csv"):
+        assert response.mimetype == "text/csv"
+        assert response.text.splitlines()[0].startswith("id,when_utc,actor,action")
+
+
+def test_admin_sees_audit_link_moderator_does_not(app, create_user, as_user):
+    admin_page = as_user(create_user(role="admin")).get("/moderation/")
+    moderator_page = as_user(create_user(role="moderator")).get("/moderation/")
+    assert "/moderation/audit.csv" in admin_page.text
+    assert "/moderation/audit.csv" not in moderator_page.text
+
+
+# --------------------------------------------------------------------------- transitions
+
+STATES = ("submitted", "changes_requested", "approved", "rejected", "withdrawn", "draft")
+ACTIONS = ("approve", "reject", "request_changes", "duplicate")
+SUCCESS = {"approve": Status.APPROVED, "reject": Status.REJECTED,
+           "request_changes": Status.CHANGES_REQUESTED, "duplicate": Status.REJECTED}
+AUDIT_ACTION = {"approve": Action.APPROVED, "reject": Action.REJECTED,
+                "request_changes": Action.CHANGES_REQUESTED,
+                "duplicate": Action.MARKED_DUPLICATE}
+
+
+def expected_outcome(state: str, action: str) -> tuple[int, Status, str]:
+    """(HTTP status, resulting status, text of the refusal) for state × action."""
+    if state in ("submitted", "changes_requested"):
+        return 302, SUCCESS[action], ""
+    if state in ("approved", "rejected"):
+        return 409, Status(state), "Already decided by Factory Moderator"
+    if state == "withdrawn":
+        return 409, Status.WITHDRAWN, "A withdrawn submission cannot be decided on."
+    return 404, Status.DRAFT, ""  # drafts are private to their owner
+
+
+TRANSITIONS = [(s, a, *expected_outcome(s, a)) for s in STATES for a in ACTIONS]
+
+
+@pytest.fixture
+def original(create_submission_for, create_user) -> Submission:
+    """The approved submission others are marked duplicates of."""
+    return create_submission_for(create_user(), status="approved", title="The original")
+
+
+@pytest.mark.parametrize(("state", "action", "code", "result", "refusal"), TRANSITIONS,
+                         ids=[f"{s}-{a}" for s, a, *_ in TRANSITIONS])
+def test_transition_table_over_http(app, clock, create_submission_for, owner, moderator,
+                                    original, state, action, code, result, refusal):
+    item = create_submission_for(owner, status=state, title="Item under review")
+    before = snapshot(app, item.id)
+    moment = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
+    clock.freeze(moment)
+    extra = {"reject": {"message": REASON}, "request_changes": {"message": CHANGES},
+             "duplicate": {"duplicate_of": str(original.id)}}.get(action, {})
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide", data=decision_form(action, before["version"], **extra))
+
+    assert response.status_code == code
+    after = fetch(app, item.id)
+    assert after.status is result
+    if code != 302:
+        assert refusal in text_of(response)
+        assert snapshot(app, item.id) == before
+        return
+    assert response.headers["Location"].endswith("/moderation/")
+    assert after.version == before["version"] + 1
+    assert after.decided_by_id == moderator.id
+    assert aware(after.decided_at) == moment
+    if action == "approve":
+        assert aware(after.published_at) == moment
+        assert after.decision_message == ""
+    elif action == "duplicate":
+        assert after.duplicate_of_id == original.id
+        assert f"#{original.id}" in after.decision_message
+    else:
+        assert after.decision_message == extra["message"]
+    new_events = events(app, item.id)[before["events"]:]
+    assert [e.action for e in new_events] == [AUDIT_ACTION[action]]  # exactly one, this one
+    event = new_events[0]
+    assert (event.actor_id, event.from_status, event.to_status) == (
+        moderator.id, state, result.value)
+    assert aware(event.created_at) == moment
+    mails = [m for m in outbox(app) if m.kind == "decision"]
+    assert mails[-1].to_addr == owner.email
+    assert snapshot(app, item.id)["outbox"] == before["outbox"] + 1
+
+
+@pytest.mark.parametrize(("state", "action", "code", "result", "refusal"), TRANSITIONS,
+                         ids=[f"{s}-{a}" for s, a, *_ in TRANSITIONS])
+def test_transition_table_via_operations(app, create_submission_for, owner, moderator,
+                                         original, state, action, code, result, refusal):
+    item = create_submission_for(owner, status=state)
+    before = snapshot(app, item.id)
+    with app.app_context():
+        submission = db.session.get(Submission, item.id)
+        mod = db.session.get(User, moderator.id)
+        calls = {
+            "approve": lambda: ops.approve_submission(submission, mod, before["version"]),
+            "reject": lambda: ops.reject_submission(submission, mod, REASON, before["version"]),
+            "request_changes": lambda: ops.request_changes(submission, mod, CHANGES,
+                                                           before["version"]),
+            "duplicate": lambda: ops.mark_duplicate(
+                submission, mod, db.session.get(Submission, original.id), before["version"]),
+        }
+        if code == 302:
+            calls[action]()
+            db.session.commit()
+        else:
+            with pytest.raises(ops.DecisionRefused) as refused:
+                calls[action]()
+            db.session.rollback()
+            assert refused.value.status == 409
+            assert (refusal or "A draft submission cannot be decided on.") in str(refused.value)
+    assert fetch(app, item.id).status is result
+    if code != 302:
+        assert snapshot(app, item.id) == before
+
+
+def test_decision_without_expected_version_still_checks_state(app, create_submission_for,
+                                                              owner, moderator):
+    """The bulk path passes no version: the state check alone must refuse."""
+    item = create_submission_for(owner, status="approved")
+    with app.app_context(), pytest.raises(ops.DecisionRefused, match="Already decided"):
+        ops.reject_submission(db.session.get(Submission, item.id),
+                              db.session.get(User, moderator.id), REASON)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(("data", "code", "message"), [
+    ({"action": "reject", "message": "   "}, 422, "Give a reason"),
+    ({"action": "reject"}, 422, "Give a reason"),
+    ({"action": "request_changes", "message": ""}, 422, "Write what should change"),
+    ({"action": "duplicate", "duplicate_of": "999999"}, 422, "No submission with that number"),
+    ({"action": "duplicate"}, 422, "No submission with that number"),
+    ({"action": "duplicate", "duplicate_of": "abc"}, 422, "Not a valid integer"),
+    ({"action": "duplicate", "duplicate_of": "0"}, 422, "at least 1"),
+    ({"action": "publish_everything"}, 422, "Not a valid choice"),
+    ({"action": "approve", "message": "x" * 4001}, 422, "4000"),
+], ids=["reject-blank-reason", "reject-no-reason", "changes-no-message", "duplicate-unknown",
+        "duplicate-missing", "duplicate-not-a-number", "duplicate-zero", "forged-action",
+        "message-too-long"])
+def test_bad_decisions_are_refused_and_change_nothing(app, create_submission_for, owner,
+                                                      moderator, data, code, message):
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide",
+                                            data={**data, "version": str(before["version"])})
+    assert response.status_code == code
+    assert message in text_of(response)
+    assert snapshot(app, item.id) == before
+
+
+def test_duplicate_of_itself_is_refused(app, create_submission_for, owner, moderator):
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide",
+        data=decision_form("duplicate", before["version"], duplicate_of=str(item.id)))
+    assert response.status_code == 422
+    assert "cannot duplicate itself" in text_of(response)
+    assert snapshot(app, item.id) == before
+
+
+@pytest.mark.parametrize("version", [None, "", "two"], ids=["absent", "empty", "not-a-number"])
+def test_missing_version_is_a_bad_request(app, create_submission_for, owner, moderator,
+                                          version):
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    data = {"action": "approve"}
+    if version is not None:
+        data["version"] = version
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide", data=data)
+    assert response.status_code == 400
+    assert "no version" in text_of(response)
+    assert snapshot(app, item.id) == before
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_moderator_cannot_decide_own_submission(app, create_user, create_submission_for,
+                                                role):
+    me = create_user(role=role)
+    mine = create_submission_for(me)
+    before = snapshot(app, mine.id)
+    browser = Browser(app, me)
+    page = browser.get(f"/moderation/{mine.id}")
+    assert page.status_code == 200
+    assert "This is your own submission" in page.text
+    assert 'name="version"' not in page.text  # no decision form offered
+    for action, extra in [("approve", {}), ("reject", {"message": REASON})]:
+        response = browser.post(f"/moderation/{mine.id}/decide",
+                                data=decision_form(action, before["version"], **extra))
+        assert response.status_code == 403
+        assert "You cannot decide on your own submission" in text_of(response)
+    assert snapshot(app, mine.id) == before
+
+
+def test_unknown_submission_is_404(app, moderator):
+    browser = Browser(app, moderator)
+    assert browser.get("/moderation/999999").status_code == 404
+    assert browser.post("/moderation/999999/decide",
+                        data=decision_form("approve", 1)).status_code == 404
+    assert browser.post("/moderation/revisions/999999/decide",
+                        data={"action": "approve"}).status_code == 404
+    assert browser.post("/moderation/exceptions/999999/revoke").status_code == 404
+
+
+def test_stale_version_is_refused_without_overwriting(app, create_submission_for, owner,
+                                                      moderator, create_user):
+    """A decision posted from a page read before someone else decided is refused."""
+    item = create_submission_for(owner)
+    first, second = Browser(app, moderator), Browser(app, create_user(role="admin",
+                                                                        name="Ada Admin"))
+    version = page_version(first, item.id)
+    assert page_version(second, item.id) == version
+    assert second.post(f"/moderation/{item.id}/decide",
+                       data=decision_form("reject", version, message=REASON)).status_code == 302
+    before = snapshot(app, item.id)
+    late = first.post(f"/moderation/{item.id}/decide", data=decision_form("approve", version))
+    assert late.status_code == 409
+    assert "Already decided by Ada Admin at" in text_of(late)
+    assert "Nothing was changed" in text_of(late)
+    assert snapshot(app, item.id) == before
+    assert fetch(app, item.id).status is Status.REJECTED
+
+
+def test_decision_refused_after_owner_edit_in_between(app, create_submission_for, owner,
+                                                      moderator):
+    """The owner edited the item after the moderator opened it: nothing is decided."""
+    item = create_submission_for(owner)
+    browser = Browser(app, moderator)
+    version = page_version(browser, item.id)
+    with app.app_context():
+        update_submission(db.session.get(Submission, item.id),
+                          content(title="Edited while under review"), submit=False,
+                          actor=db.session.get(User, owner.id))
+        db.session.commit()
+    before = snapshot(app, item.id)
+    response = browser.post(f"/moderation/{item.id}/decide",
+                            data=decision_form("approve", version))
+    assert response.status_code == 409
+    assert "This submission changed since you opened it" in text_of(response)
+    assert "Already decided" not in text_of(response)  # nobody decided anything
+    assert "Nothing was changed" in text_of(response)
+    assert snapshot(app, item.id) == before
+    assert before["status"] is Status.SUBMITTED
+
+
+SQLITE_SIDE_SESSION_LOCK = (
+    "hub.search reads and writes through a second database session inside the request; on "
+    "SQLite a POST's session holds the write lock (BEGIN IMMEDIATE), so the second session "
+    "waits HUB_SQLITE_BUSY_TIMEOUT_MS (15 s) and fails. Proposed fix in the report.")
+
+
+@pytest.mark.xfail(not PG_URL, strict=True, reason=SQLITE_SIDE_SESSION_LOCK)
+def test_refused_decision_before_the_search_index_exists(app, cold_search_index,
+                                                         create_submission_for, owner,
+                                                         moderator):
+    """The first page a fresh hub renders in a POST may be a refused decision: it must still
+    answer at once with the refusal (the review page's "similar" list builds the index)."""
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    started = time.monotonic()
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide",
+                                            data=decision_form("reject", before["version"]))
+    assert response.status_code == 422
+    assert time.monotonic() - started < 5
+    assert snapshot(app, item.id) == before
+
+
+# --------------------------------------------------------------------------- queue
+
+
+def _positions(text: str, titles: list[str]) -> list[int]:
+    return [text.index(t) for t in titles]
+
+
+def test_queue_lists_submitted_oldest_first_with_details(app, create_submission_for, owner,
+                                                         moderator):
+    now = datetime.now(UTC)
+    titles = ["Newest item", "Oldest item", "Middle item"]
+    ages = [timedelta(minutes=5), timedelta(days=3, hours=1), timedelta(hours=5)]
+    for title, age in zip(titles, ages, strict=True):
+        item = create_submission_for(owner, title=title, stakeholder_group="civil_society",
+                                     countries=["KE", "CH"])
+        set_columns(app, item.id, submitted_at=now - age)
+    create_submission_for(owner, status="draft", title="A private draft")
+    create_submission_for(owner, status="approved", title="Public already")
+    page = text_of(Browser(app, moderator).get("/moderation/"))
+    oldest, middle, newest = _positions(page, ["Oldest item", "Middle item", "Newest item"])
+    assert oldest < middle < newest
+    assert "A private draft" not in page and "Public already" not in page
+    assert "3 days" in page and "5 h" in page and "5 min" in page  # age
+    assert "Civil society" in page and "Kenya" in page  # stakeholder group, country
+    assert "Initiative" in page  # kind
+
+
+def _count_badges(text: str) -> dict[str, int]:
+    return {label: int(n) for label, n in re.findall(
+        r'<span class="badge status-\w+">([^<]+)</span> <strong>(\d+)</strong>', text)}
+
+
+def test_queue_shows_counts_per_status(app, create_submission_for, owner, moderator):
+    for status, n in [("submitted", 3), ("approved", 2), ("rejected", 1),
+                      ("changes_requested", 1), ("withdrawn", 1), ("draft", 2)]:
+        for _ in range(n):
+            create_submission_for(owner, status=status)
+    counts = _count_badges(Browser(app, moderator).get("/moderation/").text)
+    assert counts == {"Submitted": 3, "Approved": 2, "Rejected": 1, "Changes requested": 1,
+                      "Withdrawn": 1}  # drafts are nobody's business but their owner's
+
+
+def test_queue_filters_by_status_kind_and_text(app, create_submission_for, owner, moderator):
+    create_submission_for(owner, title="Open data for cities", kind="initiative")
+    create_submission_for(owner, title="Coalition on compute", kind="coalition",
+                          lead_organisation="Compute Alliance")
+    create_submission_for(owner, title="Skills partnership", kind="partnership",
+                          summary="Teaching AUDITORS about models.")
+    create_submission_for(owner, status="approved", title="Approved initiative")
+    create_submission_for(owner, status="rejected", title="Rejected coalition",
+                          kind="coalition")
+    browser = Browser(app, moderator)
+
+    def listed(query: str) -> set[str]:
+        page = browser.get("/moderation/", query_string=query)
+        assert page.status_code == 200
+        return set(re.findall(r'<a href="/moderation/\d+">([^<]+)</a>', text_of(page)))
+
+    assert listed("") == {"Open data for cities", "Coalition on compute", "Skills partnership"}
+    assert listed("status=approved") == {"Approved initiative"}
+    assert listed("status=rejected") == {"Rejected coalition"}
+    assert listed("status=") == {"Open data for cities", "Coalition on compute",
+                                 "Skills partnership", "Approved initiative",
+                                 "Rejected coalition"}
+    assert listed("status=&kind=coalition") == {"Coalition on compute", "Rejected coalition"}
+    assert listed("kind=coalition") == {"Coalition on compute"}
+    assert listed("q=compute alliance") == {"Coalition on compute"}  # organisation
+    assert listed("q=auditors") == {"Skills partnership"}  # summary, any case
+    assert listed("q=OPEN DATA") == {"Open data for cities"}  # title
+    assert listed("q=nothing-like-this") == set()
+    assert listed("status=draft") == listed("")  # drafts cannot be asked for
+    assert listed("kind=not-a-kind") == listed("")
+
+
+def test_queue_pending_revisions_filter(app, create_submission_for, owner, moderator):
+    edited = create_submission_for(owner, status="approved", title="Edited after approval")
+    create_submission_for(owner, status="approved", title="Untouched approved")
+    create_submission_for(owner, title="Just submitted")
+    with app.app_context():
+        update_submission(db.session.get(Submission, edited.id),
+                          content(title="Edited after approval, v2"), submit=False,
+                          actor=db.session.get(User, owner.id))
+        db.session.commit()
+    browser = Browser(app, moderator)
+    queue = text_of(browser.get("/moderation/"))
+    assert re.search(r"Updates to review</span> <strong>1</strong>", queue)
+    page = text_of(browser.get("/moderation/?status=revisions"))
+    assert "Edited after approval" in page  # the public title until the update is approved
+    assert "Untouched approved" not in page and "Just submitted" not in page
+
+
+# --------------------------------------------------------------------------- bulk
+
+
+def _flashes(response: Any) -> list[str]:
+    return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', text_of(response), re.S)
+
+
+def test_bulk_approve_selected(app, create_submission_for, owner, moderator):
+    a, b, c = (create_submission_for(owner, title=t) for t in ("A one", "B two", "C three"))
+    browser = Browser(app, moderator)
+    response = browser.post("/moderation/bulk",
+                            data={"ids": [str(a.id), str(c.id)], "action": "approve"})
+    assert response.status_code == 302
+    assert [fetch(app, s.id).status for s in (a, b, c)] == [
+        Status.APPROVED, Status.SUBMITTED, Status.APPROVED]
+    assert all(fetch(app, s.id).decided_by_id == moderator.id for s in (a, c))
+    assert "2 submissions approved." in _flashes(browser.get("/moderation/"))
+    approvals = [e for e in events(app) if e.action is Action.APPROVED
+                 and e.actor_id == moderator.id]
+    assert {e.submission_id for e in approvals} == {a.id, c.id}
+    assert len([m for m in outbox(app) if m.kind == "decision"]) == 2
+
+
+@pytest.mark.xfail(not PG_URL, strict=True, reason=SQLITE_SIDE_SESSION_LOCK + " Here the "
+                   "search hook drains the index on each SAVEPOINT release (after_commit fires "
+                   "for nested transactions too), once per approved item.")
+def test_bulk_approve_does_not_stall(app, create_submission_for, owner, moderator, caplog):
+    items = [create_submission_for(owner) for _ in range(2)]
+    started = time.monotonic()
+    response = Browser(app, moderator).post("/moderation/bulk", data={
+        "ids": [str(s.id) for s in items], "action": "approve"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert all(fetch(app, s.id).status is Status.APPROVED for s in items)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert elapsed < 5
+
+
+def test_bulk_reject_with_reason(app, create_submission_for, owner, moderator):
+    a, b = create_submission_for(owner), create_submission_for(owner)
+    response = Browser(app, moderator).post("/moderation/bulk", data={
+        "ids": [str(a.id), str(b.id)], "action": "reject", "message": REASON})
+    assert response.status_code == 302
+    for item in (a, b):
+        stored = fetch(app, item.id)
+        assert (stored.status, stored.decision_message) == (Status.REJECTED, REASON)
+
+
+@pytest.mark.parametrize("message", ["", "   "])
+def test_bulk_reject_without_reason_changes_nothing(app, create_submission_for, owner,
+                                                    moderator, message):
+    items = [create_submission_for(owner) for _ in range(2)]
+    before = [snapshot(app, s.id) for s in items]
+    browser = Browser(app, moderator)
+    response = browser.post("/moderation/bulk", data={
+        "ids": [str(s.id) for s in items], "action": "reject", "message": message})
+    assert response.status_code == 303
+    assert any("Give a reason to reject" in f for f in _flashes(browser.get("/moderation/")))
+    assert [snapshot(app, s.id) for s in items] == before
+
+
+@pytest.mark.parametrize("data", [{"action": "approve"}, {"ids": ["1"], "action": "delete"},
+                                  {"ids": ["x"], "action": "approve"}],
+                         ids=["no-selection", "forged-action", "bad-id"])
+def test_bulk_refuses_incomplete_forms(app, create_submission_for, owner, moderator, data):
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    browser = Browser(app, moderator)
+    response = browser.post("/moderation/bulk", data=data)
+    assert response.status_code == 303
+    assert any("Select at least one" in f for f in _flashes(browser.get("/moderation/")))
+    assert snapshot(app, item.id) == before
+
+
+def test_bulk_reports_refused_items_and_applies_the_others(app, create_submission_for, owner,
+                                                           moderator):
+    good = create_submission_for(owner, title="Good one")
+    decided = create_submission_for(owner, status="approved", title="Decided one")
+    own = create_submission_for(moderator, title="Moderator's own")
+    draft = create_submission_for(owner, status="draft", title="Secret draft")
+    other_good = create_submission_for(owner, title="Another good one")
+    untouched = {s.id: item_state(app, s.id) for s in (decided, own, draft)}
+    browser = Browser(app, moderator)
+    response = browser.post("/moderation/bulk", data={
+        "ids": [str(s.id) for s in (good, decided, own, draft, other_good)] + ["999999"],
+        "action": "reject", "message": REASON})
+    assert response.status_code == 302
+    assert fetch(app, good.id).status is Status.REJECTED
+    assert fetch(app, other_good.id).status is Status.REJECTED
+    assert {sid: item_state(app, sid) for sid in untouched} == untouched
+    flashes = _flashes(browser.get("/moderation/"))
+    assert "2 submissions rejected." in flashes
+    assert any(f.startswith(f"#{decided.id} “Decided one”: Already decided by") for f in flashes)
+    assert any(f.startswith(f"#{own.id}") and "your own submission" in f for f in flashes)
+    assert f"#{draft.id}: not found" in flashes  # a draft is not even admitted to exist
+    assert "#999999: not found" in flashes
+    assert "Secret draft" not in " ".join(flashes)
+    assert [e.submission_id for e in events(app) if e.action is Action.REJECTED
+            and e.actor_id == moderator.id] == [good.id, other_good.id]
+
+
+# --------------------------------------------------------------------------- review page
+
+
+def test_review_page_shows_content_history_duplicates_and_form(app, create_submission_for,
+                                                               create_user, owner, moderator):
+    item = create_submission_for(owner, title="Open AI curricula for schools",
+                                 lead_organisation="Learning Lab",
+                                 description="A very particular description text.")
+    other = create_user(name="Somebody Else")
+    same_org = create_submission_for(other, title="Something different entirely",
+                                     lead_organisation="learning lab ")
+    similar_title = create_submission_for(other, status="approved",
+                                          title="Open AI curricula for school",
+                                          lead_organisation="Other Org")
+    unrelated = create_submission_for(other, title="Satellite imagery for farms",
+                                      lead_organisation="Agri Org")
+    hidden_draft = create_submission_for(other, status="draft",
+                                         title="Open AI curricula for schools",
+                                         lead_organisation="Learning Lab")
+    with app.app_context():  # a decision in the history, then resubmitted
+        ops.request_changes(db.session.get(Submission, item.id),
+                            db.session.get(User, moderator.id), "Say which schools.")
+        update_submission(db.session.get(Submission, item.id), content(
+            title="Open AI curricula for schools", lead_organisation="Learning Lab",
+            description="A very particular description text."), submit=True,
+            actor=db.session.get(User, owner.id))
+        db.session.commit()
+
+    page = Browser(app, moderator).get(f"/moderation/{item.id}")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "A very particular description text." in body  # the full submission
+    assert owner.email in body
+    history = body[body.index('id="hist-title"'):]
+    assert [a for a in ("created", "submitted", "changes requested", "edited")
+            if a in history] == ["created", "submitted", "changes requested", "edited"]
+    assert "Say which schools." in history
+    assert "(submitted → changes requested)" in history
+    assert "(changes requested → submitted)" in history
+    assert "by Mona Moderator" in history and "by Olga Owner" in history
+    duplicates = body[body.index('id="dup-title"'):body.index("Similar published")]
+    assert f"#{same_org.id} " in duplicates
+    assert f"#{similar_title.id} " in duplicates
+    assert f"#{unrelated.id} " not in duplicates
+    assert f"#{hidden_draft.id} " not in duplicates
+    assert f"#{item.id} " not in duplicates
+    decision = body[body.index('id="decide-title"'):body.index('id="dup-title"')]
+    for name in ('name="action"', 'name="message"', 'name="duplicate_of"', 'name="version"'):
+        assert name in decision
+    assert f'action="/moderation/{item.id}/decide"' in decision
+
+
+def test_review_page_of_decided_item_shows_the_decision_not_the_form(
+        app, create_submission_for, owner, moderator):
+    item = create_submission_for(owner, status="rejected")
+    body = text_of(Browser(app, moderator).get(f"/moderation/{item.id}"))
+    assert 'name="version"' not in body
+    assert "decided by Factory Moderator" in body
+    assert "Last decision by Factory Moderator: Out of scope." in body
+
+
+def test_review_of_a_draft_is_404(app, create_submission_for, owner, moderator):
+    draft = create_submission_for(owner, status="draft")
+    assert Browser(app, moderator).get(f"/moderation/{draft.id}").status_code == 404
+
+
+def test_duplicate_is_linked_on_the_review_page(app, create_submission_for, owner,
+                                                moderator, original):
+    item = create_submission_for(owner)
+    browser = Browser(app, moderator)
+    browser.post(f"/moderation/{item.id}/decide", data=decision_form(
+        "duplicate", page_version(browser, item.id), duplicate_of=str(original.id)))
+    body = text_of(browser.get(f"/moderation/{item.id}"))
+    assert f'Marked as a duplicate of <a href="/moderation/{original.id}">' in body
+    assert fetch(app, item.id).status is Status.REJECTED  # never public
+
+
+# --------------------------------------------------------------------------- audit trail
+
+
+def test_every_transition_is_audited_in_order(app, clock, create_submission_for, create_user,
+                                              owner, moderator, caplog):
+    """A life: create, submit, changes requested, edit + resubmit, approve, revision
+    proposed and approved, a second revision rejected; then a withdrawal and a duplicate."""
+    caplog.set_level(logging.INFO, logger="hub.audit")
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    item = create_submission_for(owner, title="Life of an item")
+    browser = Browser(app, moderator)
+
+    steps = [
+        ("request_changes", {"message": CHANGES}),
+        ("resubmit", {}),
+        ("approve", {}),
+        ("revise", {"title": "Life of an item, v2"}),
+        ("revision_approve", {}),
+        ("revise", {"title": "Life of an item, v3"}),
+        ("revision_reject", {"message": "Keep v2."}),
+    ]
+    moments = []
+    for i, (step, extra) in enumerate(steps):
+        moment = t0 + timedelta(hours=i)
+        moments.append(moment)
+        clock.freeze(moment)
+        if step in ("request_changes", "approve"):
+            response = browser.post(f"/moderation/{item.id}/decide", data=decision_form(
+                step, fetch(app, item.id).version, **extra))
+            assert response.status_code == 302
+        elif step in ("resubmit", "revise"):
+            with app.app_context():
+                update_submission(db.session.get(Submission, item.id),
+                                  content(**(extra or {"title": "Life of an item"})),
+                                  submit=step == "resubmit",
+                                  actor=db.session.get(User, owner.id))
+                db.session.commit()
+        else:
+            with app.app_context():
+                revision_id = db.session.scalar(select(Revision.id).where(
+                    Revision.submission_id == item.id,
+                    Revision.status == RevisionStatus.PENDING))
+            response = browser.post(f"/moderation/revisions/{revision_id}/decide", data={
+                "action": step.removeprefix("revision_"), **extra})
+            assert response.status_code == 302
+    clock.freeze(None)
+
+    trail = [(e.action, e.from_status, e.to_status, e.actor_id, e.message)
+             for e in events(app, item.id)]
+    o, m = owner.id, moderator.id
+    assert trail == [
+        (Action.CREATED, None, "draft", o, ""),
+        (Action.SUBMITTED, "draft", "submitted", o, ""),
+        (Action.CHANGES_REQUESTED, "submitted", "changes_requested", m, CHANGES),
+        (Action.EDITED, "changes_requested", "changes_requested", o, ""),
+        (Action.SUBMITTED, "changes_requested", "submitted", o, ""),
+        (Action.APPROVED, "submitted", "approved", m, ""),
+        (Action.REVISION_PROPOSED, "approved", "approved", o,
+         "Edit of the approved text awaits review."),
+        (Action.REVISION_APPROVED, "approved", "approved", m, ""),
+        (Action.REVISION_PROPOSED, "approved", "approved", o,
+         "Edit of the approved text awaits review."),
+        (Action.REVISION_REJECTED, "approved", "approved", m, "Keep v2."),
+    ]
+    when = [aware(e.created_at) for e in events(app, item.id)][2:]
+    assert when == [moments[0], moments[1], moments[1], *moments[2:]]
+    logged = [r.getMessage() for r in caplog.records if r.name == "hub.audit"]
+    assert any(line.startswith("approved: submission=") and "submitted -> approved" in line
+               for line in logged)
+    assert any(line.startswith("revision_rejected:") and "Keep v2." in line for line in logged)
+
+    withdrawn = create_submission_for(owner, status="withdrawn")
+    assert [(e.action, e.from_status, e.to_status) for e in events(app, withdrawn.id)][-1] == (
+        Action.WITHDRAWN, "submitted", "withdrawn")
+
+
+def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderator):
+    late = create_user(email="late@example.org")
+    browser = Browser(app, moderator)
+    response = browser.post("/moderation/exceptions", data={
+        "email": "late@example.org", "until": "2099-06-20T18:00", "reason": "Visa delays"})
+    assert response.status_code == 302
+    granted = [e for e in events(app) if e.action is Action.EXCEPTION_GRANTED]
+    assert len(granted) == 1
+    assert (granted[0].actor_id, granted[0].subject_user_id, granted[0].submission_id) == (
+        moderator.id, late.id, None)
+    assert granted[0].message == "Until 20 June 2099, 18:00 CEST. Visa delays"
+    with app.app_context():
+        exception_id = db.session.scalar(select(DeadlineException.id))
+    assert browser.post(f"/moderation/exceptions/{exception_id}/revoke").status_code == 302
+    revoked = [e for e in events(app) if e.action is Action.EXCEPTION_REVOKED]
+    assert len(revoked) == 1 and revoked[0].subject_user_id == late.id
+
+
+def _csv_rows(response: Any) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_audit_csv_contains_every_event(app, clock, create_user, create_submission_for, owner,
+                                        moderator):
+    admin = create_user(role="admin")
+    item = create_submission_for(owner, title="Exported")
+    moment = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)  # 2 July in Geneva, 1 July in UTC
+    clock.freeze(moment)
+    Browser(app, moderator).post(f"/moderation/{item.id}/decide",
+                                 data=decision_form("reject", fetch(app, item.id).version,
+                                                    message=REASON))
+    clock.freeze(None)
+    response = Browser(app, admin).get("/moderation/audit.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert len(rows) == len(events(app))
+    assert [r["id"] for r in rows] == [str(e.id) for e in events(app)]
+    rejected = [r for r in rows if r["action"] == "rejected" and r["submission_id"] == str(item.id)]
+    assert rejected == [{
+        "id": rejected[0]["id"], "when_utc": "2026-07-01T22:15:00+00:00",
+        "actor": moderator.email, "action": "rejected", "submission_id": str(item.id),
+        "account": "", "from_status": "submitted", "to_status": "rejected", "message": REASON,
+    }]
+    assert any(r["action"] == "created" and r["actor"] == owner.email for r in rows)
+
+
+@pytest.mark.parametrize("reason", ['=HYPERLINK("http://evil.example","x")', "+1+2", "-3",
+                                    "@SUM(A1)", "\t=1+1"])
+def test_audit_csv_neutralises_formulas(app, create_user, create_submission_for, owner,
+                                        moderator, reason):
+    item = create_submission_for(owner)
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide", data=decision_form(
+        "reject", fetch(app, item.id).version, message=reason))
+    assert response.status_code == 302
+    stored = fetch(app, item.id).decision_message  # the form strips surrounding blanks
+    rows = _csv_rows(Browser(app, create_user(role="admin")).get("/moderation/audit.csv"))
+    [row] = [r for r in rows if r["action"] == "rejected"]
+    assert row["message"] == "'" + stored
+    assert [e.message for e in events(app, item.id) if e.action is Action.REJECTED] == [stored]
+
+
+def test_audit_csv_exports_account_events_and_system_rows(app, create_user, moderator):
+    admin = create_user(role="admin")
+    Browser(app, moderator).post("/moderation/exceptions", data={
+        "email": admin.email, "until": "2099-01-01T00:00", "reason": ""})
+    rows = _csv_rows(Browser(app, admin).get("/moderation/audit.csv"))
+    [row] = [r for r in rows if r["action"] == "exception_granted"]
+    assert (row["actor"], row["account"], row["submission_id"]) == (
+        moderator.email, admin.email, "")
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def test_dashboard_shows_counts_charts_and_median(app, create_submission_for, owner, moderator):
+    t0 = datetime.now(UTC) - timedelta(days=2)
+    decided_after = {"approved": timedelta(hours=2), "rejected": timedelta(hours=4),
+                     "changes_requested": timedelta(hours=30)}
+    for status, delay in decided_after.items():
+        item = create_submission_for(owner, status=status)
+        set_columns(app, item.id, submitted_at=t0, decided_at=t0 + delay)
+    for _ in range(2):
+        create_submission_for(owner, kind="coalition")
+    create_submission_for(owner, status="draft")
+    response = Browser(app, moderator).get("/moderation/dashboard")
+    assert response.status_code == 200
+    body = text_of(response)
+    assert body.count("<svg") >= 3
+    assert 'aria-label="Submissions per status"' in body
+    assert "Median time to decision:" in body
+    assert "<strong>4.0 hours</strong>" in body  # median of 2 h, 4 h, 30 h
+    assert "(3 decided)" in body
+    table = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', body))
+    assert table == {"Draft": "1", "Submitted": "2", "Changes requested": "1", "Approved": "1",
+                     "Rejected": "1", "Withdrawn": "0"}
+    assert "Coalition: 2</title>" in body and "Initiative: 3</title>" in body
+
+
+def test_dashboard_median_in_days_and_without_decisions(app, create_submission_for, owner,
+                                                        moderator):
+    browser = Browser(app, moderator)
+    assert "no decisions yet" in text_of(browser.get("/moderation/dashboard"))
+    item = create_submission_for(owner, status="approved")
+    t0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    set_columns(app, item.id, submitted_at=t0, decided_at=t0 + timedelta(days=3))
+    assert "<strong>3.0 days</strong>" in text_of(browser.get("/moderation/dashboard"))
