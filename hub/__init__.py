@@ -37,7 +37,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hub import cli, errors, templating
+    from hub import cli, errors, search, templating
+    from hub.api.opendata import bp as opendata_bp
+    from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
     from hub.mail import init_app as init_mail
     from hub.moderation.routes import bp as moderation_bp
@@ -48,8 +50,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(opendata_bp)
     init_mail(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    search.init_app(app)
     return app

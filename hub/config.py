@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "MIN_PASSWORD_LENGTH": 10,
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
+    "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
+    "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
+    "INDEX_SYNC_BUILD_MAX": 2000,  # a missing index with more documents builds in background
 }
 
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",

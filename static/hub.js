@@ -18,7 +18,10 @@
   function showLocalTimes() {
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.dataset.localTime);
-      var local = when.toLocaleString(undefined, { dateStyle: "long", timeStyle: "short", timeZoneName: "short" });
+      // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError that stopped
+      // every enhancement below it), so spell the parts out.
+      var local = when.toLocaleString(undefined, { day: "numeric", month: "long", year: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
       el.textContent = " — your time: " + local;
     });
   }
@@ -59,6 +62,38 @@
     });
   }
 
+  // Back to a sent form, the browser re-fetches it (new one-time token) and refills what was
+  // typed: put the sent form's token back so re-sending leads to the first result, not to a
+  // second submission. Only when the browser did refill the form, and only in this tab.
+  function tokenKey() { return "hub-form-token:" + location.pathname; }
+
+  function rememberFormTokens() {
+    document.querySelectorAll("form input[name=form_token]").forEach(function (token) {
+      token.form.addEventListener("submit", function () {
+        try { sessionStorage.setItem(tokenKey(), token.value); } catch (e) { /* storage off */ }
+      });
+    });
+  }
+
+  function restoreFormTokens() {  // on pageshow: browsers refill forms after "load"
+    var nav = window.performance && performance.getEntriesByType ?
+      performance.getEntriesByType("navigation")[0] : null;
+    if (!nav || nav.type !== "back_forward") { return; }
+    document.querySelectorAll("form input[name=form_token]").forEach(function (token) {
+      var refilled = Array.prototype.some.call(token.form.querySelectorAll("input[type=text], textarea"),
+        function (el) { return el.value !== el.defaultValue; });
+      var kept = null;
+      try { kept = sessionStorage.getItem(tokenKey()); } catch (e) { /* storage off */ }
+      if (refilled && kept) { token.value = kept; }
+    });
+  }
+
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { restoreFormTokens(); return; }
+    // Restored from the back-forward cache: its forms may be sent again.
+    document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
+  });
+
   function focusErrors() {
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
@@ -66,6 +101,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     tickCountdowns(); setInterval(tickCountdowns, 30000);
-    showLocalTimes(); counters(); confirms(); singleSubmit(); focusErrors();
+    showLocalTimes(); counters(); confirms(); singleSubmit(); rememberFormTokens(); focusErrors();
   });
 })();

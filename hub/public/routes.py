@@ -1,21 +1,90 @@
-"""Public pages and the health check."""
+"""Public pages: home, browse/search, a submission's permanent page, statistics, health.
+
+URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /healthz
+(open data lives in hub/api: /api/v1/…, /export.csv, /export.json, /feed.atom)
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
+from flask import Blueprint, abort, jsonify, render_template, request
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from hub import charts, vocab
+from hub.clock import clock
 from hub.extensions import db
+from hub.public.links import listing_url
+from hub.search import similar_to_text
+from hub.search.listing import FACET_TITLES, SORTS, Request, find, request_from_args
+from hub.submissions.models import Status, Submission
 
 bp = Blueprint("public", __name__)
+
+LATEST = 6
+
+
+def _public() -> select:
+    return select(Submission).where(Submission.status == Status.APPROVED)
 
 
 @bp.route("/")
 def home() -> str:
-    """What the hub is, and the cutoff."""
-    return render_template("public/home.html")
+    """What the hub is, the cutoff, counts per kind, the latest approved, a search box."""
+    per_kind = dict(db.session.execute(
+        select(Submission.kind, func.count()).where(Submission.status == Status.APPROVED)
+        .group_by(Submission.kind)).all())
+    latest = db.session.scalars(_public().order_by(Submission.published_at.desc(),
+                                                   Submission.id.desc()).limit(LATEST)).all()
+    return render_template("public/home.html", per_kind=per_kind, latest=latest,
+                           total=sum(per_kind.values()))
+
+
+@bp.route("/browse")
+@bp.route("/search", endpoint="search")
+def browse() -> str:
+    """Approved submissions: words, facets (combinable), sort and pages, all in the URL."""
+    req = request_from_args(request.args)
+    listing = find(req)
+    return render_template("public/browse.html", listing=listing, req=req,
+                           facet_titles=FACET_TITLES, sorts=SORTS, listing_url=listing_url,
+                           searching=request.endpoint == "public.search" or bool(req.q))
+
+
+@bp.route("/s/<slug>")
+def detail(slug: str) -> str:
+    """The permanent public page of an approved submission (never the private e-mail)."""
+    submission = db.session.scalar(_public().where(Submission.slug == slug))
+    if submission is None:
+        abort(404)
+    similar = similar_to_text(submission.title,
+                              f"{submission.summary}\n{submission.description}",
+                              exclude_id=submission.id, limit=5)
+    return render_template("public/detail.html", s=submission, similar=similar,
+                           updated=submission.published_at or submission.updated_at)
+
+
+@bp.route("/stats")
+def stats() -> str:
+    """Public statistics with server-rendered SVG charts."""
+    listing = find(Request(per_page=1))
+    charts_ = []
+    for name in ("kind", "stakeholder", "region", "theme"):
+        data = [(f.label, f.count) for f in listing.facets[name]]
+        charts_.append((f"Approved submissions by {FACET_TITLES[name].lower()}", data,
+                        charts.bar_chart(f"Approved submissions by {FACET_TITLES[name].lower()}",
+                                         data)))
+    months: dict[str, int] = {}
+    for (published,) in db.session.execute(
+            select(func.coalesce(Submission.published_at, Submission.updated_at))
+            .where(Submission.status == Status.APPROVED)):
+        key = clock().local(published).strftime("%Y-%m")
+        months[key] = months.get(key, 0) + 1
+    over_time = sorted(months.items())
+    return render_template("public/stats.html", total=listing.total, charts=charts_,
+                           over_time=over_time,
+                           over_time_chart=charts.column_chart("Approvals per month", over_time),
+                           vocab=vocab)
 
 
 @bp.route("/healthz")

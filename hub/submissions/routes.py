@@ -45,9 +45,22 @@ def _own_or_404(submission_id: int) -> Submission:
 
 
 def _render_form(form: SubmissionForm, kind: str, submission: Submission | None,
-                 status: int = 200, notice: str | None = None) -> tuple[str, int]:
+                 status: int = 200, notice: str | None = None,
+                 similar: list[Submission] | None = None) -> tuple[str, int]:
     return render_template("submissions/form.html", form=form, kind=kind, kind_label=KINDS[kind],
-                           submission=submission, notice=notice), status
+                           submission=submission, notice=notice, similar=similar), status
+
+
+def _similar_check(form: SubmissionForm, kind: str,
+                   submission: Submission | None) -> tuple[str, int]:
+    """Re-show the form, unsaved, with up to five similar published submissions."""
+    from hub.search import similar_to_text
+
+    form.validate_for(False)  # show limit errors, but "required" ones would only distract
+    similar = similar_to_text(form.title.data or "",
+                              f"{form.summary.data or ''}\n{form.description.data or ''}",
+                              exclude_id=submission.id if submission else None, limit=5)
+    return _render_form(form, kind, submission, 200, similar=similar)
 
 
 def _restored_form(kind: str, submission: Submission | None = None) -> tuple[str, int] | None:
@@ -126,6 +139,8 @@ def new(kind: str) -> Page:
     if earlier is not None:  # the same form posted twice (double click, back + resend)
         flash("This form was already saved; here is the result.", "info")
         return redirect(url_for(".detail", submission_id=earlier.id))
+    if request.form.get("action") == "similar":
+        return _similar_check(form, kind, None)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, kind, None, submitting)
     if answer is not None:
@@ -183,6 +198,8 @@ def edit(submission_id: int) -> Page:
             return restored
         return _render_form(_prefilled_form(submission), submission.kind, submission)
     form = FORMS[submission.kind]()
+    if request.form.get("action") == "similar":
+        return _similar_check(form, submission.kind, submission)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, submission.kind, submission, submitting)
     if answer is not None:

@@ -1,0 +1,1 @@
+"""Open data: the JSON API (/api/v1/…), bulk exports and the Atom feed."""

@@ -1,0 +1,48 @@
+"""The public form of a submission: an explicit list of fields, so nothing private leaks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import url_for
+
+from hub import vocab
+from hub.submissions.models import Submission
+
+# Stable column order of the exports; the API items have the same keys (plus `url`).
+PUBLIC_FIELDS = (
+    "slug", "kind", "title", "summary", "description", "lead_organisation",
+    "stakeholder_group", "countries", "regions", "themes", "sdgs", "partners", "website",
+    "start_date", "end_date", "language", "contact_name", "objectives",
+    "member_organisations", "resources", "timeline", "published_at", "updated_at",
+)
+LIST_FIELDS = ("countries", "regions", "themes", "sdgs")
+
+
+def utc(instant: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z (SQLite hands back naive UTC)."""
+    if instant is None:
+        return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def public_record(s: Submission) -> dict[str, Any]:
+    """The approved submission's public fields (never the contact e-mail, owner or status)."""
+    out: dict[str, Any] = {}
+    for name in PUBLIC_FIELDS:
+        value = getattr(s, name)
+        if name == "updated_at":
+            value = s.published_at or s.updated_at
+        if isinstance(value, datetime):
+            value = utc(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif name in LIST_FIELDS:
+            value = list(value or [])
+        out[name] = value
+    out["url"] = url_for("public.detail", slug=s.slug, _external=True)
+    out["kind_label"] = vocab.KINDS.get(s.kind, s.kind)
+    return out

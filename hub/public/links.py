@@ -1,0 +1,39 @@
+"""Links between listing views: every filter lives in the URL, so every view is linkable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from hub.search.listing import Request
+
+
+def listing_url(req: Request, endpoint: str = "public.browse", toggle: tuple[str, str] | None
+                = None, drop: str | None = None, **changes: Any) -> str:
+    """The URL of `req` with one facet value toggled, a facet dropped, or q/sort/page changed.
+
+    Changing anything but the page goes back to page 1.
+    """
+    filters = {name: list(values) for name, values in req.filters.items()}
+    if toggle is not None:
+        name, value = toggle
+        values = filters.setdefault(name, [])
+        if value in values:
+            values.remove(value)
+        else:
+            values.append(value)
+    if drop is not None:
+        filters.pop(drop, None)
+    args: dict[str, Any] = {"q": changes.get("q", req.q) or None}
+    args.update({name: values for name, values in filters.items() if values})
+    sort = changes.get("sort", req.sort)
+    default_sort = "relevance" if args["q"] else "newest"
+    if sort != default_sort:
+        args["sort"] = sort
+    page = changes.get("page", req.page if not (toggle or drop or changes) else 1)
+    if page and page > 1:
+        args["page"] = page
+    if req.per_page != 20:
+        args["per_page"] = req.per_page
+    return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})

@@ -1,0 +1,107 @@
+"""How text is analysed and what one index document holds (approved public text only)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh import fields
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+from hub.submissions.models import Submission
+
+# "AI" and "IA" are what this hub is about; French "ai" (j'ai) must not be dropped as noise.
+KEEP = {"ai", "ia"}
+STOPWORDS = frozenset((stopwords_for_language("en") | stopwords_for_language("fr")) - KEEP)
+
+# Field boosts: title > summary > organisation/partners > description.
+BOOSTS = {"title": 4.0, "summary": 2.5, "orgs": 1.6, "description": 1.0, "all_fr": 0.9}
+TEXT_FIELDS = tuple(BOOSTS)
+
+
+def text_analyzer(lang: str) -> Analyzer:
+    """Words, lowercased and accent-folded, stop words dropped, Snowball-stemmed for `lang`.
+
+    Folding before stemming means 'developpement' and 'développement' share one stem, so a
+    query typed without accents finds accented text and the other way round.
+    """
+    return (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOPWORDS, minsize=1) | StemFilter(lang=lang, cachesize=50000))
+
+
+def spell_analyzer() -> Analyzer:
+    """Whole lowercased words as written: the vocabulary "did you mean" draws from."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | StopFilter(stoplist=STOPWORDS, minsize=3)
+
+
+def make_schema() -> fields.Schema:
+    """English-stemmed fields (boosted at query time), a French-stemmed one, facets."""
+    english = text_analyzer("en")
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.TEXT(analyzer=english),
+        summary=fields.TEXT(analyzer=english),
+        orgs=fields.TEXT(analyzer=english),
+        description=fields.TEXT(analyzer=english),
+        all_fr=fields.TEXT(analyzer=text_analyzer("fr")),
+        spell=fields.TEXT(analyzer=spell_analyzer(), phrase=False),
+        # Everything the listing needs to filter, count and sort, read per segment at once.
+        facets=fields.COLUMN(),
+    )
+
+
+def long_text(s: Submission) -> str:
+    """The descriptive text of a submission (kind-specific fields included)."""
+    parts = [s.description, s.objectives, s.member_organisations, s.resources, s.timeline]
+    return "\n".join(p for p in parts if p)
+
+
+def timestamp(instant: datetime | None) -> float:
+    """Seconds since the epoch (SQLite hands back naive UTC)."""
+    if instant is None:
+        return 0.0
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.timestamp()
+
+
+def sort_title(title: str) -> str:
+    """A title key that sorts 'Écoles' with 'ecoles'."""
+    return title.casefold().translate(accent_map).strip()
+
+
+def facet_record(s: Submission) -> dict[str, Any]:
+    """Filterable, countable and sortable values of one public submission."""
+    return {
+        "id": s.id, "kind": s.kind, "stakeholder": s.stakeholder_group or "",
+        "country": list(s.countries or []), "region": list(s.regions or []),
+        "theme": list(s.themes or []), "sdg": [str(n) for n in s.sdgs or []],
+        "published": timestamp(s.published_at or s.updated_at),
+        "title": sort_title(s.title),
+    }
+
+
+def document_for(s: Submission) -> dict[str, Any]:
+    """The index document of an approved submission: its public text, never private fields."""
+    orgs = "\n".join(p for p in (s.lead_organisation, s.partners, s.member_organisations) if p)
+    text = long_text(s)
+    return {
+        "id": str(s.id),
+        "title": s.title,
+        "summary": s.summary,
+        "orgs": orgs,
+        "description": text,
+        "all_fr": "\n".join((s.title, s.summary, orgs, text)),
+        "spell": "\n".join((s.title, s.summary, orgs, text)),
+        "facets": json.dumps(facet_record(s), separators=(",", ":")).encode(),
+    }

@@ -1,0 +1,365 @@
+"""The Whoosh index of one app: one searcher per process, a writer that never blocks a
+request for long, the durable queue drained by any process, and atomic rebuilds."""
+
+from __future__ import annotations
+
+import fcntl
+import gc
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+
+from hub.search.analysis import document_for, make_schema
+from hub.search.models import IndexTask
+from hub.submissions.models import Status, Submission
+
+logger = logging.getLogger("hub.search")
+
+FacetRow = tuple  # (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
+
+
+class SearchIndex:
+    """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
+
+    def __init__(self, app: Flask) -> None:
+        self.link = Path(app.config["HUB_INDEX_DIR"] or Path(app.instance_path) / "index")
+        self.writer_timeout = float(app.config["HUB_INDEX_WRITER_TIMEOUT"])
+        self.sync_build_max = int(app.config["HUB_INDEX_SYNC_BUILD_MAX"])
+        self.sessions: sessionmaker[Session] = app.extensions["hub_db"]
+        self.schema = make_schema()
+        self._lock = threading.RLock()
+        self._ix: whoosh_index.Index | None = None
+        self._target: str | None = None
+        self._searcher: Searcher | None = None
+        self._segment_facets: dict[str, list[FacetRow | None]] = {}
+        self._flat: tuple[list[str], list[FacetRow | None]] = ([], [])
+        self.results = LRU()
+        self._building: threading.Thread | None = None
+        self._last_check = 0.0
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _open(self) -> bool:
+        """Open (or re-open after a swap) the index the link points to; False if unusable."""
+        try:
+            target = os.path.realpath(self.link)
+            if self._ix is not None and target == self._target:
+                return True
+            # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
+            if not os.path.isdir(target) or not any(
+                    name.endswith(".toc") for name in os.listdir(target)):
+                return False
+            ix = whoosh_index.open_dir(target, schema=self.schema)
+            searcher = ix.searcher()
+        except Exception as exc:  # a half-written or foreign directory: treat as missing
+            logger.error("Search index at %s is unreadable (%s): rebuilding it", self.link, repr(exc))
+            broken = True
+        else:
+            broken = False
+        if broken:
+            with warnings.catch_warnings():  # whoosh leaves the broken TOC file open
+                warnings.simplefilter("ignore", ResourceWarning)
+                gc.collect()
+            return False
+        self.close()
+        self._ix, self._target, self._searcher = ix, target, searcher
+        return True
+
+    def ready(self) -> bool:
+        """Whether the index can answer; if it is missing, (re)build it — in the background
+        when there is much to index, so pages keep being served from SQL meanwhile."""
+        with self._lock:
+            if self._open():
+                return True
+            if self._building is not None and self._building.is_alive():
+                return False
+            if self.approved_count() <= self.sync_build_max:
+                self.rebuild()
+                return self._open()
+            self._building = threading.Thread(target=self._rebuild_quietly, daemon=True,
+                                              name="hub-index-rebuild")
+            self._building.start()
+            return False
+
+    def _rebuild_quietly(self) -> None:
+        try:
+            self.rebuild()
+        except Exception:
+            logger.exception("Rebuilding the search index failed")
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """The process's searcher, refreshed to the newest committed index version."""
+        with self._lock:
+            if not self._open() or self._searcher is None:
+                raise IndexUnavailable()
+            try:
+                self._searcher = self._refreshed(self._searcher)
+            except Exception:
+                logger.exception("Refreshing the searcher failed; reopening the index")
+                self._target = None
+                if not self._open() or self._searcher is None:
+                    raise IndexUnavailable() from None
+            yield self._searcher
+
+    def _refreshed(self, searcher: Searcher) -> Searcher:
+        """Searcher.refresh(), done right: whoosh-reloaded 2.7.5's refresh() keeps readers of
+        merged-away segments (duplicate hits) and reuses readers whose deletions changed.
+        Here a segment reader is reused only while its segment and deletions are unchanged."""
+        ix = self._ix
+        assert ix is not None
+        if ix.latest_generation() == searcher.reader().generation():
+            return searcher
+        info = ix._read_toc()
+        old = {}
+        for reader, _ in searcher.reader().leaf_readers():
+            segment = reader.segment()
+            if segment is not None:
+                old[(segment.segment_id(), segment.deleted_count())] = reader
+        readers = []
+        for segment in info.segments:
+            key = (segment.segment_id(), segment.deleted_count())
+            readers.append(old.pop(key, None) or SegmentReader(
+                ix.storage, info.schema, segment, generation=info.generation))
+        for unused in old.values():
+            unused.close()
+        if not readers:
+            combined = EmptyReader(info.schema)
+        elif len(readers) == 1:
+            combined = readers[0]
+        else:
+            combined = MultiReader(readers, generation=info.generation)
+        return Searcher(combined, fromindex=ix)
+
+    def facet_rows(self, searcher: Searcher) -> list[FacetRow | None]:
+        """Facet values of every document by docnum; segments never change, so each
+        segment's values are read once per process."""
+        keys, parts = [], []
+        for sub, _offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            if not reader.doc_count_all():
+                continue
+            key = f"{self._target}:{reader.segment().segment_id()}"
+            rows = self._segment_facets.get(key)
+            if rows is None:
+                column = reader.column_reader("facets")
+                rows = [_decode(column[n]) for n in range(reader.doc_count_all())]
+                self._segment_facets[key] = rows
+            keys.append(key)
+            parts.append(rows)
+        if self._flat[0] != keys:
+            for stale in set(self._segment_facets) - set(keys):
+                del self._segment_facets[stale]
+            self._flat = (keys, [row for rows in parts for row in rows])
+        return self._flat[1]
+
+    def version(self, searcher: Searcher) -> tuple[str | None, int]:
+        """Identifies what a searcher sees: cached results are valid for one version."""
+        return (self._target, searcher.reader().generation())
+
+    def close(self) -> None:
+        """Close the searcher and forget the open index."""
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = self._ix = None
+        self._target = None
+        self._segment_facets.clear()
+        self._flat = ([], [])
+        self.results.clear()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def drain(self, timeout: float | None = None, batch: int = 500) -> int:
+        """Apply queued index tasks; returns how many were applied (0 if someone else is
+        writing or a rebuild runs: the tasks stay queued for the next drain)."""
+        applied = 0
+        if not self.ready():  # missing: rebuilt from SQL, which includes the queued changes
+            return 0
+        with self._lock, _flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
+            if not free or not self._open() or self._ix is None:
+                return 0
+            try:
+                writer = self._ix.writer(timeout=self.writer_timeout if timeout is None
+                                         else timeout)
+            except LockError:
+                logger.info("Index writer busy; %s left queued", "updates")
+                return 0
+            try:
+                applied = self._apply_tasks(writer, batch)
+            except BaseException:
+                writer.cancel()
+                raise
+        if applied == batch:
+            applied += self.drain(timeout, batch)
+        return applied
+
+    def _apply_tasks(self, writer: Any, batch: int) -> int:
+        """Re-read queued submissions from SQL and make the index agree; then dequeue."""
+        with self.sessions() as session:
+            tasks = session.execute(select(IndexTask.id, IndexTask.submission_id)
+                                    .order_by(IndexTask.id).limit(batch)).all()
+            ids = {t.submission_id for t in tasks}
+            public = session.scalars(select(Submission).where(
+                Submission.id.in_(ids), Submission.status == Status.APPROVED)).all() if ids else []
+            docs = [document_for(s) for s in public]
+        if not tasks:
+            writer.cancel()
+            return 0
+        for gone in ids - {s.id for s in public}:
+            writer.delete_by_term("id", str(gone))
+        for doc in docs:
+            writer.update_document(**doc)
+        writer.commit()
+        with self.sessions() as session, session.begin():
+            session.execute(delete(IndexTask).where(IndexTask.id.in_([t.id for t in tasks])))
+        logger.info("Index updated: %d public, %d removed", len(docs), len(ids) - len(docs))
+        return len(tasks)
+
+    def drain_if_due(self, every: float = 2.0) -> None:
+        """Now and then, drain what other processes left queued (e.g. on a busy writer)."""
+        now = time.monotonic()
+        if now - self._last_check < every:
+            return
+        self._last_check = now
+        with self.sessions() as session:
+            waiting = session.scalar(select(IndexTask.id).limit(1))
+        if waiting is not None:
+            self.drain()
+
+    def rebuild(self) -> int:
+        """Index every approved submission into a fresh directory and swap it in atomically.
+
+        While the exclusive rebuild lock is held, drains leave tasks queued; every change
+        committed after the snapshot below is therefore still queued and drained after the swap.
+        """
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        with _flock(self._rebuild_lock_path(), shared=False, wait=True):
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            fresh = self.link.parent / f"{self.link.name}.{stamp}-{os.getpid()}"
+            fresh.mkdir()
+            ix = whoosh_index.create_in(str(fresh), self.schema)
+            writer = ix.writer(limitmb=256)
+            count = 0
+            try:
+                with self.sessions() as session:
+                    rows = session.scalars(select(Submission).where(
+                        Submission.status == Status.APPROVED).execution_options(yield_per=500))
+                    for s in rows:
+                        writer.add_document(**document_for(s))
+                        count += 1
+                writer.commit(optimize=True)
+            except BaseException:
+                writer.cancel()
+                ix.close()
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            ix.close()
+            self._swap(fresh)
+            logger.info("Search index rebuilt with %d documents in %s", count, fresh.name)
+        self.drain(timeout=10)
+        return count
+
+    def _swap(self, fresh: Path) -> None:
+        """Point the link at `fresh` in one rename; keep the previous generation for readers
+        that still have it open, remove older ones."""
+        tmp = self.link.parent / f".{self.link.name}.swap-{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        os.symlink(fresh.name, tmp)
+        previous = os.path.realpath(self.link) if self.link.is_symlink() else None
+        if self.link.exists() and not self.link.is_symlink():  # a plain directory from before
+            self.link.rename(self.link.with_name(f"{self.link.name}.legacy-{os.getpid()}"))
+        os.replace(tmp, self.link)
+        keep = {fresh.name, Path(previous).name if previous else ""}
+        for old in self.link.parent.glob(f"{self.link.name}.*"):
+            if old.is_dir() and old.name not in keep and not old.name.endswith(".lock"):
+                shutil.rmtree(old, ignore_errors=True)
+        with self._lock:
+            self._target = None  # reopen on next use
+
+    # -- checking ------------------------------------------------------------------------
+
+    def indexed_ids(self) -> set[int]:
+        """Submission ids the index holds."""
+        with self.searcher() as searcher:
+            return {int(fields["id"]) for fields in searcher.all_stored_fields()}
+
+    def approved_count(self) -> int:
+        """How many submissions are public in SQL."""
+        with self.sessions() as session:
+            return session.scalar(select(func.count()).select_from(Submission)
+                                  .where(Submission.status == Status.APPROVED)) or 0
+
+    def enqueue(self, ids: set[int]) -> None:
+        """Queue index updates for these submissions (in a transaction of its own)."""
+        if ids:
+            with self.sessions() as session, session.begin():
+                now = datetime.now(UTC)
+                session.execute(insert(IndexTask), [{"submission_id": i, "created_at": now}
+                                                    for i in sorted(ids)])
+
+    def _rebuild_lock_path(self) -> Path:
+        return self.link.parent / f"{self.link.name}.rebuild.lock"
+
+
+class LRU(OrderedDict):
+    """A small cache of computed result sets (keys include the index version)."""
+
+    def remember(self, key: Any, compute: Any, size: int = 128) -> Any:
+        """The cached value of `key`, computing and storing it when absent."""
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = compute()
+        if len(self) > size:
+            self.popitem(last=False)
+        return value
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, unreadable or being rebuilt: answer from SQL instead."""
+
+
+def _decode(raw: bytes) -> FacetRow | None:
+    if not raw:
+        return None
+    d = json.loads(raw)
+    return (d["id"], d["kind"], d["stakeholder"], tuple(d["country"]), tuple(d["region"]),
+            tuple(d["theme"]), tuple(d["sdg"]), d["published"], d["title"])
+
+
+@contextmanager
+def _flock(path: Path, shared: bool, wait: bool) -> Iterator[bool]:
+    """A cross-process file lock; yields False when `wait` is off and it is taken."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, mode)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

@@ -1,0 +1,289 @@
+"""One listing for /browse, /search and the API: find, filter, count facets, sort, page.
+
+The index ranks and counts; every item shown is re-loaded from SQL filtered to approved,
+in the index's order, so a stale index can never publish anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import or_, select
+
+from hub import vocab
+from hub.extensions import db
+from hub.search.analysis import facet_record, long_text
+from hub.search.engine import FacetRow, IndexUnavailable, SearchIndex
+from hub.search.query import ParsedQuery, parse, snippet, suggest
+from hub.submissions.models import Status, Submission
+
+# URL/API parameter → position in a FacetRow, and its vocabulary.
+FACETS: dict[str, int] = {"kind": 1, "stakeholder": 2, "country": 3, "region": 4, "theme": 5,
+                          "sdg": 6}
+FACET_TITLES = {"kind": "Kind", "stakeholder": "Stakeholder group", "region": "Region",
+                "country": "Country", "theme": "Theme", "sdg": "Sustainable Development Goal"}
+SORTS = {"relevance": "Relevance", "newest": "Newest first", "title": "Title (A–Z)"}
+MAX_PER_PAGE = 100
+_MULTI = {"country", "region", "theme", "sdg"}
+
+
+def vocabulary(facet: str) -> dict[str, str]:
+    """Allowed values of a facet and their labels."""
+    return {
+        "kind": vocab.KINDS, "stakeholder": vocab.STAKEHOLDER_GROUPS, "region": vocab.REGIONS,
+        "theme": vocab.THEMES, "country": vocab.countries(),
+        "sdg": {str(n): f"SDG {n}: {label}" for n, label in vocab.SDGS.items()},
+    }[facet]
+
+
+@dataclass
+class Request:
+    """What was asked for: words, filters (OR within a facet, AND across), order, page."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def key(self) -> tuple:
+        return (self.q, tuple(sorted(self.filters.items())))
+
+
+class BadRequest(ValueError):
+    """A listing parameter that cannot be used (the API answers 400 with this message)."""
+
+
+def request_from_args(args: Any, strict: bool = False, default_per_page: int = 20) -> Request:
+    """Read q, facet filters, sort, page and per_page from query-string arguments.
+
+    Pages are forgiving (unknown values are dropped, bad numbers mean the default); the API
+    is `strict` and raises BadRequest instead.
+    """
+    filters: dict[str, tuple[str, ...]] = {}
+    for name in FACETS:
+        values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
+        allowed = vocabulary(name)
+        unknown = [v for v in values if v not in allowed]
+        if unknown and strict:
+            raise BadRequest(f"Unknown {name}: {', '.join(unknown[:5])}.")
+        known = tuple(dict.fromkeys(v for v in values if v in allowed))
+        if known:
+            filters[name] = known
+    sort = args.get("sort") or ("relevance" if args.get("q") else "newest")
+    if sort not in SORTS:
+        if strict:
+            raise BadRequest(f"sort must be one of {', '.join(SORTS)}.")
+        sort = "relevance"
+    page = _number(args, "page", 1, 1, 10_000, strict)
+    per_page = _number(args, "per_page", default_per_page, 1, MAX_PER_PAGE, strict)
+    return Request(q=(args.get("q") or "").strip(), filters=filters, sort=sort, page=page,
+                   per_page=per_page)
+
+
+def _number(args: Any, name: str, default: int, low: int, high: int, strict: bool) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        if strict:
+            raise BadRequest(f"{name} must be a whole number from {low} to {high}.")
+        return default if value is None else min(max(value, low), high)
+    return value
+
+
+@dataclass
+class FacetCount:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Listing:
+    """One page of public results with everything the page and the API show."""
+
+    request: Request
+    items: list[Submission]
+    total: int
+    facets: dict[str, list[FacetCount]]
+    snippets: dict[int, Markup] = field(default_factory=dict)
+    titles: dict[int, Markup] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    partial: bool = False
+    from_sql: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.request.per_page))
+
+
+def _passes(row: FacetRow, filters: dict[str, tuple[str, ...]], skip: str | None = None) -> bool:
+    for name, wanted in filters.items():
+        if name == skip:
+            continue
+        value = row[FACETS[name]]
+        if name in _MULTI:
+            if not any(v in wanted for v in value):
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+def filter_and_count(rows: Iterable[tuple[int, FacetRow]], req: Request
+                     ) -> tuple[list[tuple[int, FacetRow]], dict[str, Counter]]:
+    """Rows passing every filter, and per-facet counts that ignore that facet's own filter
+    (so several values of one facet can be combined)."""
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    passing = []
+    filters = req.filters
+    for key, row in rows:
+        failed = [name for name in filters if not _passes(row, {name: filters[name]})]
+        if len(failed) > 1:
+            continue
+        targets = failed or list(FACETS)
+        for name in targets:
+            value = row[FACETS[name]]
+            if name in _MULTI:
+                counts[name].update(set(value))
+            elif value:
+                counts[name][value] += 1
+        if not failed:
+            passing.append((key, row))
+    return passing, counts
+
+
+def _facet_lists(counts: dict[str, Counter], req: Request) -> dict[str, list[FacetCount]]:
+    out = {}
+    for name in FACETS:
+        labels = vocabulary(name)
+        selected = set(req.filters.get(name, ()))
+        items = [FacetCount(v, labels.get(v, v), n, v in selected)
+                 for v, n in counts[name].items() if v in labels]
+        items += [FacetCount(v, labels.get(v, v), 0, True) for v in selected
+                  if v not in counts[name]]
+        items.sort(key=lambda f: (-f.count, f.label))
+        out[name] = items
+    return out
+
+
+def _order(rows: list[tuple[int, FacetRow]], sort: str) -> list[tuple[int, FacetRow]]:
+    if sort == "title":
+        return sorted(rows, key=lambda r: (r[1][8], r[1][0]))
+    return sorted(rows, key=lambda r: (-r[1][7], -r[1][0]))
+
+
+def index() -> SearchIndex:
+    """The current app's search index."""
+    return current_app.extensions["hub_search"]
+
+
+def find(req: Request) -> Listing:
+    """The listing for `req`: from the index, or from SQL while the index is unavailable."""
+    idx = index()
+    try:
+        idx.drain_if_due()
+        if idx.ready():
+            return _from_index(idx, req)
+    except IndexUnavailable:
+        pass
+    return _from_sql(req)
+
+
+def _from_index(idx: SearchIndex, req: Request) -> Listing:
+    cache = idx.results
+    with idx.searcher() as searcher:
+        flat = idx.facet_rows(searcher)
+        version = idx.version(searcher)
+        parsed = parse(req.q, searcher.schema, searcher.reader()) if req.q.strip() else None
+        if parsed is not None and parsed.query is None:
+            return Listing(req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req),
+                           notes=parsed.notes)
+        partial = False
+
+        def matching(p: ParsedQuery | None) -> tuple[list, dict]:
+            docs = (searcher.reader().all_doc_ids() if p is None
+                    else searcher.docs_for_query(p.query))
+            return filter_and_count(((d, flat[d]) for d in docs if flat[d] is not None), req)
+
+        passing, counts = cache.remember((version, "m", req.key()), lambda: matching(parsed))
+        if parsed is not None and not passing and len(parsed.words) > 1:
+            loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True)
+            if loose.query is not None:
+                passing, counts = cache.remember((version, "or", req.key()),
+                                                 lambda: matching(loose))
+                partial, parsed = bool(passing), loose if passing else parsed
+        start = (req.page - 1) * req.per_page
+        if parsed is not None and req.sort == "relevance":
+            allowed = {d for d, _ in passing} if req.filters else None
+            hits = searcher.search(parsed.query, limit=start + req.per_page, filter=allowed)
+            page_docs = [d for _, d in hits.top_n][start:]
+        else:
+            ordered = cache.remember((version, "o", req.key(), req.sort),
+                                     lambda: _order(passing, req.sort))
+            page_docs = [d for d, _ in ordered[start:start + req.per_page]]
+        suggestion = None
+        if parsed is not None and (partial or not passing):
+            suggestion = suggest(searcher, parsed)
+            better = suggestion and parse(suggestion, searcher.schema, searcher.reader())
+            if not better or better.query is None or not any(
+                    True for _ in searcher.docs_for_query(better.query)):
+                suggestion = None
+    ids = [flat[d][0] for d in page_docs]
+    listing = Listing(req, load_public(ids), len(passing), _facet_lists(counts, req),
+                      notes=parsed.notes if parsed else [], partial=partial)
+    if suggestion and suggestion.lower() != req.q.lower():
+        listing.suggestion = suggestion
+    if parsed is not None:
+        for s in listing.items:
+            listing.titles[s.id] = snippet(s.title, parsed.query, whole=True)
+            listing.snippets[s.id] = snippet(f"{s.summary}\n{long_text(s)}", parsed.query)
+    return listing
+
+
+def load_public(ids: list[int]) -> list[Submission]:
+    """Approved submissions with these ids, in this order (anything else is left out)."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Submission).where(
+        Submission.id.in_(ids), Submission.status == Status.APPROVED)).all()
+    by_id = {s.id: s for s in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _from_sql(req: Request) -> Listing:
+    """The same listing straight from SQL (words matched with LIKE), while the index is
+    being (re)built."""
+    stmt = select(Submission).where(Submission.status == Status.APPROVED)
+    parsed = ParsedQuery(req.q, None)
+    for word in parsed.words[:8]:
+        like = f"%{word}%"
+        stmt = stmt.where(or_(*(getattr(Submission, c).ilike(like) for c in
+                                ("title", "summary", "description", "lead_organisation"))))
+    rows = []
+    for s in db.session.scalars(stmt):
+        r = facet_record(s)
+        rows.append((s.id, (r["id"], r["kind"], r["stakeholder"], tuple(r["country"]),
+                            tuple(r["region"]), tuple(r["theme"]), tuple(r["sdg"]),
+                            r["published"], r["title"])))
+    passing, counts = filter_and_count(rows, req)
+    ordered = _order(passing, "title" if req.sort == "title" else "newest")
+    start = (req.page - 1) * req.per_page
+    ids = [i for i, _ in ordered[start:start + req.per_page]]
+    notes = ["Search is being rebuilt: results are matched word by word for now."] if req.q else []
+    return Listing(req, load_public(ids), len(passing), _facet_lists(counts, req), notes=notes,
+                   from_sql=True)
+

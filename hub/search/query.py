@@ -1,0 +1,174 @@
+"""Turning what people type into a safe, bounded Whoosh query; snippets; "did you mean"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from itertools import islice
+
+from markupsafe import Markup, escape
+from whoosh import query as wq
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
+from whoosh.qparser import (
+    AndGroup,
+    BoostPlugin,
+    EveryPlugin,
+    FieldsPlugin,
+    MultifieldParser,
+    OrGroup,
+    RangePlugin,
+)
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+from whoosh.support.charset import accent_map
+
+from hub.search.analysis import BOOSTS, TEXT_FIELDS, text_analyzer
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 24
+MIN_PREFIX = 2  # letters before a * or ?
+MAX_EXPANSIONS = 40  # terms one wildcard may stand for, per field
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+_EN = text_analyzer("en")
+_FR = text_analyzer("fr")
+
+
+@dataclass
+class ParsedQuery:
+    """A user's query, cleaned and parsed; `notes` explain what was changed and why."""
+
+    text: str
+    query: wq.Query | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        """The plain words typed, without operators."""
+        return [w for w in _WORD.findall(self.text) if w not in _OPERATORS]
+
+
+def clean(raw: str) -> tuple[str, list[str]]:
+    """Strip control characters and bound the length of the query."""
+    notes = []
+    text = _CONTROL.sub(" ", raw or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        notes.append(f"Your search was shortened to its first {MAX_QUERY_CHARS} characters.")
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        text = " ".join(words[:MAX_WORDS])
+        notes.append(f"Only the first {MAX_WORDS} words were searched for.")
+    return text, notes
+
+
+def _parser(schema: object, any_word: bool) -> MultifieldParser:
+    group = OrGroup.factory(0.9) if any_word else AndGroup
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=BOOSTS, group=group)
+    # No field:value, ranges, boosts or *:* from the public: words, "phrases", operators, ().
+    for plugin in (FieldsPlugin, RangePlugin, BoostPlugin, EveryPlugin):
+        parser.remove_plugin_class(plugin)
+    return parser
+
+
+def parse(raw: str, schema: object, reader: IndexReader, any_word: bool = False) -> ParsedQuery:
+    """Parse with the query syntax; anything the parser chokes on is searched as plain words."""
+    text, notes = clean(raw)
+    if not text:
+        return ParsedQuery(text, None, notes)
+    try:
+        q = _parser(schema, any_word).parse(text)
+        q = bound_wildcards(q, reader, notes)
+    except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
+        words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
+        notes.append("Search operators in your query could not be read; "
+                     "it was searched as plain words.")
+        try:
+            q = _parser(schema, any_word).parse(words) if words else wq.NullQuery
+        except Exception:
+            q = wq.NullQuery
+    if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__) or not list(q.all_terms()):
+        if not notes or _WORD.search(text) is None:
+            notes.append("Type at least one word (of two or more letters before any *) to search.")
+        return ParsedQuery(text, None, notes)
+    return ParsedQuery(text, q, notes)
+
+
+def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str]) -> wq.Query:
+    """Replace each prefix/wildcard with at most MAX_EXPANSIONS existing terms; drop leading
+    or too-short wildcards (they would scan the whole vocabulary)."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.Prefix | wq.Wildcard):
+            return node
+        pattern = node.text.lower().translate(accent_map)
+        if isinstance(node, wq.Prefix):
+            pattern += "*"
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        if len(literal) < MIN_PREFIX:
+            msg = (f"Wildcards need {MIN_PREFIX} letters before the * or ?; "
+                   f"“{node.text}” was ignored.")
+            if msg not in notes:
+                notes.append(msg)
+            return wq.NullQuery
+        terms = []
+        for term in islice(reader.expand_prefix(node.fieldname, literal), 5000):
+            word = term.decode() if isinstance(term, bytes) else term
+            if fnmatchcase(word, pattern):
+                terms.append(wq.Term(node.fieldname, word, boost=node.boost))
+                if len(terms) >= MAX_EXPANSIONS:
+                    break
+        return wq.Or(terms) if terms else wq.NullQuery
+
+    return q.accept(visit).normalize()
+
+
+def terms_of(q: wq.Query, fields: tuple[str, ...]) -> set[str]:
+    """The term texts of a query in the given fields (to mark in snippets)."""
+    out = set()
+    for fieldname, text in q.iter_all_terms():
+        if fieldname in fields:
+            out.add(text.decode() if isinstance(text, bytes) else text)
+    return out
+
+
+_FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="t", between=" … ")
+
+
+def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260) -> Markup:
+    """The best passages of `text` with query terms marked; all text is HTML-escaped."""
+    if q is not None and text:
+        fragmenter = WholeFragmenter() if whole else ContextFragmenter(maxchars=limit,
+                                                                       surround=60)
+        for analyzer, fields in ((_EN, ("title", "summary", "orgs", "description")),
+                                 (_FR, ("all_fr",))):
+            terms = terms_of(q, fields)
+            if terms:
+                out = highlight(text, terms, analyzer, fragmenter, _FORMATTER, top=2)
+                if out and "<mark" in out:
+                    return Markup(out)  # noqa: S704 - whoosh escaped the text (htmlescape)
+    if whole or len(text) <= limit:
+        return escape(text)
+    return escape(text[:limit].rsplit(" ", 1)[0] + " …")
+
+
+def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """A corrected query from words that exist in the public index, or None."""
+    reader = searcher.reader()
+    changed = False
+    out = []
+    for word in _WORD.findall(parsed.text):
+        lower = word.lower()
+        if word in _OPERATORS or len(lower) < 3 or reader.doc_frequency("spell", lower):
+            out.append(word)
+            continue
+        options = searcher.suggest("spell", lower, limit=1, maxdist=2, prefix=1)
+        if options:
+            out.append(options[0])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
