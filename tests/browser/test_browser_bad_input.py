@@ -1,0 +1,109 @@
+"""What people really do in a browser: double clicks, the back button, a login that expires
+while they type, and no JavaScript at all."""
+
+from __future__ import annotations
+
+import pytest
+from browser_steps import COMPLETE_FORM, click_and_wait, fill_submission, flash_text, login
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+
+@pytest.fixture
+def submitter(hub):
+    """A submitter's e-mail."""
+    return hub.create_user()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_double_click_on_submit_creates_one_submission(hub, new_context, submitter, javascript):
+    """With JavaScript the second click is swallowed; without it the server's one-time form
+    token answers the second post with the first one's result."""
+    page = new_context(java_script_enabled=javascript).new_page()
+    login(page, submitter)
+    page.goto("/submit/initiative")
+    fill_submission(page, **COMPLETE_FORM)
+    click_and_wait(page, "button[value=submit]", double=True)
+    page.wait_for_url("**/my/*")
+    rows = hub.submissions_of(submitter)
+    assert [r["status"] for r in rows] == ["submitted"], rows
+    expect(page.locator("main .meta")).to_contain_text("Status: Submitted")
+
+
+def test_back_button_after_submit_does_not_resubmit(hub, page, submitter):
+    """Post/Redirect/Get: going back and forth re-posts nothing; re-sending the old form
+    (a back-forward cache copy, token and all) leads to the first result."""
+    login(page, submitter)
+    page.goto("/submit/initiative")
+    fill_submission(page, **COMPLETE_FORM)
+    click_and_wait(page, "button[value=submit]")
+    detail_url = page.url
+    assert "/my/" in detail_url
+    assert len(hub.submissions_of(submitter)) == 1
+
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url.endswith("/submit/initiative")
+    assert len(hub.submissions_of(submitter)) == 1
+    page.go_forward()
+    page.wait_for_load_state()
+    assert page.url == detail_url
+    page.reload()
+    assert len(hub.submissions_of(submitter)) == 1
+
+    page.go_back()  # Chromium re-fetches the form and refills what was typed
+    page.wait_for_load_state()
+    expect(page.locator("#title")).to_have_value(COMPLETE_FORM["title"])
+    click_and_wait(page, "button[value=submit]")
+    assert page.url == detail_url
+    assert "already saved" in flash_text(page)
+    assert len(hub.submissions_of(submitter)) == 1
+
+
+def test_session_expired_while_typing_keeps_the_text(hub, new_context, submitter):
+    """The login cookie disappears mid-typing: submit → log in again → the text is back."""
+    context = new_context()
+    page = context.new_page()
+    login(page, submitter)
+    page.goto("/submit/initiative")
+    fill_submission(page, **COMPLETE_FORM)
+    context.clear_cookies()
+    page.fill("#objectives", "Typed after the session expired.")
+    click_and_wait(page, "button[value=submit]")
+
+    assert "/account/login" in page.url
+    assert "session had expired" in flash_text(page)
+    assert hub.submissions_of(submitter) == []
+    login(page, submitter, go=False)
+
+    assert page.url.endswith("/submit/initiative")
+    expect(page.locator(".notice")).to_contain_text("We kept what you typed")
+    for name in ("title", "summary", "description", "lead_organisation", "contact_email"):
+        expect(page.locator(f"#{name}")).to_have_value(COMPLETE_FORM[name])
+    expect(page.locator("#objectives")).to_have_value("Typed after the session expired.")
+    expect(page.locator("#language")).to_have_value("fr")
+    expect(page.locator("input[name=themes][value=health]")).to_be_checked()
+    click_and_wait(page, "button[value=submit]")
+    assert [r["title"] for r in hub.submissions_of(submitter)] == [COMPLETE_FORM["title"]]
+
+
+def test_forms_work_without_javascript(hub, new_context, submitter):
+    """No script at all: register, log in, save a draft, submit it, see errors; the cutoff
+    banner still tells the date."""
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, submitter)
+    page.goto("/submit/coalition")
+    fill_submission(page, title="Coalition sans JavaScript")
+    click_and_wait(page, "button[value=draft]")
+    assert "Draft saved" in flash_text(page)
+
+    click_and_wait(page, "main a.button:has-text('Edit')")
+    click_and_wait(page, "button[value=submit]")  # members are still missing
+    expect(page.locator("#error-summary")).to_contain_text("Member organisations")
+    fill_submission(page, **{**COMPLETE_FORM, "title": "Coalition sans JavaScript"},
+                    member_organisations="Membre A\nMembre B")
+    click_and_wait(page, "button[value=submit]")
+    assert "Submitted" in flash_text(page)
+    [row] = hub.submissions_of(submitter)
+    assert row["status"] == "submitted"

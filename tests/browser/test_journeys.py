@@ -1,0 +1,173 @@
+"""The three journeys and the cutoff, end to end in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from browser_steps import (
+    COMPLETE_FORM,
+    click_and_wait,
+    fill_submission,
+    flash_text,
+    login,
+    register,
+)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+
+def test_submitter_and_moderator_journey(hub, new_context):
+    """Register, save a draft, submit, edit; changes requested, resubmitted, approved."""
+    email = "amina@example.org"
+    me = new_context().new_page()
+    register(me, email)
+    assert "Welcome" in flash_text(me)
+
+    me.goto("/submit/")
+    click_and_wait(me, "a[href$='/submit/initiative']")
+    fill_submission(me, title="Santé numérique dans les écoles")
+    click_and_wait(me, "button[value=draft]")
+    assert "Draft saved" in flash_text(me)
+    expect(me.locator("main .meta")).to_contain_text("Status: Draft")
+    [row] = hub.submissions_of(email)
+    assert row["status"] == "draft"
+
+    click_and_wait(me, "main a.button:has-text('Edit')")
+    expect(me.locator("#title")).to_have_value("Santé numérique dans les écoles")
+    fill_submission(me, **{k: v for k, v in COMPLETE_FORM.items() if k != "title"})
+    click_and_wait(me, "button[value=submit]")
+    assert "Submitted" in flash_text(me)
+    expect(me.locator("main .meta")).to_contain_text("Status: Submitted")
+
+    click_and_wait(me, "main a.button:has-text('Edit')")
+    me.fill("#summary", "Former 300 infirmières scolaires à l'usage responsable de l'IA.")
+    click_and_wait(me, "button[value=submit]")
+    [row] = hub.submissions_of(email)
+    assert row["status"] == "submitted" and row["summary"].startswith("Former 300")
+
+    moderator_email = hub.create_user("moderator")
+    mod = new_context().new_page()
+    login(mod, moderator_email)
+    mod.goto("/moderation/")
+    click_and_wait(mod, f"a[href='/moderation/{row['id']}']")
+    expect(mod.locator("h1")).to_have_text("Santé numérique dans les écoles")
+    mod.select_option("select[name=action]", "request_changes")
+    mod.fill("textarea[name=message]", "Merci de nommer vos partenaires.")
+    click_and_wait(mod, "form[action$='/decide'] button[type=submit]")
+    assert "changes requested" in flash_text(mod).lower()
+    assert hub.submissions_of(email)[0]["status"] == "changes_requested"
+
+    me.goto("/my/")
+    expect(me.locator("main table")).to_contain_text("Changes requested")
+    click_and_wait(me, "main table a")
+    expect(me.locator("main")).to_contain_text("Merci de nommer vos partenaires.")
+    click_and_wait(me, "main a.button:has-text('Edit')")
+    me.fill("#partners", "Ministère de la santé\nUniversité Cheikh Anta Diop")
+    click_and_wait(me, "button[value=submit]")
+    expect(me.locator("main .meta")).to_contain_text("Status: Submitted")
+
+    mod.goto(f"/moderation/{row['id']}")
+    mod.select_option("select[name=action]", "approve")
+    click_and_wait(mod, "form[action$='/decide'] button[type=submit]")
+    assert "approved" in flash_text(mod).lower()
+    [row] = hub.submissions_of(email)
+    assert row["status"] == "approved"
+
+    me.goto(f"/my/{row['id']}")
+    expect(me.locator("main .meta")).to_contain_text("Status: Approved")
+    if not hub.missing_endpoints("public.detail"):
+        click_and_wait(me, f"a[href='/s/{row['slug']}']")
+        expect(me.locator("h1")).to_have_text("Santé numérique dans les écoles")
+        expect(me.locator("main")).to_contain_text("Université Cheikh Anta Diop")
+        expect(me.locator("main")).not_to_contain_text("amina@example.org")
+
+
+@pytest.fixture
+def published(hub):
+    """Approved submissions with accents, different kinds and facets, and one draft."""
+    owner = hub.create_user()
+    items = [
+        hub.create_submission(owner, kind="initiative", title="Santé numérique dans les écoles",
+                              summary="Former les infirmières scolaires à l'IA.",
+                              themes=["health"], stakeholder_group="academia",
+                              countries=["FR", "SN"], language="fr"),
+        hub.create_submission(owner, kind="coalition", title="Coalition pour la santé mentale",
+                              summary="Des outils d'IA évalués pour la santé mentale.",
+                              themes=["health"], stakeholder_group="civil_society",
+                              countries=["CH"], language="fr"),
+        hub.create_submission(owner, kind="partnership", title="Open climate data partnership",
+                              summary="Partners share climate datasets openly.",
+                              themes=["climate"], stakeholder_group="private_sector",
+                              countries=["KE"]),
+    ]
+    hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
+    return items
+
+
+def test_visitor_searches_filters_opens_and_downloads(hub, page, published):
+    """Search with and without accents, filter by a facet, open a detail page, get the CSV."""
+    missing = hub.missing_endpoints("public.search", "public.browse", "public.detail",
+                                    "opendata.export_csv")
+    if missing:
+        pytest.skip(f"public pages not built yet: no route for {', '.join(missing)}")
+
+    page.goto("/")
+    page.fill("#home-q", "santé")
+    click_and_wait(page, "form[role=search] button[type=submit]")
+    results = page.locator(".results .result-title")
+    expect(results).to_have_count(2)
+    expect(page.locator("main")).not_to_contain_text("quokka")  # drafts never show
+
+    page.fill("#q", "sante")  # no accent: the same two
+    click_and_wait(page, "form.search-form button[type=submit]")
+    expect(results).to_have_count(2)
+    assert set(results.all_inner_texts()) == {"Santé numérique dans les écoles",
+                                              "Coalition pour la santé mentale"}
+
+    page.check("input[name=kind][value=coalition]")
+    click_and_wait(page, "aside.facets button[type=submit]")
+    assert "kind=coalition" in page.url
+    expect(results).to_have_count(1)
+    expect(results).to_have_text("Coalition pour la santé mentale")
+
+    click_and_wait(page, ".results .result-title a")
+    assert page.url.endswith(f"/s/{published[1]['slug']}")
+    expect(page.locator("h1")).to_have_text("Coalition pour la santé mentale")
+
+    page.goto("/browse")
+    expect(results).to_have_count(3)
+    with page.expect_download() as info:
+        page.click("a[href$='/export.csv']")
+    text = info.value.path().read_text(encoding="utf-8")
+    titles = {row["title"] for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    assert titles == {item["title"] for item in published}
+
+
+def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page):
+    """The clock moves past the cutoff while the form is open: refused, text kept, draft kept."""
+    email = hub.create_user()
+    now = datetime.now(UTC).replace(microsecond=0)
+    hub.clock.close_at = now + timedelta(hours=1)
+    login(page, email)
+    page.goto("/submit/initiative")
+    expect(page.locator(".cutoff-banner")).to_contain_text("Submissions are open until")
+    fill_submission(page, **COMPLETE_FORM)
+
+    hub.clock.freeze(hub.clock.close_at + timedelta(seconds=1))
+    click_and_wait(page, "button[value=submit]")
+
+    closed = f"Submissions closed on {hub.clock.format(hub.clock.close_at)}"
+    expect(page.locator(".notice[role=alert]")).to_contain_text(closed)
+    expect(page.locator("#title")).to_have_value(COMPLETE_FORM["title"])
+    expect(page.locator("#summary")).to_have_value(COMPLETE_FORM["summary"])
+    expect(page.locator("#description")).to_have_value(COMPLETE_FORM["description"])
+
+    page.goto("/my/")
+    expect(page.locator("main table")).to_contain_text(COMPLETE_FORM["title"])
+    expect(page.locator("main table")).to_contain_text("Draft")
+    [row] = hub.submissions_of(email)
+    assert row["status"] == "draft" and row["summary"] == COMPLETE_FORM["summary"]
