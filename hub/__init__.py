@@ -11,6 +11,7 @@ from flask import Flask, g
 from hub.clock import clock_from_config
 from hub.config import load_settings
 from hub.extensions import csrf, db, login_manager
+from hub.routing import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
 
+    app.url_map.converters["id"] = IdConverter
     app.extensions["hub_clock"] = clock_from_config(app.config)
     # Each request judges time by its own arrival, even inside an outer app context.
     app.before_request(lambda: g.pop("hub_now", None) and None)

@@ -34,11 +34,13 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
-    "INDEX_SYNC_BUILD_MAX": 2000,  # a missing index with more documents builds in background
+    "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background
 }
 
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
-                 "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES"}
+                 "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
+                 "INDEX_SYNC_BUILD_MAX"}
+_FLOAT_SETTINGS = {"INDEX_WRITER_TIMEOUT"}
 _BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST"}
 
 
@@ -55,6 +57,11 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
                     app.config[key] = int(value)
                 except ValueError as exc:
                     raise ValueError(f"{key} must be a whole number, not {value!r}") from exc
+            elif name in _FLOAT_SETTINGS:
+                try:
+                    app.config[key] = float(value)
+                except ValueError as exc:
+                    raise ValueError(f"{key} must be a number of seconds, not {value!r}") from exc
             elif name in _BOOL_SETTINGS:
                 app.config[key] = value.strip().lower() in ("1", "true", "yes", "on")
             else:

@@ -20,6 +20,9 @@ NAMING_CONVENTION = {
 }
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 class Base(DeclarativeBase):
     """Declarative base of every model."""
 
@@ -33,6 +36,10 @@ class Database:
         """Create the engine for HUB_DATABASE_URL and close sessions on teardown."""
         engine = make_engine(app.config["HUB_DATABASE_URL"], app.config)
         app.extensions["hub_db"] = sessionmaker(engine, expire_on_commit=False)
+        # The session of a writing request takes SQLite's write lock when it begins (see
+        # make_engine); other sessions opened meanwhile (the search index reading SQL) must
+        # not, or they would wait for the request that is waiting for them.
+        app.extensions["hub_db_writer"] = engine.execution_options(hub_write_lock=True)
         app.teardown_appcontext(self._close)
         # A request can run inside an app context pushed earlier (CLI, test harness); it must
         # still end its own transaction, or it would hold SQLite's write lock afterwards.
@@ -50,7 +57,10 @@ class Database:
         from flask import current_app
 
         if "hub_session" not in g:
-            g.hub_session = current_app.extensions["hub_db"]()
+            sessions = current_app.extensions["hub_db"]
+            writing = has_request_context() and request.method not in SAFE_METHODS
+            g.hub_session = (sessions(bind=current_app.extensions["hub_db_writer"]) if writing
+                             else sessions())
         return g.hub_session
 
     @property
@@ -81,10 +91,10 @@ def make_engine(url: str, config: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn: Any) -> None:
-        # Writes (POST and friends) lock at BEGIN: a deferred transaction that reads and then
-        # writes fails at once with SQLITE_BUSY when another worker wrote in between.
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        # A writing request's session locks at BEGIN: a deferred transaction that reads and
+        # then writes fails at once with SQLITE_BUSY when another worker wrote in between.
+        immediate = conn.get_execution_options().get("hub_write_lock")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

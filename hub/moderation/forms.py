@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from hub.forms import HubForm
+from hub.routing import MAX_ID
 
 try:  # WTForms >= 3.3 deprecates (value, label) tuples as choices
     from wtforms.fields.choices import SelectChoice
@@ -40,8 +41,9 @@ class DecisionForm(HubForm):
     message = TextAreaField(
         "Message to the submitter", validators=[Length(max=MESSAGE_MAX)],
         description="Required to reject or request changes; sent by e-mail.")
-    duplicate_of = IntegerField("Duplicate of submission number",
-                                validators=[Optional(), NumberRange(min=1)])
+    duplicate_of = IntegerField("Duplicate of submission number", validators=[
+        Optional(), NumberRange(min=1, max=MAX_ID, message="Enter the number of the original "
+                                "submission (a whole number of at least 1).")])
     version = HiddenField()
 
 

@@ -44,6 +44,7 @@ from hub.moderation.operations import (
     revoke_exception,
     status_counts,
 )
+from hub.routing import parse_id
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
 from hub.vocab import KINDS
@@ -89,7 +90,7 @@ def queue() -> str:
                            now=clock().now())
 
 
-@bp.route("/<int:submission_id>")
+@bp.route("/<id:submission_id>")
 @moderator_required
 def review(submission_id: int) -> str:
     """Everything a moderator needs to decide on one submission."""
@@ -135,7 +136,7 @@ def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[
     return changes
 
 
-@bp.route("/<int:submission_id>/decide", methods=["POST"])
+@bp.route("/<id:submission_id>/decide", methods=["POST"])
 @moderator_required
 def decide(submission_id: int) -> Page:
     """Apply one decision, or explain why it cannot be applied."""
@@ -179,7 +180,7 @@ def decide(submission_id: int) -> Page:
 def bulk() -> Page:
     """Approve or reject the selected submissions; each follows the single-item rules."""
     form = BulkForm()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.form.getlist("ids")) if i is not None]
     if not form.validate() or not ids:
         flash("Select at least one submission and an action.", "error")
         return redirect(url_for(".queue")), 303
@@ -210,7 +211,7 @@ def bulk() -> Page:
     return redirect(url_for(".queue"))
 
 
-@bp.route("/revisions/<int:revision_id>/decide", methods=["POST"])
+@bp.route("/revisions/<id:revision_id>/decide", methods=["POST"])
 @moderator_required
 def decide_revision_view(revision_id: int) -> Page:
     """Publish or refuse an owner's update of an approved submission."""
@@ -263,7 +264,7 @@ def exceptions() -> Page:
                            exceptions=queries.exceptions()), status
 
 
-@bp.route("/exceptions/<int:exception_id>/revoke", methods=["POST"])
+@bp.route("/exceptions/<id:exception_id>/revoke", methods=["POST"])
 @moderator_required
 def revoke(exception_id: int) -> Page:
     """Withdraw a deadline exception."""

@@ -4,25 +4,24 @@ request for long, the durable queue drained by any process, and atomic rebuilds.
 from __future__ import annotations
 
 import fcntl
-import gc
 import json
 import logging
 import os
 import shutil
 import threading
 import time
-import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
@@ -59,49 +58,55 @@ class SearchIndex:
 
     def _open(self) -> bool:
         """Open (or re-open after a swap) the index the link points to; False if unusable."""
+        target = os.path.realpath(self.link)
+        if self._ix is not None and target == self._target:
+            return True
+        # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
+        if not os.path.isdir(target) or not any(
+                name.endswith(".toc") for name in os.listdir(target)):
+            return False
+        storage = _TrackedStorage(target)
         try:
-            target = os.path.realpath(self.link)
-            if self._ix is not None and target == self._target:
-                return True
-            # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
-            if not os.path.isdir(target) or not any(
-                    name.endswith(".toc") for name in os.listdir(target)):
-                return False
-            ix = whoosh_index.open_dir(target, schema=self.schema)
+            ix = whoosh_index.FileIndex(storage, schema=self.schema)
             searcher = ix.searcher()
         except Exception as exc:  # a half-written or foreign directory: treat as missing
-            logger.error("Search index at %s is unreadable (%s): rebuilding it", self.link, repr(exc))
-            broken = True
-        else:
-            broken = False
-        if broken:
-            with warnings.catch_warnings():  # whoosh leaves the broken TOC file open
-                warnings.simplefilter("ignore", ResourceWarning)
-                gc.collect()
+            storage.close_opened()  # whoosh leaves the file it choked on open
+            logger.error("Search index at %s is unreadable (%r): rebuilding it", self.link, exc)
             return False
+        storage.opened.clear()  # from here on the readers own their files
         self.close()
         self._ix, self._target, self._searcher = ix, target, searcher
         return True
 
     def ready(self) -> bool:
-        """Whether the index can answer; if it is missing, (re)build it — in the background
-        when there is much to index, so pages keep being served from SQL meanwhile."""
+        """Whether the index can answer. A missing or unreadable index is rebuilt from SQL:
+        at once when it is small, else in the background while pages are served from SQL."""
         with self._lock:
             if self._open():
                 return True
             if self._building is not None and self._building.is_alive():
                 return False
             if self.approved_count() <= self.sync_build_max:
-                self.rebuild()
+                # No drain here: inside a writing request the drain's own session would wait
+                # for the request's lock. Queued tasks are drained after the next commit.
+                self.rebuild(force=False, drain=False)
                 return self._open()
+            self.warm_up()
+            return False
+
+    def warm_up(self) -> None:
+        """Check the index in the background (at server start): rebuild it if needed."""
+        with self._lock:
+            if self._building is not None and self._building.is_alive():
+                return
             self._building = threading.Thread(target=self._rebuild_quietly, daemon=True,
                                               name="hub-index-rebuild")
             self._building.start()
-            return False
 
     def _rebuild_quietly(self) -> None:
         try:
-            self.rebuild()
+            if not self._open():
+                self.rebuild(force=False)
         except Exception:
             logger.exception("Rebuilding the search index failed")
 
@@ -244,14 +249,18 @@ class SearchIndex:
         if waiting is not None:
             self.drain()
 
-    def rebuild(self) -> int:
-        """Index every approved submission into a fresh directory and swap it in atomically.
+    def rebuild(self, force: bool = True, drain: bool = True) -> int:
+        """Index every approved submission into a fresh directory and swap it in atomically;
+        returns the number indexed (-1 when `force` is off and another process has just
+        built a usable index).
 
         While the exclusive rebuild lock is held, drains leave tasks queued; every change
         committed after the snapshot below is therefore still queued and drained after the swap.
         """
         self.link.parent.mkdir(parents=True, exist_ok=True)
         with _flock(self._rebuild_lock_path(), shared=False, wait=True):
+            if not force and self._usable_on_disk():
+                return -1  # several workers found it missing; the first one rebuilt it
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             fresh = self.link.parent / f"{self.link.name}.{stamp}-{os.getpid()}"
             fresh.mkdir()
@@ -274,8 +283,15 @@ class SearchIndex:
             ix.close()
             self._swap(fresh)
             logger.info("Search index rebuilt with %d documents in %s", count, fresh.name)
-        self.drain(timeout=10)
+        if drain:
+            self.drain(timeout=10)
         return count
+
+    def _usable_on_disk(self) -> bool:
+        """Whether the link points to an index that opens (checked without keeping it)."""
+        with self._lock:
+            self._target = None
+            return self._open()
 
     def _swap(self, fresh: Path) -> None:
         """Point the link at `fresh` in one rename; keep the previous generation for readers
@@ -307,16 +323,29 @@ class SearchIndex:
             return session.scalar(select(func.count()).select_from(Submission)
                                   .where(Submission.status == Status.APPROVED)) or 0
 
-    def enqueue(self, ids: set[int]) -> None:
-        """Queue index updates for these submissions (in a transaction of its own)."""
-        if ids:
-            with self.sessions() as session, session.begin():
-                now = datetime.now(UTC)
-                session.execute(insert(IndexTask), [{"submission_id": i, "created_at": now}
-                                                    for i in sorted(ids)])
-
     def _rebuild_lock_path(self) -> Path:
         return self.link.parent / f"{self.link.name}.rebuild.lock"
+
+
+class _TrackedStorage(FileStorage):
+    """A FileStorage that remembers the files it opened, to close them if opening fails."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.opened: list[Any] = []
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        """Open a file and remember it."""
+        f = super().open_file(name, **kwargs)
+        self.opened.append(f)
+        return f
+
+    def close_opened(self) -> None:
+        """Close every file opened so far."""
+        for f in self.opened:
+            with suppress(Exception):
+                f.close()
+        self.opened.clear()
 
 
 class LRU(OrderedDict):

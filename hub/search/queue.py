@@ -56,6 +56,10 @@ def listen(sessions: sessionmaker[Session], index: SearchIndex) -> None:
 
     @event.listens_for(sessions, "after_commit")
     def apply(session: Session) -> None:
+        # Releasing a SAVEPOINT fires after_commit too, while the outer transaction (and, on
+        # SQLite, its write lock) is still held: only the outermost commit publishes.
+        if session.in_nested_transaction():
+            return
         if session.info.pop(PENDING, None):
             try:
                 index.drain()
@@ -64,4 +68,6 @@ def listen(sessions: sessionmaker[Session], index: SearchIndex) -> None:
 
     @event.listens_for(sessions, "after_rollback")
     def forget(session: Session) -> None:
-        session.info.pop(PENDING, None)
+        # A rolled-back SAVEPOINT leaves the outer transaction's tasks to be drained.
+        if not session.in_nested_transaction():
+            session.info.pop(PENDING, None)

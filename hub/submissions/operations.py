@@ -246,6 +246,12 @@ def by_form_token(owner: User, token: str | None) -> Submission | None:
     )
 
 
+def form_token_used(token: str | None) -> bool:
+    """Whether any account's submission was created by a form with this token."""
+    return bool(token) and db.session.scalar(
+        select(Submission.id).where(Submission.form_token == token)) is not None
+
+
 def owned_submissions(owner: User) -> list[Submission]:
     """The owner's submissions, most recently changed first."""
     stmt = (select(Submission).where(Submission.owner_id == owner.id)

@@ -20,6 +20,7 @@ from hub.submissions.operations import (
     SubmissionsClosed,
     by_form_token,
     create_submission,
+    form_token_used,
     keep_refused_post,
     owned_submissions,
     pending_revision,
@@ -139,6 +140,10 @@ def new(kind: str) -> Page:
     if earlier is not None:  # the same form posted twice (double click, back + resend)
         flash("This form was already saved; here is the result.", "info")
         return redirect(url_for(".detail", submission_id=earlier.id))
+    if form_token_used(form.form_token.data):
+        # The same page sent again from another account (a shared browser, back button):
+        # a new contribution of this account, with a token of its own.
+        form.form_token.data = secrets.token_urlsafe(24)
     if request.form.get("action") == "similar":
         return _similar_check(form, kind, None)
     submitting = request.form.get("action") == "submit"
@@ -149,12 +154,15 @@ def new(kind: str) -> Page:
         submission = create_submission(current_user, kind, form.content(), submit=submitting,
                                        form_token=form.form_token.data or None)
         db.session.commit()
-    except IntegrityError:  # a concurrent double post won the form token
+    except IntegrityError:  # a concurrent post of the same form won the token
         db.session.rollback()
         earlier = by_form_token(current_user, form.form_token.data)
-        if earlier is None:
-            raise
-        return redirect(url_for(".detail", submission_id=earlier.id))
+        if earlier is not None:
+            return redirect(url_for(".detail", submission_id=earlier.id))
+        form.form_token.data = secrets.token_urlsafe(24)
+        return _render_form(form, kind, None, 409, "This form was sent twice at the same "
+                            "moment and nothing was saved. Your text is below: press the "
+                            "button again.")
     flash("Submitted. Moderators will review it; you can still edit it until the cutoff."
           if submitting else "Draft saved. Submit it when it is ready.", "success")
     return redirect(url_for(".detail", submission_id=submission.id))
@@ -168,7 +176,7 @@ def mine() -> str:
                            kinds=KINDS)
 
 
-@bp.route("/my/<int:submission_id>")
+@bp.route("/my/<id:submission_id>")
 @login_required
 def detail(submission_id: int) -> str:
     """One of the user's own submissions, whatever its status."""
@@ -183,7 +191,7 @@ def _detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
     ), status
 
 
-@bp.route("/my/<int:submission_id>/edit", methods=["GET", "POST"])
+@bp.route("/my/<id:submission_id>/edit", methods=["GET", "POST"])
 @csrf.exempt  # form-level CSRF, as for new()
 @login_required
 def edit(submission_id: int) -> Page:
@@ -233,7 +241,7 @@ def _prefilled_form(submission: Submission) -> SubmissionForm:
     return FORMS[submission.kind](data=data)
 
 
-@bp.route("/my/<int:submission_id>/withdraw", methods=["POST"])
+@bp.route("/my/<id:submission_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(submission_id: int) -> Page:
     """Withdraw a submission (it will never be public)."""
