@@ -11,7 +11,7 @@ from flask import Flask, g
 from hub.clock import clock_from_config
 from hub.config import load_settings
 from hub.extensions import csrf, db, login_manager
-from hub.routing import IdConverter
+from hub.routing import IdConverter, SlugConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
 
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["slug"] = SlugConverter
     app.extensions["hub_clock"] = clock_from_config(app.config)
     # Each request judges time by its own arrival, even inside an outer app context.
     app.before_request(lambda: g.pop("hub_now", None) and None)

@@ -68,20 +68,24 @@ class Clock:
         """Pin now() to an instant (None = real time again)."""
         self.frozen_at = instant.astimezone(UTC) if instant else None
 
-    def phase(self, now: datetime | None = None) -> Phase:
-        """Whether submissions are not yet open, open, or closed at `now`."""
+    def phase(self, now: datetime | None = None, close_at: datetime | None = None) -> Phase:
+        """Whether submissions are not yet open, open, or closed at `now` (for the general
+        cutoff, or for `close_at`: an account's later deadline)."""
         now = now or self.now()
+        close_at = close_at or self.close_at
         if self.open_at and now < self.open_at:
             return Phase.NOT_YET_OPEN
-        if self.close_at and now >= self.close_at:
+        if close_at and now >= close_at:
             return Phase.CLOSED
         return Phase.OPEN
 
-    def seconds_left(self) -> int | None:
-        """Whole seconds until the cutoff, or None when there is none or it has passed."""
-        if not self.close_at:
+    def seconds_left(self, close_at: datetime | None = None) -> int | None:
+        """Whole seconds until the cutoff (or `close_at`), or None when there is none or it
+        has passed."""
+        close_at = close_at or self.close_at
+        if not close_at:
             return None
-        left = int((self.close_at - self.now()).total_seconds())
+        left = int((close_at - self.now()).total_seconds())
         return left if left > 0 else None
 
     def local(self, instant: datetime) -> datetime:

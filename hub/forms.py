@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, StringField, TextAreaField
 
 # C0/C1 control characters other than tab and newline, and NUL: invisible, break PostgreSQL
 # (NUL) and arrive by copy-paste from word processors. Removed rather than refused, because
 # the user cannot see them to fix them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Unicode noncharacters (U+FFFE, U+FFFF …) go too: they are not allowed in XML (the Atom feed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_LINE_BREAKS = re.compile(r"\s*[\n\u2028\u2029]+\s*")
 
 
 def clean_text(value: Any) -> Any:
@@ -19,6 +21,11 @@ def clean_text(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def one_line(value: Any) -> Any:
+    """Join the lines of a single-line field (a title pasted with a line break)."""
+    return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
 class HubForm(FlaskForm):
@@ -34,5 +41,9 @@ class HubForm(FlaskForm):
             # Pass the filters to this binding only: writing them into unbound_field.kwargs
             # (shared by every instance of the form class) added one more clean_text per
             # form ever built.
-            filters = [clean_text, *unbound_field.kwargs.get("filters", [])]
+            cleaning = [clean_text]
+            if (issubclass(unbound_field.field_class, StringField)
+                    and not issubclass(unbound_field.field_class, TextAreaField)):
+                cleaning.append(one_line)
+            filters = [*cleaning, *unbound_field.kwargs.get("filters", [])]
             return unbound_field.bind(form=form, **{**options, "filters": filters})

@@ -35,3 +35,10 @@ class IdConverter(BaseConverter):
     def to_url(self, value: Any) -> str:
         """The id as written in URLs."""
         return str(int(value))
+
+
+class SlugConverter(BaseConverter):
+    """`<slug:name>`: the public slugs the hub makes ('ai-skills-for-all-k3x9q2'); any other
+    text (NUL bytes, other scripts) is a 404 before it reaches the database."""
+
+    regex = r"[A-Za-z0-9][A-Za-z0-9-]{0,79}"

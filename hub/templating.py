@@ -6,11 +6,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 from wtforms import Field
 from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
+from hub.submissions.operations import personal_deadline
 
 
 def init_app(app: Flask) -> None:
@@ -45,9 +47,15 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def hub_context() -> dict[str, Any]:
         c = clock()
+        # An account with a deadline exception sees its own deadline everywhere.
+        user = current_user if current_user and current_user.is_authenticated else None
+        deadline = personal_deadline(user) if user is not None else c.close_at
         return {
             "clock": c,
-            "phase": c.phase(),
+            "deadline": deadline,
+            "extended": deadline is not None and deadline != c.close_at,
+            "seconds_left": c.seconds_left(deadline),
+            "phase": c.phase(close_at=deadline),
             "Phase": Phase,
             "vocab": vocab,
             "countries": vocab.countries(),

@@ -598,3 +598,85 @@ def test_oversized_request_anywhere_is_413(small_client, path):
     page = expect(small_client.post(path, data={"email": "x@example.org", "password": "p" * 4000}),
                   413).text
     assert "Too large" in page
+
+
+# --- A login that expired while typing -----------------------------------------------------
+
+
+def test_a_post_after_the_login_expired_is_kept_and_restored(app, client, owner):
+    """The form is posted by a browser whose login has gone: nothing is submitted, the text
+    comes back in the form after logging in again, once."""
+    client.post("/account/logout")  # the login is gone; the form is still in the page
+    text = form_data("coalition", title="Typed for an hour", description="Long careful text.")
+    response = client.post("/submit/coalition", data=text)
+    assert response.status_code == 302
+    assert "/account/login" in response.location
+    assert count(app) == 0
+    login = client.post("/account/login", data={"email": owner.email, "password": PASSWORD,
+                                                "next": "/submit/coalition"})
+    assert login.location.endswith("/submit/coalition")
+    page = expect(client.get("/submit/coalition"), 200).get_data(as_text=True)
+    assert "We kept what you typed" in page
+    assert 'value="Typed for an hour"' in page and "Long careful text." in page
+    assert "Typed for an hour" not in client.get("/submit/coalition").get_data(as_text=True)
+    assert count(app) == 0
+
+
+def test_parked_posts_are_bounded(app, client):
+    """Anyone can post while logged out: only the form's own fields are kept, cut to the
+    longest field's size, and a browser keeps one parked post at a time."""
+    from hub.submissions.models import ParkedPost
+    from hub.submissions.operations import PARK_MAX_CHARS
+
+    for n in range(3):
+        client.post("/submit/initiative", data={
+            "title": f"Attempt {n}", "description": "x" * (PARK_MAX_CHARS * 3),
+            "junk": "y" * 100_000})
+    with app.app_context():
+        [parked] = db.session.scalars(select(ParkedPost)).all()
+    assert parked.data["title"] == ["Attempt 2"]
+    assert len(parked.data["description"][0]) == PARK_MAX_CHARS
+    assert "junk" not in parked.data
+
+
+def test_a_post_from_another_site_is_not_parked(app, client):
+    client.post("/submit/initiative", data={"title": "Planted by a stranger"},
+                headers={"Origin": "https://evil.example"})
+    from hub.submissions.models import ParkedPost
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ParkedPost)) == 0
+
+
+# --- Text that would break other formats ----------------------------------------------------
+
+
+def test_single_line_fields_join_pasted_lines(app, client, owner):
+    expect(client.post("/submit/initiative", data=form_data(
+        title="First line\r\nsecond line", lead_organisation="Org\nName")), 302)
+    [saved] = rows(app)
+    assert (saved.title, saved.lead_organisation) == ("First line second line", "Org Name")
+
+
+def test_noncharacters_are_dropped_so_the_feed_stays_xml(app, client, owner,
+                                                        create_submission_for):
+
+    expect(client.post("/submit/initiative", data=form_data(
+        title="Odd\ufffe title\uffff", summary="Sum\ufdd0mary")), 302)
+    [saved] = rows(app)
+    assert (saved.title, saved.summary) == ("Odd title", "Summary")
+
+
+@pytest.mark.parametrize("path", ["/s/abc%00def", "/api/v1/submissions/abc%00def",
+                                  "/s/%C3%A9t%C3%A9", "/s/" + "a" * 300])
+def test_odd_slugs_are_404(client, path):
+    response = expect(client.get(path), 404)
+    if path.startswith("/api/"):
+        assert response.get_json()["status"] == 404
+
+
+def test_nul_in_the_moderation_filter_is_harmless(app, client, create_user):
+    moderator = create_user(role="moderator")
+    client.post("/account/login", data={"email": moderator.email, "password": PASSWORD})
+    expect(client.get("/moderation/?q=a%00b"), 200)
+    expect(client.get("/moderation/?q=100%25_sure"), 200)

@@ -327,3 +327,54 @@ def test_similar_to_text(app, owner, create_submission_for):
         found = similar_to_text("Mangroves", "carbon in coastal mangrove forests",
                                 exclude_id=a.id)
     assert [s.title for s in found] == ["Coastal mangrove mapping"]
+
+
+def test_did_you_mean_never_offers_words_of_a_withdrawn_item(app, owner, create_submission_for,
+                                                             index):
+    """Whoosh keeps a deleted document's words in its segment until a merge: a suggestion
+    must come from a document the public can still see."""
+    from hub.submissions.operations import withdraw_submission
+
+    for n in range(3):
+        create_submission_for(owner, Status.APPROVED, title=f"Climate adaptation {n}")
+    gone = create_submission_for(owner, Status.APPROVED, title="Zorblaxian forestry")
+    with app.app_context():
+        index.rebuild()  # one segment holding both, so the withdrawal only marks a deletion
+        withdraw_submission(db.session.get(Submission, gone.id), db.session.get(User, owner.id))
+        db.session.commit()
+    result = listing(app, "zorblaxien OR climatte")
+    assert result.suggestion == "zorblaxien OR climate"
+    assert listing(app, "zorblaxien").suggestion is None
+    assert listing(app, "climatte").suggestion == "climate"
+
+
+def test_counts_leave_out_an_item_whose_removal_is_still_queued(app, client, owner,
+                                                                create_submission_for, index):
+    """While another worker holds the index writer, a withdrawn item is still in the index:
+    totals, facet counts and statistics follow SQL, not the stale index."""
+    from hub.submissions.operations import withdraw_submission
+
+    create_submission_for(owner, Status.APPROVED, title="Reef survey", countries=["KE"])
+    gone = create_submission_for(owner, Status.APPROVED, title="Reef restoration",
+                                 countries=["FJ"], stakeholder_group="individual")
+    with app.app_context():
+        index._open()
+        blocker = index._ix.writer()  # the writer is busy: the removal stays queued
+    try:
+        with app.app_context():
+            withdraw_submission(db.session.get(Submission, gone.id),
+                                db.session.get(User, owner.id))
+            db.session.commit()
+            assert db.session.query(IndexTask).count() == 1
+        result = listing(app, "reef")
+        assert [s.title for s in result.items] == ["Reef survey"]
+        assert result.total == 1
+        countries = {f.value: f.count for f in result.facets["country"]}
+        assert countries == {"KE": 1}
+        groups = {f.value for f in listing(app, "").facets["stakeholder"]}
+        assert "individual" not in groups
+        api = client.get("/api/v1/submissions?q=reef").get_json()
+        assert api["total"] == 1 and len(api["items"]) == 1
+        assert "Individual" not in client.get("/stats").get_data(as_text=True)
+    finally:
+        blocker.cancel()

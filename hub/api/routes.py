@@ -39,7 +39,7 @@ def list_submissions() -> Response | tuple[Response | str, int]:
     return jsonify(body)
 
 
-@bp.route("/submissions/<slug>")
+@bp.route("/submissions/<slug:slug>")
 def get_submission(slug: str) -> Response | tuple[Response | str, int]:
     """One approved submission by its permanent slug."""
     submission = db.session.scalar(select(Submission).where(

@@ -6,10 +6,10 @@ import enum
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, Enum, String
+from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.extensions import Base
+from hub.extensions import Base, UTCDateTime
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -51,8 +51,8 @@ class User(UserMixin, Base):
              values_callable=lambda e: [m.value for m in e], length=20),
         default=Role.SUBMITTER,
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_moderator(self) -> bool:

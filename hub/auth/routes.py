@@ -30,14 +30,23 @@ PARKABLE = {"submissions.new", "submissions.edit"}
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
     """Send to the login page; a submission form posted meanwhile is kept for later."""
-    if request.method == "POST" and request.endpoint in PARKABLE:
-        session["parked_post"] = park_post(request.path, request.form.to_dict(flat=False))
+    if request.method == "POST" and request.endpoint in PARKABLE and _same_origin():
+        session["parked_post"] = park_post(request.path, request.form.to_dict(flat=False),
+                                           replaces=session.get("parked_post"))
         db.session.commit()
         flash("Your session had expired, so nothing was submitted yet. Log in again: what "
               "you typed is kept and will be back in the form.", "info")
         return redirect(url_for("auth.login", next=request.path))
     flash("Please log in to continue.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _same_origin() -> bool:
+    """Whether the post comes from one of our pages (browsers send Origin on POST); another
+    site must not be able to plant text in a visitor's next form."""
+    origin = request.headers.get("Origin")
+    # Hosts only: behind a TLS proxy the scheme the app sees may differ from the browser's.
+    return origin is None or urlsplit(origin).netloc == request.host
 
 
 def safe_next(target: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from sqlalchemy import select
@@ -15,12 +16,17 @@ from hub.mail.outbox import queue
 from hub.submissions.models import Status, Submission
 
 
-def _link(path: str) -> str:
-    return current_app.config["HUB_BASE_URL"].rstrip("/") + path
+def url(endpoint: str, **values: object) -> str:
+    """An absolute URL on HUB_BASE_URL; works without a request (the sender runs in none)."""
+    base = urlsplit(current_app.config["HUB_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc or "localhost",
+                                       script_name=base.path.rstrip("/") or "/",
+                                       url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _send(kind: str, to_addr: str, subject: str, template: str, **context: object) -> None:
-    body = render_template(f"mail/{template}", link=_link, clock=clock(), **context)
+    body = render_template(f"mail/{template}", url=url, clock=clock(), **context)
     queue(kind, to_addr, subject, body)
 
 
@@ -77,9 +83,9 @@ def queue_moderator_digest() -> int:
         return 0
     moderators = db.session.scalars(
         select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]))).all()
+    # With no moderator account yet, nothing is queued: the first digest after one is
+    # created announces everything submitted meanwhile.
     subject = f"{len(new_items)} new submission{'s' if len(new_items) > 1 else ''} to review"
     for moderator in moderators:
         _send("digest", moderator.email, subject, "digest.txt", items=new_items)
-    if not moderators:  # still mark the digest as done so items are not re-announced
-        queue("digest", "nobody@hub.invalid", subject, "No moderator accounts exist.")
     return len(moderators)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
@@ -18,12 +19,15 @@ from hub.mail.models import OutboxMail
 logger = logging.getLogger("hub.mail")
 
 CLAIM_SECONDS = 120
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_BACKOFF = timedelta(hours=1)
 
 
 def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
     """Add a mail to the outbox in the current transaction (sent only if it commits)."""
     domain = parseaddr(current_app.config["HUB_MAIL_SENDER"])[1].rpartition("@")[2] or "hub"
+    # A header is one line: a title pasted with a line break must not end it (or add one).
+    subject = " ".join(_HEADER_UNSAFE.sub(" ", subject).split())
     mail = OutboxMail(kind=kind, to_addr=to_addr, subject=subject[:300], body=body,
                       message_id=make_msgid(domain=domain), created_at=clock().now(),
                       next_attempt_at=clock().now())
@@ -43,8 +47,7 @@ def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to_addr
     message["Subject"] = mail.subject
-    created = mail.created_at if mail.created_at.tzinfo else mail.created_at.replace(tzinfo=UTC)
-    message["Date"] = format_datetime(created)
+    message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.body, charset="utf-8")
@@ -67,8 +70,12 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
     from hub.mail.messages import queue_moderator_digest
 
-    queue_moderator_digest()
-    db.session.commit()
+    try:
+        queue_moderator_digest()
+        db.session.commit()
+    except Exception:  # the digest must never keep the other mail from going out
+        db.session.rollback()
+        logger.exception("Queueing the moderators' digest failed; it is tried again next run")
     config = current_app.config
     if not config.get("HUB_MAIL_SERVER"):
         return 0, 0
@@ -86,12 +93,26 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
             mail = db.session.get(OutboxMail, mail_id)
             assert mail is not None
             try:
-                smtp = smtp or _connect(config)
-                smtp.send_message(build_message(mail, config["HUB_MAIL_SENDER"]))
+                message = build_message(mail, config["HUB_MAIL_SENDER"])
+                if smtp is None:
+                    try:
+                        smtp = _connect(config)
+                    except (OSError, smtplib.SMTPException) as exc:
+                        # The server is down or hanging: one timeout per run, not one per
+                        # mail. The others stay due for the next run.
+                        _failed(mail, exc, now)
+                        failed += 1
+                        db.session.commit()
+                        break
+                smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(mail, exc, now)
                 failed += 1
                 smtp = _drop(smtp)
+            except Exception as exc:  # a message that cannot be built: keep it, go on
+                logger.exception("Mail %s cannot be sent as it is", mail.message_id)
+                _failed(mail, exc, now)
+                failed += 1
             else:
                 mail.sent_at = clock().now()
                 mail.attempts += 1

@@ -61,6 +61,7 @@ class RevisionForm(HubForm):
     action = SelectField("Decision", choices=_choices(
         ("approve", "Publish this update"), ("reject", "Keep the current public version")))
     message = TextAreaField("Message to the submitter", validators=[Length(max=MESSAGE_MAX)])
+    seen = HiddenField()  # the revision_stamp() of the text shown
 
 
 class ExceptionForm(HubForm):

@@ -13,6 +13,7 @@ from hub.extensions import db
 from hub.mail import messages as mails
 from hub.moderation.models import Action, DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
+from hub.submissions.operations import new_slug
 
 DECIDABLE = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
@@ -76,6 +77,8 @@ def _decide(submission: Submission, moderator: User, status: Status, message: st
     submission.decision_message = message
     submission.updated_at = now
     if status is Status.APPROVED:
+        if submission.published_at is None:  # first publication: the permanent public slug
+            submission.slug = new_slug(submission.title)
         submission.published_at = now
     record(action, moderator, submission, from_status=before, to_status=status,
            message=message)
@@ -118,27 +121,46 @@ def request_changes(submission: Submission, moderator: User, message: str,
 def mark_duplicate(submission: Submission, moderator: User, original: Submission | None,
                    expected_version: int | None = None) -> Submission:
     """Reject as a duplicate of another submission (kept linked, never public)."""
-    if original is None:
+    if original is None or original.status is Status.DRAFT:  # drafts are their owner's alone
         raise DecisionRefused("No submission with that number exists.", 422)
     if original.id == submission.id:
         raise DecisionRefused("A submission cannot duplicate itself.", 422)
     _check(submission, moderator, expected_version)
     submission.duplicate_of = original
-    message = f"Duplicate of “{original.title}” (#{original.id})."
+    # The message goes to this submitter: name the original only when it is public.
+    if original.status is Status.APPROVED:
+        message = (f"Duplicate of “{original.title}” (#{original.id}), already published: "
+                   f"{mails.url('public.detail', slug=original.slug)}")
+    else:
+        message = f"Duplicate of submission #{original.id}, already received by the hub."
     _decide(submission, moderator, Status.REJECTED, message, Action.MARKED_DUPLICATE)
     mails.decision(submission, message)
     return submission
 
 
+def revision_stamp(revision: Revision) -> str:
+    """Identifies the text of a pending revision as a moderator saw it (its last change)."""
+    return str(int(revision.updated_at.timestamp() * 1_000_000))
+
+
 def decide_revision(revision: Revision, moderator: User, approve: bool,
-                    message: str = "") -> Revision:
-    """Publish a pending revision (replacing the public text) or keep the old version."""
+                    message: str = "", seen: str | None = None) -> Revision:
+    """Publish a pending revision (replacing the public text) or keep the old version.
+
+    `seen` is the revision_stamp() of the text the moderator read: if the owner changed
+    the update since, nothing is decided (they must read the new text first).
+    """
     submission = revision.submission
     if revision.status is not RevisionStatus.PENDING:
         who = revision.decided_by.display_name if revision.decided_by else "someone"
         raise DecisionRefused(
             f"This revision was already {revision.status.value} by {who} at "
             f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+    if seen is not None and seen != revision_stamp(revision):
+        raise DecisionRefused(
+            "The owner changed this update since you opened the page (last change "
+            f"{clock().format(revision.updated_at)}). Read the new text and decide again. "
+            "Nothing was changed.", 409)
     if submission.owner_id == moderator.id:
         raise DecisionRefused("You cannot decide on your own submission.", 403)
     if not approve and not message.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -9,11 +10,13 @@ from difflib import SequenceMatcher
 
 from sqlalchemy import Select, func, or_, select
 
+from hub.clock import clock
 from hub.extensions import db
 from hub.moderation.models import AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
 
 PAGE_SIZE = 100
+DUPLICATE_CANDIDATES = 2000
 REVISIONS = "revisions"  # pseudo-status of the queue: pending revisions of approved items
 
 
@@ -38,10 +41,9 @@ def queue_statement(status: str, kind: str, text: str) -> Select:
     if kind:
         stmt = stmt.where(Submission.kind == kind)
     if text:
-        like = f"%{text.lower()}%"
-        stmt = stmt.where(or_(func.lower(Submission.title).like(like),
-                              func.lower(Submission.lead_organisation).like(like),
-                              func.lower(Submission.summary).like(like)))
+        like = f"%{_like_escape(text)}%"
+        stmt = stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
+            Submission.title, Submission.lead_organisation, Submission.summary))))
     return stmt.order_by(Submission.submitted_at.asc(), Submission.id.asc())
 
 
@@ -72,9 +74,20 @@ def possible_duplicates(submission: Submission, limit: int = 5) -> list[Submissi
     """Other non-draft submissions from the same organisation or with a very similar title."""
     org = (submission.lead_organisation or "").strip().lower()
     title = (submission.title or "").strip().lower()
+    # Candidates from SQL (same organisation, or sharing one of the title's longest words),
+    # so a review page does not compare the title with every submission ever made.
+    words = sorted(set(re.findall(r"\w{3,}", title)), key=len, reverse=True)[:4]
+    candidates = [Submission.title.ilike(f"%{_like_escape(w)}%", escape="\\") for w in words]
+    if org:
+        candidates.append(func.trim(Submission.lead_organisation).ilike(_like_escape(org),
+                                                                        escape="\\"))
+    if not candidates:
+        return []
     rows = db.session.execute(
         select(Submission.id, Submission.title, Submission.lead_organisation)
-        .where(Submission.id != submission.id, Submission.status != Status.DRAFT)).all()
+        .where(Submission.id != submission.id, Submission.status != Status.DRAFT,
+               or_(*candidates))
+        .order_by(Submission.id.desc()).limit(DUPLICATE_CANDIDATES)).all()
     scored: list[tuple[float, int]] = []
     for row_id, row_title, row_org in rows:
         same_org = bool(org) and (row_org or "").strip().lower() == org
@@ -87,14 +100,15 @@ def possible_duplicates(submission: Submission, limit: int = 5) -> list[Submissi
     return [found[i] for i in ids]
 
 
+def _like_escape(text: str) -> str:
+    """`text` matched literally by LIKE (its % and _ are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def exceptions() -> list[DeadlineException]:
     """All deadline exceptions, latest deadline first."""
     return list(db.session.scalars(select(DeadlineException)
                                    .order_by(DeadlineException.until.desc())))
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -116,17 +130,18 @@ def figures(today: date, days: int = 30) -> Figures:
         select(Submission.kind, func.count()).where(Submission.status != Status.DRAFT)
         .group_by(Submission.kind)).all())
     start = today - timedelta(days=days - 1)
+    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     submitted = db.session.scalars(select(Submission.submitted_at)
-                                   .where(Submission.submitted_at.is_not(None))).all()
+                                   .where(Submission.submitted_at >= since)).all()
     per_day_counts: dict[date, int] = {start + timedelta(days=i): 0 for i in range(days)}
     for instant in submitted:
-        day = _aware(instant).date()
+        day = clock().local(instant).date()  # the day as people in Geneva count it
         if day in per_day_counts:
             per_day_counts[day] += 1
     decided_pairs = db.session.execute(
         select(Submission.submitted_at, Submission.decided_at)
         .where(Submission.decided_at.is_not(None), Submission.submitted_at.is_not(None))).all()
-    hours = [(_aware(d) - _aware(s)).total_seconds() / 3600 for s, d in decided_pairs]
+    hours = [(d - s).total_seconds() / 3600 for s, d in decided_pairs]
     return Figures(
         by_status=[(status.value, by_status.get(status, 0)) for status in Status],
         by_kind=sorted(by_kind.items()),

@@ -29,6 +29,7 @@ from hub.auth.operations import find_user
 from hub.charts import bar_chart, column_chart
 from hub.clock import clock
 from hub.extensions import db
+from hub.forms import clean_text
 from hub.moderation import queries
 from hub.moderation.forms import BulkForm, DecisionForm, ExceptionForm, RevisionForm
 from hub.moderation.models import AuditEvent, DeadlineException, Revision, RevisionStatus
@@ -41,6 +42,7 @@ from hub.moderation.operations import (
     mark_duplicate,
     reject_submission,
     request_changes,
+    revision_stamp,
     revoke_exception,
     status_counts,
 )
@@ -81,7 +83,7 @@ def queue() -> str:
     if status not in {s.value for s in Status} - {"draft"} | {queries.REVISIONS, ""}:
         status = Status.SUBMITTED.value
     kind = request.args.get("kind", "") if request.args.get("kind") in KINDS else ""
-    text = request.args.get("q", "").strip()[:200]
+    text = clean_text(request.args.get("q", ""))[:200]
     page = request.args.get("page", 1, type=int) or 1
     result = queries.queue_page(status, kind, text, page)
     return render_template("moderation/queue.html", result=result, status=status, kind=kind,
@@ -98,17 +100,21 @@ def review(submission_id: int) -> str:
 
 
 def _review_page(submission: Submission, status: int = 200,
-                 form: DecisionForm | None = None) -> tuple[str, int]:
+                 form: DecisionForm | None = None,
+                 revision_form: RevisionForm | None = None) -> tuple[str, int]:
     form = form or DecisionForm(version=str(submission.version))
     revision = pending_revision(submission)
     changes = _revision_changes(submission, revision) if revision else []
+    revision_form = revision_form or RevisionForm()
+    if revision is not None:  # the decision applies to the text shown on this page
+        revision_form.seen.data = revision_stamp(revision)
     exception = db.session.scalar(select(DeadlineException)
                                   .where(DeadlineException.user_id == submission.owner_id))
     return render_template(
         "moderation/review.html", submission=submission, form=form,
         history=queries.history(submission), duplicates=queries.possible_duplicates(submission),
         similar=_similar(submission), revision=revision, changes=changes,
-        revision_form=RevisionForm(), exception=exception,
+        revision_form=revision_form, exception=exception,
         own=submission.owner_id == current_user.id), status
 
 
@@ -194,12 +200,14 @@ def bulk() -> Page:
         if submission is None or submission.status is Status.DRAFT:
             refused.append(f"#{submission_id}: not found")
             continue
+        # The version the queue showed: an item its owner edited since is not decided unseen.
+        seen = parse_id(request.form.get(f"version-{submission_id}"))
         try:
             with db.session.begin_nested():  # one item's refusal leaves the others intact
                 if form.action.data == "approve":
-                    approve_submission(submission, current_user)
+                    approve_submission(submission, current_user, seen)
                 else:
-                    reject_submission(submission, current_user, form.message.data)
+                    reject_submission(submission, current_user, form.message.data, seen)
             done += 1
         except (DecisionRefused, StaleDataError) as exc:
             refused.append(f"#{submission_id} “{submission.title}”: {exc}")
@@ -220,10 +228,12 @@ def decide_revision_view(revision_id: int) -> Page:
         abort(404)
     form = RevisionForm()
     if not form.validate():
-        return _review_page(revision.submission, 422)
+        flash("The decision on the update could not be read; see the form below. "
+              "Nothing was changed.", "error")
+        return _review_page(revision.submission, 422, revision_form=form)
     try:
         decide_revision(revision, current_user, form.action.data == "approve",
-                        form.message.data or "")
+                        form.message.data or "", seen=form.seen.data or None)
         db.session.commit()
     except (DecisionRefused, StaleDataError) as exc:
         db.session.rollback()
@@ -231,7 +241,8 @@ def decide_revision_view(revision_id: int) -> Page:
         flash(str(exc) if isinstance(exc, DecisionRefused)
               else "Someone decided on this revision at the same moment. Nothing was changed.",
               "error")
-        return _review_page(db.session.get(Submission, revision.submission_id), status)
+        return _review_page(db.session.get(Submission, revision.submission_id), status,
+                            revision_form=form)
     flash("Update published." if revision.status is RevisionStatus.APPROVED
           else "Update refused; the public version is unchanged.", "success")
     return redirect(url_for(".review", submission_id=revision.submission_id))

@@ -51,7 +51,7 @@ def browse() -> str:
                            searching=request.endpoint == "public.search" or bool(req.q))
 
 
-@bp.route("/s/<slug>")
+@bp.route("/s/<slug:slug>")
 def detail(slug: str) -> str:
     """The permanent public page of an approved submission (never the private e-mail)."""
     submission = db.session.scalar(_public().where(Submission.slug == slug))

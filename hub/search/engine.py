@@ -87,9 +87,10 @@ class SearchIndex:
             if self._building is not None and self._building.is_alive():
                 return False
             if self.approved_count() <= self.sync_build_max:
-                # No drain here: inside a writing request the drain's own session would wait
-                # for the request's lock. Queued tasks are drained after the next commit.
-                self.rebuild(force=False, drain=False)
+                # No drain and no waiting here: inside a writing request, a drain's session
+                # (ours, or another thread's holding the rebuild lock) would wait for the
+                # request's own SQLite lock. Queued tasks are drained after the next commit.
+                self.rebuild(force=False, drain=False, wait=False)
                 return self._open()
             self.warm_up()
             return False
@@ -198,14 +199,19 @@ class SearchIndex:
         applied = 0
         if not self.ready():  # missing: rebuilt from SQL, which includes the queued changes
             return 0
-        with self._lock, _flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
-            if not free or not self._open() or self._ix is None:
+        with _flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
+            if not free:
                 return 0
+            with self._lock:
+                if not self._open() or self._ix is None:
+                    return 0
+                ix = self._ix
+            # Not under self._lock from here: _apply_tasks waits for SQLite's write lock,
+            # which a request of another thread may hold while it searches (needing self._lock).
             try:
-                writer = self._ix.writer(timeout=self.writer_timeout if timeout is None
-                                         else timeout)
+                writer = ix.writer(timeout=self.writer_timeout if timeout is None else timeout)
             except LockError:
-                logger.info("Index writer busy; %s left queued", "updates")
+                logger.info("Index writer busy; updates left queued")
                 return 0
             try:
                 applied = self._apply_tasks(writer, batch)
@@ -249,16 +255,18 @@ class SearchIndex:
         if waiting is not None:
             self.drain()
 
-    def rebuild(self, force: bool = True, drain: bool = True) -> int:
+    def rebuild(self, force: bool = True, drain: bool = True, wait: bool = True) -> int:
         """Index every approved submission into a fresh directory and swap it in atomically;
         returns the number indexed (-1 when `force` is off and another process has just
-        built a usable index).
+        built a usable index, or when `wait` is off and a rebuild or drain is running).
 
         While the exclusive rebuild lock is held, drains leave tasks queued; every change
         committed after the snapshot below is therefore still queued and drained after the swap.
         """
         self.link.parent.mkdir(parents=True, exist_ok=True)
-        with _flock(self._rebuild_lock_path(), shared=False, wait=True):
+        with _flock(self._rebuild_lock_path(), shared=False, wait=wait) as free:
+            if not free:
+                return -1
             if not force and self._usable_on_disk():
                 return -1  # several workers found it missing; the first one rebuilt it
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")

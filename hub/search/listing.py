@@ -20,6 +20,7 @@ from hub import vocab
 from hub.extensions import db
 from hub.search.analysis import facet_record, long_text
 from hub.search.engine import FacetRow, IndexUnavailable, SearchIndex
+from hub.search.models import IndexTask
 from hub.search.query import ParsedQuery, parse, snippet, suggest
 from hub.submissions.models import Status, Submission
 
@@ -203,11 +204,24 @@ def find(req: Request) -> Listing:
     return _from_sql(req)
 
 
+def _unpublished_ids() -> frozenset[int]:
+    """Submissions the index may still hold but SQL no longer shows: their removal is queued
+    (the writer was busy, or another worker has not drained yet)."""
+    return frozenset(db.session.scalars(
+        select(IndexTask.submission_id).outerjoin(
+            Submission, Submission.id == IndexTask.submission_id)
+        .where(or_(Submission.id.is_(None), Submission.status != Status.APPROVED))))
+
+
 def _from_index(idx: SearchIndex, req: Request) -> Listing:
     cache = idx.results
+    unpublished = _unpublished_ids()
     with idx.searcher() as searcher:
         flat = idx.facet_rows(searcher)
-        version = idx.version(searcher)
+        version = (idx.version(searcher), unpublished)
+        hidden = frozenset(d for d, row in enumerate(flat)
+                           if row is not None and row[0] in unpublished) if unpublished \
+            else frozenset()
         parsed = parse(req.q, searcher.schema, searcher.reader()) if req.q.strip() else None
         if parsed is not None and parsed.query is None:
             return Listing(req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req),
@@ -217,7 +231,8 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
         def matching(p: ParsedQuery | None) -> tuple[list, dict]:
             docs = (searcher.reader().all_doc_ids() if p is None
                     else searcher.docs_for_query(p.query))
-            return filter_and_count(((d, flat[d]) for d in docs if flat[d] is not None), req)
+            return filter_and_count(((d, flat[d]) for d in docs
+                                     if flat[d] is not None and d not in hidden), req)
 
         passing, counts = cache.remember((version, "m", req.key()), lambda: matching(parsed))
         if parsed is not None and not passing and len(parsed.words) > 1:
@@ -228,7 +243,7 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
                 partial, parsed = bool(passing), loose if passing else parsed
         start = (req.page - 1) * req.per_page
         if parsed is not None and req.sort == "relevance":
-            allowed = {d for d, _ in passing} if req.filters else None
+            allowed = {d for d, _ in passing} if req.filters or hidden else None
             hits = searcher.search(parsed.query, limit=start + req.per_page, filter=allowed)
             page_docs = [d for _, d in hits.top_n][start:]
         else:
@@ -237,10 +252,10 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
             page_docs = [d for d, _ in ordered[start:start + req.per_page]]
         suggestion = None
         if parsed is not None and (partial or not passing):
-            suggestion = suggest(searcher, parsed)
+            suggestion = suggest(searcher, parsed, hidden)
             better = suggestion and parse(suggestion, searcher.schema, searcher.reader())
             if not better or better.query is None or not any(
-                    True for _ in searcher.docs_for_query(better.query)):
+                    d not in hidden for d in searcher.docs_for_query(better.query)):
                 suggestion = None
     ids = [flat[d][0] for d in page_docs]
     listing = Listing(req, load_public(ids), len(passing), _facet_lists(counts, req),

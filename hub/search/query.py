@@ -155,20 +155,33 @@ def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260
     return escape(text[:limit].rsplit(" ", 1)[0] + " …")
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """A corrected query from words that exist in the public index, or None."""
-    reader = searcher.reader()
+def suggest(searcher: Searcher, parsed: ParsedQuery,
+            hidden: frozenset[int] = frozenset()) -> str | None:
+    """A corrected query from words of documents the public can see, or None.
+
+    The spelling vocabulary also holds terms of documents deleted from the index (until their
+    segment is merged away) and of documents whose removal is still queued (`hidden`
+    docnums): a replacement word must occur in a visible document.
+    """
     changed = False
     out = []
     for word in _WORD.findall(parsed.text):
         lower = word.lower()
-        if word in _OPERATORS or len(lower) < 3 or reader.doc_frequency("spell", lower):
+        if word in _OPERATORS or len(lower) < 3 or _visible(searcher, lower, hidden):
             out.append(word)
             continue
-        options = searcher.suggest("spell", lower, limit=1, maxdist=2, prefix=1)
+        options = [o for o in searcher.suggest("spell", lower, limit=5, maxdist=2, prefix=1)
+                   if _visible(searcher, o, hidden)]
         if options:
             out.append(options[0])
             changed = True
         else:
             out.append(word)
     return " ".join(out) if changed else None
+
+
+def _visible(searcher: Searcher, word: str, hidden: frozenset[int]) -> bool:
+    """Whether a live, visible document contains `word`."""
+    if not searcher.reader().doc_frequency("spell", word):
+        return False
+    return any(d not in hidden for d in searcher.docs_for_query(wq.Term("spell", word)))

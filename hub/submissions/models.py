@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User, utcnow
-from hub.extensions import Base
+from hub.extensions import Base, UTCDateTime
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
 # Field limits: the forms and the database constraints both read these.
@@ -153,19 +152,19 @@ class Submission(Base):
 
     # Text a user posted after the cutoff: refused, but kept for them to read and copy.
     kept_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    kept_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # One-time token of the form that created it: a double-click cannot create two.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When it last became public (approval or approved revision): "last updated" publicly.
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_message: Mapped[str] = mapped_column(Text, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
 
@@ -212,5 +211,5 @@ class ParkedPost(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     path: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                  index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -48,8 +48,7 @@ def personal_deadline(user: User | None) -> datetime | None:
     exception = db.session.scalar(
         select(DeadlineException).where(DeadlineException.user_id == user.id))
     if exception is not None:
-        until = exception.until if exception.until.tzinfo else exception.until.replace(tzinfo=UTC)
-        return max(c.close_at, until)
+        return max(c.close_at, exception.until)
     return c.close_at
 
 
@@ -91,8 +90,12 @@ def _content(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in CONTENT_FIELDS if k in data and k not in foreign}
 
 
-def new_slug(title: str) -> str:
-    """A readable, unguessable, permanent slug: 'ai-skills-for-all-k3x9q2'."""
+def new_slug(title: str = "") -> str:
+    """A readable, unguessable slug: 'ai-skills-for-all-k3x9q2'.
+
+    Until its first approval a submission has a neutral one ('submission-k3x9q2'): the public
+    slug is made from the approved title (never from a draft's) and then never changes.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60].rstrip("-")
     token = secrets.token_hex(4)
@@ -121,7 +124,7 @@ def create_submission(
     ensure_window(submitting=submit, user=owner)
     now = clock().now()
     submission = Submission(
-        owner=owner, kind=kind, slug=new_slug(data.get("title") or ""), form_token=form_token,
+        owner=owner, kind=kind, slug=new_slug(), form_token=form_token,
         created_at=now, status=Status.DRAFT,
     )
     _apply(submission, data, now)
@@ -219,7 +222,7 @@ def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
     now = clock().now()
     content = _content(kind, data)
     if submission is None:
-        submission = Submission(owner=owner, kind=kind, slug=new_slug(content.get("title") or ""),
+        submission = Submission(owner=owner, kind=kind, slug=new_slug(),
                                 form_token=form_token, created_at=now, status=Status.DRAFT)
         _apply(submission, content, now)
         db.session.add(submission)
@@ -260,15 +263,29 @@ def owned_submissions(owner: User) -> list[Submission]:
 
 
 PARK_HOURS = 24
+PARK_MAX_ROWS = 1000  # anyone can post to a form while logged out: bound what is kept
+PARK_MAX_CHARS = 20000  # per value: the longest field (description) fits
 
 
-def park_post(path: str, form: dict[str, list[str]]) -> str:
-    """Keep a form posted without a valid login; return the token that restores it."""
+def park_post(path: str, form: dict[str, list[str]], replaces: str | None = None) -> str:
+    """Keep a form posted without a valid login; return the token that restores it.
+
+    Only the submission form's own fields are kept, each cut to the longest field's limit;
+    a browser keeps one parked post (`replaces` is its previous token), and the oldest go
+    when more than PARK_MAX_ROWS are kept.
+    """
     now = clock().now()
     db.session.execute(delete(ParkedPost).where(
         ParkedPost.created_at < now - timedelta(hours=PARK_HOURS)))
+    if replaces:
+        db.session.execute(delete(ParkedPost).where(ParkedPost.token == replaces))
+    keep = set(CONTENT_FIELDS) | {"form_token", "action"}
+    data = {k: [v[:PARK_MAX_CHARS] for v in values[:300]]
+            for k, values in form.items() if k in keep}
+    oldest = select(ParkedPost.token).order_by(ParkedPost.created_at.desc()).offset(
+        PARK_MAX_ROWS - 1)
+    db.session.execute(delete(ParkedPost).where(ParkedPost.token.in_(oldest)))
     token = secrets.token_urlsafe(32)
-    data = {k: v for k, v in form.items() if k != "csrf_token"}
     db.session.add(ParkedPost(token=token, path=path[:200], data=data, created_at=now))
     db.session.flush()
     return token
