@@ -38,8 +38,9 @@ def _facet_param(name: str) -> dict[str, Any]:
 
 def spec() -> dict[str, Any]:
     """The whole document."""
+    # Closed objects: an answer with a field not listed here (say, a private one) is invalid.
     submission = {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "required": [*PUBLIC_FIELDS, "url", "kind_label"],
         "properties": {
             **{name: _FIELD_SCHEMAS.get(name, {"type": "string"}) for name in PUBLIC_FIELDS},
@@ -48,7 +49,8 @@ def spec() -> dict[str, Any]:
         },
     }
     facet_counts = {"type": "array", "items": {
-        "type": "object", "required": ["value", "label", "count"],
+        "type": "object", "additionalProperties": False,
+        "required": ["value", "label", "count"],
         "properties": {"value": {"type": "string"}, "label": {"type": "string"},
                        "count": {"type": "integer", "minimum": 0}}}}
     error = {"description": "Error", "content": {"application/json": {
@@ -80,7 +82,7 @@ def spec() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "One page of results", "content": {
                         "application/json": {"schema": {
-                            "type": "object",
+                            "type": "object", "additionalProperties": False,
                             "required": ["items", "total", "page", "per_page", "facets"],
                             "properties": {
                                 "items": {"type": "array", "items": {
@@ -89,8 +91,9 @@ def spec() -> dict[str, Any]:
                                 "page": {"type": "integer", "minimum": 1},
                                 "per_page": {"type": "integer", "minimum": 1,
                                              "maximum": MAX_PER_PAGE},
-                                "facets": {"type": "object", "properties": {
-                                    name: facet_counts for name in FACETS}},
+                                "facets": {"type": "object", "additionalProperties": False,
+                                           "required": list(FACETS), "properties": {
+                                               name: facet_counts for name in FACETS}},
                                 "notes": {"type": "array", "items": {"type": "string"}},
                                 "suggestion": {"type": "string"},
                             }}}}},
@@ -113,7 +116,8 @@ def spec() -> dict[str, Any]:
         },
         "components": {"schemas": {
             "Submission": submission,
-            "Error": {"type": "object", "required": ["error", "message", "status"],
+            "Error": {"type": "object", "additionalProperties": False,
+                      "required": ["error", "message", "status"],
                       "properties": {"error": {"type": "string"},
                                      "message": {"type": "string"},
                                      "status": {"type": "integer"}}},
