@@ -9,6 +9,7 @@ from flask import url_for
 from hub.api.serialize import PUBLIC_FIELDS
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
 
+MAX_PAGE = 10_000  # what hub.search.listing.request_from_args accepts (tests/test_api.py checks)
 _STRING_OR_NULL = {"type": ["string", "null"]}
 _FIELD_SCHEMAS: dict[str, Any] = {
     "countries": {"type": "array", "items": {"type": "string"},
@@ -72,9 +73,12 @@ def spec() -> dict[str, Any]:
                      "schema": {"type": "string", "maxLength": 200}},
                     *[_facet_param(name) for name in FACETS],
                     {"name": "sort", "in": "query", "required": False,
+                     "description": "Order of the items: relevance (the default when q is "
+                                    "given), newest (the default without q) or title.",
                      "schema": {"type": "string", "enum": list(SORTS)}},
                     {"name": "page", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                "default": 1}},
                     {"name": "per_page", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                 "default": 20}},
