@@ -327,6 +327,19 @@ def test_openapi_document_is_valid_and_describes_exactly_the_api(client, spec):
     assert params["sort"]["schema"]["enum"] == ["relevance", "newest", "title"]
 
 
+def test_documented_bounds_are_the_enforced_ones(client, spec):
+    """What the document promises about page and per_page is exactly what the API does."""
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/submissions"]["get"]["parameters"]}
+    for name in ("page", "per_page"):
+        low, high = params[name]["minimum"], params[name]["maximum"]
+        for value, status in ((low, 200), (high, 200), (low - 1, 400), (high + 1, 400)):
+            assert client.get(API, query_string={name: value}).status_code == status, (
+                name, value)
+    sort = next(p for p in spec["paths"]["/submissions"]["get"]["parameters"]
+                if p["name"] == "sort")
+    assert "relevance" in sort["description"] and "newest" in sort["description"]
+
+
 def test_real_responses_match_the_documented_schemas(client, catalogue, spec):
     answers = [
         ("/submissions", "200", get_json(client, API)),
