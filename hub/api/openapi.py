@@ -9,6 +9,7 @@ from flask import url_for
 from hub.api.serialize import PUBLIC_FIELDS
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
 
+MAX_PAGE = 10_000  # what hub.search.listing.request_from_args accepts (tests/test_api.py checks)
 _STRING_OR_NULL = {"type": ["string", "null"]}
 _FIELD_SCHEMAS: dict[str, Any] = {
     "countries": {"type": "array", "items": {"type": "string"},
@@ -38,8 +39,9 @@ def _facet_param(name: str) -> dict[str, Any]:
 
 def spec() -> dict[str, Any]:
     """The whole document."""
+    # Closed objects: an answer with a field not listed here (say, a private one) is invalid.
     submission = {
-        "type": "object",
+        "type": "object", "additionalProperties": False,
         "required": [*PUBLIC_FIELDS, "url", "kind_label"],
         "properties": {
             **{name: _FIELD_SCHEMAS.get(name, {"type": "string"}) for name in PUBLIC_FIELDS},
@@ -48,7 +50,8 @@ def spec() -> dict[str, Any]:
         },
     }
     facet_counts = {"type": "array", "items": {
-        "type": "object", "required": ["value", "label", "count"],
+        "type": "object", "additionalProperties": False,
+        "required": ["value", "label", "count"],
         "properties": {"value": {"type": "string"}, "label": {"type": "string"},
                        "count": {"type": "integer", "minimum": 0}}}}
     error = {"description": "Error", "content": {"application/json": {
@@ -70,9 +73,12 @@ def spec() -> dict[str, Any]:
                      "schema": {"type": "string", "maxLength": 200}},
                     *[_facet_param(name) for name in FACETS],
                     {"name": "sort", "in": "query", "required": False,
+                     "description": "Order of the items: relevance (the default when q is "
+                                    "given), newest (the default without q) or title.",
                      "schema": {"type": "string", "enum": list(SORTS)}},
                     {"name": "page", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1, "default": 1}},
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                "default": 1}},
                     {"name": "per_page", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                 "default": 20}},
@@ -80,7 +86,7 @@ def spec() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "One page of results", "content": {
                         "application/json": {"schema": {
-                            "type": "object",
+                            "type": "object", "additionalProperties": False,
                             "required": ["items", "total", "page", "per_page", "facets"],
                             "properties": {
                                 "items": {"type": "array", "items": {
@@ -89,8 +95,9 @@ def spec() -> dict[str, Any]:
                                 "page": {"type": "integer", "minimum": 1},
                                 "per_page": {"type": "integer", "minimum": 1,
                                              "maximum": MAX_PER_PAGE},
-                                "facets": {"type": "object", "properties": {
-                                    name: facet_counts for name in FACETS}},
+                                "facets": {"type": "object", "additionalProperties": False,
+                                           "required": list(FACETS), "properties": {
+                                               name: facet_counts for name in FACETS}},
                                 "notes": {"type": "array", "items": {"type": "string"}},
                                 "suggestion": {"type": "string"},
                             }}}}},
@@ -113,7 +120,8 @@ def spec() -> dict[str, Any]:
         },
         "components": {"schemas": {
             "Submission": submission,
-            "Error": {"type": "object", "required": ["error", "message", "status"],
+            "Error": {"type": "object", "additionalProperties": False,
+                      "required": ["error", "message", "status"],
                       "properties": {"error": {"type": "string"},
                                      "message": {"type": "string"},
                                      "status": {"type": "integer"}}},

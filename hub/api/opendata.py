@@ -1,6 +1,10 @@
 """Bulk open data: every approved submission as CSV or JSON (streamed), and an Atom feed.
 
 URL map:  /export.csv  ·  /export.json  ·  /feed.atom
+
+The CSV is for spreadsheets (hence the BOM), so a cell that a spreadsheet would run as a
+formula (=, +, -, @, tab, CR first: "CSV injection") gets a leading apostrophe, which makes
+it plain text there. The JSON export and the API keep every text exactly as written.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
@@ -20,6 +25,25 @@ from hub.submissions.models import Status, Submission
 
 bp = Blueprint("opendata", __name__)
 FEED_SIZE = 50
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 forbids: C0 controls but tab/LF/CR, surrogates, U+FFFE and U+FFFF. The forms
+# let U+FFFE/U+FFFF through, and one such character would break the feed for every reader.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as text a spreadsheet shows instead of running (CSV injection)."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _xml(text: str) -> str:
+    """Text for an XML element: forbidden characters dropped, markup escaped."""
+    return escape(_NOT_XML.sub("", text))
+
+
+def _xml_attr(text: str) -> str:
+    """A quoted XML attribute value, forbidden characters dropped."""
+    return quoteattr(_NOT_XML.sub("", text))
 
 
 def _approved() -> Iterator[Submission]:
@@ -31,7 +55,8 @@ def _approved() -> Iterator[Submission]:
 
 @bp.route("/export.csv")
 def export_csv() -> Response:
-    """All approved submissions as UTF-8 CSV (lists joined with '; '), stable column order."""
+    """All approved submissions as UTF-8 CSV (lists joined with '; '), stable column order,
+    formulas neutralised."""
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -40,8 +65,8 @@ def export_csv() -> Response:
         writer.writerow([*PUBLIC_FIELDS, "url"])
         for s in _approved():
             record = public_record(s)
-            writer.writerow([("; ".join(map(str, record[f])) if f in LIST_FIELDS
-                              else record[f] if record[f] is not None else "")
+            writer.writerow([spreadsheet_safe("; ".join(map(str, record[f])) if f in LIST_FIELDS
+                                              else "" if record[f] is None else str(record[f]))
                              for f in (*PUBLIC_FIELDS, "url")])
             if buffer.tell() > 16384:
                 yield buffer.getvalue()
@@ -87,10 +112,10 @@ def feed() -> Response:
         link = url_for("public.detail", slug=s.slug, _external=True)
         when = utc(s.published_at or s.updated_at)
         parts.append(
-            f"<entry><title>{escape(s.title)}</title><id>{escape(link)}</id>"
-            f"<link href={quoteattr(link)}/><updated>{when}</updated>"
-            f"<author><name>{escape(s.lead_organisation or 'Partnerships Hub')}</name></author>"
-            f'<category term={quoteattr(s.kind)} label={quoteattr(s.kind_label)}/>'
-            f'<summary type="text">{escape(s.summary)}</summary></entry>')
+            f"<entry><title>{_xml(s.title)}</title><id>{_xml(link)}</id>"
+            f"<link href={_xml_attr(link)}/><updated>{when}</updated>"
+            f"<author><name>{_xml(s.lead_organisation or 'Partnerships Hub')}</name></author>"
+            f"<category term={_xml_attr(s.kind)} label={_xml_attr(s.kind_label)}/>"
+            f'<summary type="text">{_xml(s.summary)}</summary></entry>')
     parts.append("</feed>\n")
     return Response("\n".join(parts), content_type="application/atom+xml; charset=utf-8")
