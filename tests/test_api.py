@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import PG_URL
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
@@ -150,11 +149,6 @@ def test_filters_and_words(client, catalogue):
         assert (set(keys_of(body)), body["total"]) == (expected, len(expected)), params
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: hub/search/listing.py _from_index ranks with searcher.search(filter=allowed); when "
-    "the facet filters leave no document, `allowed` is an empty set, which whoosh's "
-    "FilterCollector treats as no filter at all (`ftc(allow) if allow else None`), so the "
-    "page lists unfiltered hits while total is 0"))
 def test_words_with_filters_matching_nothing_list_no_items(client, catalogue):
     body = get_json(client, API, q="solar", kind="coalition")  # sort: relevance
     assert body["total"] == 0
@@ -263,10 +257,7 @@ def test_non_public_and_unknown_slugs_are_404_json(client, owner, catalogue,
 
 @pytest.mark.parametrize("path", [
     f"{API}/a%00b",  # NUL: PostgreSQL refuses it in a query parameter
-    pytest.param("/s/a%00b", marks=pytest.mark.xfail(
-        bool(PG_URL), strict=True,
-        reason="BUG: hub/public/routes.py detail() queries PostgreSQL with the raw slug; a NUL "
-               "byte makes psycopg raise DataError and the page answers 500, not 404")),
+    "/s/a%00b",
 ])
 def test_slug_with_a_nul_byte_is_404_not_500(client, one_item, path):
     assert client.get(path).status_code == 404

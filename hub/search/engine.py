@@ -359,7 +359,7 @@ class _TrackedStorage(FileStorage):
 class LRU(OrderedDict):
     """A small cache of computed result sets (keys include the index version)."""
 
-    def remember(self, key: Any, compute: Any, size: int = 128) -> Any:
+    def remember(self, key: Any, compute: Any, size: int = 64) -> Any:
         """The cached value of `key`, computing and storing it when absent."""
         if key in self:
             self.move_to_end(key)

@@ -7,6 +7,7 @@ in the index's order, so a stale index can never publish anything.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -145,11 +146,12 @@ def _passes(row: FacetRow, filters: dict[str, tuple[str, ...]], skip: str | None
 
 
 def filter_and_count(rows: Iterable[tuple[int, FacetRow]], req: Request
-                     ) -> tuple[list[tuple[int, FacetRow]], dict[str, Counter]]:
+                     ) -> tuple[array, dict[str, Counter]]:
     """Rows passing every filter, and per-facet counts that ignore that facet's own filter
     (so several values of one facet can be combined)."""
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    passing = []
+    # Only the keys are kept (8 bytes each, cached per query): not the rows themselves.
+    passing = array("q")
     filters = req.filters
     for key, row in rows:
         failed = [name for name in filters if not _passes(row, {name: filters[name]})]
@@ -163,7 +165,7 @@ def filter_and_count(rows: Iterable[tuple[int, FacetRow]], req: Request
             elif value:
                 counts[name][value] += 1
         if not failed:
-            passing.append((key, row))
+            passing.append(key)
     return passing, counts
 
 
@@ -181,10 +183,13 @@ def _facet_lists(counts: dict[str, Counter], req: Request) -> dict[str, list[Fac
     return out
 
 
-def _order(rows: list[tuple[int, FacetRow]], sort: str) -> list[tuple[int, FacetRow]]:
+def _order(keys: array, row_of: Any, sort: str) -> array:
+    """Keys sorted by title, or newest first (`row_of(key)` gives the key's facet row)."""
     if sort == "title":
-        return sorted(rows, key=lambda r: (r[1][8], r[1][0]))
-    return sorted(rows, key=lambda r: (-r[1][7], -r[1][0]))
+        ordered = sorted(keys, key=lambda k: (row_of(k)[8], row_of(k)[0]))
+    else:
+        ordered = sorted(keys, key=lambda k: (-row_of(k)[7], -row_of(k)[0]))
+    return array("q", ordered)
 
 
 def index() -> SearchIndex:
@@ -243,13 +248,17 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
                 partial, parsed = bool(passing), loose if passing else parsed
         start = (req.page - 1) * req.per_page
         if parsed is not None and req.sort == "relevance":
-            allowed = {d for d, _ in passing} if req.filters or hidden else None
-            hits = searcher.search(parsed.query, limit=start + req.per_page, filter=allowed)
-            page_docs = [d for _, d in hits.top_n][start:]
+            allowed = set(passing) if req.filters or hidden else None
+            if allowed is not None and not allowed:
+                page_docs = []  # (whoosh reads an empty filter as "no filter")
+            else:
+                hits = searcher.search(parsed.query, limit=start + req.per_page,
+                                       filter=allowed)
+                page_docs = [d for _, d in hits.top_n][start:]
         else:
             ordered = cache.remember((version, "o", req.key(), req.sort),
-                                     lambda: _order(passing, req.sort))
-            page_docs = [d for d, _ in ordered[start:start + req.per_page]]
+                                     lambda: _order(passing, flat.__getitem__, req.sort))
+            page_docs = list(ordered[start:start + req.per_page])
         suggestion = None
         if parsed is not None and (partial or not passing):
             suggestion = suggest(searcher, parsed, hidden)
@@ -295,9 +304,10 @@ def _from_sql(req: Request) -> Listing:
                             tuple(r["region"]), tuple(r["theme"]), tuple(r["sdg"]),
                             r["published"], r["title"])))
     passing, counts = filter_and_count(rows, req)
-    ordered = _order(passing, "title" if req.sort == "title" else "newest")
+    by_id = dict(rows)
+    ordered = _order(passing, by_id.__getitem__, "title" if req.sort == "title" else "newest")
     start = (req.page - 1) * req.per_page
-    ids = [i for i, _ in ordered[start:start + req.per_page]]
+    ids = list(ordered[start:start + req.per_page])
     notes = ["Search is being rebuilt: results are matched word by word for now."] if req.q else []
     return Listing(req, load_public(ids), len(passing), _facet_lists(counts, req), notes=notes,
                    from_sql=True)
