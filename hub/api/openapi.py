@@ -8,6 +8,7 @@ from flask import url_for
 
 from hub.api.serialize import PUBLIC_FIELDS
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
+from hub.search.query import MAX_QUERY_CHARS
 
 MAX_PAGE = 10_000  # what hub.search.listing.request_from_args accepts (tests/test_api.py checks)
 _STRING_OR_NULL = {"type": ["string", "null"]}
@@ -70,7 +71,7 @@ def spec() -> dict[str, Any]:
                 "parameters": [
                     {"name": "q", "in": "query", "required": False,
                      "description": "Words (all must match), \"phrases\", OR, prefix*",
-                     "schema": {"type": "string", "maxLength": 200}},
+                     "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
                     *[_facet_param(name) for name in FACETS],
                     {"name": "sort", "in": "query", "required": False,
                      "description": "Order of the items: relevance (the default when q is "

@@ -22,7 +22,7 @@ from hub.extensions import db
 from hub.search.analysis import facet_record, long_text
 from hub.search.engine import FacetRow, IndexUnavailable, SearchIndex
 from hub.search.models import IndexTask
-from hub.search.query import ParsedQuery, parse, snippet, suggest
+from hub.search.query import MAX_QUERY_CHARS, ParsedQuery, parse, snippet, suggest
 from hub.submissions.models import Status, Submission
 
 # URL/API parameter → position in a FacetRow, and its vocabulary.
@@ -85,7 +85,10 @@ def request_from_args(args: Any, strict: bool = False, default_per_page: int = 2
         sort = "relevance"
     page = _number(args, "page", 1, 1, 10_000, strict)
     per_page = _number(args, "per_page", default_per_page, 1, MAX_PER_PAGE, strict)
-    return Request(q=(args.get("q") or "").strip(), filters=filters, sort=sort, page=page,
+    q = (args.get("q") or "").strip()
+    if strict and len(q) > MAX_QUERY_CHARS:  # pages shorten it and say so
+        raise BadRequest(f"q must be at most {MAX_QUERY_CHARS} characters.")
+    return Request(q=q, filters=filters, sort=sort, page=page,
                    per_page=per_page)
 
 
