@@ -24,8 +24,10 @@ from hub.mail.outbox import deliver_due
 from hub.moderation import operations as moderation
 from hub.submissions.models import Submission
 
-# A little after the factories' own (real) time, so what they queued is due.
-NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+def soon() -> datetime:
+    """A little after now: what the factories queued (at the real time) is due by then."""
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
 
 
 class Inbox:
@@ -181,10 +183,11 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
     smtp.start()
     mods = [create_user(role=Role.MODERATOR, email=f"mod{i}@example.org") for i in (1, 2)]
     owner = create_user()
-    clock.freeze(NOW)
+    now = soon()
+    clock.freeze(now)
     first = create_submission_for(owner, title="Digest item one")
     with app.app_context():  # the factory submits outside the frozen clock: pin the time
-        db.session.get(Submission, first.id).submitted_at = NOW - timedelta(minutes=1)
+        db.session.get(Submission, first.id).submitted_at = now - timedelta(minutes=1)
         db.session.commit()
     deliver(app)
     for mod in mods:
@@ -202,12 +205,12 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
 
     second = create_submission_for(owner, title="Digest item two")
     with app.app_context():
-        db.session.get(Submission, second.id).submitted_at = NOW + timedelta(minutes=5)
+        db.session.get(Submission, second.id).submitted_at = now + timedelta(minutes=5)
         db.session.commit()
-    clock.freeze(NOW + timedelta(minutes=10))  # within HUB_MODERATOR_DIGEST_MINUTES (15)
+    clock.freeze(now + timedelta(minutes=10))  # within HUB_MODERATOR_DIGEST_MINUTES (15)
     deliver(app)
     assert len(digests()) == 2
-    clock.freeze(NOW + timedelta(minutes=16))
+    clock.freeze(now + timedelta(minutes=16))
     deliver(app)
     later = [m for m in smtp.inbox.to("mod1@example.org") if "to review" in m["Subject"]]
     assert len(later) == 2
@@ -217,7 +220,8 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
 def test_nothing_is_lost_while_the_server_is_down(app, smtp, clock, create_user,
                                                   create_submission_for):
     owner = create_user(email="patient@example.org")
-    clock.freeze(NOW)
+    now = soon()
+    clock.freeze(now)
     for title in ("First while down", "Second while down"):
         create_submission_for(owner, title=title)
     sent, failed = deliver(app)  # the server is not running: connection refused
@@ -226,13 +230,13 @@ def test_nothing_is_lost_while_the_server_is_down(app, smtp, clock, create_user,
     assert len(rows) >= 2 and all(m.sent_at is None for m in rows)
     [tried] = [m for m in rows if m.attempts]
     assert tried.attempts == 1 and "Refused" in tried.last_error
-    assert tried.next_attempt_at == NOW + timedelta(seconds=30)
+    assert tried.next_attempt_at == now + timedelta(seconds=30)
 
     smtp.start()
-    clock.freeze(NOW + timedelta(seconds=10))  # the untried go; the failed one waits 30 s
+    clock.freeze(now + timedelta(seconds=10))  # the untried go; the failed one waits 30 s
     assert deliver(app) == (len(rows) - 1, 0)
     assert [m.id for m in outbox(app) if m.sent_at is None] == [tried.id]
-    clock.freeze(NOW + timedelta(minutes=1))
+    clock.freeze(now + timedelta(minutes=1))
     result = app.test_cli_runner().invoke(args=["send-mail"])
     assert result.exit_code == 0, result.output
     assert "1 sent, 0 failed" in result.output
