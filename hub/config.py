@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "MODERATOR_DIGEST_MINUTES": 15,
     "MAX_REQUEST_BYTES": 1024 * 1024,
     "MIN_PASSWORD_LENGTH": 10,
+    "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method string; tests use a fast one
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)

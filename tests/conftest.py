@@ -88,6 +88,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "HUB_SUBMISSIONS_CLOSE_AT": None,
         "HUB_TIMEZONE": "Europe/Zurich",
         "HUB_INDEX_DIR": str(tmp_path / "index"),
+        # scrypt costs ~0.2 s per hash and per login: hundreds of tests log in. The method
+        # is a setting; test_auth checks that the default stays scrypt.
+        "HUB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

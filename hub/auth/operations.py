@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,7 +15,19 @@ from hub.extensions import db
 logger = logging.getLogger("hub.auth")
 
 # Checked against when the e-mail is unknown, so a miss costs as long as a hit.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (werkzeug, HUB_PASSWORD_HASH_METHOD)."""
+    return generate_password_hash(password, method=current_app.config["HUB_PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["HUB_PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password("not-a-real-password")
+    return _DUMMY_HASHES[method]
 
 
 class EmailTaken(ValueError):
@@ -32,7 +45,7 @@ def create_user(email: str, password: str, display_name: str, organisation: str 
     email = email.strip().lower()
     if find_user(email) is not None:
         raise EmailTaken(email)
-    user = User(email=email, password_hash=generate_password_hash(password),
+    user = User(email=email, password_hash=hash_password(password),
                 display_name=display_name.strip(), organisation=organisation.strip(), role=role,
                 created_at=clock().now())
     db.session.add(user)
@@ -45,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The account if the password matches, else None (same cost either way)."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -59,6 +72,6 @@ def record_login(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     """Replace the user's password."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     db.session.flush()
     logger.info("Password of %s changed", user.email)
