@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-CHROMIUM ?= /usr/bin/chromium
+CHROMIUM ?= $(or $(HUB_CHROMIUM),/usr/bin/chromium)
 
 .PHONY: run test test-only deps browser-deps lint bench-rush clean
 
@@ -43,12 +43,11 @@ browser-deps:
 	else \
 	  echo "Not installing$$missing (needs root and apt-get): the browser tests will be skipped."; \
 	fi
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
-
-# axe-core, pinned by package-lock.json (npm ci writes node_modules/.package-lock.json).
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@# axe-core, pinned by package-lock.json (npm ci writes node_modules/.package-lock.json).
+	@if command -v npm >/dev/null && { [ ! -f node_modules/.package-lock.json ] || \
+	    [ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+	  echo "npm ci"; npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; \
+	fi
 
 test-only:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
