@@ -4,8 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+CHROMIUM ?= $(or $(HUB_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test test-only deps lint bench-rush clean
+.PHONY: run test test-only deps browser-deps lint bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +23,31 @@ run: deps
 	$(BIN)/flask --app hub init-db
 	$(BIN)/flask --app hub run --host $(HOST) --port $(PORT)
 
-test: deps
+test: deps browser-deps
 	$(MAKE) test-only
+
+# What the browser suite (tests/browser) needs besides the pip extras: Debian's Chromium,
+# Java for the Nu HTML checker, npm for axe-core. Installed with apt-get when missing and
+# running as root; otherwise the suite skips with the reason (and fails under CI).
+browser-deps:
+	@missing=""; \
+	test -x $(CHROMIUM) || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing for the browser tests:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then apt-get update -q; fi; \
+	  apt-get install -y -q $$missing || { apt-get update -q && apt-get install -y -q $$missing; }; \
+	else \
+	  echo "Not installing$$missing (needs root and apt-get): the browser tests will be skipped."; \
+	fi
+	@# axe-core, pinned by package-lock.json (npm ci writes node_modules/.package-lock.json).
+	@if command -v npm >/dev/null && { [ ! -f node_modules/.package-lock.json ] || \
+	    [ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+	  echo "npm ci"; npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.package-lock.json; \
+	fi
 
 test-only:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

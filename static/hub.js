@@ -4,13 +4,13 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  // Countdown to the cutoff, updated each minute.
+  // Countdown to the cutoff, updated every half minute (same words as the server's).
   function tickCountdowns() {
     document.querySelectorAll("[data-countdown-for]").forEach(function (el) {
       var left = Math.floor((Date.parse(el.dataset.countdownFor) - Date.now()) / 1000);
-      if (left <= 0) { el.textContent = " — submissions have closed; reload the page."; return; }
+      if (left <= 0) { el.textContent = "submissions have closed: reload the page"; return; }
       var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60);
-      el.textContent = " — " + (d ? plural(d, "day") + " " : "") + plural(h, "hour") + " " + plural(m, "minute") + " left";
+      el.textContent = (d ? plural(d, "day") + " " : "") + h + " h " + m + " min left";
     });
   }
 
@@ -18,6 +18,10 @@
   function showLocalTimes() {
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.dataset.localTime);
+      var shown = el.parentNode.querySelector("time[datetime]");
+      var zone = shown && /([+-])(\d\d):(\d\d)$/.exec(shown.getAttribute("datetime"));
+      var genevaOffset = zone ? (zone[1] === "-" ? -1 : 1) * (60 * +zone[2] + +zone[3]) : null;
+      if (genevaOffset === -when.getTimezoneOffset()) { return; }  // the visitor is on Geneva time
       // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError that stopped
       // every enhancement below it), so spell the parts out.
       var local = when.toLocaleString(undefined, { day: "numeric", month: "long", year: "numeric",
@@ -26,27 +30,47 @@
     });
   }
 
-  // Live character counters for fields with a limit.
+  // Live character counters for fields with a limit. The visible counter changes with every
+  // key; screen readers hear it only once typing pauses, or at once when over the limit.
   function counters() {
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    document.body.appendChild(live);
+    var timer = null;
     document.querySelectorAll("[data-maxlength]").forEach(function (input) {
       var out = document.getElementById(input.id + "-count");
       if (!out) { return; }
       var max = parseInt(input.dataset.maxlength, 10);
-      function update() {
+      function update(announce) {
         var used = input.value.length;
-        out.textContent = used + " of " + max + " characters" + (used > max ? " — " + (used - max) + " too many" : "");
+        var text = used + " of " + max + " characters" + (used > max ? " — " + (used - max) + " too many" : "");
+        var wasOver = out.classList.contains("over");
+        out.textContent = text;
         out.classList.toggle("over", used > max);
+        if (!announce) { return; }
+        clearTimeout(timer);
+        timer = setTimeout(function () { live.textContent = text; }, used > max && !wasOver ? 0 : 1500);
       }
-      input.addEventListener("input", update);
-      update();
+      input.addEventListener("input", function () { update(true); });
+      update(false);
     });
   }
 
-  // Confirm before irreversible actions (withdraw, reject).
+  // Confirm before irreversible actions: withdraw, revoke, bulk decisions (data-confirm), and
+  // a moderator's decision when it is a rejection (data-confirm-reject).
   function confirms() {
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
         if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+      });
+    });
+    document.querySelectorAll("form[data-confirm-reject]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        var action = form.querySelector("[name=action]");
+        if (action && action.value === "reject" && !window.confirm(form.dataset.confirmReject)) {
+          event.preventDefault();
+        }
       });
     });
   }
@@ -94,13 +118,33 @@
     document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
   });
 
+  // The error summary takes the focus; its links move it to the field they name.
   function focusErrors() {
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (!summary) { return; }
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      var input = target && target.querySelector("input:not([type=hidden]), select, textarea");
+      if (!input) { return; }
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      input.focus({ preventScroll: true });
+    });
+  }
+
+  // On a phone the search filters start folded, so the results come first.
+  function foldFilters() {
+    var narrow = window.matchMedia("(max-width: 48rem)");
+    var folds = document.querySelectorAll("details[data-fold-narrow]");
+    function apply() { folds.forEach(function (d) { d.open = !narrow.matches; }); }
+    if (folds.length) { apply(); narrow.addEventListener("change", apply); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     tickCountdowns(); setInterval(tickCountdowns, 30000);
     showLocalTimes(); counters(); confirms(); singleSubmit(); rememberFormTokens(); focusErrors();
+    foldFilters();
   });
 })();

@@ -3,6 +3,7 @@ steps a person takes in the browser (register, log in, fill a submission form)."
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -62,11 +63,6 @@ class LiveHub:
     def clock(self) -> Clock:
         """The app's clock, shared with the server thread: move it to test the cutoff."""
         return self.app.extensions["hub_clock"]
-
-    def missing_endpoints(self, *endpoints: str) -> list[str]:
-        """Those of `endpoints` the app has no route for (yet)."""
-        known = {rule.endpoint for rule in self.app.url_map.iter_rules()}
-        return [name for name in endpoints if name not in known]
 
     @contextmanager
     def _writing(self) -> Any:
@@ -133,6 +129,25 @@ class LiveHub:
                 .where(User.email == email.lower()).order_by(Submission.id)).all()
             return [{"id": s.id, "status": s.status.value, "title": s.title,
                      "summary": s.summary, "slug": s.slug} for s in rows]
+
+
+class HeldPostAnswers:
+    """WSGI middleware: the answer to a POST leaves `delay` seconds after the hub wrote it, as
+    on a slow connection, so a person can click again while the first post is on its way."""
+
+    def __init__(self, app: Any, delay: float) -> None:
+        self.app, self.delay = app, delay
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        """Let the hub answer at once; hold the answer back before sending it."""
+        result = self.app(environ, start_response)
+        try:
+            body = list(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+        if environ["REQUEST_METHOD"] == "POST":
+            time.sleep(self.delay)
+        return body
 
 
 # --- Steps in the browser ------------------------------------------------------------------

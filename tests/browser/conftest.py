@@ -139,8 +139,32 @@ def tour_hub(sqlite_template: Path,
     yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"))
 
 
+class Dialogs:
+    """The confirm dialogs pages opened: their messages, and how to answer the next ones
+    (accept, as a user who means it, unless a test queues a refusal)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.answers: list[bool] = []
+
+    def handle(self, dialog: Any) -> None:
+        """Record the dialog's message; accept or dismiss it as queued."""
+        self.seen.append(dialog.message)
+        if self.answers.pop(0) if self.answers else True:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
 @pytest.fixture
-def new_context(browser: Any, hub: LiveHub) -> Iterator[Callable[..., Any]]:
+def dialogs() -> Dialogs:
+    """The dialogs of this test's pages."""
+    return Dialogs()
+
+
+@pytest.fixture
+def new_context(browser: Any, hub: LiveHub,
+                dialogs: Dialogs) -> Iterator[Callable[..., Any]]:
     """Factory of browser contexts on `hub`; JavaScript errors in any page fail the test."""
     contexts: list[Any] = []
     errors: list[str] = []
@@ -150,7 +174,7 @@ def new_context(browser: Any, hub: LiveHub) -> Iterator[Callable[..., Any]]:
                                          "viewport": {"width": 1280, "height": 900},
                                          "accept_downloads": True, **options})
         context.set_default_timeout(10_000)
-        context.on("page", lambda page: _watch(page, errors))
+        context.on("page", lambda page: _watch(page, errors, dialogs))
         contexts.append(context)
         return context
 
@@ -160,9 +184,9 @@ def new_context(browser: Any, hub: LiveHub) -> Iterator[Callable[..., Any]]:
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def _watch(page: Any, errors: list[str]) -> None:
-    """Accept confirm dialogs (as a user who means it) and record uncaught script errors."""
-    page.on("dialog", lambda dialog: dialog.accept())
+def _watch(page: Any, errors: list[str], dialogs: Dialogs) -> None:
+    """Answer dialogs as queued in `dialogs` and record uncaught script errors."""
+    page.on("dialog", dialogs.handle)
     page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
 
 

@@ -3,26 +3,35 @@ scripts without errors. The pages are visited once by the tour (page_tour.py).""
 
 from __future__ import annotations
 
-import pytest
-from page_tour import NAMES, NARROWEST, PHONE, describe_violations
+from html.parser import HTMLParser
 
-EXPECTED_STATUS = {"error-404": 404, "submission-form-with-errors": 422,
+import pytest
+from page_tour import AXE_CANARY_FINDS, AXE_TAGS, NAMES, NARROWEST, PHONE, describe_violations
+
+EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
                    "register-with-errors": 422}
 
 
 def visited(tour, name):
-    """The tour's visit of `name`, checked to be the intended page; skip if not built yet."""
+    """The tour's visit of `name`, checked to be the intended page."""
     visit = tour[name]
-    if visit.skipped:
-        pytest.skip(f"{name}: {visit.skipped}")
     assert visit.status == EXPECTED_STATUS.get(name, 200), (visit.url, visit.status)
     return visit
+
+
+def test_axe_runs_the_wcag_rules(axe_source, tour):
+    """axe-core finds the known faults of a canary page with the tags used for every page."""
+    assert tour.axe_canary is not None
+    missing = AXE_CANARY_FINDS - tour.axe_canary
+    assert not missing, f"axe-core with tags {AXE_TAGS} missed {missing} on the canary page"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_axe_finds_no_wcag21_aa_violations(axe_source, tour, name):
     visit = visited(tour, name)
     report = describe_violations(visit)
+    print(f"{name}: axe-core WCAG 2.1 A/AA violations: {len(visit.violations or [])}"
+          + (f" ({', '.join(v['id'] for v in visit.violations)})" if visit.violations else ""))
     if report:
         print(report)
     assert visit.violations == [], f"axe-core found violations:\n{report}"
@@ -38,3 +47,60 @@ def test_fits_a_phone_without_sideways_scrolling(tour, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_scripts_run_without_errors(tour, name):
     assert visited(tour, name).script_errors == []
+
+
+class _Fields(HTMLParser):
+    """Ids, aria-describedby of invalid fields, counters and error-summary links of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.invalid: dict[str, list[str]] = {}
+        self.limited: list[str] = []
+        self.summary_links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if a.get("aria-invalid") == "true":
+            self.invalid[a["id"]] = (a.get("aria-describedby") or "").split()
+        if a.get("data-maxlength"):
+            self.limited.append(a["id"])
+        if tag == "a" and (a.get("href") or "").endswith("-field"):
+            self.summary_links.append(a["href"][1:])
+
+
+@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors"])
+def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
+    """Each invalid field names its error (and help) by aria-describedby; the summary at the
+    top links to every one of them; fields with a limit have a character counter."""
+    fields = _Fields()
+    fields.feed(visited(tour, name).html)
+    assert fields.invalid, "no field is marked invalid"
+    for field_id, described_by in fields.invalid.items():
+        assert f"{field_id}-error" in described_by, (field_id, described_by)
+        assert set(described_by) <= fields.ids, (field_id, described_by)
+        assert f"{field_id}-field" in fields.summary_links, field_id
+    assert fields.limited, "no character counter"
+    assert all(f"{field_id}-count" in fields.ids for field_id in fields.limited)
+
+
+def test_keyboard_focus_is_always_visible(hub, page):
+    """Tabbing through the home page, every focused element shows it (a ring, or the focus
+    yellow behind it), starting with the skip link, which appears on screen."""
+    hub.create_submission(hub.create_user(), title="Santé numérique dans les écoles")
+    page.goto("/")
+    seen = []
+    for _ in range(14):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("""(FOCUS_YELLOW) => {
+          const el = document.activeElement, s = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          return {what: el.tagName + " " + (el.textContent || el.name || "").trim().slice(0, 30),
+                  ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2)
+                        || s.boxShadow !== "none" || s.backgroundColor === FOCUS_YELLOW,
+                  onScreen: r.right > 0 && r.bottom > 0 && r.width > 0};
+        }""", "rgb(255, 191, 71)"))
+    assert seen[0]["what"].startswith("A Skip to content") and seen[0]["onScreen"], seen[0]
+    assert [s for s in seen if not (s["ring"] and s["onScreen"])] == [], seen

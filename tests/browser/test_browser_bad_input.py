@@ -4,7 +4,14 @@ while they type, and no JavaScript at all."""
 from __future__ import annotations
 
 import pytest
-from browser_steps import COMPLETE_FORM, click_and_wait, fill_submission, flash_text, login
+from browser_steps import (
+    COMPLETE_FORM,
+    HeldPostAnswers,
+    click_and_wait,
+    fill_submission,
+    flash_text,
+    login,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
@@ -18,17 +25,36 @@ def submitter(hub):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_double_click_on_submit_creates_one_submission(hub, new_context, submitter, javascript):
-    """With JavaScript the second click is swallowed; without it the server's one-time form
-    token answers the second post with the first one's result."""
+    """The second click of a double click lands while the first post is on its way (the
+    hub's answers are held back as on a slow connection). With JavaScript the second click
+    sends nothing; without it both posts reach the hub, whose one-time form token makes the
+    second lead to the first one's result. Either way: one submission."""
     page = new_context(java_script_enabled=javascript).new_page()
     login(page, submitter)
     page.goto("/submit/initiative")
     fill_submission(page, **COMPLETE_FORM)
-    click_and_wait(page, "button[value=submit]", double=True)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    hub.app.wsgi_app = HeldPostAnswers(hub.app.wsgi_app, delay=1.0)
+    button = page.locator("button[value=submit]")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # The mouse itself: Playwright's click() would wait for the first post's navigation.
+    with page.expect_request(lambda r: r.method == "POST"):
+        page.mouse.click(x, y)
+    if javascript:
+        page.mouse.click(x, y)  # the form is still on screen
+    else:  # the second post replaces the first one's navigation: wait for it to leave
+        with page.expect_request(lambda r: r.method == "POST"):
+            page.mouse.click(x, y)
     page.wait_for_url("**/my/*")
-    rows = hub.submissions_of(submitter)
-    assert [r["status"] for r in rows] == ["submitted"], rows
+    page.wait_for_load_state()
+    assert len(posts) == (1 if javascript else 2), posts
+    assert [r["status"] for r in hub.submissions_of(submitter)] == ["submitted"]
     expect(page.locator("main .meta")).to_contain_text("Status: Submitted")
+    if not javascript:
+        assert "already saved" in flash_text(page)
 
 
 def test_back_button_after_submit_does_not_resubmit(hub, page, submitter):
