@@ -21,7 +21,7 @@ deps: $(VENV)/.installed
 
 run: deps
 	$(BIN)/flask --app hub init-db
-	$(BIN)/flask --app hub run --host $(HOST) --port $(PORT)
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
 test: deps browser-deps
 	$(MAKE) test-only
