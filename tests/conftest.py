@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, request_finished
+from flask import request as flask_request
 from flask.testing import FlaskClient
-from helpers import PASSWORD, PG_URL, full_content
 from sqlalchemy import create_engine, make_url, text
 
 from hub import create_app
@@ -27,6 +27,8 @@ from hub.extensions import db
 from hub.models import Base
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import create_submission
+
+from helpers import PASSWORD, PG_URL, full_content
 
 
 @contextmanager
@@ -92,6 +94,25 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         # is a setting; test_auth checks that the default stays scrypt.
         "HUB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
+
+
+@pytest.fixture(autouse=True)
+def _never_500(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail any test that caused a server error (unless it is about the 500 page itself,
+    marked `server_error`, or a known bug marked xfail)."""
+    errors: list[str] = []
+
+    def check(_sender: Any, response: Any, **_extra: Any) -> None:
+        if response.status_code >= 500 and response.status_code != 503:
+            errors.append(f"{flask_request.method} {flask_request.path} -> "
+                          f"{response.status_code}")
+
+    with request_finished.connected_to(check):
+        yield
+    expected = request.node.get_closest_marker("server_error") or \
+        request.node.get_closest_marker("xfail")
+    if expected is None:
+        assert not errors, f"server errors: {errors}"
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
-from helpers import PASSWORD
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from hub.auth.models import User
 from hub.extensions import db
+
+from helpers import PASSWORD
 
 NEW_PASSWORD = "correct horse battery"
 

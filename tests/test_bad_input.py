@@ -4,15 +4,12 @@ never fails with a 500."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask, request_finished
-from flask import request as flask_request
-from helpers import PASSWORD, full_content
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -21,12 +18,19 @@ from hub.auth.models import User
 from hub.extensions import db
 from hub.submissions.models import LIMITS, Status, Submission
 
-KIND_FIELDS = {
-    "initiative": "objectives",
-    "coalition": "member_organisations",
-    "partnership": "resources",
-    "concrete_action": "timeline",
-}
+from helpers import (
+    KIND_FIELDS,
+    PASSWORD,
+    count,
+    expect,
+    field_block,
+    field_error,
+    field_value,
+    form_data,
+    form_token,
+    rows,
+)
+
 TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners",
                "contact_name")
 
@@ -34,60 +38,16 @@ TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners
 # --- Helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _never_500() -> Iterator[None]:
-    """Fail the test if any response it caused was a server error."""
-    errors: list[str] = []
-
-    def check(_sender: Any, response: Any, **_extra: Any) -> None:
-        if response.status_code >= 500:
-            errors.append(f"{flask_request.method} {flask_request.path} -> "
-                          f"{response.status_code}")
-
-    with request_finished.connected_to(check):
-        yield
-    assert not errors, f"server errors: {errors}"
 
 
-def expect(response: Any, status: int) -> Any:
-    """Assert the status (never a 500), showing the page text when it differs."""
-    assert response.status_code != 500, response.text[:2000]
-    assert response.status_code == status, response.text[:2000]
-    return response
 
 
-def form_data(kind: str = "initiative", action: str = "submit", **overrides: Any) -> dict:
-    """A complete form post for `kind` (only that kind's own field) plus the button."""
-    data = full_content(**overrides)
-    for other_kind, name in KIND_FIELDS.items():
-        if other_kind != kind and name not in overrides:
-            data.pop(name, None)
-    data["action"] = action
-    return {k: [str(v) for v in val] if isinstance(val, list) else val
-            for k, val in data.items() if val is not None}
 
 
-def field_block(page: str, name: str) -> str:
-    found = re.search(rf'<div class="field[^"]*" id="{name}-field">(.*?)</div>', page, re.S)
-    assert found, f"no field {name!r} in the page"
-    return found.group(1)
 
 
-def field_error(page: str, name: str) -> str:
-    """The error text shown next to a field ('' when none)."""
-    found = re.search(r'<p class="error"[^>]*>(.*?)</p>', field_block(page, name), re.S)
-    return html.unescape(found.group(1)).strip() if found else ""
 
 
-def field_value(page: str, name: str) -> str:
-    block = field_block(page, name)
-    area = re.search(r"<textarea[^>]*>(?:\r?\n)?(.*?)</textarea>", block, re.S)
-    if area:
-        return html.unescape(area.group(1))
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', block)
-    assert tag, f"no input for {name!r}"
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else ""
 
 
 def csrf_token(page: str) -> str:
@@ -96,28 +56,11 @@ def csrf_token(page: str) -> str:
     return found.group(1)
 
 
-def form_token(page: str) -> str:
-    found = re.search(r'name="form_token" type="hidden" value="([^"]*)"', page)
-    assert found, "no form_token in the form"
-    return found.group(1)
 
 
-def rows(app: Flask) -> list[Submission]:
-    with app.app_context():
-        found = list(db.session.scalars(select(Submission).order_by(Submission.id)))
-        db.session.expunge_all()
-        return found
 
 
-def count(app: Flask, model: type = Submission) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
 
-
-def detail_id(response: Any) -> int:
-    found = re.fullmatch(r"/my/(\d+)", response.location)
-    assert found, response.location
-    return int(found.group(1))
 
 
 @pytest.fixture

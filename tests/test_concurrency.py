@@ -12,7 +12,6 @@ from html import unescape
 import pytest
 import requests
 from flask import Flask
-from helpers import PASSWORD
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -20,6 +19,8 @@ from hub.auth.models import Role
 from hub.extensions import db
 from hub.moderation.models import Action, AuditEvent
 from hub.submissions.models import Status, Submission
+
+from helpers import PASSWORD
 
 ROUNDS = 4
 

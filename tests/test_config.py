@@ -344,6 +344,7 @@ def failing_app(app: Flask) -> Flask:
     return app
 
 
+@pytest.mark.server_error
 @pytest.mark.parametrize(("path", "json"), [("/test-only/fail", False),
                                             ("/api/test-only/fail", True)])
 def test_exception_in_a_view_gives_a_500_page_without_the_stack_trace(failing_app, path, json):

@@ -3,22 +3,18 @@ hub shows it, including on the days clocks change."""
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask import Flask, request_finished
-from flask import request as flask_request
-from helpers import full_content
-from sqlalchemy import select
 
 from hub.clock import Clock, ClockError, Phase, clock_from_config, parse_instant
-from hub.extensions import db
-from hub.submissions.models import STATUS_LABELS, Status, Submission
+from hub.submissions.models import STATUS_LABELS, Status
+
+from helpers import expect, field_value, form_data, row, rows
+from helpers import page_text as text_of
 
 ZURICH = ZoneInfo("Europe/Zurich")
 CLOSE = datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH)
@@ -29,52 +25,14 @@ SECOND = timedelta(seconds=1)
 # --- Helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _never_500() -> Iterator[None]:
-    """Fail the test if any response it caused was a server error."""
-    errors: list[str] = []
-
-    def check(_sender: Any, response: Any, **_extra: Any) -> None:
-        if response.status_code >= 500:
-            errors.append(f"{flask_request.method} {flask_request.path} -> "
-                          f"{response.status_code}")
-
-    with request_finished.connected_to(check):
-        yield
-    assert not errors, f"server errors: {errors}"
 
 
-def expect(response: Any, status: int) -> Any:
-    """Assert the status (never a 500), showing the page text when it differs."""
-    assert response.status_code != 500, response.text[:2000]
-    assert response.status_code == status, response.text[:2000]
-    return response
 
 
-def form_data(action: str = "submit", **overrides: Any) -> dict:
-    """A complete initiative form post."""
-    data = full_content(**overrides)
-    for name in ("member_organisations", "resources", "timeline"):
-        data.pop(name)
-    data["action"] = action
-    return {k: [str(v) for v in val] if isinstance(val, list) else val
-            for k, val in data.items()}
 
 
-def field_value(page: str, name: str) -> str:
-    """What an <input> or <textarea> of the re-rendered form holds."""
-    area = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S)
-    if area:
-        return html.unescape(area.group(1))
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
-    assert tag, f"no input for {name!r}"
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else ""
 
 
-def text_of(page: str) -> str:
-    """The page as a person reads it: tags removed, blanks collapsed, entities decoded."""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def banner(page: str) -> str:
@@ -83,19 +41,8 @@ def banner(page: str) -> str:
     return re.sub(r" ([.,])", r"\1", text_of(found.group(1))).strip() if found else ""
 
 
-def rows(app: Flask, **where: Any) -> list[Submission]:
-    with app.app_context():
-        found = list(db.session.scalars(
-            select(Submission).filter_by(**where).order_by(Submission.id)))
-        db.session.expunge_all()
-        return found
 
 
-def row(app: Flask, submission_id: int) -> Submission:
-    with app.app_context():
-        found = db.session.get(Submission, submission_id)
-        db.session.expunge(found)
-        return found
 
 
 def as_utc(instant: datetime | None) -> datetime | None:
@@ -136,7 +83,7 @@ def test_one_second_before_the_cutoff_is_accepted(app, client, cutoff, owner):
 def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, owner, late,
                                                          action):
     cutoff.freeze(CLOSE + late)
-    typed = form_data(action, title="Too late initiative", summary="Kept <text> & more")
+    typed = form_data(action=action, title="Too late initiative", summary="Kept <text> & more")
 
     page = expect(client.post("/submit/initiative", data=typed), 403).text
 
@@ -218,9 +165,8 @@ def test_late_edit_leaves_the_item_unchanged_and_keeps_the_text(
     before = row(app, sub.id)
 
     cutoff.freeze(CLOSE + late)
-    page = expect(client.post(f"/my/{sub.id}/edit",
-                              data=form_data(action, title="Late title", summary="Late text")),
-                  403).text
+    late_post = form_data(action=action, title="Late title", summary="Late text")
+    page = expect(client.post(f"/my/{sub.id}/edit", data=late_post), 403).text
 
     assert CLOSED_TEXT in page
     assert "kept with the submission" in page
@@ -391,9 +337,9 @@ def test_before_opening_submitting_is_refused(app, client, not_yet_open, owner):
 
 def test_before_opening_drafts_may_be_saved_and_edited(app, client, not_yet_open, owner):
     response = expect(client.post("/submit/initiative",
-                                  data=form_data("draft", title="Prepared early")), 302)
+                                  data=form_data(action="draft", title="Prepared early")), 302)
     sub_id = int(response.location.rsplit("/", 1)[1])
-    expect(client.post(f"/my/{sub_id}/edit", data=form_data("draft", title="Still a draft")),
+    expect(client.post(f"/my/{sub_id}/edit", data=form_data(action="draft", title="Still a draft")),
            302)
     page = expect(client.post(f"/my/{sub_id}/edit", data=form_data(title="Submit early")),
                   403).text

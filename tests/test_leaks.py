@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from helpers import PASSWORD, full_content
 
 from hub.auth.models import User
 from hub.extensions import db
 from hub.search.listing import FACETS
 from hub.submissions.models import Status, Submission
+
+from helpers import PASSWORD, full_content
 
 KIND_FIELD = {"initiative": "objectives", "coalition": "member_organisations",
               "partnership": "resources", "concrete_action": "timeline"}

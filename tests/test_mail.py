@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
-from helpers import PASSWORD, full_content
 from sqlalchemy import select
 
 from hub.auth.models import Role, User
@@ -23,6 +22,8 @@ from hub.mail.models import OutboxMail
 from hub.mail.outbox import deliver_due
 from hub.moderation import operations as moderation
 from hub.submissions.models import Submission
+
+from helpers import PASSWORD, full_content
 
 
 def soon() -> datetime:

@@ -15,12 +15,11 @@ import html
 import io
 import logging
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from helpers import PASSWORD, full_content
 from sqlalchemy import func, select, update
 
 from hub.auth.models import Role, User
@@ -30,6 +29,8 @@ from hub.moderation import operations as ops
 from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
+
+from helpers import PASSWORD, content
 
 # --------------------------------------------------------------------------- helpers
 # (imported by the other moderation test modules)
@@ -136,14 +137,6 @@ def aware(instant: datetime | None) -> datetime | None:
         return None
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
-
-def content(**overrides: Any) -> dict[str, Any]:
-    """full_content() as the operations take it (dates as dates, not form strings)."""
-    data = full_content(**overrides)
-    for key in ("start_date", "end_date"):
-        if isinstance(data.get(key), str):
-            data[key] = date.fromisoformat(data[key])
-    return data
 
 
 def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:

@@ -9,13 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from test_moderation import (
-    Browser,
-    content,
-    fetch,
-    snapshot,
-    text_of,
-)
 
 from hub.auth.models import Role, User
 from hub.extensions import db
@@ -23,6 +16,9 @@ from hub.moderation import operations as ops
 from hub.moderation.models import DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
+
+from helpers import content
+from test_moderation import Browser, fetch, snapshot, text_of
 
 
 @pytest.fixture

@@ -9,12 +9,13 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
-from helpers import full_content
 
 from hub.api.serialize import LIST_FIELDS, PUBLIC_FIELDS
 from hub.auth.models import User
 from hub.extensions import db
 from hub.submissions.models import Status, Submission
+
+from helpers import full_content
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

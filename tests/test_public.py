@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -184,3 +185,22 @@ def test_stats_page_draws_each_chart_from_a_table(client, published):
                       r'<span class="bar-value">(\d+)</span>', html, re.S)
     assert {("Coalition", "1"), ("Initiative", "1"), ("Partnership", "1"),
             ("Africa", "2"), ("Europe", "2")} <= set(rows)
+    # Each bar is an SVG drawn on the server, its length proportional to the count.
+    for table in html.split('<table class="bar-table">')[1:]:
+        bars = [(int(n), float(w)) for w, n in re.findall(
+            r'<rect class="bar" width="([\d.]+)"[^>]*/></svg><span class="bar-value">(\d+)<',
+            table)]
+        assert bars, "a chart without SVG bars"
+        biggest = max(n for n, _ in bars)
+        assert all(abs(w - 100 * n / biggest) < 0.1 for n, w in bars), bars
+
+
+def test_the_api_link_carries_every_filter_of_the_page(client, published):
+    page = client.get("/browse?region=africa&region=europe&kind=coalition&kind=bogus"
+                      "&sort=title").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)">JSON \(API\)</a>', page).group(1)
+    api = client.get(link.replace("&amp;", "&"))
+    assert api.status_code == 200  # the unknown value the page forgave is not passed on
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert query["region"] == ["africa", "europe"] and query["kind"] == ["coalition"]
+    assert query["sort"] == ["title"]

@@ -160,10 +160,10 @@ def test_did_you_mean_uses_public_words_only(app, owner, create_submission_for):
 
 def test_flushed_then_committed_is_indexed(app, owner, moderator, index):
     """A submission flushed (to get its id) and approved in the same transaction is indexed."""
-    from helpers import full_content
-
     from hub.moderation.operations import approve_submission
     from hub.submissions.operations import create_submission
+
+    from helpers import full_content
 
     with app.test_request_context():
         user = db.session.get(User, owner.id)
@@ -201,10 +201,10 @@ def test_withdrawal_removes_the_document(app, owner, create_submission_for):
 
 def test_pending_revision_is_not_indexed_until_approved(app, owner, moderator,
                                                         create_submission_for):
-    from helpers import full_content
-
     from hub.moderation.operations import decide_revision
     from hub.submissions.operations import pending_revision, update_submission
+
+    from helpers import full_content
 
     s = create_submission_for(owner, Status.APPROVED, title="Original okapi")
     with app.test_request_context():
@@ -381,3 +381,8 @@ def test_counts_leave_out_an_item_whose_removal_is_still_queued(app, client, own
         assert "Individual" not in client.get("/stats").get_data(as_text=True)
     finally:
         blocker.cancel()
+
+
+def test_sdg_facet_ties_are_in_goal_order(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, sdgs=[17, 4, 9])
+    assert [f.value for f in listing(app, "").facets["sdg"]] == ["4", "9", "17"]

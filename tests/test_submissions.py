@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask, request_finished
-from flask import request as flask_request
-from helpers import full_content
-from sqlalchemy import func, select
 
 from hub.auth.models import User
 from hub.extensions import db
@@ -25,14 +19,22 @@ from hub.submissions.operations import (
     withdraw_submission,
 )
 
+from helpers import (
+    KIND_FIELDS,
+    count,
+    detail_id,
+    expect,
+    field_error,
+    field_value,
+    form_data,
+    form_token,
+    full_content,
+    row,
+    rows,
+)
+
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # 10:30 CET
 
-KIND_FIELDS = {
-    "initiative": "objectives",
-    "coalition": "member_organisations",
-    "partnership": "resources",
-    "concrete_action": "timeline",
-}
 KIND_HEADINGS = {
     "initiative": "New initiative",
     "coalition": "New coalition",
@@ -44,95 +46,24 @@ KIND_HEADINGS = {
 # --- Helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _never_500(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail the test if any response it caused was a server error.
-
-    Tests marked xfail (known bugs, reported) assert on their own responses instead.
-    """
-    errors: list[str] = []
-
-    def check(_sender: Any, response: Any, **_extra: Any) -> None:
-        if response.status_code >= 500:
-            errors.append(f"{flask_request.method} {flask_request.path} -> "
-                          f"{response.status_code}")
-
-    with request_finished.connected_to(check):
-        yield
-    if request.node.get_closest_marker("xfail") is None:
-        assert not errors, f"server errors: {errors}"
 
 
-def expect(response: Any, status: int) -> Any:
-    """Assert the status (never a 500), showing the page text when it differs."""
-    assert response.status_code != 500, response.text[:2000]
-    assert response.status_code == status, response.text[:2000]
-    return response
 
 
-def form_data(kind: str = "initiative", action: str = "submit", **overrides: Any) -> dict:
-    """A complete form post for `kind` (only that kind's own field) plus the button."""
-    data = full_content(**overrides)
-    for other_kind, name in KIND_FIELDS.items():
-        if other_kind != kind and name not in overrides:
-            data.pop(name, None)
-    data["action"] = action
-    return {k: [str(v) for v in val] if isinstance(val, list) else val
-            for k, val in data.items() if val is not None}
 
 
-def field_block(page: str, name: str) -> str:
-    """The HTML of one form field (label, help, errors, input)."""
-    found = re.search(rf'<div class="field[^"]*" id="{name}-field">(.*?)</div>', page, re.S)
-    assert found, f"no field {name!r} in the page"
-    return found.group(1)
 
 
-def field_error(page: str, name: str) -> str:
-    """The error text shown next to a field ('' when none)."""
-    found = re.search(r'<p class="error"[^>]*>(.*?)</p>', field_block(page, name), re.S)
-    return html.unescape(found.group(1)).strip() if found else ""
 
 
-def field_value(page: str, name: str) -> str:
-    """What an <input> or <textarea> of the re-rendered form holds."""
-    block = field_block(page, name)
-    area = re.search(r"<textarea[^>]*>(?:\r?\n)?(.*?)</textarea>", block, re.S)
-    if area:
-        return html.unescape(area.group(1))
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', block)
-    assert tag, f"no input for {name!r}"
-    value = re.search(r'value="([^"]*)"', tag.group(0))
-    return html.unescape(value.group(1)) if value else ""
 
 
-def form_token(page: str) -> str:
-    found = re.search(r'<input id="form_token" name="form_token" type="hidden" value="([^"]*)"',
-                      page)
-    assert found, "no form_token in the form"
-    return found.group(1)
 
 
-def rows(app: Flask, **where: Any) -> list[Submission]:
-    """Stored submissions (read in a context of their own), oldest first."""
-    with app.app_context():
-        found = list(db.session.scalars(
-            select(Submission).filter_by(**where).order_by(Submission.id)))
-        db.session.expunge_all()
-        return found
 
 
-def row(app: Flask, submission_id: int) -> Submission:
-    with app.app_context():
-        found = db.session.get(Submission, submission_id)
-        assert found is not None
-        db.session.expunge(found)
-        return found
 
 
-def count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Submission))
 
 
 def as_utc(instant: datetime | None) -> datetime | None:
@@ -141,12 +72,6 @@ def as_utc(instant: datetime | None) -> datetime | None:
         return None
     return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
 
-
-def detail_id(response: Any) -> int:
-    """The id in a redirect to /my/<id>."""
-    found = re.fullmatch(r"/my/(\d+)", response.location)
-    assert found, response.location
-    return int(found.group(1))
 
 
 @pytest.fixture

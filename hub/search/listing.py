@@ -181,7 +181,8 @@ def _facet_lists(counts: dict[str, Counter], req: Request) -> dict[str, list[Fac
                  for v, n in counts[name].items() if v in labels]
         items += [FacetCount(v, labels.get(v, v), 0, True) for v in selected
                   if v not in counts[name]]
-        items.sort(key=lambda f: (-f.count, f.label))
+        # Most used first; ties by label, SDGs by number (SDG 4 before SDG 17).
+        items.sort(key=lambda f: (-f.count, int(f.value) if name == "sdg" else 0, f.label))
         out[name] = items
     return out
 

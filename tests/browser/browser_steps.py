@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -19,37 +18,11 @@ from hub.clock import Clock
 from hub.extensions import db
 from hub.submissions.models import Status, Submission
 
+from helpers import PASSWORD, content
+
 OUTPUT = Path(__file__).resolve().parents[1] / "output"
-PASSWORD = "a-long-enough-password"
 _seq = count(1)
 
-
-def content(**overrides: Any) -> dict[str, Any]:
-    """Complete, valid content of a submission (operation input)."""
-    data: dict[str, Any] = {
-        "title": "AI skills for public servants",
-        "summary": "Training civil servants in three regions to assess AI systems.",
-        "description": "A two-year programme of workshops and open course material.",
-        "lead_organisation": "Example Institute",
-        "stakeholder_group": "academia",
-        "countries": ["CH", "KE"],
-        "regions": ["africa", "europe"],
-        "themes": ["capacity_building"],
-        "sdgs": [4, 17],
-        "partners": "Partner One\nPartner Two",
-        "website": "https://example.org/skills",
-        "language": "en",
-        "contact_name": "Ada Example",
-        "contact_email": "ada@example.org",
-        "objectives": "Train 500 people.",
-        "member_organisations": "Member A\nMember B",
-        "resources": "Funding",
-        "timeline": "2026-09 pilot\n2027-03 scale",
-        "start_date": date(2026, 9, 1),
-        "end_date": date(2027, 12, 31),
-    }
-    data.update(overrides)
-    return data
 
 
 @dataclass

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import LiveHub
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from hub import create_app
 from hub.cli import upgrade_database
+
+from browser_steps import LiveHub
 
 REQUIRED = bool(os.environ.get("CI")) or os.environ.get("HUB_REQUIRE_BROWSER") == "1"
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+
 from page_tour import AXE_CANARY_FINDS, AXE_TAGS, NAMES, NARROWEST, PHONE, describe_violations
 
 EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,

@@ -4,6 +4,7 @@ while they type, and no JavaScript at all."""
 from __future__ import annotations
 
 import pytest
+
 from browser_steps import (
     COMPLETE_FORM,
     HeldPostAnswers,

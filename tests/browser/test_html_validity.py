@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from page_tour import HTML, NAMES
 
 # A page with a known error, checked in the same run: proves the checker saw the files

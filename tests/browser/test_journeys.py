@@ -7,6 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from browser_steps import (
     COMPLETE_FORM,
     click_and_wait,
