@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hub.clock import clock_from_config
 from hub.config import load_settings
@@ -60,4 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     search.init_app(app)
+    proxies = int(app.config["HUB_TRUSTED_PROXIES"])
+    if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
+                                x_host=proxies, x_prefix=proxies)
     return app

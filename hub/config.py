@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method string; tests use a fast one
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
     "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background
@@ -40,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
 
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
                  "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
-                 "INDEX_SYNC_BUILD_MAX"}
+                 "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES"}
 _FLOAT_SETTINGS = {"INDEX_WRITER_TIMEOUT"}
 _BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -363,3 +364,24 @@ def test_exception_in_a_view_gives_a_500_page_without_the_stack_trace(failing_ap
         assert 'href="/"' in response.text
     with failing_app.app_context():  # and indeed nothing was saved
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_every_setting_is_in_the_readme_table():
+    """README has one table of every HUB_* setting, with the default the code uses."""
+    from hub.config import DEFAULTS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = dict(re.findall(r"^\| `HUB_([A-Z_]+)`[^|]*\| ([^|]+) \|", readme, re.M))
+    assert set(DEFAULTS) - {"MAIL_PASSWORD"} <= set(table), set(DEFAULTS) - set(table)
+    for name, default in DEFAULTS.items():
+        if isinstance(default, int | float) and not isinstance(default, bool) and name in table:
+            assert str(default) in table[name], (name, default, table[name])
+
+
+@pytest.mark.parametrize(("proxies", "link"), [(0, "http://localhost/feed.atom"),
+                                               (1, "https://hub.example.org/feed.atom")])
+def test_links_behind_a_trusted_proxy(make_app, proxies, link):
+    app = make_app(HUB_TRUSTED_PROXIES=proxies)
+    feed = app.test_client().get("/feed.atom", headers={
+        "X-Forwarded-Proto": "https", "X-Forwarded-Host": "hub.example.org"}).text
+    assert f'<link rel="self" href="{link}"/>' in feed
