@@ -37,11 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
     "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background
+    "PAGE_CACHE": 256,  # rendered public pages kept per process for anonymous visitors
 }
 
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
                  "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
-                 "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES"}
+                 "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES", "PAGE_CACHE"}
 _FLOAT_SETTINGS = {"INDEX_WRITER_TIMEOUT"}
 _BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST"}
 

@@ -103,6 +103,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         # scrypt costs ~0.2 s per hash and per login: hundreds of tests log in. The method
         # is a setting; test_auth checks that the default stays scrypt.
         "HUB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Pages are rendered afresh in tests (a test that changes rows behind the hub's back
+        # must see it); test_public checks the cache itself.
+        "HUB_PAGE_CACHE": 0,
     }
 
 

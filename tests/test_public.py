@@ -204,3 +204,55 @@ def test_the_api_link_carries_every_filter_of_the_page(client, published):
     query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
     assert query["region"] == ["africa", "europe"] and query["kind"] == ["coalition"]
     assert query["sort"] == ["title"]
+
+
+def test_public_pages_are_cached_for_anonymous_visitors_until_something_is_published(
+        app, client, owner, create_submission_for, auth):
+    """A page is rendered once per content version; an approval (a new index version)
+    shows at once, and logged-in visitors always get a page of their own."""
+    from hub.moderation.operations import approve_submission
+    from hub.submissions.models import Submission
+
+    app.config["HUB_PAGE_CACHE"] = 32
+    create_submission_for(owner, "approved", title="Cached lynx")
+    rendered = []
+    with template_rendered_to(app, rendered):
+        first = client.get("/browse").get_data(as_text=True)
+        again = client.get("/browse").get_data(as_text=True)
+    assert first == again and "Cached lynx" in first
+    assert len(rendered) == 1  # the second visit did not render
+
+    waiting = create_submission_for(owner, "submitted", title="Freshly approved ocelot")
+    with app.test_request_context():
+        from sqlalchemy import select
+
+        from hub.auth.models import Role, User
+        from hub.extensions import db
+
+        approve_submission(db.session.get(Submission, waiting.id),
+                           db.session.scalar(select(User).where(User.role == Role.MODERATOR)))
+        db.session.commit()
+    assert "Freshly approved ocelot" in client.get("/browse").get_data(as_text=True)
+
+    auth.login(owner)
+    page = client.get("/browse").get_data(as_text=True)
+    assert "Log out" in page and "Freshly approved ocelot" in page
+
+
+class template_rendered_to:  # noqa: N801 - used as a context manager
+    """Record the templates rendered meanwhile."""
+
+    def __init__(self, app, into: list) -> None:
+        self.app, self.into = app, into
+
+    def __enter__(self) -> None:
+        from flask import template_rendered
+
+        self.signal = template_rendered
+        self.signal.connect(self._record, self.app)
+
+    def __exit__(self, *_exc) -> None:
+        self.signal.disconnect(self._record, self.app)
+
+    def _record(self, _sender, template, context, **_extra) -> None:
+        self.into.append(template.name)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from markupsafe import Markup, escape
 
-from hub.search.listing import Request
+from hub.search.listing import FacetCount, Request
 
 
 def listing_url(req: Request, endpoint: str = "public.browse", toggle: tuple[str, str] | None
@@ -37,3 +38,17 @@ def listing_url(req: Request, endpoint: str = "public.browse", toggle: tuple[str
     if req.per_page != 20:
         args["per_page"] = req.per_page
     return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
+
+
+def facet_list(name: str, items: list[FacetCount]) -> Markup:
+    """The checkboxes of one facet's values (built here, not in a Jinja macro: a facet such
+    as Country has hundreds of values and the macro cost more than the rest of the page)."""
+    facet = escape(name)
+    rows = []
+    for f in items:
+        value = escape(f.value)
+        checked = " checked" if f.selected else ""
+        rows.append(f'<li><input type="checkbox" id="f-{facet}-{value}" name="{facet}" '
+                    f'value="{value}"{checked}>\n    <label for="f-{facet}-{value}">'
+                    f'{escape(f.label)} <span class="facet-count">({f.count})</span></label></li>')
+    return Markup('<ul class="facet-list">\n  ' + "".join(rows) + "\n</ul>")

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 from hub import vocab
 from hub.clock import clock
 from hub.extensions import db
-from hub.public.links import listing_url
+from hub.public.cache import cached_page
+from hub.public.links import facet_list, listing_url
 from hub.search import similar_to_text
 from hub.search.listing import FACET_TITLES, SORTS, Request, find, request_from_args
 from hub.submissions.models import Status, Submission
@@ -29,6 +30,7 @@ def _public() -> select:
 
 
 @bp.route("/")
+@cached_page
 def home() -> str:
     """What the hub is, the cutoff, counts per kind, the latest approved, a search box."""
     per_kind = dict(db.session.execute(
@@ -42,16 +44,19 @@ def home() -> str:
 
 @bp.route("/browse")
 @bp.route("/search", endpoint="search")
+@cached_page
 def browse() -> str:
     """Approved submissions: words, facets (combinable), sort and pages, all in the URL."""
     req = request_from_args(request.args)
     listing = find(req)
     return render_template("public/browse.html", listing=listing, req=req,
                            facet_titles=FACET_TITLES, sorts=SORTS, listing_url=listing_url,
+                           facet_list=facet_list,
                            searching=request.endpoint == "public.search" or bool(req.q))
 
 
 @bp.route("/s/<slug:slug>")
+@cached_page
 def detail(slug: str) -> str:
     """The permanent public page of an approved submission (never the private e-mail)."""
     submission = db.session.scalar(_public().where(Submission.slug == slug))
@@ -59,12 +64,13 @@ def detail(slug: str) -> str:
         abort(404)
     similar = similar_to_text(submission.title,
                               f"{submission.summary}\n{submission.description}",
-                              exclude_id=submission.id, limit=5)
+                              exclude_id=submission.id, limit=5, cache=True)
     return render_template("public/detail.html", s=submission, similar=similar,
                            updated=submission.published_at or submission.updated_at)
 
 
 @bp.route("/stats")
+@cached_page
 def stats() -> str:
     """Public statistics: tables of figures drawn as server-rendered SVG bar charts."""
     listing = find(Request(per_page=1))

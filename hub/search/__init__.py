@@ -10,6 +10,7 @@ import weakref
 
 from flask import Flask, current_app
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
 from hub.search.engine import IndexUnavailable, SearchIndex
 from hub.submissions.models import Submission
@@ -33,9 +34,11 @@ def current_index() -> SearchIndex:
 
 
 def similar_to_text(title: str, text: str, exclude_id: int | None = None,
-                    limit: int = 5) -> list[Submission]:
+                    limit: int = 5, cache: bool = False) -> list[Submission]:
     """Up to `limit` approved submissions most like this title and text (more-like-this on the
-    key terms of the text, title words counted twice). Empty if the index is unavailable."""
+    distinctive key terms of the text, title words counted twice). Empty if the index is
+    unavailable. With `cache`, the answer for `exclude_id` is kept for the index version
+    (a public detail page asks again at every view)."""
     from hub.search.listing import load_public
 
     index = current_index()
@@ -43,19 +46,37 @@ def similar_to_text(title: str, text: str, exclude_id: int | None = None,
         if not (title or text).strip() or not index.ready():
             return []
         with index.searcher() as searcher:
-            source = f"{title}\n{title}\n{text}"
-            key_terms = searcher.key_terms_from_text("description", source, numterms=12)
-            title_terms = searcher.key_terms_from_text("title", title, numterms=6) if title else []
-            if not key_terms and not title_terms:
-                return []
-            q = wq.Or([wq.Term("description", w, boost=s) for w, s in key_terms]
-                      + [wq.Term("title", w, boost=2 * s) for w, s in title_terms])
-            mask = None
-            if exclude_id is not None:
-                docnum = searcher.document_number(id=str(exclude_id))
-                mask = {docnum} if docnum is not None else None
-            hits = searcher.search(q, limit=limit + 1, mask=mask)
-            ids = [int(hit["id"]) for hit in hits]
+            key = (index.version(searcher), "similar", exclude_id, limit)
+
+            def compute() -> list[int]:
+                return _similar_ids(searcher, title, text, exclude_id, limit)
+
+            ids = index.results.remember(key, compute) if cache else compute()
     except IndexUnavailable:
         return []
     return [s for s in load_public(ids) if s.id != exclude_id][:limit]
+
+
+def _similar_ids(searcher: Searcher, title: str, text: str, exclude_id: int | None,
+                 limit: int) -> list[int]:
+    """Ids of the documents most like the text (see similar_to_text)."""
+    reader = searcher.reader()
+    # A word found in more than 1 document in 20 says little about what is similar and
+    # makes the query visit most of the index: leave those out.
+    common = max(20, reader.doc_count() // 20)
+
+    def distinctive(field: str, source: str, most: int) -> list[tuple[str, float]]:
+        terms = searcher.key_terms_from_text(field, source, numterms=most * 2)
+        return [(w, s) for w, s in terms if reader.doc_frequency(field, w) <= common][:most]
+
+    key_terms = distinctive("description", f"{title}\n{title}\n{text}", 10)
+    title_terms = distinctive("title", title, 6) if title else []
+    if not key_terms and not title_terms:
+        return []
+    q = wq.Or([wq.Term("description", w, boost=s) for w, s in key_terms]
+              + [wq.Term("title", w, boost=2 * s) for w, s in title_terms])
+    mask = None
+    if exclude_id is not None:
+        docnum = searcher.document_number(id=str(exclude_id))
+        mask = {docnum} if docnum is not None else None
+    return [int(hit["id"]) for hit in searcher.search(q, limit=limit + 1, mask=mask)]

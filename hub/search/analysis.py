@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +61,18 @@ def make_schema() -> fields.Schema:
     )
 
 
+_FR_WORDS = re.compile(r"\b(?:le|la|les|des|du|et|une|pour|dans|est|sur|avec|aux|par|au)\b",
+                       re.IGNORECASE)
+_EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|for|with|is|on|by|a|an)\b", re.IGNORECASE)
+
+
+def looks_french(text: str) -> bool:
+    """Whether a text reads as French (its language field may say otherwise): French
+    function words at least as common as English ones in its first 3,000 characters."""
+    head = text[:3000]
+    return len(_FR_WORDS.findall(head)) >= max(1, len(_EN_WORDS.findall(head)))
+
+
 def long_text(s: Submission) -> str:
     """The descriptive text of a submission (kind-specific fields included)."""
     parts = [s.description, s.objectives, s.member_organisations, s.resources, s.timeline]
@@ -92,16 +105,23 @@ def facet_record(s: Submission) -> dict[str, Any]:
 
 
 def document_for(s: Submission) -> dict[str, Any]:
-    """The index document of an approved submission: its public text, never private fields."""
+    """The index document of an approved submission: its public text, never private fields.
+
+    Whoosh analyses every field in Python, and the texts are long: a text that is English
+    (declared so and reading so) is not analysed a second time for French, and "did you
+    mean" draws its words from the titles, summaries and organisation names only (the words
+    people search for).
+    """
     orgs = "\n".join(p for p in (s.lead_organisation, s.partners, s.member_organisations) if p)
     text = long_text(s)
+    everything = "\n".join((s.title, s.summary, orgs, text))
     return {
         "id": str(s.id),
         "title": s.title,
         "summary": s.summary,
         "orgs": orgs,
         "description": text,
-        "all_fr": "\n".join((s.title, s.summary, orgs, text)),
-        "spell": "\n".join((s.title, s.summary, orgs, text)),
+        "all_fr": "" if s.language == "en" and not looks_french(everything) else everything,
+        "spell": "\n".join((s.title, s.summary, orgs)),
         "facets": json.dumps(facet_record(s), separators=(",", ":")).encode(),
     }

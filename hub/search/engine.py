@@ -4,7 +4,6 @@ request for long, the durable queue drained by any process, and atomic rebuilds.
 from __future__ import annotations
 
 import fcntl
-import json
 import logging
 import os
 import shutil
@@ -27,12 +26,12 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from hub.search.analysis import document_for, make_schema
+from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
 from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
 
 logger = logging.getLogger("hub.search")
 
-FacetRow = tuple  # (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
 
 
 class SearchIndex:
@@ -48,8 +47,8 @@ class SearchIndex:
         self._ix: whoosh_index.Index | None = None
         self._target: str | None = None
         self._searcher: Searcher | None = None
-        self._segment_facets: dict[str, list[FacetRow | None]] = {}
-        self._flat: tuple[list[str], list[FacetRow | None]] = ([], [])
+        self._segments: dict[str, Segment] = {}
+        self._table: tuple[Any, FacetTable] | None = None
         self.results = LRU()
         self._building: threading.Thread | None = None
         self._last_check = 0.0
@@ -155,27 +154,29 @@ class SearchIndex:
             combined = MultiReader(readers, generation=info.generation)
         return Searcher(combined, fromindex=ix)
 
-    def facet_rows(self, searcher: Searcher) -> list[FacetRow | None]:
-        """Facet values of every document by docnum; segments never change, so each
-        segment's values are read once per process."""
-        keys, parts = [], []
-        for sub, _offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            if not reader.doc_count_all():
+    def facet_table(self, searcher: Searcher) -> FacetTable:
+        """Facet masks of every document the searcher sees. Segments never change, so each
+        one is decoded once per process; the table is rebuilt only for a new version."""
+        version = self.version(searcher)
+        if self._table is not None and self._table[0] == version:
+            return self._table[1]
+        parts, keys = [], set()
+        for reader, offset in leaf_parts(searcher):
+            size = reader.doc_count_all()
+            if not size:
                 continue
             key = f"{self._target}:{reader.segment().segment_id()}"
-            rows = self._segment_facets.get(key)
-            if rows is None:
-                column = reader.column_reader("facets")
-                rows = [_decode(column[n]) for n in range(reader.doc_count_all())]
-                self._segment_facets[key] = rows
-            keys.append(key)
-            parts.append(rows)
-        if self._flat[0] != keys:
-            for stale in set(self._segment_facets) - set(keys):
-                del self._segment_facets[stale]
-            self._flat = (keys, [row for rows in parts for row in rows])
-        return self._flat[1]
+            segment = self._segments.get(key)
+            if segment is None:
+                segment = self._segments[key] = read_segment(reader.column_reader("facets"),
+                                                             size)
+            keys.add(key)
+            parts.append((segment, offset, live_mask(reader, size)))
+        for stale in set(self._segments) - keys:  # merged away
+            del self._segments[stale]
+        table = FacetTable.combine(parts)
+        self._table = (version, table)
+        return table
 
     def version(self, searcher: Searcher) -> tuple[str | None, int]:
         """Identifies what a searcher sees: cached results are valid for one version."""
@@ -187,8 +188,8 @@ class SearchIndex:
             self._searcher.close()
         self._searcher = self._ix = None
         self._target = None
-        self._segment_facets.clear()
-        self._flat = ([], [])
+        self._segments.clear()
+        self._table = None
         self.results.clear()
 
     # -- writing -------------------------------------------------------------------------
@@ -373,13 +374,6 @@ class LRU(OrderedDict):
 class IndexUnavailable(Exception):
     """The index is missing, unreadable or being rebuilt: answer from SQL instead."""
 
-
-def _decode(raw: bytes) -> FacetRow | None:
-    if not raw:
-        return None
-    d = json.loads(raw)
-    return (d["id"], d["kind"], d["stakeholder"], tuple(d["country"]), tuple(d["region"]),
-            tuple(d["theme"]), tuple(d["sdg"]), d["published"], d["title"])
 
 
 @contextmanager

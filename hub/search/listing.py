@@ -16,15 +16,20 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import or_, select
+from whoosh.collectors import TopCollector
 
 from hub import vocab
 from hub.extensions import db
 from hub.search.analysis import facet_record, long_text
-from hub.search.engine import FacetRow, IndexUnavailable, SearchIndex
+from hub.search.engine import IndexUnavailable, SearchIndex
+from hub.search.facets import Bitmap, Members
 from hub.search.models import IndexTask
 from hub.search.query import MAX_QUERY_CHARS, ParsedQuery, parse, snippet, suggest
 from hub.submissions.models import Status, Submission
 
+# The SQL fallback's per-document row:
+# (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
+FacetRow = tuple
 # URL/API parameter → position in a FacetRow, and its vocabulary.
 FACETS: dict[str, int] = {"kind": 1, "stakeholder": 2, "country": 3, "region": 4, "theme": 5,
                           "sdg": 6}
@@ -222,56 +227,119 @@ def _unpublished_ids() -> frozenset[int]:
         .where(or_(Submission.id.is_(None), Submission.status != Status.APPROVED))))
 
 
+TOP = 200  # best-ranked hits kept per query: the first pages of any filter combination
+
+
+@dataclass
+class Matches:
+    """What a query matches in one index version: every document, and the best ranked."""
+
+    mask: int
+    ranked: array
+
+
+class _MatchCollector(TopCollector):
+    """Keeps the TOP best hits and records every match, in one pass over the postings.
+
+    (Block-quality skipping is off: it would skip matches, and it saved nothing measurable
+    on these many-field queries.)
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__(limit=TOP, usequality=False)
+        self.bitmap = Bitmap(size)
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        self.bitmap.add(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
+def _match(searcher: Any, query: Any, size: int) -> Matches:
+    collector = _MatchCollector(size)
+    searcher.search_with_collector(query, collector)
+    ranked = array("q", (docnum for _score, docnum in collector.results().top_n))
+    return Matches(collector.bitmap.to_int(), ranked)
+
+
+def _page(order: Iterable[int], members: Members, start: int, count: int,
+          total: int) -> list[int] | None:
+    """Documents start..start+count of `order` that are members; None when `order` (a
+    truncated ranking) ends before the page is complete."""
+    out: list[int] = []
+    seen = 0
+    for docnum in order:
+        if docnum in members:
+            if seen >= start:
+                out.append(docnum)
+                if len(out) == count:
+                    return out
+            seen += 1
+    return out if seen >= total else None
+
+
 def _from_index(idx: SearchIndex, req: Request) -> Listing:
     cache = idx.results
     unpublished = _unpublished_ids()
     with idx.searcher() as searcher:
-        flat = idx.facet_rows(searcher)
+        table = idx.facet_table(searcher)
         version = (idx.version(searcher), unpublished)
-        hidden = frozenset(d for d, row in enumerate(flat)
-                           if row is not None and row[0] in unpublished) if unpublished \
-            else frozenset()
+        visible = table.live
+        hidden: frozenset[int] = frozenset()
+        if unpublished:
+            stale = table.docs_of_ids(unpublished)
+            visible &= ~stale
+            hidden = frozenset(Members(stale, table.size).all())
         parsed = parse(req.q, searcher.schema, searcher.reader()) if req.q.strip() else None
         if parsed is not None and parsed.query is None:
             return Listing(req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req),
                            notes=parsed.notes)
         partial = False
-
-        def matching(p: ParsedQuery | None) -> tuple[list, dict]:
-            docs = (searcher.reader().all_doc_ids() if p is None
-                    else searcher.docs_for_query(p.query))
-            return filter_and_count(((d, flat[d]) for d in docs
-                                     if flat[d] is not None and d not in hidden), req)
-
-        passing, counts = cache.remember((version, "m", req.key()), lambda: matching(parsed))
-        if parsed is not None and not passing and len(parsed.words) > 1:
-            loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True)
-            if loose.query is not None:
-                passing, counts = cache.remember((version, "or", req.key()),
-                                                 lambda: matching(loose))
-                partial, parsed = bool(passing), loose if passing else parsed
+        matches = None
+        if parsed is not None:
+            strict = parsed
+            matches = cache.remember((version, "q", strict.text),
+                                     lambda: _match(searcher, strict.query, table.size))
+            if not matches.mask & visible and len(parsed.words) > 1:
+                loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True)
+                if loose.query is not None:
+                    wider = cache.remember((version, "or", loose.text),
+                                           lambda: _match(searcher, loose.query, table.size))
+                    if wider.mask & visible:
+                        partial, parsed, matches = True, loose, wider
+        found = visible & matches.mask if matches is not None else visible
+        chosen = {name: table.union(name, values) for name, values in req.filters.items()}
+        passing = found
+        for mask in chosen.values():
+            passing &= mask
+        counts: dict[str, Counter] = {}
+        for name in FACETS:  # each facet counted without its own filter (values combine)
+            within = found
+            for other, mask in chosen.items():
+                if other != name:
+                    within &= mask
+            counts[name] = Counter(table.counts(name, within))
+        total = passing.bit_count()
+        members = Members(passing, table.size)
         start = (req.page - 1) * req.per_page
-        if parsed is not None and req.sort == "relevance":
-            allowed = set(passing) if req.filters or hidden else None
-            if allowed is not None and not allowed:
-                page_docs = []  # (whoosh reads an empty filter as "no filter")
-            else:
+        page_docs = None
+        if matches is not None and req.sort == "relevance":
+            page_docs = _page(matches.ranked, members, start, req.per_page, total)
+            if page_docs is None:  # past the kept ranking: rank the filtered set itself
                 hits = searcher.search(parsed.query, limit=start + req.per_page,
-                                       filter=allowed)
+                                       filter=set(members.all()))
                 page_docs = [d for _, d in hits.top_n][start:]
         else:
-            ordered = cache.remember((version, "o", req.key(), req.sort),
-                                     lambda: _order(passing, flat.__getitem__, req.sort))
-            page_docs = list(ordered[start:start + req.per_page])
+            sort = "title" if req.sort == "title" else "newest"
+            page_docs = _page(table.order(sort), members, start, req.per_page, total) or []
         suggestion = None
-        if parsed is not None and (partial or not passing):
+        if parsed is not None and (partial or not total):
             suggestion = suggest(searcher, parsed, hidden)
             better = suggestion and parse(suggestion, searcher.schema, searcher.reader())
             if not better or better.query is None or not any(
                     d not in hidden for d in searcher.docs_for_query(better.query)):
                 suggestion = None
-    ids = [flat[d][0] for d in page_docs]
-    listing = Listing(req, load_public(ids), len(passing), _facet_lists(counts, req),
+        ids = [table.ids[d] for d in page_docs]
+    listing = Listing(req, load_public(ids), total, _facet_lists(counts, req),
                       notes=parsed.notes if parsed else [], partial=partial)
     if suggestion and suggestion.lower() != req.q.lower():
         listing.suggestion = suggestion

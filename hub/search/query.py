@@ -138,6 +138,32 @@ def terms_of(q: wq.Query, fields: tuple[str, ...]) -> set[str]:
 _FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="t", between=" … ")
 
 
+_SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+def passages(text: str, terms: set[str], most: int = 3) -> str:
+    """The few sentences of `text` where query terms occur, in their order.
+
+    Whoosh's highlighter analyses (and stems) every word it is given: on whole descriptions
+    it cost more than the search itself. Sentences are chosen first with a regular
+    expression on accent-folded text (stems are word beginnings), and only those go to it.
+    """
+    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
+    if len(sentences) <= most:
+        return text
+    pattern = re.compile(r"\b(?:" + "|".join(
+        re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")")
+    scored = []
+    for i, sentence in enumerate(sentences):
+        found = set(pattern.findall(sentence.lower().translate(accent_map)))
+        if found:
+            scored.append((-len(found), i))
+    if not scored:
+        return text[:1500]
+    chosen = sorted(i for _score, i in sorted(scored)[:most])
+    return " … ".join(sentences[i].strip() for i in chosen)
+
+
 def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260) -> Markup:
     """The best passages of `text` with query terms marked; all text is HTML-escaped."""
     if q is not None and text:
@@ -147,7 +173,8 @@ def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260
                                  (_FR, ("all_fr",))):
             terms = terms_of(q, fields)
             if terms:
-                out = highlight(text, terms, analyzer, fragmenter, _FORMATTER, top=2)
+                source = text if whole else passages(text, terms)
+                out = highlight(source, terms, analyzer, fragmenter, _FORMATTER, top=2)
                 if out and "<mark" in out:
                     return Markup(out)  # noqa: S704 - whoosh escaped the text (htmlescape)
     if whole or len(text) <= limit:
