@@ -34,7 +34,8 @@ For each size (`--sizes`, default 10000,50000) the benchmark
    the real form (GET /moderation/<id>, POST /moderation/<id>/decide), each carrying a unique
    marker word, and polls /search?q=<marker> every 10 ms until the submission is listed:
    approve-to-visible is measured from just before the POST is sent;
-6. reads VmRSS of the master and every worker from /proc/<pid>/status, stops gunicorn and
+6. reads VmRSS (and its RssAnon and RssFile parts) of the master and every worker from
+   /proc/<pid>/status, stops gunicorn and
    counts tracebacks, Whoosh lock errors and "database is locked" in its log
    (kept in bench/output/), then removes the temporary directory.
 
@@ -334,15 +335,19 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in text.split()]
 
 
-def rss_mib(pid: int) -> float | None:
-    """VmRSS of a process in MiB, from /proc/<pid>/status."""
+def rss_mib(pid: int) -> dict[str, float]:
+    """VmRSS of a process in MiB, and its parts: RssAnon (the process's own heap) and RssFile
+    (file pages mapped and touched, e.g. the Whoosh index files, shared with other workers
+    and the page cache), from /proc/<pid>/status."""
+    out = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "RssAnon", "RssFile"):
+                out[name] = round(int(value.split()[0]) / 1024, 1)
     except OSError:
-        return None
-    return None
+        return {}
+    return out
 
 
 def get(http: requests.Session, url: str, deadline: Deadline, **kwargs: Any) -> requests.Response:
@@ -708,13 +713,14 @@ def run_size(size: int, args: argparse.Namespace, queries: list[str],
             approvals(base, seeded.pending, deadline, result)
             v = result.visibility["approve_to_visible"]
             log(f"{size}: approve-to-visible median {v['median_ms']} ms, p95 {v['p95_ms']} ms")
-            workers = {pid: rss_mib(pid) for pid in worker_pids(master.pid)}
-            result.rss_mib = {"master": rss_mib(master.pid),
-                              "workers": [r for r in workers.values() if r is not None]}
-            rss = result.rss_mib["workers"]
-            if rss:
-                result.rss_mib["worker_max"] = max(rss)
-                result.rss_mib["worker_mean"] = round(statistics.mean(rss), 1)
+            workers = [rss_mib(pid) for pid in worker_pids(master.pid)]
+            workers = [w for w in workers if "VmRSS" in w]
+            result.rss_mib = {"master": rss_mib(master.pid).get("VmRSS"), "workers": workers}
+            for part in ("VmRSS", "RssAnon", "RssFile"):
+                values = [w[part] for w in workers if part in w]
+                if values:
+                    result.rss_mib[f"worker_max_{part}"] = max(values)
+                    result.rss_mib[f"worker_mean_{part}"] = round(statistics.mean(values), 1)
         result.note_load()
     except Exception as exc:  # report it and go on with the next size
         result.problems.append(f"{type(exc).__name__}: {exc}")
@@ -785,10 +791,13 @@ def report(results: list[SizeResult]) -> str:
     add("raw Whoosh writer s (docs)", [f"{num(r.reindex.get('raw_s'), '{:.1f}')} "
                                        f"({r.reindex.get('raw_docs', '-')})" for r in results])
     add("rebuild / raw, per document", [num(r.reindex.get("ratio")) for r in results])
-    add("worker RSS MiB max / mean (master)", [
-        f"{num(r.rss_mib.get('worker_max'), '{:.0f}')} / "
-        f"{num(r.rss_mib.get('worker_mean'), '{:.0f}')} "
+    add("worker VmRSS MiB max / mean (master)", [
+        f"{num(r.rss_mib.get('worker_max_VmRSS'), '{:.0f}')} / "
+        f"{num(r.rss_mib.get('worker_mean_VmRSS'), '{:.0f}')} "
         f"({num(r.rss_mib.get('master'), '{:.0f}')})" for r in results])
+    add("  of which RssAnon / RssFile, max MiB", [
+        f"{num(r.rss_mib.get('worker_max_RssAnon'), '{:.0f}')} / "
+        f"{num(r.rss_mib.get('worker_max_RssFile'), '{:.0f}')}" for r in results])
     add("seed s / whole size s", [f"{r.seed_s:.0f} / {r.wall_s:.0f}" for r in results])
     add("load average per phase", [" ".join(f"{x:.1f}" for x in r.load) for r in results])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
