@@ -25,9 +25,11 @@ For each size (`--sizes`, default 10000,50000) the benchmark
    It measures throughput (requests/s) of /browse (a rotation of 8 listing URLs: pages,
    facets, sorts) and of /s/<slug> (a rotation of 50 detail pages), each between two runs of
    /__bench/hello whose mean is its baseline, with `--connections` concurrent connections
-   for `--duration` seconds each, after 3-second warm-up runs repeated until the rate stops
-   rising by more than 15% (every worker has then cached every listing; hello-world gets one
-   1-second warm-up run). The load generator is
+   for `--duration` seconds each, after 3-second warm-up runs repeated until the rate is above
+   zero and stops rising by more than 15% (every worker has then cached every listing;
+   hello-world gets one 1-second warm-up run). After every run it waits until gunicorn has
+   worked through the requests still queued (a hello-world request answered within 50 ms).
+   The load generator is
    wrk when it is installed (Debian: `apt-get install wrk`; `--loader wrk` requires it),
    otherwise a Python one (2 processes of threads, http.client);
 5. logs in as the moderator and approves `--approvals` submissions one after the other through
@@ -564,13 +566,27 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
             return run_wrk(base, paths, seconds, args.connections, workdir, deadline)
         return run_python_load(base, paths, seconds, args.connections)
 
+    def settle() -> None:
+        # wrk stops, but gunicorn still works through the requests queued for the workers;
+        # wait until a hello-world request is answered at once, or they bleed into the next run.
+        give_up = time.monotonic() + deadline.bound(120)
+        while time.monotonic() < give_up:
+            started = time.perf_counter()
+            get(requests.Session(), base + HELLO, deadline)
+            if time.perf_counter() - started < 0.05:
+                return
+
     def warm_up(paths: list[str]) -> list[float]:
         if paths == [HELLO]:  # nothing to warm; every run leaves ~1,000s of TIME_WAIT sockets
-            return [measure(paths, 1).rps]
+            rates = [measure(paths, 1).rps]
+            settle()
+            return rates
         rates = [measure(paths, 3).rps]
-        while len(rates) < 20:
+        settle()
+        while len(rates) < 30:  # a run of 0 req/s (all workers busy computing) is not warm
             rates.append(measure(paths, 3).rps)
-            if rates[-1] <= rates[-2] * 1.15:
+            settle()
+            if rates[-2] > 0 and rates[-1] <= rates[-2] * 1.15:
                 break
         return rates
 
@@ -581,6 +597,7 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
                         ("detail", detail), ("hello", [HELLO])):
         warm[name].append(warm_up(paths))
         load = measure(paths, args.duration)
+        settle()
         runs[name].append(load)
         log(f"{result.size}: {name}: {load.rps:.1f} req/s ({load.loader}, p50 {load.p50_ms} ms, "
             f"non-2xx/3xx {load.non_2xx_3xx}, socket errors {load.socket_errors}; warm-up "
