@@ -152,6 +152,7 @@ class SizeResult:
     search: dict[str, Any] = field(default_factory=dict)
     slowest_queries: list[dict[str, Any]] = field(default_factory=list)
     throughput: dict[str, Any] = field(default_factory=dict)
+    throughput_uncached: dict[str, Any] = field(default_factory=dict)  # HUB_PAGE_CACHE=0
     visibility: dict[str, Any] = field(default_factory=dict)
     rss_mib: dict[str, Any] = field(default_factory=dict)
     log: dict[str, int] = field(default_factory=dict)
@@ -552,7 +553,7 @@ def run_python_load(base: str, paths: list[str], seconds: float, connections: in
 
 
 def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: Path,
-               deadline: Deadline, result: SizeResult) -> None:
+               deadline: Deadline, result: SizeResult, key: str = "throughput") -> None:
     """Requests/s of /browse and detail pages, each between two hello-world runs.
 
     Before each measured run, short runs warm the workers up until the rate stops rising
@@ -608,7 +609,7 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
     browse, detail_rps = runs["browse"][0].rps, runs["detail"][0].rps
     # Each page against the mean of the hello-world runs just before and after it.
     hello_browse, hello_detail = statistics.mean(hello[0:2]), statistics.mean(hello[1:3])
-    result.throughput = {
+    figures = {
         "loader": runs["hello"][0].loader, "connections": args.connections,
         "duration_s": args.duration, "hello_rps": round(statistics.mean(hello), 1),
         "hello_runs_rps": hello, "browse_rps": browse, "detail_rps": detail_rps,
@@ -617,6 +618,7 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
         "warm_up_rps": warm,
         "runs": {name: [asdict(load) for load in loads] for name, loads in runs.items()},
     }
+    setattr(result, key, figures)
 
 
 # -- 5. approve to visible -----------------------------------------------------------------
@@ -714,7 +716,9 @@ def run_size(size: int, args: argparse.Namespace, queries: list[str],
         reindex(url, workdir, args.raw_docs, result)
         deadline.bound(1)
         result.note_load()
-        with gunicorn(env, workdir, 1, log_path, deadline) as (base, _master):
+        # The page cache would answer the warm rounds: measure the search itself.
+        uncached = {**env, "HUB_PAGE_CACHE": "0"}
+        with gunicorn(uncached, workdir, 1, log_path, deadline) as (base, _master):
             log(f"{size}: search page latency, {len(queries)} queries x {args.rounds} rounds")
             page = search_latency(base, queries, args.rounds, deadline, result)
         direct = direct_latency(workdir, queries, args.rounds)
@@ -738,6 +742,11 @@ def run_size(size: int, args: argparse.Namespace, queries: list[str],
                 if values:
                     result.rss_mib[f"worker_max_{part}"] = max(values)
                     result.rss_mib[f"worker_mean_{part}"] = round(statistics.mean(values), 1)
+        result.note_load()
+        log(f"{size}: throughput again without the page cache (HUB_PAGE_CACHE=0)")
+        with gunicorn(uncached, workdir, args.workers, log_path, deadline) as (base, _master):
+            throughput(base, seeded.slugs, args, workdir, deadline, result,
+                       key="throughput_uncached")
         result.note_load()
     except Exception as exc:  # report it and go on with the next size
         result.problems.append(f"{type(exc).__name__}: {exc}")
@@ -799,6 +808,14 @@ def report(results: list[SizeResult]) -> str:
     add("/s/<slug> req/s (vs hello, goal >= 0.30)", [
         f"{num(r.throughput.get('detail_rps'), '{:.1f}')} "
         f"({num(r.throughput.get('detail_vs_hello'))})" for r in results])
+    for r in results:
+        r.throughput_uncached = r.throughput_uncached or {}
+    add("  without the page cache: /browse (vs hello)", [
+        f"{num(r.throughput_uncached.get('browse_rps'), '{:.1f}')} "
+        f"({num(r.throughput_uncached.get('browse_vs_hello'))})" for r in results])
+    add("  without the page cache: /s/<slug> (vs hello)", [
+        f"{num(r.throughput_uncached.get('detail_rps'), '{:.1f}')} "
+        f"({num(r.throughput_uncached.get('detail_vs_hello'))})" for r in results])
     add("approve->visible median / p95 / max ms", [
         " / ".join(ms(r.visibility.get("approve_to_visible"), k)
                    for k in ("median_ms", "p95_ms", "max_ms")) for r in results])
