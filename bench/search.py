@@ -643,7 +643,7 @@ def approvals(base: str, pending: list[tuple[int, str, str]], deadline: Deadline
     if answer.status_code != 302:
         raise BenchError(f"moderator login answered {answer.status_code}")
     visible, posts, polls, never = [], [], [], 0
-    for submission_id, slug, marker in pending:
+    for submission_id, _slug, marker in pending:
         review = get(http, f"{base}/moderation/{submission_id}", deadline)
         form = {"csrf_token": token(review.text, "csrf_token"), "action": "approve",
                 "version": token(review.text, "version"), "message": ""}
@@ -654,7 +654,8 @@ def approvals(base: str, pending: list[tuple[int, str, str]], deadline: Deadline
         if answer.status_code != 302:
             result.errors.append(f"approving {submission_id} answered {answer.status_code}")
             continue
-        needle, count = f'/s/{slug}"', 0
+        # The marker is found in that submission only; its public slug is made at approval.
+        needle, count = 'class="result card"', 0
         while True:
             count += 1
             found = get(http, f"{base}/search?q={marker}", deadline)
