@@ -21,9 +21,9 @@ def record(action: Action, actor: User | None, submission: Submission | None = N
                        subject_user=subject_user, from_status=from_status, to_status=to_status,
                        message=message[:4000], created_at=clock().now())
     db.session.add(event)
-    logger.info("%s: submission=%s user=%s by=%s %s -> %s %s", action.value,
-                submission.id if submission is not None else "-",
-                subject_user.email if subject_user is not None else "-",
+    subject = (f"submission={submission.id}" if submission is not None
+               else f"account={subject_user.email}" if subject_user is not None else "-")
+    logger.info("%s: %s by=%s %s -> %s %s", action.value, subject,
                 actor.email if actor is not None else "system", from_status or "-",
                 to_status or "-", message[:200])
     return event

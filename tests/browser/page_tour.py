@@ -20,6 +20,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 NARROWEST = 360  # the smallest phone: no sideways scrolling down to here
+# A 1280 px window zoomed to 200% lays the page out 640 CSS pixels wide.
+ZOOMED = {"width": 640, "height": 450}
 SCREENSHOTS = OUTPUT / "screenshots"
 HTML = OUTPUT / "html"
 
@@ -240,6 +242,8 @@ def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any],
     visit.screenshots.append(shot)
     page.set_viewport_size({"width": NARROWEST, "height": 800})
     visit.overflow[NARROWEST] = page.evaluate(_OVERFLOW)
+    page.set_viewport_size(ZOOMED)
+    visit.overflow[ZOOMED["width"]] = page.evaluate(_OVERFLOW)
     page.set_viewport_size(DESKTOP)
     page.remove_listener("pageerror", on_error)
 

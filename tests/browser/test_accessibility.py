@@ -7,7 +7,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from page_tour import AXE_CANARY_FINDS, AXE_TAGS, NAMES, NARROWEST, PHONE, describe_violations
+from page_tour import (
+    AXE_CANARY_FINDS,
+    AXE_TAGS,
+    NAMES,
+    NARROWEST,
+    PHONE,
+    ZOOMED,
+    describe_violations,
+)
 
 EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
                    "register-with-errors": 422}
@@ -39,9 +47,9 @@ def test_axe_finds_no_wcag21_aa_violations(axe_source, tour, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_fits_a_phone_without_sideways_scrolling(tour, name):
+def test_fits_a_phone_and_200_percent_zoom_without_sideways_scrolling(tour, name):
     visit = visited(tour, name)
-    for width in (PHONE["width"], NARROWEST):
+    for width in (PHONE["width"], NARROWEST, ZOOMED["width"]):
         assert visit.overflow[width] is None, f"{name} at {width} px: {visit.overflow[width]}"
 
 
