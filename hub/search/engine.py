@@ -51,6 +51,9 @@ class SearchIndex:
         self._segments: dict[str, Segment] = {}
         self._table: tuple[Any, FacetTable] | None = None
         self.results = LRU()
+        # Ids of the five submissions most like each detail page, per index version: small,
+        # and costly to compute at 50k documents (~0.15 s), so many more are kept.
+        self.similar = LRU()
         self._building: threading.Thread | None = None
         self._last_check = 0.0
         self._last_reconcile = time.monotonic()  # not at once: a fresh process just opened it
@@ -201,6 +204,7 @@ class SearchIndex:
         self._segments.clear()
         self._table = None
         self.results.clear()
+        self.similar.clear()
 
     # -- writing -------------------------------------------------------------------------
 
