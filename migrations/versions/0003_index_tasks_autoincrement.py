@@ -1,6 +1,6 @@
 """index_tasks ids are never reused (SQLite AUTOINCREMENT)
 
-Revision ID: 0006
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01 10:40:00
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0006'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
