@@ -106,6 +106,8 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         # Pages are rendered afresh in tests (a test that changes rows behind the hub's back
         # must see it); test_public checks the cache itself.
         "HUB_PAGE_CACHE": 0,
+        # Tests post far faster than people; test_ratelimit turns throttling on.
+        "HUB_RATELIMIT_ENABLED": False,
     }
 
 

@@ -100,7 +100,7 @@ class _QuietHandler(WSGIRequestHandler):
         """Say nothing."""
 
 
-def _serve(template: Path, workdir: Path) -> Iterator[LiveHub]:
+def _serve(template: Path, workdir: Path, **settings: Any) -> Iterator[LiveHub]:
     """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread."""
     db_path = workdir / "hub.sqlite3"
     shutil.copy(template, db_path)
@@ -114,6 +114,8 @@ def _serve(template: Path, workdir: Path) -> Iterator[LiveHub]:
         "HUB_TIMEZONE": "Europe/Zurich",
         "HUB_MAIL_SERVER": None,
         "WTF_CSRF_ENABLED": True,  # a real browser gets the real forms
+        "HUB_RATELIMIT_ENABLED": False,  # tests that want throttling set limits
+        **settings,
     })
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-hub", daemon=True)
