@@ -67,6 +67,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def expect(browser: Any) -> Any:
+    """Playwright's expect (assertions that wait); imported only once the browser fixture
+    has found Playwright (a module-level import would skip even when the suite is required)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
+@pytest.fixture(scope="session")
 def axe_source() -> Path:
     """axe-core's script, installed from npm (package-lock.json pins it)."""
     need(f"axe-core ({AXE_JS.relative_to(ROOT)})", AXE_JS.is_file(),
