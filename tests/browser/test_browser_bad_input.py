@@ -114,8 +114,9 @@ def test_session_expired_while_typing_keeps_the_text(hub, new_context, submitter
 
 
 def test_forms_work_without_javascript(hub, new_context, submitter, expect):
-    """No script at all: register, log in, save a draft, submit it, see errors; the cutoff
-    banner still tells the date."""
+    """No script at all: log in, save a draft, see the errors of an incomplete submission,
+    submit it. (Registering, searching and moderating without script: see
+    test_without_javascript.py.)"""
     page = new_context(java_script_enabled=False).new_page()
     login(page, submitter)
     page.goto("/submit/coalition")
