@@ -91,8 +91,7 @@ class Refusal:
     def message(self) -> str:
         """What the person reads above the form."""
         return (f"Too many attempts, try again in {self.minutes} "
-                f"minute{'s' if self.minutes != 1 else ''}. Nothing was sent; what you "
-                "typed is still below.")
+                f"minute{'s' if self.minutes != 1 else ''}. Nothing was saved or sent.")
 
 
 def refusal() -> Refusal | None:

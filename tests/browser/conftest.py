@@ -109,8 +109,10 @@ class _QuietHandler(WSGIRequestHandler):
         """Say nothing."""
 
 
-def _serve(template: Path, workdir: Path, **settings: Any) -> Iterator[LiveHub]:
-    """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread."""
+def _serve(template: Path, workdir: Path, setup: Callable[[Any], None] | None = None,
+           **settings: Any) -> Iterator[LiveHub]:
+    """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread;
+    `setup` may add views to the app first."""
     db_path = workdir / "hub.sqlite3"
     shutil.copy(template, db_path)
     app = create_app({
@@ -126,6 +128,8 @@ def _serve(template: Path, workdir: Path, **settings: Any) -> Iterator[LiveHub]:
         "HUB_RATELIMIT_ENABLED": False,  # tests that want throttling set limits
         **settings,
     })
+    if setup is not None:
+        setup(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-hub", daemon=True)
     thread.start()
@@ -147,8 +151,12 @@ def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveHub]:
 @pytest.fixture(scope="session")
 def tour_hub(sqlite_template: Path,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
-    """A live hub shared by the page tour (read-mostly), seeded once."""
-    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"))
+    """A live hub shared by the page tour (read-mostly), seeded once; it throttles logins
+    (for the page of a throttled login) and has views that end in the rarer error pages."""
+    import page_tour
+
+    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"),
+                      setup=page_tour.error_views, **page_tour.SETTINGS)
 
 
 class Dialogs:
