@@ -46,6 +46,7 @@ from hub.moderation.operations import (
     revoke_exception,
     status_counts,
 )
+from hub.ratelimit import refusal
 from hub.routing import parse_id
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
@@ -148,6 +149,9 @@ def decide(submission_id: int) -> Page:
     """Apply one decision, or explain why it cannot be applied."""
     submission = _submission_or_404(submission_id)
     form = DecisionForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _review_page(submission, 429, form)
     if not form.validate():
         return _review_page(submission, 422, form)
     expected = int(form.version.data) if (form.version.data or "").isdigit() else None
@@ -185,6 +189,9 @@ def decide(submission_id: int) -> Page:
 @moderator_required
 def bulk() -> Page:
     """Approve or reject the selected submissions; each follows the single-item rules."""
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return queue(), 429  # its bulk form is read from this post: the reason stays
     form = BulkForm()
     ids = [i for i in map(parse_id, request.form.getlist("ids")) if i is not None]
     if not form.validate() or not ids:
@@ -227,6 +234,9 @@ def decide_revision_view(revision_id: int) -> Page:
     if revision is None:
         abort(404)
     form = RevisionForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _review_page(revision.submission, 429, revision_form=form)
     if not form.validate():
         flash("The decision on the update could not be read; see the form below. "
               "Nothing was changed.", "error")

@@ -1,6 +1,6 @@
 """Public pages: home, browse/search, a submission's permanent page, statistics, health.
 
-URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /healthz
+URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /similar  ·  /healthz
 (open data lives in hub/api: /api/v1/…, /export.csv, /export.json, /feed.atom)
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from datetime import datetime, tzinfo
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -17,8 +17,10 @@ from werkzeug.wrappers import Response
 from hub import vocab
 from hub.clock import clock
 from hub.extensions import db
+from hub.forms import clean_text
 from hub.public.cache import cached_page
 from hub.public.links import facet_list, listing_url
+from hub.routing import parse_id
 from hub.search import similar_to_text
 from hub.search.listing import (
     FACET_TITLES,
@@ -106,6 +108,21 @@ def per_month(times: list[float], zone: tzinfo) -> list[tuple[str, int]]:
         out.append((f"{year:04d}-{month:02d}", end - start))
         year, month, start = year_after, month_after, end
     return out
+
+
+@bp.route("/similar")
+def similar() -> Response:
+    """Approved submissions like a title and text being written, as JSON: the submission
+    form's live "similar" panel (a GET, so a writer's typing never takes a write lock)."""
+    title = clean_text(request.args.get("title", ""))[:300]
+    words = clean_text(request.args.get("text", ""))[:2000]
+    found = similar_to_text(title, words, exclude_id=parse_id(request.args.get("exclude")),
+                            limit=5)
+    response = jsonify(items=[{
+        "title": s.title, "url": url_for("public.detail", slug=s.slug),
+        "lead_organisation": s.lead_organisation, "kind": s.kind_label} for s in found])
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.route("/healthz")

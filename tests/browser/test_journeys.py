@@ -17,11 +17,8 @@ from browser_steps import (
     register,
 )
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect = sync_api.expect
 
-
-def test_submitter_and_moderator_journey(hub, new_context):
+def test_submitter_and_moderator_journey(hub, new_context, expect):
     """Register, save a draft, submit, edit; changes requested, resubmitted, approved."""
     email = "amina@example.org"
     me = new_context().new_page()
@@ -110,7 +107,7 @@ def published(hub):
     return items
 
 
-def test_visitor_searches_filters_opens_and_downloads(hub, page, published):
+def test_visitor_searches_filters_opens_and_downloads(hub, page, published, expect):
     """Search with and without accents, filter by a facet, open a detail page, get the CSV."""
     page.goto("/")
     page.fill("#home-q", "santé")
@@ -144,7 +141,7 @@ def test_visitor_searches_filters_opens_and_downloads(hub, page, published):
     assert titles == {item["title"] for item in published}
 
 
-def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page):
+def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page, expect):
     """The clock moves past the cutoff while the form is open: refused, text kept, draft kept."""
     email = hub.create_user()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -170,7 +167,7 @@ def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page
     assert row["status"] == "draft" and row["summary"] == COMPLETE_FORM["summary"]
 
 
-def test_withdraw_asks_first_and_a_no_keeps_the_submission(hub, page, dialogs):
+def test_withdraw_asks_first_and_a_no_keeps_the_submission(hub, page, dialogs, expect):
     """Withdrawing is irreversible: the browser asks; "Cancel" changes nothing, "OK" withdraws
     and says so."""
     email = hub.create_user()
