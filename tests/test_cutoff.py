@@ -3,9 +3,11 @@ hub shows it, including on the days clocks change."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -617,3 +619,43 @@ def test_clock_phase_and_seconds_left():
     assert (c.phase(), c.seconds_left()) == (Phase.CLOSED, None)
     c.freeze(None)
     assert c.frozen_at is None
+
+
+# --- "Now" is when the request arrived ------------------------------------------------------
+
+
+def test_a_slow_upload_is_judged_by_when_it_arrived(app, client, cutoff, owner, monkeypatch):
+    """A post whose body is still arriving at the cutoff was sent in time: "now" is taken
+    when the request reaches the hub, before its body is read (here the body's reading is
+    what moves the clock past the cutoff)."""
+    import hub.clock
+
+    cutoff.freeze(None)
+    times = [CLOSE - SECOND]
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return times[0].astimezone(tz)
+
+    class SlowBody(io.BytesIO):
+        """The body: its bytes arrive after the cutoff, however they are read."""
+
+        def read(self, *args: Any) -> bytes:
+            times[0] = CLOSE + timedelta(seconds=30)
+            return super().read(*args)
+
+        def readinto(self, buffer: Any) -> int:
+            times[0] = CLOSE + timedelta(seconds=30)
+            return super().readinto(buffer)
+
+    monkeypatch.setattr(hub.clock, "datetime", Clock)
+    body = urlencode(form_data(title="Uploaded slowly"), doseq=True).encode()
+    response = client.post("/submit/initiative", input_stream=SlowBody(body),
+                           content_type="application/x-www-form-urlencoded",
+                           content_length=len(body))
+
+    expect(response, 302)
+    [saved] = rows(app)
+    assert (saved.title, saved.status) == ("Uploaded slowly", Status.SUBMITTED)
+    assert as_utc(saved.submitted_at) == CLOSE - SECOND
