@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -129,5 +130,10 @@ def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
               for continent, codes in CONTINENTS.items()]
     placed = {code for _, members in groups for code, _ in members}
     groups.append(("Other", [(code, name) for code, name in names.items() if code not in placed]))
-    return [(continent, sorted(members, key=lambda item: item[1]))
+    return [(continent, sorted(members, key=lambda item: _sort_key(item[1])))
             for continent, members in groups if members]
+
+
+def _sort_key(name: str) -> str:
+    """Åland sorts with the A's, Côte d'Ivoire with the C's."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()

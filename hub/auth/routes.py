@@ -44,7 +44,8 @@ def unauthorized() -> Response:
         db.session.commit()
         flash("Your session had expired, so nothing was submitted yet. Log in again: what "
               "you typed is kept and will be back in the form.", "info")
-        return redirect(url_for("auth.login", next=request.path))
+        # Back to the same address: a new form's one-time token is in it.
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     flash("Please log in to continue.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

@@ -267,14 +267,14 @@ def _new_form(kind: str) -> Page:
     form.form_token.data = token
     if earlier is None:
         return _render_form(form, kind, None)
-    # Back to a form that was sent: the browser refills what was typed; sending it again
-    # leads to what was saved, not to a second submission.
+    # Back to a form that was sent: the browser refills what was typed (the form must stay
+    # as it was, without an action of its own, for the browser to recognise it); sending it
+    # again leads to what was saved, not to a second submission.
     return _render_form(
         form, kind, earlier, 200,
         f"You already sent this form: it was saved as “{earlier.title or 'Untitled draft'}”. "
         "Sending it again saves nothing more. To write another one, start a new form.",
-        kept_link="Open what was saved", action=url_for(".new", kind=kind, t=token),
-        notice_class="notice-info")
+        kept_link="Open what was saved", notice_class="notice-info")
 
 
 @bp.route("/my/")
