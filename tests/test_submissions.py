@@ -359,16 +359,20 @@ def test_form_token_of_another_account_does_not_break_the_post(app, client, auth
 # --- Editing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, action, after", [
-    (Status.DRAFT, "draft", Status.DRAFT),
-    (Status.DRAFT, "submit", Status.SUBMITTED),
-    (Status.SUBMITTED, "draft", Status.SUBMITTED),
-    (Status.SUBMITTED, "submit", Status.SUBMITTED),
-    (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED),
-    (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED),
+STILL_IN_REVIEW = "Changes saved. The submission is still awaiting review."
+
+
+@pytest.mark.parametrize("status, action, after, flashed", [
+    (Status.DRAFT, "draft", Status.DRAFT, "Changes saved."),
+    (Status.DRAFT, "submit", Status.SUBMITTED, "Submitted."),
+    (Status.SUBMITTED, "draft", Status.SUBMITTED, STILL_IN_REVIEW),
+    (Status.SUBMITTED, "submit", Status.SUBMITTED, STILL_IN_REVIEW),  # "Save changes"
+    (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED, "Submitted."),
+    (Status.CHANGES_REQUESTED, "save", Status.CHANGES_REQUESTED, "Changes saved."),
+    (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED, "Changes saved."),
 ])
 def test_edit_while_editable(app, client, clock, owner, create_submission_for, status, action,
-                             after):
+                             after, flashed):
     sub = create_submission_for(owner, status, title="Before the edit")
     page = expect(client.get(f"/my/{sub.id}/edit"), 200).text
     assert field_value(page, "title") == "Before the edit"
@@ -379,6 +383,8 @@ def test_edit_while_editable(app, client, clock, owner, create_submission_for, s
                                   data=form_data(action=action, title="After the edit")), 302)
 
     assert response.location == f"/my/{sub.id}"
+    shown = client.get(f"/my/{sub.id}").text
+    assert re.findall(r'<p class="flash flash-success">(.*?)</p>', shown) == [flashed]
     saved = row(app, sub.id)
     assert saved.title == "After the edit"
     assert saved.status is after

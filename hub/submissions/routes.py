@@ -94,6 +94,8 @@ def _csrf_failed(form: SubmissionForm) -> bool:
 
 CSRF_NOTICE = ("Your session's security token expired or was missing, so nothing was saved. "
                "Your text is still below: check it and press the button again.")
+SENT_TWICE = ("This form was sent twice at the same moment and nothing was saved. Your text "
+              "is below: press the button again.")
 CHANGED_MEANWHILE = ("This submission changed at the same moment (another tab, or a moderator's "
                      "decision), so nothing was saved. Your text is below: copy it, then reload "
                      "the submission to see its current version.")
@@ -143,7 +145,8 @@ def _saved_before_opening(form: SubmissionForm, kind: str, submission: Submissio
         db.session.commit()
     except (IntegrityError, StaleDataError):  # the same form, or the draft, saved meanwhile
         db.session.rollback()
-        return _render_form(form, kind, submission, 409, CHANGED_MEANWHILE)
+        return _render_form(form, kind, submission, 409,
+                            SENT_TWICE if submission is None else CHANGED_MEANWHILE)
     return _render_form(form, kind, saved, 403,
                         f"{refusal} Your text was saved as a draft, not submitted.",
                         kept_link="Open the saved draft", action=_edit_url(saved))
@@ -167,8 +170,8 @@ def _kept_after_refusal(form: SubmissionForm, kind: str, submission: Submission 
         db.session.commit()
     except (IntegrityError, StaleDataError):  # the same form, or the item, saved meanwhile
         db.session.rollback()
-        return _render_form(form, kind, submission, 409,
-                            f"{refusal} {CHANGED_MEANWHILE}")
+        return _render_form(form, kind, submission, 409, f"{refusal} " + (
+            SENT_TWICE if submission is None else CHANGED_MEANWHILE))
     where = ("kept as a draft you can read and copy from “My submissions”"
              if submission is None else "kept with the submission so you can copy them")
     invalid = ("" if valid else " Fields with errors are kept exactly as you typed them.")
@@ -219,13 +222,13 @@ def new(kind: str) -> Page:
             return redirect(url_for(".detail", submission_id=earlier.id))
         # Changed since it was sent (back, edit, send): never drop the new text.
         form.validate_for(False)
-        form.form_token.data = secrets.token_urlsafe(24)
+        form.form_token.data = token = secrets.token_urlsafe(24)
         return _render_form(
             form, kind, earlier, 409,
             f"This form was already sent once and saved as “{earlier.title or 'Untitled draft'}”. "
             "What is below differs from it and was not saved: press a button again to save "
             "it as a new submission, or open the saved one.",
-            kept_link="Open the saved one", action=url_for(".new", kind=kind))
+            kept_link="Open the saved one", action=url_for(".new", kind=kind, t=token))
     if form_token_used(form.form_token.data):
         # The same page sent again from another account (a shared browser, back button):
         # a new contribution of this account, with a token of its own.
@@ -246,9 +249,7 @@ def new(kind: str) -> Page:
         if earlier is not None:
             return redirect(url_for(".detail", submission_id=earlier.id))
         form.form_token.data = secrets.token_urlsafe(24)
-        return _render_form(form, kind, None, 409, "This form was sent twice at the same "
-                            "moment and nothing was saved. Your text is below: press the "
-                            "button again.")
+        return _render_form(form, kind, None, 409, SENT_TWICE)
     flash("Submitted. Moderators will review it; you can still edit it until the cutoff."
           if submitting else "Draft saved. Submit it when it is ready.", "success")
     return redirect(url_for(".detail", submission_id=submission.id))
@@ -321,6 +322,7 @@ def edit(submission_id: int) -> Page:
     answer = _refused_or_invalid(form, submission.kind, submission, submitting)
     if answer is not None:
         return answer
+    was = submission.status
     try:
         result = update_submission(submission, form.content(), submit=submitting,
                                    actor=current_user)
@@ -333,8 +335,11 @@ def edit(submission_id: int) -> Page:
     if isinstance(result, Revision):
         flash("Your update was sent to the moderators. The public page keeps the approved "
               "version until they accept it.", "success")
+    elif submitting and was in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        flash("Submitted.", "success")
     else:
-        flash("Submitted." if submitting else "Changes saved.", "success")
+        flash("Changes saved." if was is not Status.SUBMITTED
+              else "Changes saved. The submission is still awaiting review.", "success")
     return redirect(url_for(".detail", submission_id=submission.id))
 
 
