@@ -149,7 +149,7 @@ def test_late_post_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, o
     assert draft.summary == data["summary"]
     assert f'href="/my/{draft.id}">Open the kept copy</a>' in page
     detail = text_of(expect(client.get(f"/my/{draft.id}"), 200).text)
-    assert "Changes refused after the cutoff" in detail
+    assert "Text sent after the cutoff, as you typed it" in detail
     shown = kept[0] if isinstance(kept, list) else kept
     assert shown in detail
 
