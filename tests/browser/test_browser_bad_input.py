@@ -106,7 +106,7 @@ def test_back_button_after_submit_without_javascript_does_not_resubmit(hub, new_
     page.go_back()
     page.wait_for_load_state()
     assert page.url == form_address
-    expect(page.locator(".notice")).to_contain_text("You already sent this form")
+    expect(page.locator(".notice-info")).to_contain_text("You already sent this form")
     expect(page.locator("#title")).to_have_value(COMPLETE_FORM["title"])
     click_and_wait(page, "button[value=submit]")
 
