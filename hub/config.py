@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -87,6 +88,7 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
 
+    _check_base_url(app.config["HUB_BASE_URL"])
     if not app.config["HUB_DATABASE_URL"]:
         db_path = Path(app.instance_path) / "hub.sqlite3"
         app.config["HUB_DATABASE_URL"] = f"sqlite:///{db_path}"
@@ -96,6 +98,19 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+
+
+def _check_base_url(value: Any) -> None:
+    """Refuse to start with a public address that links in e-mails cannot be built on (a
+    typo found at start, not as a failed decision in the middle of the call)."""
+    problem = ("HUB_BASE_URL must be an absolute http(s) address such as "
+               f"https://hub.example.org, not {value!r}")
+    try:
+        parts = urlsplit(str(value))
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise ValueError(problem) from exc
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ValueError(problem)
 
 
 def unknown_settings(names: Iterable[str]) -> list[tuple[str, str | None]]:

@@ -264,6 +264,24 @@ def test_cutoff_with_an_offset_is_read_as_one_instant(make_app, monkeypatch, val
     assert app.extensions["hub_clock"].close_at == datetime(2026, 6, 19, 21, 59, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("value", ["http://[::1", "hub.example.org", "ftp://hub.example.org",
+                                   "https://", "https://hub.example.org/?x=1"])
+def test_a_base_url_links_cannot_be_built_on_stops_the_hub_clearly(make_app, monkeypatch,
+                                                                   value):
+    """Links in e-mails are built on HUB_BASE_URL: a bad one is refused at start, named."""
+    monkeypatch.setenv("HUB_BASE_URL", value)
+
+    with pytest.raises(ValueError, match="HUB_BASE_URL must be an absolute http"):
+        make_app()
+
+
+@pytest.mark.parametrize("value", ["https://hub.example.org", "http://127.0.0.1:5000",
+                                   "https://example.org/hub/", "http://[::1]:8000"])
+def test_good_base_urls_are_taken(make_app, monkeypatch, value):
+    monkeypatch.setenv("HUB_BASE_URL", value)
+    assert make_app().config["HUB_BASE_URL"] == value
+
+
 # --- Health check ------------------------------------------------------------------------------
 
 
