@@ -6,11 +6,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hub.clock import clock_from_config
-from hub.config import load_settings
+from hub.clock import init_app as init_clock
+from hub.config import load_settings, warn_unknown_settings
 from hub.extensions import csrf, db, login_manager
 from hub.routing import IdConverter, SlugConverter
 
@@ -31,12 +32,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["HUB_LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
+    warn_unknown_settings(app)
 
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["slug"] = SlugConverter
     app.extensions["hub_clock"] = clock_from_config(app.config)
-    # Each request judges time by its own arrival, even inside an outer app context.
-    app.before_request(lambda: g.pop("hub_now", None) and None)
+    # Each request judges time by its own arrival (registered before CSRF reads the body).
+    init_clock(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

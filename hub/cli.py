@@ -11,7 +11,8 @@ from alembic.config import Config
 from flask import Flask, current_app
 
 from hub import ROOT
-from hub.auth.models import Role
+from hub.auth.models import NAME_MAX, ORGANISATION_MAX, Role
+from hub.forms import clean_text, one_line
 
 
 def alembic_config(url: str) -> Config:
@@ -55,6 +56,18 @@ def init_app(app: Flask) -> None:
             validate_email(email, check_deliverability=False)
         except EmailNotValidError as exc:
             raise click.ClickException(f"{email!r} is not a valid e-mail address: {exc}") from exc
+        # The same limits as the registration form's (the database would refuse the rest).
+        name = clean_text(one_line(display_name)) if display_name is not None else None
+        organisation = clean_text(one_line(organisation or ""))
+        if name is not None and not name:
+            raise click.BadParameter("the name cannot be blank.", param_hint="'--name'")
+        if name is not None and len(name) > NAME_MAX:
+            raise click.BadParameter(f"use at most {NAME_MAX} characters (not {len(name)}).",
+                                     param_hint="'--name'")
+        if len(organisation) > ORGANISATION_MAX:
+            raise click.BadParameter(
+                f"use at most {ORGANISATION_MAX} characters (not {len(organisation)}).",
+                param_hint="'--organisation'")
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
@@ -63,7 +76,7 @@ def init_app(app: Flask) -> None:
         if len(password) < minimum:
             raise click.ClickException(f"The password needs at least {minimum} characters.")
         try:
-            user = create_user(email, password, display_name or email.split("@")[0],
+            user = create_user(email, password, name or email.split("@")[0][:NAME_MAX],
                                organisation, Role(role))
         except EmailTaken as exc:
             raise click.ClickException(f"An account for {exc} exists already.") from exc

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request
 
 
 class Phase(enum.StrEnum):
@@ -51,7 +52,8 @@ class Clock:
     frozen_at: datetime | None = field(default=None)
 
     def now(self) -> datetime:
-        """The current instant in UTC; within a request, the instant the request arrived.
+        """The current instant in UTC; within a request, the instant the request arrived
+        (stamped by init_app before anything reads the body).
 
         One instant per request means a post is judged by when it arrived, and every check
         in it agrees. Tests move time with freeze().
@@ -117,6 +119,32 @@ def clock_from_config(config: dict) -> Clock:
                                        "HUB_REVISIONS_CLOSE_AT")
     return Clock(open_at=open_at, close_at=close_at, zone=zone,
                  revisions_close_at=revisions_close_at)
+
+
+ARRIVED_AT = "hub.arrived_at"  # WSGI environ key: the instant the request reached the hub
+
+
+class _StampArrival:
+    """WSGI middleware: note when a request arrived, before its body is read (a slow upload
+    started before the cutoff is judged by when it started, not by when it finished)."""
+
+    def __init__(self, wsgi_app: Any) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Stamp the environ, then hand over."""
+        environ.setdefault(ARRIVED_AT, datetime.now(UTC))
+        return self.wsgi_app(environ, start_response)
+
+
+def init_app(app: Flask) -> None:
+    """Make each request's "now" the instant it arrived."""
+    app.wsgi_app = _StampArrival(app.wsgi_app)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _arrival() -> None:
+        # Set, not kept: a request inside an outer app context (CLI, tests) has its own.
+        g.hub_now = request.environ.get(ARRIVED_AT) or datetime.now(UTC)
 
 
 def clock() -> Clock:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
+
+logger = logging.getLogger("hub.config")
 
 # Every setting the hub reads, with its default. README's settings table mirrors this.
 DEFAULTS: dict[str, Any] = {
@@ -49,6 +55,16 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_DECIDE": "300 per 10 minutes per account; 1000 per 10 minutes per IP",
 }
 
+# HUB_* names that are not settings of the hub but are read by its tests, benchmarks and
+# Makefile; every other HUB_* name is most likely a typo, and the hub says so at start.
+KNOWN_EXTRA_NAMES = {
+    "HUB_REQUIRE_BROWSER",  # tests/browser: fail rather than skip without Chromium
+    "HUB_CHROMIUM",  # tests/browser and the Makefile: the Chromium to drive
+    "HUB_BENCH_PG_URL",  # bench/submit_rush.py: the PostgreSQL server to measure
+}
+# HUB_TEST_* variables belong to the test suite (HUB_TEST_DATABASE_URL).
+TEST_PREFIX = "HUB_TEST_"
+
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
                  "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
                  "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES", "PAGE_CACHE"}
@@ -81,6 +97,7 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
 
+    _check_base_url(app.config["HUB_BASE_URL"])
     if not app.config["HUB_DATABASE_URL"]:
         db_path = Path(app.instance_path) / "hub.sqlite3"
         app.config["HUB_DATABASE_URL"] = f"sqlite:///{db_path}"
@@ -90,6 +107,42 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+
+
+def _check_base_url(value: Any) -> None:
+    """Refuse to start with a public address that links in e-mails cannot be built on (a
+    typo found at start, not as a failed decision in the middle of the call)."""
+    problem = ("HUB_BASE_URL must be an absolute http(s) address such as "
+               f"https://hub.example.org, not {value!r}")
+    try:
+        parts = urlsplit(str(value))
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise ValueError(problem) from exc
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise ValueError(problem)
+
+
+def unknown_settings(names: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The HUB_* names among `names` that the hub does not know, each with the closest
+    setting it does know (None when nothing is close)."""
+    known = [f"HUB_{key}" for key in DEFAULTS]
+    unknown = []
+    for name in sorted(set(names)):
+        if (not name.startswith("HUB_") or name.startswith(TEST_PREFIX)
+                or name in known or name in KNOWN_EXTRA_NAMES):
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        unknown.append((name, close[0] if close else None))
+    return unknown
+
+
+def warn_unknown_settings(app: Flask) -> None:
+    """Log a warning for each HUB_* name in the environment or instance/config.py that is no
+    setting (a typo would otherwise silently leave, say, the cutoff unset)."""
+    for name, close in unknown_settings([*os.environ, *app.config]):
+        hint = f" Did you mean {close}?" if close else ""
+        logger.warning("%s is not a setting of the hub and is ignored.%s Settings are listed "
+                       "in README.md.", name, hint)
 
 
 def _stored_secret(app: Flask) -> str:

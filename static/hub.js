@@ -52,7 +52,7 @@
       if (!out) { return; }
       var max = parseInt(input.dataset.maxlength, 10);
       function update(announce) {
-        var used = input.value.length;
+        var used = Array.from(input.value).length;  // characters (code points), as the server counts
         var text = used + " of " + max + " characters" + (used > max ? " — " + (used - max) + " too many" : "");
         var wasOver = out.classList.contains("over");
         out.textContent = text;

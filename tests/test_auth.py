@@ -281,6 +281,11 @@ UNSAFE_NEXT = [
     "javascript:alert(1)",
     "https:/evil.example",
     "evil.example",
+    # Not addresses at all (urlsplit raises on an unclosed IPv6 bracket): never a 500.
+    "//[",
+    "http://[::1",
+    "http://[",
+    "https://]::1[/",
 ]
 
 
@@ -312,3 +317,29 @@ def test_register_follows_next_only_to_pages_of_this_site(client, target, landin
 
     assert response.status_code == 302
     assert response.location == landing
+
+
+def test_a_next_link_with_a_broken_address_logs_in_all_the_same(client, create_user):
+    """Anyone can post a link such as /account/login?next=//%5B: the login still works."""
+    user = create_user()
+    page = client.get("/account/login?next=//%5B").text
+    assert hidden_next(page) == "//["
+
+    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD,
+                                                    "next": hidden_next(page)})
+
+    assert response.status_code == 302
+    assert response.location == "/my/"
+
+
+def test_a_post_with_a_broken_origin_is_not_parked(app, client):
+    """A logged-out post whose Origin header is no address (forged) is simply not kept."""
+    from hub.submissions.models import ParkedPost
+
+    response = client.post("/submit/initiative", data={"title": "Planted"},
+                           headers={"Origin": "http://["})
+
+    assert response.status_code == 302
+    assert "/account/login" in response.location
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ParkedPost)) == 0

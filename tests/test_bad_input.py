@@ -4,19 +4,22 @@ never fails with a 500."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
 from hub import create_app
 from hub.auth.models import User
 from hub.extensions import db
-from hub.submissions.models import LIMITS, Status, Submission
+from hub.submissions.models import LIMITS, LIST_LIMITS, Status, Submission
+from hub.vocab import REGIONS, SDGS, THEMES, countries
 
 from helpers import (
     KIND_FIELDS,
@@ -181,6 +184,86 @@ def test_database_refuses_oversized_text_too(app, owner, session, name, limit):
     assert count(app) == 1
 
 
+# --- Multiple choices: each value once, never more than the vocabulary -------------------
+
+
+VOCABULARIES = {"countries": list(countries()), "regions": list(REGIONS), "themes": list(THEMES),
+                "sdgs": [str(n) for n in SDGS]}
+
+
+@pytest.mark.parametrize("name", list(VOCABULARIES))
+def test_every_choice_of_a_list_may_be_ticked(app, client, owner, name):
+    everything = VOCABULARIES[name]
+    expect(client.post("/submit/initiative", data=form_data(**{name: everything})), 302)
+    stored = getattr(rows(app)[0], name)
+    assert [str(v) for v in stored] == everything
+
+
+@pytest.mark.parametrize("name, value, stored", [
+    ("countries", ["CH"] * 30000, ["CH"]),
+    ("countries", ["KE", "CH", "KE", "global", "CH"], ["KE", "CH", "global"]),
+    ("themes", ["safety"] * 500 + ["ethics"], ["safety", "ethics"]),
+    ("sdgs", ["4"] * 17000, [4]),
+    ("regions", ["europe", "europe"], ["europe"]),
+])
+def test_repeated_choices_are_stored_once(app, client, owner, name, value, stored):
+    expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
+    assert getattr(rows(app)[0], name) == stored
+
+
+@pytest.mark.parametrize("name", list(VOCABULARIES))
+def test_more_values_than_choices_are_refused(app, client, owner, name):
+    """A forged post with more distinct values than the vocabulary has: a clear message."""
+    most = len(VOCABULARIES[name])
+    forged = [*VOCABULARIES[name], *[str(n) for n in range(100, 5100)]]
+    page = expect(client.post("/submit/initiative", data=form_data(**{name: forged})), 422).text
+    assert field_error(page, name) == f"Choose at most {most}."
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize("name, limit", sorted(LIST_LIMITS.items()))
+def test_every_vocabulary_fits_its_database_limit(name, limit):
+    assert len(VOCABULARIES[name]) <= limit
+
+
+@pytest.mark.parametrize("name, limit", sorted(LIST_LIMITS.items()))
+@pytest.mark.parametrize("bad", ["not a list", "too many", "object"])
+def test_database_refuses_a_list_field_that_is_not_a_bounded_array(app, owner, session, name,
+                                                                   limit, bad):
+    """The database guards the list fields too: a JSON array of at most LIST_LIMITS values.
+    (Written past the forms and the ORM's own types, as a script or another client could.)"""
+    value = {"not a list": '"CH"', "too many": json.dumps(["x"] * (limit + 1)),
+             "object": '{"CH": 1}'}[bad]
+
+    as_json = "CAST(:value AS JSON)" if session.bind.dialect.name == "postgresql" else ":value"
+
+    def insert(raw_json: str, slug: str) -> None:
+        session.execute(text(
+            f"INSERT INTO submissions (slug, owner_id, kind, status, title, summary, "
+            f"description, lead_organisation, countries, regions, themes, sdgs, partners, "
+            f"website, contact_name, contact_email, objectives, member_organisations, "
+            f"resources, timeline, created_at, updated_at, version, decision_message) "
+            f"VALUES (:slug, :owner, 'initiative', 'draft', '', '', '', '', "
+            f"{_json_or(name, 'countries', as_json)}, {_json_or(name, 'regions', as_json)}, "
+            f"{_json_or(name, 'themes', as_json)}, {_json_or(name, 'sdgs', as_json)}, "
+            f"'', '', '', '', '', '', "
+            f"'', '', :now, :now, 1, '')"),
+            {"slug": slug, "owner": owner.id, "value": raw_json,
+             "now": datetime(2026, 1, 1, tzinfo=UTC)})
+
+    insert(json.dumps(["x"] * limit), "at-the-limit")  # the control: an array at the limit
+    session.commit()
+    with pytest.raises((IntegrityError, DataError)):  # PostgreSQL: DataError for a non-array
+        insert(value, "refused")
+    session.rollback()
+    assert count(app) == 1
+
+
+def _json_or(name: str, column: str, value_sql: str) -> str:
+    """The SQL for `column` in the insert above: the tested value, or an empty array."""
+    return value_sql if name == column else value_sql.replace(":value", "'[]'")
+
+
 # --- Invisible characters -----------------------------------------------------------------
 
 
@@ -308,11 +391,15 @@ FORMAT_CASES = [
     ("website", "//example.org/x", "Enter a full web address starting with https://"),
     ("website", "http://exa mple.org", "Enter a full web address starting with https://"),
     ("website", "data:text/html,<b>x</b>", "Enter a full web address starting with https://"),
-    ("start_date", "2026-13-45", "Not a valid date value."),
-    ("start_date", "2026-02-30", "Not a valid date value."),
-    ("start_date", "19/06/2026", "Not a valid date value."),
-    ("end_date", "tomorrow", "Not a valid date value."),
-    ("end_date", "2026-06-19T10:00", "Not a valid date value."),
+    # urlsplit raises on an unclosed IPv6 bracket: a clear message, never a 500.
+    ("website", "http://[::1", "Enter a full web address starting with https://"),
+    ("website", "https://[", "Enter a full web address starting with https://"),
+    ("website", "http://]::1[/", "Enter a full web address starting with https://"),
+    ("start_date", "2026-13-45", "Not a valid date. Write it as year-month-day"),
+    ("start_date", "2026-02-30", "Not a valid date. Write it as year-month-day"),
+    ("start_date", "19/06/2026", "Not a valid date. Write it as year-month-day"),
+    ("end_date", "tomorrow", "Not a valid date. Write it as year-month-day"),
+    ("end_date", "2026-06-19T10:00", "Not a valid date. Write it as year-month-day"),
     ("end_date", "2026-08-31", "The end date must be on or after the start date."),
 ]
 
@@ -431,7 +518,7 @@ def test_csrf_valid_tokens_work(app, csrf_client, create_user, create_submission
     """The control: with the tokens the pages carry, everything goes through."""
     user = create_user()
     login_with_token(csrf_client, user)
-    page = csrf_client.get("/submit/initiative").text
+    page = csrf_client.get("/submit/initiative", follow_redirects=True).text
     data = {**form_data(), "csrf_token": csrf_token(page),
             "form_token": form_token(page)}
     response = expect(csrf_client.post("/submit/initiative", data=data), 302)
@@ -448,15 +535,29 @@ def test_csrf_login_refused(csrf_client, create_user, token):
         token, {"email": user.email, "password": PASSWORD})), 400).text
     assert "security token was missing or expired" in page
     assert not is_logged_in(csrf_client)
+    # The form is back with what was typed (never the password), ready to send again.
+    assert field_value(page, "email") == user.email
+    assert PASSWORD not in page
+    retry = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(page)}
+    expect(csrf_client.post("/account/login", data=retry), 302)
+    assert is_logged_in(csrf_client)
 
 
 @pytest.mark.parametrize("token", TOKENS)
 def test_csrf_register_refused(app, csrf_client, token):
-    page = expect(csrf_client.post("/account/register", data=_with(token, {
-        "email": "new@example.org", "display_name": "New", "password": PASSWORD,
-        "confirm": PASSWORD})), 400).text
+    typed = {"email": "new@example.org", "display_name": "Nouvelle Personne",
+             "organisation": "Institut <b>X</b>", "password": PASSWORD, "confirm": PASSWORD}
+    page = expect(csrf_client.post("/account/register", data=_with(token, typed)), 400).text
     assert "security token was missing or expired" in page
     assert count(app, User) == 0
+    # What was typed is back (never the passwords), with a token that works.
+    for name in ("email", "display_name", "organisation"):
+        assert field_value(page, name) == typed[name], name
+    assert PASSWORD not in page
+    assert 'id="error-summary"' not in page  # nothing is wrong with the fields
+    expect(csrf_client.post("/account/register",
+                            data={**typed, "csrf_token": csrf_token(page)}), 302)
+    assert count(app, User) == 1
 
 
 @pytest.mark.parametrize("token", TOKENS)
@@ -507,6 +608,7 @@ def test_csrf_edit_form_keeps_the_text(app, csrf_client, create_user, create_sub
     assert "security token" in page
     assert field_value(page, "title") == "Edited title"
     assert rows(app)[0].title == "Original"
+    assert "Open the kept copy" not in page  # nothing was kept
 
 
 # --- Request size -------------------------------------------------------------------------
@@ -558,10 +660,10 @@ def test_a_post_after_the_login_expired_is_kept_and_restored(app, client, owner)
     login = client.post("/account/login", data={"email": owner.email, "password": PASSWORD,
                                                 "next": "/submit/coalition"})
     assert login.location.endswith("/submit/coalition")
-    page = expect(client.get("/submit/coalition"), 200).get_data(as_text=True)
+    page = expect(client.get("/submit/coalition", follow_redirects=True), 200).text
     assert "We kept what you typed" in page
     assert 'value="Typed for an hour"' in page and "Long careful text." in page
-    assert "Typed for an hour" not in client.get("/submit/coalition").get_data(as_text=True)
+    assert "Typed for an hour" not in client.get("/submit/coalition", follow_redirects=True).text
     assert count(app) == 0
 
 

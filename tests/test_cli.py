@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 
 from hub import create_app
 from hub.auth.models import Role, User
@@ -170,6 +170,119 @@ def test_create_user_refusals_are_clear_and_change_nothing(app, create_user, arg
     assert [(u.email, u.role, u.password_hash) for u in users(app)] == before
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--name", "   "], "Invalid value for '--name': the name cannot be blank."),
+    (["--name", "\x00\x07"], "Invalid value for '--name': the name cannot be blank."),
+    (["--name", "n" * 121], "Invalid value for '--name': use at most 120 characters (not 121)."),
+    (["--organisation", "o" * 201],
+     "Invalid value for '--organisation': use at most 200 characters (not 201)."),
+])
+def test_create_user_refuses_a_bad_name_or_organisation_clearly(app, args, message):
+    result = invoke(app, "create-user", "new@example.org", *args, input=f"{GOOD_PASSWORD}\n")
+
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+    assert users(app) == []
+
+
+def test_create_user_takes_a_name_and_organisation_at_their_limits(app):
+    result = invoke(app, "create-user", "new@example.org", "--name", " " + "n" * 120 + " ",
+                    "--organisation", "o" * 200, input=f"{GOOD_PASSWORD}\n")
+
+    assert result.exit_code == 0, result.output
+    [user] = users(app)
+    assert (user.display_name, user.organisation) == ("n" * 120, "o" * 200)
+
+
+PROMPTS = (b"Password: ", b"Repeat for confirmation: ")
+
+
+def in_a_terminal(args: list[str], env: dict[str, str], answers: list[bytes]) -> tuple[str, int]:
+    """Run `flask --app hub <args>` in a pseudo-terminal, as an operator types: wait for each
+    prompt, type its answer; return everything the terminal showed and the exit status."""
+    import os
+    import pty
+    import select as select_
+    import signal
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its stdin
+        os.chdir(root)
+        os.execve(sys.executable, [sys.executable, "-m", "flask", "--app", "hub", *args], env)
+    shown = b""
+    pending = list(answers)
+
+    stuck = False
+
+    def read_more() -> bool:
+        nonlocal shown, stuck
+        ready, _, _ = select_.select([fd], [], [], 60)  # a safety net, not a timing
+        if not ready:
+            stuck = True
+            return False
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            return False
+        shown += chunk
+        return bool(chunk)
+
+    while True:
+        # Answer a prompt only once it is shown: getpass empties what was typed before it.
+        prompts = sum(shown.count(prompt) for prompt in PROMPTS)
+        if pending and prompts > len(answers) - len(pending):
+            os.write(fd, pending.pop(0))
+            continue
+        if not read_more():
+            break
+    if pending or stuck:  # it stopped answering: do not wait for it for ever
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return shown.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+@pytest.fixture
+def terminal_env(app_config: dict[str, Any], tmp_path: Any) -> dict[str, str]:
+    """The environment of an operator's shell pointed at the test database."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(HUB_DATABASE_URL=app_config["HUB_DATABASE_URL"], HUB_SECRET_KEY="test-secret",
+               HUB_INDEX_DIR=str(tmp_path / "index"),
+               HUB_PASSWORD_HASH_METHOD=app_config["HUB_PASSWORD_HASH_METHOD"])
+    return env
+
+
+def test_create_user_prompts_for_the_password_twice_in_a_terminal(app, terminal_env):
+    shown, code = in_a_terminal(["create-user", "tty@example.org", "--role", "moderator"],
+                                terminal_env, [f"{GOOD_PASSWORD}\n".encode()] * 2)
+
+    assert code == 0, shown
+    assert "Password: " in shown and "Repeat for confirmation: " in shown
+    assert "Created moderator tty@example.org." in shown
+    assert GOOD_PASSWORD not in shown  # the terminal did not echo it
+    with app.app_context():
+        assert authenticate("tty@example.org", GOOD_PASSWORD) is not None
+
+
+def test_create_user_in_a_terminal_asks_again_when_the_two_passwords_differ(app,
+                                                                            terminal_env):
+    answers = [f"{GOOD_PASSWORD}\n".encode(), b"something-else-entirely\n",
+               f"{GOOD_PASSWORD}\n".encode(), f"{GOOD_PASSWORD}\n".encode()]
+    shown, code = in_a_terminal(["create-user", "tty@example.org"], terminal_env, answers)
+
+    assert code == 0, shown
+    assert "The two entered values do not match." in shown
+    assert shown.count("Password: ") == 2
+    assert "Created submitter tty@example.org." in shown
+
+
 def test_create_user_honours_the_configured_minimum_password_length(make_app):
     app = make_app(HUB_MIN_PASSWORD_LENGTH=24)
 
@@ -197,8 +310,6 @@ ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊËÎÏ�
 
 
 def test_seed_demo_creates_varied_submissions(app):
-    pytest.importorskip("hub.demo")
-
     result = invoke(app, "seed-demo", "--count", "12")
 
     assert result.exit_code == 0, result.output
@@ -214,7 +325,6 @@ def test_seed_demo_creates_varied_submissions(app):
 
 
 def test_seed_demo_is_repeatable_with_the_same_seed(make_app, tmp_path):
-    pytest.importorskip("hub.demo")
     titles = []
     for name in ("first", "second"):
         app = make_app(HUB_DATABASE_URL=f"sqlite:///{tmp_path / name}.sqlite3")
@@ -241,6 +351,49 @@ def test_migration_matches_the_models(database_url):
     finally:
         engine.dispose()
     assert differences == []
+
+
+def check_constraints_in_the_database(url: str) -> dict[str, str]:
+    """Every CHECK constraint of the migrated database: name -> SQL text."""
+    engine = create_engine(url)
+    try:
+        inspector = inspect(engine)
+        return {c["name"]: c["sqltext"] for table in inspector.get_table_names()
+                for c in inspector.get_check_constraints(table)}
+    finally:
+        engine.dispose()
+
+
+def check_constraints_in_the_models(dialect: Any) -> dict[str, str]:
+    """Every CHECK constraint the models declare (enum ones included): name -> SQL text."""
+    return {
+        str(c.name): str(c.sqltext.compile(dialect=dialect, compile_kwargs={
+            "literal_binds": True, "include_table": False}))
+        for table in Base.metadata.sorted_tables for c in table.constraints
+        if isinstance(c, CheckConstraint)
+    }
+
+
+def _same_sql(text_: str) -> str:
+    return re.sub(r"\s+", " ", text_).strip()
+
+
+def test_migration_has_every_check_constraint_of_the_models(database_url):
+    """Alembic's comparison above ignores CHECK constraints: compare them by name on every
+    backend, and by SQL text on SQLite (PostgreSQL rewrites the text it stores)."""
+    engine = create_engine(database_url)
+    dialect = engine.dialect
+    engine.dispose()
+    migrated = check_constraints_in_the_database(database_url)
+    declared = check_constraints_in_the_models(dialect)
+
+    assert len(declared) > 30  # the comparison really sees the constraints
+    assert sorted(set(declared) - set(migrated)) == []  # in a model, missing in the migration
+    assert sorted(set(migrated) - set(declared)) == []  # in the migration only
+    if dialect.name == "sqlite":
+        differ = {name: (migrated[name], sql) for name, sql in declared.items()
+                  if _same_sql(migrated[name]) != _same_sql(sql)}
+        assert differ == {}
 
 
 def test_migrated_template_is_at_head(database_url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
@@ -263,6 +264,24 @@ def test_cutoff_with_an_offset_is_read_as_one_instant(make_app, monkeypatch, val
     assert app.extensions["hub_clock"].close_at == datetime(2026, 6, 19, 21, 59, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("value", ["http://[::1", "hub.example.org", "ftp://hub.example.org",
+                                   "https://", "https://hub.example.org/?x=1"])
+def test_a_base_url_links_cannot_be_built_on_stops_the_hub_clearly(make_app, monkeypatch,
+                                                                   value):
+    """Links in e-mails are built on HUB_BASE_URL: a bad one is refused at start, named."""
+    monkeypatch.setenv("HUB_BASE_URL", value)
+
+    with pytest.raises(ValueError, match="HUB_BASE_URL must be an absolute http"):
+        make_app()
+
+
+@pytest.mark.parametrize("value", ["https://hub.example.org", "http://127.0.0.1:5000",
+                                   "https://example.org/hub/", "http://[::1]:8000"])
+def test_good_base_urls_are_taken(make_app, monkeypatch, value):
+    monkeypatch.setenv("HUB_BASE_URL", value)
+    assert make_app().config["HUB_BASE_URL"] == value
+
+
 # --- Health check ------------------------------------------------------------------------------
 
 
@@ -385,3 +404,90 @@ def test_links_behind_a_trusted_proxy(make_app, proxies, link):
     feed = app.test_client().get("/feed.atom", headers={
         "X-Forwarded-Proto": "https", "X-Forwarded-Host": "hub.example.org"}).text
     assert f'<link rel="self" href="{link}"/>' in feed
+
+
+# --- Names the hub does not know ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "hint"), [
+    ("HUB_SUBMISSION_CLOSE_AT", "Did you mean HUB_SUBMISSIONS_CLOSE_AT?"),
+    ("HUB_MAIL_SERVR", "Did you mean HUB_MAIL_SERVER?"),
+    ("HUB_TIME_ZONE", "Did you mean HUB_TIMEZONE?"),
+    ("HUB_SOMETHING_ELSE_ENTIRELY", ""),
+])
+def test_an_unknown_hub_variable_is_named_in_a_warning_at_start(make_app, monkeypatch, caplog,
+                                                                name, hint):
+    """A typo must not silently leave, say, the cutoff unset; the hub still starts."""
+    monkeypatch.setenv(name, "2026-06-19T23:59:00+02:00")
+
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        app = make_app()
+
+    [warning] = [r.getMessage() for r in caplog.records if name in r.getMessage()]
+    assert f"{name} is not a setting of the hub and is ignored." in warning
+    assert hint in warning
+    if not hint:
+        assert "Did you mean" not in warning
+    assert app.extensions["hub_clock"].close_at is None
+
+
+def test_an_unknown_setting_in_the_instance_file_is_named_too(tmp_path, caplog):
+    from hub.config import warn_unknown_settings
+
+    (tmp_path / "config.py").write_text('HUB_SUBMISSIONS_CLOSE = "2026-06-19T23:59:00+02:00"\n')
+    app = bare_app(tmp_path)
+    load_settings(app, None)
+
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        warn_unknown_settings(app)
+
+    assert "HUB_SUBMISSIONS_CLOSE is not a setting of the hub" in caplog.text
+    assert "Did you mean HUB_SUBMISSIONS_CLOSE_AT?" in caplog.text
+
+
+def test_known_settings_and_the_suites_own_variables_raise_no_warning(make_app, monkeypatch,
+                                                                      caplog):
+    from hub.config import KNOWN_EXTRA_NAMES
+
+    monkeypatch.setenv("HUB_TIMEZONE", "Europe/Zurich")
+    monkeypatch.setenv("HUB_TEST_WHATEVER", "x")
+    for name in KNOWN_EXTRA_NAMES:
+        monkeypatch.setenv(name, "1")
+
+    with caplog.at_level(logging.WARNING, logger="hub.config"):
+        make_app()
+
+    assert "is not a setting" not in caplog.text
+
+
+def test_every_hub_variable_the_project_reads_is_known_and_in_the_readme():
+    """Every HUB_* name read anywhere (hub, tests, bench, Makefile, CI) is a setting or one
+    of the known extra names, and README mentions each."""
+    from hub.config import DEFAULTS, KNOWN_EXTRA_NAMES, TEST_PREFIX
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [*root.glob("hub/**/*.py"), *root.glob("tests/**/*.py"), *root.glob("bench/*.py"),
+               root / "Makefile", root / ".ci" / "run", root / "wsgi.py"]
+    read = set()
+    for path in sources:
+        read |= set(re.findall(r"\b(HUB_[A-Z][A-Z0-9_]*[A-Z0-9])\b", path.read_text()))
+    settings = {f"HUB_{key}" for key in DEFAULTS}
+    # Names that appear in the code only as examples of what is NOT a setting.
+    examples = {"HUB_SUBMISSION_CLOSE_AT", "HUB_MAIL_SERVR", "HUB_TIME_ZONE",
+                "HUB_SOMETHING_ELSE_ENTIRELY", "HUB_SUBMISSIONS_CLOSE", "HUB_TEST_SOMETHING",
+                "HUB_TEST_WHATEVER"}
+    unknown = {name for name in read - settings - KNOWN_EXTRA_NAMES - examples
+               if not name.startswith(TEST_PREFIX)}
+    assert unknown == set()
+    readme = (root / "README.md").read_text()
+    for name in sorted(KNOWN_EXTRA_NAMES | {"HUB_TEST_DATABASE_URL"}):
+        assert f"`{name}`" in readme, name
+
+
+def test_every_command_is_in_the_readme_table(app):
+    """README's command-line table lists every `flask --app hub` command, and no other."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z][a-z-]*)", section, re.M))
+    commands = set(app.cli.list_commands(None))
+    assert documented == commands

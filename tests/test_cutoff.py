@@ -3,9 +3,11 @@ hub shows it, including on the days clocks change."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,19 +113,114 @@ def test_incomplete_late_post_is_kept_too(app, client, cutoff, owner):
     assert [(r.title, r.kind) for r in rows(app)] == [("Only a title", "coalition")]
 
 
-def test_late_post_over_a_limit_is_shown_but_not_stored(app, client, cutoff, owner):
+# A late post with a field that is not valid is kept all the same, as typed: the field is
+# left empty in the draft, and the whole post is kept beside it.
+LATE_INVALID = [
+    ("title", "x" * 201, "x" * 201),
+    ("contact_email", "not-an-address", "not-an-address"),
+    ("website", "example.org", "example.org"),
+    ("website", "http://[::1", "http://[::1"),
+    ("end_date", "2026-08-31", "2026-08-31"),  # before the start date
+    ("start_date", "31/12/2026", "31/12/2026"),  # not a date the form can read
+    ("countries", ["XX"], ["XX"]),  # a forged choice
+    ("stakeholder_group", "overlord", "overlord"),
+]
+
+
+@pytest.mark.parametrize("name, typed, kept", LATE_INVALID)
+def test_late_post_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, owner, name,
+                                                          typed, kept):
     cutoff.freeze(CLOSE + SECOND)
-    long_title = "x" * 201
-    page = expect(client.post("/submit/initiative", data=form_data(title=long_title)), 403).text
+    data = form_data(title="Late and imperfect", **({} if name == "title" else {name: typed}))
+    if name == "title":
+        data["title"] = typed
+
+    page = expect(client.post("/submit/initiative", data=data), 403).text
+
     assert CLOSED_TEXT in page
-    assert "Nothing was saved; your text is below to copy." in page
-    assert field_value(page, "title") == long_title
-    assert rows(app) == []
+    assert "kept as a draft" in page and "exactly as you typed them" in page
+    if name not in ("countries", "stakeholder_group"):  # inputs, not choices
+        assert field_value(page, name) == typed
+    [draft] = rows(app)
+    assert (draft.status, draft.submitted_at) == (Status.DRAFT, None)
+    assert draft.kept_changes[name] == kept
+    assert draft.kept_changes["summary"] == data["summary"]
+    assert getattr(draft, name) in ("", None, [])  # the draft itself holds only valid text
+    assert draft.summary == data["summary"]
+    assert f'href="/my/{draft.id}">Open the kept copy</a>' in page
+    detail = text_of(expect(client.get(f"/my/{draft.id}"), 200).text)
+    assert "Text sent after the cutoff, as you typed it" in detail
+    shown = kept[0] if isinstance(kept, list) else kept
+    assert shown in detail
+
+
+def test_late_edit_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, owner,
+                                                          create_submission_for):
+    sub = create_submission_for(owner, title="Original title")
+    cutoff.freeze(CLOSE + SECOND)
+    late = form_data(title="Late title", contact_email="ada@", end_date="2020-01-01")
+
+    page = expect(client.post(f"/my/{sub.id}/edit", data=late), 403).text
+
+    assert "kept with the submission" in page
+    assert f'href="/my/{sub.id}">Open the kept copy</a>' in page
+    after = row(app, sub.id)
+    assert (after.title, after.contact_email) == ("Original title", "ada@example.org")
+    assert (after.kept_changes["title"], after.kept_changes["contact_email"],
+            after.kept_changes["end_date"]) == ("Late title", "ada@", "2020-01-01")
+
+
+def test_a_website_kept_as_typed_is_not_a_link(app, client, cutoff, owner):
+    """Kept text is shown as typed; an address that is not a web address stays plain text."""
+    cutoff.freeze(CLOSE + SECOND)
+    expect(client.post("/submit/initiative",
+                       data=form_data(website="javascript:alert(1)")), 403)
+    [draft] = rows(app)
+    detail = client.get(f"/my/{draft.id}").text
+    assert "javascript:alert(1)" in detail
+    assert 'href="javascript:' not in detail
+
+
+def test_a_second_late_post_from_the_refusal_page_is_kept_too(app, client, cutoff, owner):
+    """The 403 page shows the form again; what is sent from it again is kept, not dropped."""
+    cutoff.freeze(CLOSE + SECOND)
+    first = form_data(title="First late text")
+    page = expect(client.post("/submit/initiative", data=first), 403).text
+    [kept] = rows(app)
+    assert f'action="/my/{kept.id}/edit"' in page
+
+    second = {**form_data(title="Second late text"), "form_token": field_value(page, "form_token")}
+    page = expect(client.post(f"/my/{kept.id}/edit", data=second), 403).text
+
+    assert "kept with the submission" in page
+    [after] = rows(app)
+    assert (after.title, after.kept_changes["title"]) == ("First late text", "Second late text")
+
+
+def test_changed_text_sent_again_with_a_used_form_token_is_not_dropped(app, client, cutoff,
+                                                                       owner):
+    """Even sent to the new-form address with the same one-time token (a page of before),
+    changed text is shown back, unsaved, with a fresh token: the next press keeps it."""
+    token = field_value(client.get("/submit/initiative", follow_redirects=True).text,
+                        "form_token")
+    cutoff.freeze(CLOSE + SECOND)
+    expect(client.post("/submit/initiative",
+                       data={**form_data(title="First late text"), "form_token": token}), 403)
+    again = {**form_data(title="Changed late text"), "form_token": token}
+
+    page = expect(client.post("/submit/initiative", data=again), 409).text
+
+    assert "already sent once" in page and "differs from it and was not saved" in page
+    assert field_value(page, "title") == "Changed late text"
+    fresh = field_value(page, "form_token")
+    assert fresh != token
+    expect(client.post("/submit/initiative", data={**again, "form_token": fresh}), 403)
+    assert [r.title for r in rows(app)] == ["First late text", "Changed late text"]
 
 
 def test_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, owner):
     cutoff.freeze(CLOSE - timedelta(minutes=20))
-    page = expect(client.get("/submit/initiative"), 200).text
+    page = expect(client.get("/submit/initiative", follow_redirects=True), 200).text
     token = field_value(page, "form_token")
 
     cutoff.freeze(CLOSE + SECOND)
@@ -344,8 +441,42 @@ def test_before_opening_drafts_may_be_saved_and_edited(app, client, not_yet_open
     page = expect(client.post(f"/my/{sub_id}/edit", data=form_data(title="Submit early")),
                   403).text
     assert OPENS_TEXT in page
+    assert "Your text was saved as a draft, not submitted." in page
     after = row(app, sub_id)
-    assert (after.title, after.status) == ("Still a draft", Status.DRAFT)
+    # What was typed is the draft, as for a new form: nothing kept aside, nothing lost.
+    assert (after.title, after.status, after.kept_changes) == (
+        "Submit early", Status.DRAFT, None)
+    detail = text_of(client.get(f"/my/{sub_id}").text)
+    assert "refused" not in detail and "after submissions closed" not in detail
+
+
+def test_before_opening_the_page_after_a_refused_submit_saves_to_the_draft(app, client,
+                                                                          not_yet_open, owner):
+    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")),
+                  403).text
+    [draft] = rows(app)
+    assert f'action="/my/{draft.id}/edit"' in page
+    assert f'href="/my/{draft.id}">Open the saved draft</a>' in page
+
+    expect(client.post(f"/my/{draft.id}/edit",
+                       data=form_data(action="draft", title="Early bird, revised")), 302)
+
+    assert [(r.title, r.status) for r in rows(app)] == [("Early bird, revised", Status.DRAFT)]
+
+
+def test_before_opening_changes_to_an_item_in_review_say_when_submissions_open(
+        app, client, not_yet_open, owner, create_submission_for):
+    """An item already in review before the opening (the opening was moved later): its
+    changes are refused and kept, and the page says why in the words of the moment."""
+    sub = create_submission_for(owner, title="Submitted early")
+    page = expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Changed early")),
+                  403).text
+    assert OPENS_TEXT in page
+    assert row(app, sub.id).kept_changes["title"] == "Changed early"
+    detail = text_of(client.get(f"/my/{sub.id}").text)
+    assert "Changes refused before submissions opened" in detail
+    assert "submissions open on 1 March 2026, 09:00 CET" in detail
+    assert "after submissions closed" not in detail and "after the cutoff" not in detail
 
 
 def test_submitting_opens_exactly_at_the_opening(app, client, not_yet_open, owner):
@@ -492,3 +623,43 @@ def test_clock_phase_and_seconds_left():
     assert (c.phase(), c.seconds_left()) == (Phase.CLOSED, None)
     c.freeze(None)
     assert c.frozen_at is None
+
+
+# --- "Now" is when the request arrived ------------------------------------------------------
+
+
+def test_a_slow_upload_is_judged_by_when_it_arrived(app, client, cutoff, owner, monkeypatch):
+    """A post whose body is still arriving at the cutoff was sent in time: "now" is taken
+    when the request reaches the hub, before its body is read (here the body's reading is
+    what moves the clock past the cutoff)."""
+    import hub.clock
+
+    cutoff.freeze(None)
+    times = [CLOSE - SECOND]
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            return times[0].astimezone(tz)
+
+    class SlowBody(io.BytesIO):
+        """The body: its bytes arrive after the cutoff, however they are read."""
+
+        def read(self, *args: Any) -> bytes:
+            times[0] = CLOSE + timedelta(seconds=30)
+            return super().read(*args)
+
+        def readinto(self, buffer: Any) -> int:
+            times[0] = CLOSE + timedelta(seconds=30)
+            return super().readinto(buffer)
+
+    monkeypatch.setattr(hub.clock, "datetime", Clock)
+    body = urlencode(form_data(title="Uploaded slowly"), doseq=True).encode()
+    response = client.post("/submit/initiative", input_stream=SlowBody(body),
+                           content_type="application/x-www-form-urlencoded",
+                           content_length=len(body))
+
+    expect(response, 302)
+    [saved] = rows(app)
+    assert (saved.title, saved.status) == ("Uploaded slowly", Status.SUBMITTED)
+    assert as_utc(saved.submitted_at) == CLOSE - SECOND

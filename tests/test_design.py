@@ -86,7 +86,7 @@ def test_character_counters_are_not_live_regions(client, owner, auth):
     """hub.js announces the count once typing pauses, from one region of its own: a live
     counter rewritten at every key would be read out at every key, and twice."""
     auth.login(owner)
-    html = client.get("/submit/initiative").text
+    html = client.get("/submit/initiative", follow_redirects=True).text
     counters = re.findall(r'<p class="counter"[^>]*>', html)
     assert counters, "no character counter"
     assert not [c for c in counters if "aria-live" in c]

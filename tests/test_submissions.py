@@ -8,9 +8,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import func, select
 
 from hub.auth.models import User
 from hub.extensions import db
+from hub.moderation.models import Revision
 from hub.submissions.models import STATUS_LABELS, Status, Submission
 from hub.submissions.operations import (
     SubmissionsClosed,
@@ -18,6 +20,7 @@ from hub.submissions.operations import (
     update_submission,
     withdraw_submission,
 )
+from hub.vocab import countries
 
 from helpers import (
     KIND_FIELDS,
@@ -87,7 +90,7 @@ def owner(create_user: Any, auth: Any) -> User:
 
 @pytest.mark.parametrize("kind", list(KIND_FIELDS))
 def test_each_kind_has_its_own_form(client, owner, kind):
-    page = expect(client.get(f"/submit/{kind}"), 200).text
+    page = expect(client.get(f"/submit/{kind}", follow_redirects=True), 200).text
 
     assert KIND_HEADINGS[kind] in page
     assert f'name="{KIND_FIELDS[kind]}"' in page
@@ -101,8 +104,8 @@ def test_each_kind_has_its_own_form(client, owner, kind):
 
 
 def test_form_tokens_differ_between_forms(client, owner):
-    first = form_token(client.get("/submit/initiative").text)
-    second = form_token(client.get("/submit/initiative").text)
+    first = form_token(client.get("/submit/initiative", follow_redirects=True).text)
+    second = form_token(client.get("/submit/initiative", follow_redirects=True).text)
     assert first != second
 
 
@@ -260,7 +263,7 @@ def test_hub_fields_cannot_be_posted(app, client, owner):
 
 
 def test_double_post_of_one_form_creates_one_submission(app, client, owner):
-    token = form_token(client.get("/submit/partnership").text)
+    token = form_token(client.get("/submit/partnership", follow_redirects=True).text)
     data = {**form_data("partnership"), "form_token": token}
 
     first = expect(client.post("/submit/partnership", data=data), 302)
@@ -271,15 +274,67 @@ def test_double_post_of_one_form_creates_one_submission(app, client, owner):
     assert "This form was already saved" in client.get(second.location).text
 
 
+def test_a_new_form_has_its_one_time_token_in_its_address(client, owner):
+    """Without script, going back to a sent form fetches it again: its token must come back
+    with it, so it comes from the address."""
+    response = expect(client.get("/submit/initiative"), 302)
+    target = urlsplit(response.location)
+    assert target.path == "/submit/initiative"
+    [token] = parse_qs(target.query)["t"]
+    page = expect(client.get(response.location), 200).text
+    assert form_token(page) == token
+    form_tag = re.search(r'<form method="post"[^>]*submission-form[^>]*>', page).group(0)
+    assert 'action="' not in form_tag
+    assert form_token(expect(client.get(response.location), 200).text) == token  # again
+
+
+@pytest.mark.parametrize("bad", ["", "x" * 65, "<script>", "a b"])
+def test_a_form_address_with_a_forged_token_gets_a_fresh_one(client, owner, bad):
+    response = expect(client.get("/submit/initiative", query_string={"t": bad}), 302)
+    [token] = parse_qs(urlsplit(response.location).query)["t"]
+    assert token != bad and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token)
+
+
+def test_back_to_a_sent_form_without_script_leads_to_the_first_result(app, client, owner):
+    """Back after submitting: the form comes again with the same token and says it was sent;
+    sending it again (the browser refilled it) creates nothing more."""
+    address = expect(client.get("/submit/initiative"), 302).location
+    data = {**form_data(title="Sent once"), "form_token": form_token(client.get(address).text)}
+    first = expect(client.post(address, data=data), 302)
+
+    page = expect(client.get(address), 200).text  # the back button, without script
+
+    assert form_token(page) == data["form_token"]
+    assert "You already sent this form" in page and "Sent once" in page
+    assert f'href="{first.location}">Open what was saved</a>' in page
+    again = expect(client.post(address, data=data), 302)
+    assert again.location == first.location
+    assert "This form was already saved" in client.get(again.location).text
+    assert count(app) == 1
+
+
+def test_a_form_address_used_by_another_account_gets_a_fresh_token(client, auth, owner,
+                                                                   create_user):
+    address = expect(client.get("/submit/initiative"), 302).location
+    token = form_token(client.get(address).text)
+    expect(client.post(address, data={**form_data(), "form_token": token}), 302)
+    expect(auth.logout(), 302)
+    expect(auth.login(create_user()), 302)
+
+    response = expect(client.get(address), 302)
+
+    assert parse_qs(urlsplit(response.location).query)["t"] != [token]
+
+
 def test_two_forms_create_two_submissions(app, client, owner):
     for _ in range(2):
-        token = form_token(client.get("/submit/initiative").text)
+        token = form_token(client.get("/submit/initiative", follow_redirects=True).text)
         expect(client.post("/submit/initiative", data={**form_data(), "form_token": token}), 302)
     assert count(app) == 2
 
 
 def test_refused_post_does_not_use_up_the_form_token(app, client, owner):
-    token = form_token(client.get("/submit/initiative").text)
+    token = form_token(client.get("/submit/initiative", follow_redirects=True).text)
     expect(client.post("/submit/initiative",
                        data={**form_data(summary=""), "form_token": token}), 422)
     expect(client.post("/submit/initiative", data={**form_data(), "form_token": token}), 302)
@@ -289,7 +344,7 @@ def test_refused_post_does_not_use_up_the_form_token(app, client, owner):
 def test_form_token_of_another_account_does_not_break_the_post(app, client, auth, create_user):
     first = create_user()
     expect(auth.login(first), 302)
-    token = form_token(client.get("/submit/initiative").text)
+    token = form_token(client.get("/submit/initiative", follow_redirects=True).text)
     expect(client.post("/submit/initiative", data={**form_data(), "form_token": token}), 302)
     expect(auth.logout(), 302)
 
@@ -304,16 +359,20 @@ def test_form_token_of_another_account_does_not_break_the_post(app, client, auth
 # --- Editing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, action, after", [
-    (Status.DRAFT, "draft", Status.DRAFT),
-    (Status.DRAFT, "submit", Status.SUBMITTED),
-    (Status.SUBMITTED, "draft", Status.SUBMITTED),
-    (Status.SUBMITTED, "submit", Status.SUBMITTED),
-    (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED),
-    (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED),
+STILL_IN_REVIEW = "Changes saved. The submission is still awaiting review."
+
+
+@pytest.mark.parametrize("status, action, after, flashed", [
+    (Status.DRAFT, "draft", Status.DRAFT, "Changes saved."),
+    (Status.DRAFT, "submit", Status.SUBMITTED, "Submitted."),
+    (Status.SUBMITTED, "draft", Status.SUBMITTED, STILL_IN_REVIEW),
+    (Status.SUBMITTED, "submit", Status.SUBMITTED, STILL_IN_REVIEW),  # "Save changes"
+    (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED, "Submitted."),
+    (Status.CHANGES_REQUESTED, "save", Status.CHANGES_REQUESTED, "Changes saved."),
+    (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED, "Changes saved."),
 ])
 def test_edit_while_editable(app, client, clock, owner, create_submission_for, status, action,
-                             after):
+                             after, flashed):
     sub = create_submission_for(owner, status, title="Before the edit")
     page = expect(client.get(f"/my/{sub.id}/edit"), 200).text
     assert field_value(page, "title") == "Before the edit"
@@ -325,8 +384,7 @@ def test_edit_while_editable(app, client, clock, owner, create_submission_for, s
 
     assert response.location == f"/my/{sub.id}"
     shown = client.get(f"/my/{sub.id}").text
-    flash = re.findall(r'<p class="flash flash-success">(.*?)</p>', shown)
-    assert flash == ["Submitted." if action == "submit" else "Changes saved."]
+    assert re.findall(r'<p class="flash flash-success">(.*?)</p>', shown) == [flashed]
     saved = row(app, sub.id)
     assert saved.title == "After the edit"
     assert saved.status is after
@@ -348,14 +406,55 @@ def test_edit_keeps_the_submission_kind_fields(app, client, owner, create_submis
     assert (saved.timeline, saved.objectives) == ("New plan", "")
 
 
-def test_incomplete_edit_of_a_submitted_item_is_refused(app, client, owner,
-                                                        create_submission_for):
-    sub = create_submission_for(owner, title="Complete")
-    page = expect(client.post(f"/my/{sub.id}/edit",
-                              data=form_data(title="Edited", summary="")), 422).text
-    assert field_error(page, "summary").startswith("Required to submit")
+IN_REVIEW = [Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED]
+
+
+@pytest.mark.parametrize("status", IN_REVIEW)
+@pytest.mark.parametrize("action", ["submit", "save", "draft"])
+def test_incomplete_edit_of_an_item_in_review_is_refused_whatever_the_button(
+        app, client, owner, create_submission_for, status, action):
+    """Once an item is no longer a draft, every save is checked in full: the "draft"
+    button (not offered there, but a page of before or a forged post may send it) cannot
+    empty a submission in review, nor make an empty update of an approved one."""
+    sub = create_submission_for(owner, status, title="Complete")
+    emptied = form_data(action=action, title="Edited", summary="", description="",
+                        stakeholder_group="", countries=[])
+
+    page = expect(client.post(f"/my/{sub.id}/edit", data=emptied), 422).text
+
+    for name in ("summary", "description", "stakeholder_group", "countries"):
+        assert field_error(page, name) == "Required: this submission is no longer a draft.", name
     assert field_value(page, "title") == "Edited"
-    assert row(app, sub.id).title == "Complete"
+    assert "These fields are required (this submission is no longer a draft):" in page
+    saved = row(app, sub.id)
+    assert (saved.title, saved.status) == ("Complete", status)
+    assert saved.summary and saved.description and saved.countries
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
+
+
+@pytest.mark.parametrize("status, buttons", [
+    (Status.DRAFT, ["Submit for review", "Save as draft"]),
+    (Status.SUBMITTED, ["Save changes"]),
+    (Status.CHANGES_REQUESTED, ["Submit again for review", "Save changes without submitting"]),
+    (Status.APPROVED, ["Send the update for review"]),
+])
+def test_edit_page_offers_a_draft_button_only_for_drafts(client, owner, create_submission_for,
+                                                         status, buttons):
+    sub = create_submission_for(owner, status)
+    page = expect(client.get(f"/my/{sub.id}/edit"), 200).text
+    shown = re.findall(r'<button type="submit" name="action" value="(?:submit|save|draft)"'
+                       r'[^>]*>([^<]+)</button>', page)
+    assert shown == buttons
+
+
+def test_changes_requested_may_be_saved_without_resubmitting(app, client, owner,
+                                                             create_submission_for):
+    sub = create_submission_for(owner, Status.CHANGES_REQUESTED, title="Needs work")
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(action="save", title="Reworking")),
+           302)
+    saved = row(app, sub.id)
+    assert (saved.title, saved.status) == ("Reworking", Status.CHANGES_REQUESTED)
 
 
 @pytest.mark.parametrize("status", [Status.REJECTED, Status.WITHDRAWN])
@@ -402,7 +501,7 @@ def test_withdraw_then_no_more_edits(app, client, owner, create_submission_for, 
     expect(client.get(f"/my/{sub.id}/edit"), 409)
     expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Back again")), 409)
     page = expect(client.post(f"/my/{sub.id}/withdraw"), 409).text
-    assert "cannot be withdrawn" in page
+    assert "already withdrawn" in page
     assert row(app, sub.id).title == "To withdraw"
 
 
@@ -554,3 +653,90 @@ def test_operations_refuse_what_the_views_refuse(app, clock, owner, create_submi
         db.session.rollback()
     assert row(app, submitted.id).status is Status.SUBMITTED
     assert count(app) == 2
+
+
+# --- How the form shows errors and long choices ---------------------------------------------
+
+
+def summary_of(page: str) -> str:
+    found = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert found, "no error summary"
+    return found.group(0)
+
+
+def test_error_summary_follows_the_order_of_the_page(client, owner):
+    """The summary lists fields in the order a person meets them on the page (not in the
+    order the form's code declares them): the required ones together, then the others."""
+    data = {"action": "submit", "title": "x" * 201, "website": "example.org",
+            "start_date": "2026-09-01", "end_date": "2026-01-01", "contact_email": "ada@"}
+    page = expect(client.post("/submit/coalition", data=data), 422).text
+
+    summary = summary_of(page)
+    required = re.findall(r'href="#([a-z_]+)-field"', summary.split("<ul>")[0])
+    others = re.findall(r'href="#([a-z_]+)-field"', summary.split("<ul>")[1])
+    on_page = re.findall(r'<div class="field has-error" id="([a-z_]+)-field"', page)
+    assert sorted(required + others) == sorted(on_page)
+    assert required == [name for name in on_page if name in required]
+    assert others == [name for name in on_page if name in others]
+    assert others == ["title", "contact_email", "website", "end_date"]
+    # The kind's own field comes right after the description, as on the page.
+    assert required.index("member_organisations") < required.index("lead_organisation")
+    assert required.index("contact_name") < required.index("countries")
+
+
+def test_error_summary_names_the_required_fields_once(client, owner):
+    page = expect(client.post("/submit/coalition", data={"action": "submit"}), 422).text
+
+    summary = summary_of(page)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", summary))
+    assert text.count("These fields are required to submit (a draft may leave them empty):") == 1
+    assert "Required to submit" not in text
+    assert re.findall(r'href="#([a-z_]+)-field"', summary) == [
+        "title", "summary", "description", "member_organisations", "lead_organisation",
+        "stakeholder_group", "contact_name", "contact_email", "countries", "themes", "language"]
+    assert "Please check 11 fields" in text
+    # Each field still says it next to itself.
+    assert field_error(page, "title") == "Required to submit (drafts may leave it empty)."
+
+
+def test_countries_are_checkboxes_by_continent_with_global_first(client, owner):
+    page = expect(client.get("/submit/initiative", follow_redirects=True), 200).text
+    block = re.search(r'id="countries-field">(.*?)</fieldset>', page, re.S).group(1)
+
+    assert "<select" not in block and "Ctrl" not in block
+    assert block.index('value="global"') < block.index("<details")
+    assert re.findall(r"<summary>([^<]+)</summary>", block) == [
+        "Africa", "Americas", "Asia", "Europe", "Oceania", "Antarctica"]
+    boxes = re.findall(r'<input type="checkbox" name="countries" id="([^"]+)" value="([^"]+)"',
+                       block)
+    assert sorted(value for _, value in boxes) == sorted(countries())
+    for box_id, _ in boxes:
+        assert f'<label for="{box_id}">' in block
+    assert "<details class=\"choice-group\" open" not in block  # nothing ticked: all folded
+
+
+def test_a_continent_with_ticked_countries_starts_open_and_names_them(client, owner):
+    data = form_data(countries=["KE", "SN", "global"], summary="")
+    page = expect(client.post("/submit/initiative", data=data), 422).text
+    block = re.search(r'id="countries-field">(.*?)</fieldset>', page, re.S).group(1)
+
+    groups = {name.strip(): opened for opened, name in re.findall(
+        r'<details class="choice-group"( open)?>\s*<summary>([^<]+)', block)}
+    assert groups == {"Africa": " open", "Americas": "", "Asia": "", "Europe": "",
+                      "Oceania": "", "Antarctica": ""}
+    assert "(2 selected: Kenya, Senegal)" in block
+    for code in ("KE", "SN", "global"):
+        assert re.search(rf'value="{code}" checked>', block), code
+    assert not re.search(r'value="CH" checked>', block)
+
+
+def test_date_fields_have_no_format_hint_but_an_unreadable_date_says_how(client, owner):
+    page = expect(client.get("/submit/concrete_action", follow_redirects=True), 200).text
+    assert "YYYY" not in page
+    assert 'type="date"' in page
+    page = expect(client.post("/submit/concrete_action",
+                              data=form_data("concrete_action", start_date="19/06/2026")),
+                  422).text
+    assert field_error(page, "start_date") == (
+        "Not a valid date. Write it as year-month-day, for example 2026-09-01.")
+    assert field_value(page, "start_date") == "19/06/2026"

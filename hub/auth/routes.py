@@ -6,12 +6,20 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
-from hub.auth.operations import EmailTaken, authenticate, create_user, record_login
-from hub.extensions import db, login_manager
+from hub.auth.operations import (
+    EmailTaken,
+    authenticate,
+    create_user,
+    find_user,
+    record_login,
+)
+from hub.extensions import csrf, db, login_manager
 from hub.ratelimit import refusal
 from hub.submissions.operations import park_post
 
@@ -37,7 +45,8 @@ def unauthorized() -> Response:
         db.session.commit()
         flash("Your session had expired, so nothing was submitted yet. Log in again: what "
               "you typed is kept and will be back in the form.", "info")
-        return redirect(url_for("auth.login", next=request.path))
+        # Back to the same address: a new form's one-time token is in it.
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     flash("Please log in to continue.", "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -46,26 +55,47 @@ def _same_origin() -> bool:
     """Whether the post comes from one of our pages (browsers send Origin on POST); another
     site must not be able to plant text in a visitor's next form."""
     origin = request.headers.get("Origin")
-    # Hosts only: behind a TLS proxy the scheme the app sees may differ from the browser's.
-    return origin is None or urlsplit(origin).netloc == request.host
+    if origin is None:
+        return True
+    try:
+        # Hosts only: behind a TLS proxy the scheme the app sees may differ from the browser's.
+        return urlsplit(origin).netloc == request.host
+    except ValueError:  # not an address at all ("http://[")
+        return False
 
 
 def safe_next(target: str | None) -> str:
     """`target` if it is a path on this site, else the user's submissions page."""
     if target:
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # e.g. "//[": an unclosed IPv6 bracket
+            return url_for("submissions.mine")
         if (not parts.scheme and not parts.netloc and target.startswith("/")
                 and not target.startswith("//") and "\\" not in target):
             return target
     return url_for("submissions.mine")
 
 
+CSRF_NOTICE = ("The form's security token was missing or expired (the page was open a "
+               "long time, or the browser restored it), so nothing was done. What you typed is "
+               "below, except the password: type it again and press the button.")
+
+
+def _csrf_failed(form: FlaskForm) -> bool:
+    return bool(form.meta.csrf and form.csrf_token.errors)
+
+
+# Register and login check CSRF themselves (form-level, as the submission forms do), so an
+# expired token re-shows what was typed instead of a bare error page.
 @bp.route("/register", methods=["GET", "POST"])
+@csrf.exempt
 def register() -> Response | tuple[str, int] | str:
     """Create an account and log in."""
     if current_user.is_authenticated:
         return redirect(url_for("submissions.mine"))
     form = RegisterForm()
+    notice = None
     if (throttled := refusal()) is not None:
         flash(throttled.message, "error")
         return render_template("auth/register.html", form=form), 429
@@ -73,21 +103,33 @@ def register() -> Response | tuple[str, int] | str:
         try:
             user = create_user(form.email.data, form.password.data, form.display_name.data,
                                form.organisation.data or "")
-        except EmailTaken:
-            form.email.errors.append("An account with this e-mail exists. Log in instead.")
-        else:
             db.session.commit()
+        except EmailTaken:
+            form.email.errors.append(EMAIL_TAKEN)
+        except IntegrityError:  # the same e-mail registered at the same moment (two tabs)
+            db.session.rollback()
+            if find_user(form.email.data) is None:
+                raise
+            form.email.errors.append(EMAIL_TAKEN)
+        else:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")))
-    status = 422 if form.errors else 200
-    return render_template("auth/register.html", form=form), status
+    elif _csrf_failed(form):
+        notice = CSRF_NOTICE
+    status = 400 if notice else 422 if form.errors else 200
+    return render_template("auth/register.html", form=form, notice=notice), status
+
+
+EMAIL_TAKEN = "An account with this e-mail exists. Log in instead."
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt  # form-level, as register()
 def login() -> Response | tuple[str, int] | str:
     """Log in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
+    notice = None
     if (throttled := refusal()) is not None:  # the e-mail stays in the form
         flash(throttled.message, "error")
         return render_template("auth/login.html", form=form), 429
@@ -100,8 +142,10 @@ def login() -> Response | tuple[str, int] | str:
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(form.next.data))
         form.password.errors.append("E-mail or password is wrong.")
-    status = 422 if form.errors else 200
-    return render_template("auth/login.html", form=form), status
+    elif _csrf_failed(form):
+        notice = CSRF_NOTICE
+    status = 400 if notice else 422 if form.errors else 200
+    return render_template("auth/login.html", form=form, notice=notice), status
 
 
 @bp.route("/logout", methods=["POST"])

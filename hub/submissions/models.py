@@ -39,6 +39,16 @@ LIMITS: dict[str, int] = {
 }
 
 
+# Most values a list field may hold (the forms allow each choice once, so they stay below):
+# the database refuses anything else than a JSON array of at most this many values.
+LIST_LIMITS: dict[str, int] = {
+    "countries": 300,  # ISO 3166 has 249 today, plus "global"
+    "regions": 20,
+    "themes": 50,
+    "sdgs": 17,
+}
+
+
 class Status(enum.StrEnum):
     """The life of a submission; the only source of truth for what state it is in."""
 
@@ -77,12 +87,29 @@ def _length_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
+def list_check_sql(column: str, limit: int) -> str:
+    """SQL true when `column` holds a JSON array of at most `limit` values.
+
+    The same text on SQLite and PostgreSQL (JSON columns are `json` there):
+    json_array_length exists on both, and the JSON text of an array starts with "[".
+    SQLite's json_array_length answers 0 for a non-array, hence the LIKE; PostgreSQL's
+    raises an error for one, which refuses the row as well.
+    """
+    return f"json_array_length({column}) <= {limit} AND CAST({column} AS TEXT) LIKE '[%'"
+
+
+def _list_checks() -> tuple[CheckConstraint, ...]:
+    return tuple(CheckConstraint(list_check_sql(col, limit), name=f"{col}_list")
+                 for col, limit in LIST_LIMITS.items())
+
+
 class Submission(Base):
     """An initiative, coalition, partnership or concrete action."""
 
     __tablename__ = "submissions"
     __table_args__ = (
         *_length_checks(),
+        *_list_checks(),
         CheckConstraint(_in_list("kind", KINDS), name="kind_known"),
         CheckConstraint(
             "stakeholder_group IS NULL OR " + _in_list("stakeholder_group", STAKEHOLDER_GROUPS),

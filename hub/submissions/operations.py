@@ -84,10 +84,12 @@ def ensure_window(submitting: bool, user: User | None = None,
         raise SubmissionsClosed(refusal)
 
 
-def _content(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """The content fields of `data` that belong to `kind`."""
     foreign = ALL_KIND_FIELDS - set(KIND_FIELDS[kind])
     return {k: data[k] for k in CONTENT_FIELDS if k in data and k not in foreign}
+
+
 
 
 def new_slug(title: str = "") -> str:
@@ -103,7 +105,7 @@ def new_slug(title: str = "") -> str:
 
 
 def _apply(submission: Submission, data: dict[str, Any], now: datetime) -> None:
-    for key, value in _content(submission.kind, data).items():
+    for key, value in content_for(submission.kind, data).items():
         setattr(submission, key, value)
     submission.updated_at = now
 
@@ -176,7 +178,7 @@ def update_submission(submission: Submission, data: dict[str, Any], *, submit: b
 def propose_revision(submission: Submission, data: dict[str, Any], actor: User,
                      now: datetime) -> Revision:
     """Store an edit of an approved submission as its (single) pending revision."""
-    content = {k: _jsonable(v) for k, v in _content(submission.kind, data).items()}
+    content = {k: _jsonable(v) for k, v in content_for(submission.kind, data).items()}
     revision = pending_revision(submission)
     if revision is None:
         revision = Revision(submission=submission, content=content, created_at=now)
@@ -217,18 +219,27 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
 
 
 def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
-                      submission: Submission | None, form_token: str | None) -> Submission:
-    """Keep text the clock refused: a new draft, or kept changes beside an existing item."""
+                      submission: Submission | None, form_token: str | None,
+                      raw: dict[str, Any] | None = None) -> Submission:
+    """Keep text the clock refused: a new draft, or kept changes beside an existing item.
+
+    `data` is valid content; `raw`, when some fields were not valid, is the whole post as
+    typed: a new draft then holds `data` (its invalid fields empty) and keeps `raw` beside it.
+    """
     now = clock().now()
-    content = _content(kind, data)
+    content = content_for(kind, data)
     if submission is None:
         submission = Submission(owner=owner, kind=kind, slug=new_slug(),
                                 form_token=form_token, created_at=now, status=Status.DRAFT)
         _apply(submission, content, now)
         db.session.add(submission)
+        if raw is not None:
+            submission.kept_changes = {k: _jsonable(v) for k, v in content_for(kind, raw).items()}
+            submission.kept_at = now
         db.session.flush()
     else:
-        submission.kept_changes = {k: _jsonable(v) for k, v in content.items()}
+        kept = raw if raw is not None else content
+        submission.kept_changes = {k: _jsonable(v) for k, v in content_for(kind, kept).items()}
         submission.kept_at = now
     record(Action.LATE_POST_KEPT, owner, submission, from_status=submission.status,
            to_status=submission.status, message="Refused by the clock; text kept for the owner.")

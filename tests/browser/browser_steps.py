@@ -164,12 +164,22 @@ def fill_submission(page: Any, **fields: Any) -> None:
         if name in ("stakeholder_group", "language"):
             page.select_option(f"#{name}", value)
         elif name == "countries":
-            page.select_option("#countries", value)
+            for code in value:
+                tick_country(page, code)
         elif name in ("themes", "regions", "sdgs"):
             for item in value:
                 page.check(f"input[name={name}][value='{item}']")
         else:
             page.fill(f"#{name}", value)
+
+
+def tick_country(page: Any, code: str) -> None:
+    """Tick a country as a person does: open its continent (a click on its name) if folded."""
+    box = page.locator(f"input[name=countries][value='{code}']")
+    group = page.locator(f"details.choice-group:has(input[value='{code}'])")
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("summary").click()
+    box.check()
 
 
 COMPLETE_FORM: dict[str, Any] = {

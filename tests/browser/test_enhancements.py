@@ -58,7 +58,7 @@ def test_leaving_a_changed_form_asks_first(writer, dialogs, expect):
     page.click(".main-nav a:has-text('Browse')")
     expect(page.locator("#title")).to_have_value("Un titre pas encore enregistré")
     assert len(dialogs.seen) == 1
-    assert page.url.endswith("/submit/initiative")
+    assert "/submit/initiative?t=" in page.url  # still on the form
 
     click_and_wait(page, "button[value=draft]")  # saving leaves without a question
     assert len(dialogs.seen) == 1
@@ -112,14 +112,16 @@ def test_the_deadline_in_the_visitors_own_time(hub, new_context, expect):
 
 
 def test_go_back_from_an_error_page_keeps_the_forms_text(page, expect):
-    """A post refused by an error page (here: the form's security token had expired):
-    "Go back" returns to the form as it was left, not to an empty one."""
+    """A post refused by an error page (here: a body over the size limit, a 413): "Go back"
+    returns to the form as it was left, not to an empty one."""
     page.goto("/account/register")
     page.fill("#email", "amina@example.org")
     page.fill("#display_name", "Amina Diallo")
-    page.eval_on_selector("input[name=csrf_token]", "el => { el.value = 'stale'; }")
+    # An organisation pasted from a huge document: over HUB_MAX_REQUEST_BYTES (1 MiB).
+    page.eval_on_selector("#organisation", "el => { el.removeAttribute('maxlength');"
+                                           " el.value = 'x'.repeat(1100000); }")
     click_and_wait(page, "main form button[type=submit]")
-    expect(page.locator(".error-code")).to_have_text("Error 400")
+    expect(page.locator(".error-code")).to_have_text("Error 413")
 
     page.click("main a:has-text('Go back')")
     expect(page.locator("#email")).to_have_value("amina@example.org")
