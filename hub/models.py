@@ -2,12 +2,12 @@
 
 from hub.auth.models import Role, User
 from hub.extensions import Base
-from hub.mail.models import OutboxMail
+from hub.mail.models import DigestItem, OutboxMail
 from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.search.models import IndexTask
 from hub.submissions.models import ParkedPost, Status, Submission
 
 __all__ = [
-    "Action", "AuditEvent", "Base", "DeadlineException", "IndexTask", "OutboxMail",
+    "Action", "AuditEvent", "Base", "DeadlineException", "DigestItem", "IndexTask", "OutboxMail",
     "ParkedPost", "Revision", "RevisionStatus", "Role", "Status", "Submission", "User",
 ]
