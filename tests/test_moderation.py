@@ -1202,6 +1202,9 @@ def test_dashboard_median_in_days_and_without_decisions(app, clock, owner, moder
     browser = Browser(app, moderator)
     assert "no decisions yet" in text_of(browser.get("/moderation/dashboard"))
     t0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + timedelta(days=3), "approve",
-              moderator)
+    decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + timedelta(minutes=20),
+              "approve", moderator)
+    assert "<strong>20 minutes</strong>" in text_of(browser.get("/moderation/dashboard"))
+    decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + timedelta(days=6, minutes=-20),
+              "approve", moderator)  # the median of two: their mean, 3 days
     assert "<strong>3.0 days</strong>" in text_of(browser.get("/moderation/dashboard"))

@@ -77,7 +77,7 @@ class DecisionForm(HubForm):
 class DuplicateForm(HubForm):
     """Reject as a duplicate of another submission (a small form of its own)."""
 
-    duplicate_of = IntegerField("Duplicate of submission number", validators=[
+    duplicate_of = IntegerField("Number of the original submission", validators=[
         InputRequired(message="Enter the number of the original submission."),
         NumberRange(min=1, max=MAX_ID, message="Enter the number of the original "
                     "submission (a whole number of at least 1).")],

@@ -94,6 +94,19 @@ def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
     click_and_wait(page, "main form button[type=submit]")
 
 
+def _review_with_errors(page: Any, data: dict[str, Any]) -> None:
+    """Request changes without saying which: the message field says so (422)."""
+    page.goto(f"/moderation/{data['submitted_id']}")
+    click_and_wait(page, "form[action*='/decide'] button[value=request_changes]")
+
+
+def _bulk_with_errors(page: Any, _data: dict[str, Any]) -> None:
+    """Reject in bulk with nothing ticked and no reason: both said where they belong."""
+    page.goto("/moderation/")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Apply this decision to …?"
+    click_and_wait(page, "button[value=reject]")
+
+
 # name, who looks, how to get there
 PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("home", "visitor", _goto(lambda d: "/")),
@@ -114,6 +127,9 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-queue", "moderator", _goto(lambda d: "/moderation/")),
     ("review", "moderator", _goto(lambda d: f"/moderation/{d['submitted_id']}")),
     ("moderation-dashboard", "moderator", _goto(lambda d: "/moderation/dashboard")),
+    ("review-with-errors", "moderator", _review_with_errors),
+    ("moderation-queue-with-errors", "moderator", _bulk_with_errors),
+    ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 

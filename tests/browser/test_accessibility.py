@@ -18,7 +18,8 @@ from page_tour import (
 )
 
 EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
-                   "register-with-errors": 422}
+                   "register-with-errors": 422, "review-with-errors": 422,
+                   "moderation-queue-with-errors": 422}
 
 
 def visited(tour, name):
@@ -80,7 +81,8 @@ class _Fields(HTMLParser):
             self.summary_links.append(a["href"][1:])
 
 
-@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors"])
+@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors",
+                                  "review-with-errors", "moderation-queue-with-errors"])
 def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
     """Each invalid field names its error (and help) by aria-describedby; the summary at the
     top links to every one of them; fields with a limit have a character counter."""
