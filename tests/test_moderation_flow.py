@@ -229,6 +229,29 @@ def test_after_someone_else_decided_the_typed_message_is_shown_not_lost(
     assert snapshot(app, item.id) == before
 
 
+@pytest.mark.parametrize(("state", "mine", "code", "says"), [
+    ("approved", False, 409, "Already decided by Factory Moderator at"),
+    ("withdrawn", False, 409, "A withdrawn submission cannot be decided on."),
+    ("submitted", True, 403, "You cannot decide on your own submission"),
+])
+@pytest.mark.parametrize("data", [{"action": "reject", "message": " "}, {"message": "Typed"},
+                                  {"dup-duplicate_of": "x"}], ids=["reject", "no-button",
+                                                                   "duplicate"])
+def test_an_incomplete_form_for_an_item_that_cannot_be_decided_says_why(
+        app, create_submission_for, owner, moderator, state, mine, code, says, data):
+    """There is no form on the page to show its errors in: the refusal itself is shown."""
+    item = create_submission_for(moderator if mine else owner, status=state)
+    before = snapshot(app, item.id)
+    path = "duplicate" if "dup-duplicate_of" in data else "decide"
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/{path}",
+                                            data={**data, "version": before["version"]})
+    assert response.status_code == code
+    assert says in text_of(response)
+    if data.get("message", "").strip() and not mine:
+        assert "Your message was not sent" in text_of(response)
+    assert snapshot(app, item.id) == before
+
+
 def test_a_duplicate_refused_for_an_edit_meanwhile_keeps_the_number(app, create_submission_for,
                                                                     create_user, owner,
                                                                     moderator):

@@ -52,20 +52,30 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     return already_decided(submission)
 
 
-def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
-    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
+def decision_refusal(submission: Submission, moderator: User,
+                     expected_version: int | None = None) -> DecisionRefused | None:
+    """Why `moderator` cannot decide on `submission` now: their own item, a changed
+    version, the wrong state (None when they can)."""
     if not moderator.is_moderator:
-        raise DecisionRefused("Only moderators can decide on submissions.", 403)
+        return DecisionRefused("Only moderators can decide on submissions.", 403)
     if submission.owner_id == moderator.id:
-        raise DecisionRefused("You cannot decide on your own submission; ask another "
-                              "moderator.", 403)
+        return DecisionRefused("You cannot decide on your own submission; ask another "
+                               "moderator.", 403)
     if expected_version is not None and submission.version != expected_version:
-        raise changed_meanwhile(submission)
+        return changed_meanwhile(submission)
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
-            raise already_decided(submission)
-        raise DecisionRefused(
+            return already_decided(submission)
+        return DecisionRefused(
             f"A {submission.status_label.lower()} submission cannot be decided on.", 409)
+    return None
+
+
+def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
+    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
+    refusal = decision_refusal(submission, moderator, expected_version)
+    if refusal is not None:
+        raise refusal
 
 
 def _decide(submission: Submission, moderator: User, status: Status, message: str,

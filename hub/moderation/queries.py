@@ -31,6 +31,7 @@ from hub.vocab import KINDS
 PAGE_SIZE = 100
 DUPLICATE_CANDIDATES = 2000
 REVISIONS = "revisions"  # pseudo-status of the queue: pending revisions of approved items
+FIELD_BREAK = "\x1f"  # between the texts the queue filter searches
 QUEUE_STATUSES = frozenset({s.value for s in Status} - {Status.DRAFT.value}
                            | {REVISIONS, ""})  # "" = any status but draft
 
@@ -116,8 +117,12 @@ def queue_statement(status: str, kind: str, text: str) -> Select:
         # Case and accents ignored alike on SQLite and PostgreSQL ("numerique" finds
         # "NUMÉRIQUE"); the needle is matched literally (its % and _ are not wildcards).
         like = f"%{_like_escape(fold(text) or '')}%"
-        stmt = stmt.where(or_(*(folded(column).like(like, escape="\\") for column in (
-            Submission.title, Submission.lead_organisation, Submission.summary))))
+        # One call per row over the three texts, joined by a character no needle contains
+        # (clean_text removes control characters), so a match never spans two of them.
+        joined = func.coalesce(Submission.title, "").concat(FIELD_BREAK).concat(
+            func.coalesce(Submission.lead_organisation, "")).concat(FIELD_BREAK).concat(
+            func.coalesce(Submission.summary, ""))
+        stmt = stmt.where(folded(joined).like(like, escape="\\"))
     return stmt.order_by(*_order_key())
 
 

@@ -45,6 +45,7 @@ from hub.moderation.operations import (
     approve_submission,
     changed_meanwhile,
     decide_revision,
+    decision_refusal,
     exception_for,
     grant_exception,
     mark_duplicate,
@@ -237,6 +238,10 @@ def decide(submission_id: int) -> Page:
     submission = _submission_or_404(submission_id)
     form = DecisionForm()
     if not form.validate():
+        # An item that cannot be decided at all shows no form to put the errors in: say why.
+        refusal = decision_refusal(submission, current_user)
+        if refusal is not None:
+            return _decision_refused(submission_id, refusal, form=form)
         return _review_page(submission, 422, form=form)
     expected = _version(form.version.data)
     if expected is None:
@@ -279,6 +284,9 @@ def duplicate(submission_id: int) -> Page:
     submission = _submission_or_404(submission_id)
     form = DuplicateForm(prefix="dup")
     if not form.validate():
+        refusal = decision_refusal(submission, current_user)
+        if refusal is not None:
+            return _decision_refused(submission_id, refusal, duplicate_form=form)
         return _review_page(submission, 422, duplicate_form=form)
     expected = _version(form.version.data)
     if expected is None:
