@@ -584,3 +584,30 @@ def test_send_mail_loop_survives_a_database_error(app, smtp, clock, create_user,
     assert [m["Subject"] for m in smtp.inbox.to("loop@example.org")] == [
         "Received: Sent by the second round"]
     assert any("Delivering mail failed" in r.getMessage() for r in caplog.records)
+
+
+def test_two_senders_at_once_send_each_mail_once(app, smtp, clock, create_user,
+                                                 create_submission_for):
+    """The after-response delivery and the loop at the same moment: each mail is claimed by
+    one of them and arrives once."""
+    smtp.start()
+    owner = create_user(email="twice@example.org")
+    clock.freeze(soon())
+    for n in range(6):
+        create_submission_for(owner, title=f"Mail {n}")
+    start = threading.Barrier(2)
+    results: list[tuple[int, int]] = []
+
+    def sender() -> None:
+        start.wait()
+        results.append(deliver(app))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    receipts = sorted(m["Subject"] for m in smtp.inbox.to("twice@example.org"))
+    assert receipts == [f"Received: Mail {n}" for n in range(6)]
+    assert sum(sent for sent, _failed in results) == len(smtp.inbox.messages)
+    assert all(m.sent_at is not None for m in outbox(app))

@@ -7,6 +7,7 @@ import re
 import smtplib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -91,47 +92,67 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         select(OutboxMail.id).where(OutboxMail.sent_at.is_(None),
                                     OutboxMail.next_attempt_at <= now)
         .order_by(OutboxMail.id).limit(limit)).all()
+    # No transaction stays open across the loop: each write below begins one of its own
+    # (on SQLite a transaction that read and then writes fails at once when another sender
+    # wrote in between, and one held open while the server talks would stop every writer).
+    db.session.rollback()
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
     try:
         for mail_id in due:
             if not _claim(mail_id, now):
                 continue
-            mail = db.session.get(OutboxMail, mail_id)
+            mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
             assert mail is not None
+            tried = _Tried(mail_id, mail.attempts, f"{mail.message_id} to {mail.to_addr}")
             try:
                 message = build_message(mail, config["HUB_MAIL_SENDER"])
+            except Exception as exc:  # a message that cannot be built: keep it, go on
+                db.session.rollback()
+                logger.exception("Mail %s cannot be sent as it is", tried.label)
+                _failed(tried, exc, now)
+                failed += 1
+                continue
+            db.session.rollback()  # read: no transaction while the server talks
+            try:
                 if smtp is None:
                     try:
                         smtp = _connect(config)
                     except (OSError, smtplib.SMTPException) as exc:
                         # The server is down or hanging: one timeout per run, not one per
                         # mail. The others stay due for the next run.
-                        _failed(mail, exc, now, connecting=True)
+                        _failed(tried, exc, now, connecting=True)
                         failed += 1
-                        db.session.commit()
                         break
                     _server_is_back(now)
                 smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as exc:
-                _failed(mail, exc, now)
+                _failed(tried, exc, now)
                 failed += 1
                 smtp = _drop(smtp)
-            except Exception as exc:  # a message that cannot be built: keep it, go on
-                logger.exception("Mail %s cannot be sent as it is", mail.message_id)
-                _failed(mail, exc, now)
+            except Exception as exc:  # refused by the library (a malformed address …)
+                logger.exception("Mail %s cannot be sent as it is", tried.label)
+                _failed(tried, exc, now)
                 failed += 1
             else:
-                mail.sent_at = clock().now()
-                mail.attempts += 1
-                mail.claimed_until = None
+                db.session.execute(update(OutboxMail).where(OutboxMail.id == mail_id).values(
+                    sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None))
+                db.session.commit()
                 sent += 1
-                logger.info("Mail %s sent to %s", mail.message_id, mail.to_addr)
-            db.session.commit()
+                logger.info("Mail %s sent", tried.label)
     finally:
         _drop(smtp)
-    db.session.rollback()  # end the transaction (nothing was due: the read of `due`)
+        db.session.rollback()
     return sent, failed
+
+
+@dataclass(frozen=True)
+class _Tried:
+    """The mail a sender holds the claim of: enough to record what became of it."""
+
+    mail_id: int
+    attempts: int
+    label: str  # "<message-id> to address", for the log
 
 
 def _connect(config: dict) -> smtplib.SMTP:
@@ -153,16 +174,16 @@ def _drop(smtp: smtplib.SMTP | None) -> None:
     return None
 
 
-def _failed(mail: OutboxMail, exc: Exception, now: datetime, connecting: bool = False) -> None:
-    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour."""
-    mail.attempts += 1
-    delay = min(timedelta(seconds=30 * 2 ** (mail.attempts - 1)), MAX_BACKOFF)
-    mail.next_attempt_at = now + delay
-    mail.claimed_until = None
-    mail.last_error = (f"{CONNECT_FAILED if connecting else ''}"
-                       f"{type(exc).__name__}: {exc}")[:2000]
-    logger.warning("Mail %s to %s failed (attempt %s, retry in %s): %s", mail.message_id,
-                   mail.to_addr, mail.attempts, delay, mail.last_error)
+def _failed(tried: _Tried, exc: Exception, now: datetime, connecting: bool = False) -> None:
+    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour (and let go of the claim)."""
+    attempts = tried.attempts + 1
+    delay = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+    error = f"{CONNECT_FAILED if connecting else ''}{type(exc).__name__}: {exc}"[:2000]
+    db.session.execute(update(OutboxMail).where(OutboxMail.id == tried.mail_id).values(
+        attempts=attempts, next_attempt_at=now + delay, claimed_until=None, last_error=error))
+    db.session.commit()
+    logger.warning("Mail %s failed (attempt %s, retry in %s): %s", tried.label, attempts,
+                   delay, error)
 
 
 def _server_is_back(now: datetime) -> None:
@@ -173,6 +194,7 @@ def _server_is_back(now: datetime) -> None:
         .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at > now,
                OutboxMail.last_error.startswith(CONNECT_FAILED))
         .values(next_attempt_at=now))
+    db.session.commit()
 
 
 def smtp_backing_off() -> bool:
