@@ -8,6 +8,7 @@ import email.policy
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -401,8 +402,7 @@ def test_migration_marks_what_the_last_digest_announced(tmp_path):
     """Upgrading an installed hub: items the last digest (old rule: submitted before it)
     announced are marked, so the first digest after the upgrade repeats none of them."""
     from alembic import command
-    from conftest import _private_pg_database
-    from sqlalchemy import create_engine, insert
+    from sqlalchemy import create_engine, insert, make_url
 
     from hub.cli import alembic_config
     from hub.mail.models import DigestItem
@@ -431,9 +431,17 @@ def test_migration_marks_what_the_last_digest_announced(tmp_path):
         assert marked == [(ids[0], last), (ids[1], last)]
 
     check(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    if PG_URL:
-        with _private_pg_database(PG_URL) as url:
-            check(url)
+    if PG_URL:  # a database of its own on the server, at 0002
+        name = f"hub_test_migration_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            check(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
 
 
 # --- When the SMTP server hangs, and when the database hiccups ----------------------------------
