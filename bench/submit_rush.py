@@ -197,6 +197,10 @@ def hub_env(database_url: str, workdir: Path) -> dict[str, str]:
         "HUB_SECRET_KEY": SECRET_KEY,
         "HUB_INDEX_DIR": str(workdir / "index"),
         "HUB_LOG_LEVEL": "WARNING",  # keep the log to what matters: warnings and tracebacks
+        # Every client comes from 127.0.0.1 but stands for a person somewhere else: count
+        # (and pay for) the per-account limits only.
+        "HUB_RATELIMIT_REGISTER": "",
+        "HUB_RATELIMIT_SUBMIT": "60 per 10 minutes per account",
         "PYTHONUNBUFFERED": "1",
     })
     return env

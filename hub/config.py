@@ -38,13 +38,22 @@ DEFAULTS: dict[str, Any] = {
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
     "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background
     "PAGE_CACHE": 256,  # rendered public pages kept per process for anonymous visitors
+    # Throttled posts (hub/ratelimit.py). Per-IP limits are higher than per-account ones:
+    # a conference network or a ministry's proxy puts many people behind one address.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE": "database",  # or "memory": per process, not shared by workers
+    "RATELIMIT_LOGIN": "10 per 15 minutes per account; 100 per 15 minutes per IP",
+    "RATELIMIT_REGISTER": "50 per hour per IP",
+    "RATELIMIT_PASSWORD": "5 per 15 minutes per account; 50 per 15 minutes per IP",
+    "RATELIMIT_SUBMIT": "60 per 10 minutes per account; 600 per 10 minutes per IP",
+    "RATELIMIT_DECIDE": "300 per 10 minutes per account; 1000 per 10 minutes per IP",
 }
 
 _INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
                  "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
                  "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES", "PAGE_CACHE"}
 _FLOAT_SETTINGS = {"INDEX_WRITER_TIMEOUT"}
-_BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST"}
+_BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST", "RATELIMIT_ENABLED"}
 
 
 def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:

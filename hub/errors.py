@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from hub.extensions import db
+from hub.extensions import db, login_manager
 
 logger = logging.getLogger("hub.errors")
 
@@ -29,45 +32,95 @@ MESSAGES = {
     503: ("Temporarily unavailable", "The hub is busy or under maintenance. Try again soon."),
 }
 
+# How long a client should wait when the database is busy or unreachable (Retry-After).
+RETRY_AFTER_SECONDS = 30
+
+UNAVAILABLE_DETAIL = ("The hub cannot reach its database right now (it is busy or under "
+                      "maintenance). Try again in a minute.")
+UNAVAILABLE_POST_DETAIL = (UNAVAILABLE_DETAIL + " Nothing was saved: go back with your "
+                           "browser's Back button, where your text is still in the form, and "
+                           "send it again.")
+
+# SQLite reports a missing table or a bad statement as an OperationalError too: those are
+# bugs (or a database that was never migrated), not a passing outage.
+_NOT_TRANSIENT = ("no such table", "no such column", "has no column", "syntax error")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database is unreachable or busy (worth retrying), not a bug."""
+    if isinstance(exc, DisconnectionError | PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        message = str(exc.orig or exc).lower()
+        return not any(words in message for words in _NOT_TRANSIENT)
+    return False
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def render_error(status: int, detail: str | None = None) -> tuple[Response | str, int]:
+def render_error(status: int, detail: str | None = None,
+                 retry_after: int | None = None) -> Response:
     """The error page (or JSON) for `status`, with an optional specific message."""
     title, message = MESSAGES.get(status, MESSAGES[500])
     if _wants_json():
-        return jsonify(error=title, message=detail or message, status=status), status
-    return render_template("errors/error.html", status=status, title=title,
-                           message=detail or message), status
+        response = make_response(jsonify(error=title, message=detail or message,
+                                         status=status), status)
+    else:
+        response = make_response(render_template("errors/error.html", status=status,
+                                                 title=title, message=detail or message),
+                                 status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _unavailable(exc: BaseException) -> Response:
+    """The 503 answer when the database cannot be used; the page itself needs no database."""
+    logger.warning("Database unavailable on %s %s: %s: %s", request.method, request.path,
+                   type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+    with suppress(SQLAlchemyError):  # the connection is gone; the teardown's close copes
+        db.session.rollback()
+    # Who is logged in is known only to the database: show the page as to a visitor
+    # (Flask-Login keeps the request's user in g._login_user).
+    g._login_user = login_manager.anonymous_user()
+    detail = UNAVAILABLE_POST_DETAIL if request.method == "POST" else UNAVAILABLE_DETAIL
+    return render_error(503, detail, retry_after=RETRY_AFTER_SECONDS)
 
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
+    def csrf_error(exc: CSRFError) -> Response:
         return render_error(400, "The form's security token was missing or expired, so "
                             "nothing was done. Go back, reload the page and try again.")
 
     @app.errorhandler(413)
-    def too_large(_exc: HTTPException) -> tuple[Response | str, int]:
+    def too_large(_exc: HTTPException) -> Response:
         limit_kib = app.config["MAX_CONTENT_LENGTH"] // 1024
         return render_error(413, f"What you sent is larger than the {limit_kib} KiB the hub "
                             "accepts. Shorten it (or remove pasted images) and try again.")
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    def http_error(exc: HTTPException) -> Response | HTTPException:
         if exc.code is None or exc.code < 400:
             return exc
         detail = exc.description if exc.code not in MESSAGES else None
-        return render_error(exc.code, detail)
+        retry_after = getattr(exc, "retry_after", None)  # 429 and 503 may say when
+        return render_error(exc.code, detail,
+                            retry_after if isinstance(retry_after, int) else None)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[Response | str, int]:
+    def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return render_error(exc.code or 500)
+        if database_unavailable(exc):
+            return _unavailable(exc)
         logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
         return render_error(InternalServerError.code)

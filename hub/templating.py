@@ -32,6 +32,11 @@ def init_app(app: Flask) -> None:
             return clock().local(instant).isoformat(timespec="seconds")
         return instant.isoformat()
 
+    @app.template_filter("long_date")
+    def long_date(day: date | None) -> str:
+        """A calendar date as the hub writes dates: '1 September 2026'."""
+        return f"{day.day} {day:%B %Y}" if day else ""
+
     @app.template_filter("lines")
     def lines(text: str | None) -> list[str]:
         """Non-empty lines of a text area."""

@@ -14,7 +14,17 @@
     });
   }
 
-  // The cutoff in the visitor's own time zone, when it differs from Geneva.
+  // The cutoff in the visitor's own time zone, when it differs from Geneva, written as the
+  // hub writes dates ("31 December 2026, 10:06 UTC"); only the time when it is the same day.
+  function hubDate(when) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+      .formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+    return { day: parts.day + " " + parts.month + " " + parts.year,
+             time: parts.hour + ":" + parts.minute + " " + parts.timeZoneName };
+  }
+
   function showLocalTimes() {
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.dataset.localTime);
@@ -22,16 +32,15 @@
       var zone = shown && /([+-])(\d\d):(\d\d)$/.exec(shown.getAttribute("datetime"));
       var genevaOffset = zone ? (zone[1] === "-" ? -1 : 1) * (60 * +zone[2] + +zone[3]) : null;
       if (genevaOffset === -when.getTimezoneOffset()) { return; }  // the visitor is on Geneva time
-      // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError that stopped
-      // every enhancement below it), so spell the parts out.
-      var local = when.toLocaleString(undefined, { day: "numeric", month: "long", year: "numeric",
-        hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-      el.textContent = " — your time: " + local;
+      var local = hubDate(when);
+      var sameDay = shown && shown.textContent.indexOf(local.day + ",") === 0;
+      el.textContent = "; your time: " + (sameDay ? local.time : local.day + ", " + local.time);
     });
   }
 
   // Live character counters for fields with a limit. The visible counter changes with every
-  // key; screen readers hear it only once typing pauses, or at once when over the limit.
+  // key (it is not a live region); screen readers hear the count from one polite region,
+  // only once typing pauses, or at once when the text goes over the limit.
   function counters() {
     var live = document.createElement("p");
     live.className = "visually-hidden";
@@ -142,9 +151,110 @@
     if (folds.length) { apply(); narrow.addEventListener("change", apply); }
   }
 
+  // One polite live region for what scripts announce besides the counters.
+  var announcer = null;
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("p");
+      announcer.className = "visually-hidden";
+      announcer.setAttribute("aria-live", "polite");
+      document.body.appendChild(announcer);
+    }
+    announcer.textContent = text;
+  }
+
+  // While the title or summary is written, the "similar" panel fills itself once typing
+  // pauses (without script, its "Check for similar submissions" button does the same).
+  function liveSimilar() {
+    var panel = document.getElementById("similar");
+    var url = document.body.dataset.similarUrl;
+    var form = panel && panel.closest("form");
+    var title = form && form.querySelector("[name=title]");
+    if (!title || !url || !window.fetch || !window.AbortController) { return; }
+    var summary = form.querySelector("[name=summary]");
+    var editing = /\/my\/(\d+)\/edit/.exec(location.pathname);
+    var timer = null, asked = null, pending = null;
+
+    function show(items) {
+      var button = panel.querySelector("button");
+      Array.prototype.slice.call(panel.children).forEach(function (el) {
+        if (el.tagName !== "H2" && el !== button) { el.remove(); }
+      });
+      var lead = document.createElement("p");
+      lead.textContent = items.length ? "These published submissions look similar to yours:"
+        : "No similar published submission was found.";
+      panel.insertBefore(lead, button);
+      if (!items.length) { return; }
+      var list = document.createElement("ul");
+      items.forEach(function (item) {
+        var li = document.createElement("li"), link = document.createElement("a");
+        var badge = document.createElement("span");
+        link.href = item.url; link.target = "_blank"; link.rel = "noopener";
+        link.textContent = item.title;
+        badge.className = "badge badge-kind"; badge.textContent = "Kind: " + item.kind;
+        li.append(link, " — " + (item.lead_organisation || "") + " ", badge);
+        list.appendChild(li);
+      });
+      panel.insertBefore(list, button);
+    }
+
+    function check() {
+      var words = title.value.trim();
+      if (words.length < 3) { return; }
+      var query = new URLSearchParams({ title: words.slice(0, 200),
+        text: summary ? summary.value.trim().slice(0, 600) : "" });
+      if (editing) { query.set("exclude", editing[1]); }
+      if (query.toString() === asked) { return; }
+      asked = query.toString();
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      fetch(url + "?" + asked, { signal: pending.signal, headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          var before = panel.dataset.found;
+          show(data.items);
+          panel.dataset.found = String(data.items.length);
+          if (before !== panel.dataset.found) {
+            announce(data.items.length ? plural(data.items.length, "similar published submission") + " found."
+              : "No similar published submission found.");
+          }
+        })
+        .catch(function () { /* aborted or offline: the button still works */ });
+    }
+
+    [title, summary].forEach(function (field) {
+      if (!field) { return; }
+      field.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(check, 800); });
+    });
+  }
+
+  // Leaving a form whose changes are not saved asks first (in the browser's own words). A
+  // form shown again after a refused post holds text that is not saved either.
+  function warnUnsaved() {
+    document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+      function ask(event) { event.preventDefault(); event.returnValue = ""; }
+      function changed() { window.addEventListener("beforeunload", ask); }
+      if (document.querySelector("#error-summary, .notice-error")) { changed(); }
+      form.addEventListener("input", changed);
+      form.addEventListener("change", changed);
+      form.addEventListener("submit", function () { window.removeEventListener("beforeunload", ask); });
+    });
+  }
+
+  // "Go back" on an error page after a post: the browser's Back keeps the form's text,
+  // whereas opening the form's address again would show it empty.
+  function historyBack() {
+    document.querySelectorAll("a[data-history-back]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tickCountdowns(); setInterval(tickCountdowns, 30000);
     showLocalTimes(); counters(); confirms(); singleSubmit(); rememberFormTokens(); focusErrors();
-    foldFilters();
+    foldFilters(); liveSimilar(); warnUnsaved(); historyBack();
   });
 })();

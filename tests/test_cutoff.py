@@ -383,10 +383,14 @@ def test_banner_after_the_cutoff_says_closed(client, cutoff, owner, path):
     assert "left" not in text
 
 
-def test_home_page_states_the_deadline(client, cutoff):
+def test_home_page_states_the_deadline_once(client, cutoff):
+    """The banner states it (with the countdown); the hero does not say it again."""
     cutoff.freeze(CLOSE - timedelta(days=10))
-    page = text_of(expect(client.get("/"), 200).text)
-    assert "Contributions are accepted until 19 June 2026, 23:59 CEST" in page
+    html = expect(client.get("/"), 200).text
+    page = text_of(html)
+    assert "Submissions are open until 19 June 2026, 23:59 CEST" in banner(html)
+    assert page.count("19 June 2026, 23:59 CEST") == 1
+    assert html.count("data-countdown-for") == 1
     assert "Submit a contribution" in page
 
     cutoff.freeze(CLOSE)

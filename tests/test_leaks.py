@@ -352,3 +352,20 @@ def test_revision_becomes_public_only_when_approved(app, client, world):
     assert all(facet_counts(body)[name][v] == 1 for name, vs in REVISION_FACETS.items()
                for v in vs)
     assert counted(after, PRIVATE_FACETS) == {}
+
+
+def test_nothing_non_public_leaks_while_pages_are_served_from_sql(app, client, world):
+    """While a big index is being rebuilt, listings come from SQL: the same scan holds."""
+    index = app.extensions["hub_search"]
+    with app.app_context():
+        index.close()
+    index.link.unlink()
+    index.sync_build_max = -1  # too big to build during a request ...
+    index.warm_up = lambda: None  # ... and its background build is still running
+    words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS
+    scan = run_scan(client, world, words, searched=PRIVATE_MARKERS | REVISION_MARKERS)
+    assert "is being rebuilt" in client.get("/search?q=lagoon").get_data(as_text=True)
+    assert scan.leaks(words) == {}
+    assert counted(scan, {**PRIVATE_FACETS, **REVISION_FACETS}) == {}
+    body = client.get("/api/v1/submissions").get_json()
+    assert body["total"] == 5 and facet_counts(body) == public_counts(client)

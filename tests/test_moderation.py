@@ -62,6 +62,13 @@ def text_of(response: Any) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def last_flash(browser: Browser, response: Any) -> str:
+    """The newest flash message on the page a redirect leads to (the helper never follows
+    redirects, so the login's own message may still be waiting before it)."""
+    page = text_of(browser.get(response.location))
+    return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page)[-1]
+
+
 def page_version(browser: Browser, submission_id: int) -> int:
     """The version counter the review page's decision form carries."""
     response = browser.get(f"/moderation/{submission_id}")
@@ -1019,6 +1026,9 @@ def test_every_transition_is_audited_in_order(app, clock, create_submission_for,
             response = browser.post(f"/moderation/revisions/{revision_id}/decide", data={
                 "action": step.removeprefix("revision_"), **extra})
             assert response.status_code == 302
+            assert last_flash(browser, response).startswith(
+                "Update published: “Life of an item, v2”" if step == "revision_approve"
+                else "Update refused: “Life of an item, v2”")
     clock.freeze(None)
 
     trail = [(e.action, e.from_status, e.to_status, e.actor_id, e.message)
@@ -1056,6 +1066,8 @@ def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderat
     response = browser.post("/moderation/exceptions", data={
         "email": "late@example.org", "until": "2099-06-20T18:00", "reason": "Visa delays"})
     assert response.status_code == 302
+    assert last_flash(browser, response) == (
+        "late@example.org may submit until 20 June 2099, 18:00 CEST.")
     granted = [e for e in events(app) if e.action is Action.EXCEPTION_GRANTED]
     assert len(granted) == 1
     assert (granted[0].actor_id, granted[0].subject_user_id, granted[0].submission_id) == (
@@ -1063,7 +1075,9 @@ def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderat
     assert granted[0].message == "Until 20 June 2099, 18:00 CEST. Visa delays"
     with app.app_context():
         exception_id = db.session.scalar(select(DeadlineException.id))
-    assert browser.post(f"/moderation/exceptions/{exception_id}/revoke").status_code == 302
+    response = browser.post(f"/moderation/exceptions/{exception_id}/revoke")
+    assert response.status_code == 302
+    assert last_flash(browser, response) == "The exception for late@example.org was revoked."
     revoked = [e for e in events(app) if e.action is Action.EXCEPTION_REVOKED]
     assert len(revoked) == 1 and revoked[0].subject_user_id == late.id
 

@@ -239,6 +239,35 @@ def test_public_pages_are_cached_for_anonymous_visitors_until_something_is_publi
     assert "Log out" in page and "Freshly approved ocelot" in page
 
 
+def test_a_forged_host_header_does_not_poison_the_cached_page(app, client, owner,
+                                                              create_submission_for):
+    app.config["HUB_PAGE_CACHE"] = 32
+    s = create_submission_for(owner, "approved", title="Permanent heron")
+    forged = client.get(f"/s/{s.slug}", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "evil.example" in forged  # the forger sees their own host ...
+    page = client.get(f"/s/{s.slug}").get_data(as_text=True)
+    assert "evil.example" not in page and f"http://localhost/s/{s.slug}" in page  # ... only
+
+
+@pytest.mark.parametrize("times, expected", [
+    ([], []),
+    # Months in Geneva time: 31 May 22:30 UTC is 1 June 00:30 CEST; April is empty.
+    (["2026-03-15T12:00:00+00:00", "2026-05-31T22:30:00+00:00", "2026-06-02T09:00:00+00:00"],
+     [("2026-03", 1), ("2026-04", 0), ("2026-05", 0), ("2026-06", 2)]),
+    (["2025-12-31T23:30:00+00:00", "2026-01-01T10:00:00+00:00"], [("2026-01", 2)]),
+    (["2025-12-31T22:30:00+00:00", "2026-01-01T10:00:00+00:00"],
+     [("2025-12", 1), ("2026-01", 1)]),
+])
+def test_approvals_per_month_in_geneva_time_with_empty_months(times, expected):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hub.public.routes import per_month
+
+    stamps = sorted(datetime.fromisoformat(t).timestamp() for t in times)
+    assert per_month(stamps, ZoneInfo("Europe/Zurich")) == expected
+
+
 class template_rendered_to:  # noqa: N801 - used as a context manager
     """Record the templates rendered meanwhile."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from whoosh.index import LockError
@@ -51,19 +52,43 @@ def test_snowball_not_porter():
 @pytest.mark.parametrize("query, title", [
     ("developpement", "Développement des écoles numériques"),  # accents folded
     ("ÉCOLE", "Développement des écoles numériques"),  # case, accent, French plural
-    ("gouvernement", "Développement des écoles numériques"),  # French plural in summary
+    ("enseignant", "Développement des écoles numériques"),  # French plural in summary
     ("formé", "Développement des écoles numériques"),  # French verb form (former)
     ("policy", "Running AI safety policies"),  # English plural
     ("run", "Running AI safety policies"),  # English verb form
     ("evaluated", "Running AI safety policies"),  # evaluations → evalu
+    ("gouvernance de l'IA", "Gouvernance de l’IA : une charte"),  # elision, either apostrophe
+    ("intelligence artificielle", "Développement des écoles numériques"),  # "l'intelligence"
+    ('"intelligence artificielle"', "Développement des écoles numériques"),  # phrase after l'
+    ("ethique", "Gouvernance de l’IA : une charte"),  # "d'éthique", unaccented
+    ("formées", "Développement des écoles numériques"),  # feminine participle → former
+    ("formee", "Développement des écoles numériques"),  # the same typed without accents
+    ("créer", "Gouvernance de l’IA : une charte"),  # → "créée"
+    ("child", "Running AI safety policies"),  # irregular plural: children
+    ("women", "Running AI safety policies"),  # … and woman
 ])
 def test_accents_plurals_and_verb_forms(app, owner, create_submission_for, query, title):
     create_submission_for(owner, Status.APPROVED, title="Développement des écoles numériques",
                           summary="Les gouvernements former des enseignants.",
-                          description="Programme national.")
+                          description="Programme national de l'intelligence artificielle.")
     create_submission_for(owner, Status.APPROVED, title="Running AI safety policies",
-                          summary="Evaluations of models.", description="Shared tests.")
-    assert titles(app, query) == [title]
+                          summary="Evaluations of models.",
+                          description="Shared tests for children and a woman.")
+    create_submission_for(owner, Status.APPROVED, title="Gouvernance de l’IA : une charte",
+                          summary="Une charte d'éthique créée par des villes.",
+                          description="Texte.")
+    result = listing(app, query)
+    assert [s.title for s in result.items] == [title] and not result.partial
+
+
+def test_elided_word_is_highlighted_without_its_article(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Charte de l'IA",
+                          summary="Pour l'éthique.", description="x")
+    result = listing(app, "IA")
+    assert re.fullmatch(r'Charte de l\'<mark class="hit t\d">IA</mark>',
+                        str(result.titles[result.items[0].id]))
+    snippet = str(listing(app, "ethique").snippets[result.items[0].id])
+    assert re.search(r'Pour l\'<mark class="hit t\d">éthique</mark>', snippet), snippet
 
 
 def test_field_boosts_title_before_description(app, owner, create_submission_for):
@@ -131,7 +156,19 @@ def test_wildcards_are_bounded(app, owner, create_submission_for):
             per_field = {}
             for field, _ in parsed.query.iter_all_terms():
                 per_field[field] = per_field.get(field, 0) + 1
-    assert per_field and max(per_field.values()) <= MAX_EXPANSIONS
+    assert per_field and max(per_field.values()) == MAX_EXPANSIONS == 40
+    assert any("more than 40 words" in n for n in listing(app, "zebra*").notes)
+    assert not any("more than" in n for n in listing(app, "zebra19*").notes)
+
+
+def test_a_prefix_that_matches_nothing_says_so(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Solar grids")
+    alone = listing(app, "zzq*")
+    assert alone.total == 0
+    assert alone.notes == ["No word in the published contributions begins like “zzq*”."]
+    mixed = listing(app, "solar zzq*")
+    assert [s.title for s in mixed.items] == ["Solar grids"]
+    assert any("“zzq*”; it was left out" in n for n in mixed.notes)
 
 
 def test_facets_count_the_result_set(app, owner, create_submission_for):
@@ -165,6 +202,8 @@ def test_flushed_then_committed_is_indexed(app, owner, moderator, index):
 
     from helpers import full_content
 
+    with app.app_context():
+        index.rebuild()  # the index exists: only the queue can bring the new item into it
     with app.test_request_context():
         user = db.session.get(User, owner.id)
         content = full_content(title="Flushed kiwi", start_date=None, end_date=None)
@@ -172,6 +211,8 @@ def test_flushed_then_committed_is_indexed(app, owner, moderator, index):
         db.session.flush()
         approve_submission(s, db.session.get(User, moderator.id))
         db.session.commit()
+    with app.app_context():
+        assert s.id in index.indexed_ids()
     assert titles(app, "kiwi") == ["Flushed kiwi"]
 
 
@@ -386,3 +427,122 @@ def test_counts_leave_out_an_item_whose_removal_is_still_queued(app, client, own
 def test_sdg_facet_ties_are_in_goal_order(app, owner, create_submission_for):
     create_submission_for(owner, Status.APPROVED, sdgs=[17, 4, 9])
     assert [f.value for f in listing(app, "").facets["sdg"]] == ["4", "9", "17"]
+
+
+def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(app, owner, index,
+                                                                       create_submission_for):
+    """Words analysed one way at indexing and another at query time would silently never be
+    found: such an index is rebuilt, and check-index says why it is not usable."""
+    from hub.search.engine import STAMP
+
+    create_submission_for(owner, Status.APPROVED, title="Charte de l'IA")
+    assert titles(app, "ia") == ["Charte de l'IA"]
+    with app.app_context():
+        index.close()
+    stamp = index.link / STAMP
+    stamp.write_text("1\n")  # as left by the analysis before elisions were dropped
+    result = app.test_cli_runner().invoke(args=["check-index"])
+    assert result.exit_code == 1
+    assert "built by an older analysis (1; this hub uses" in result.output
+    assert titles(app, "ia") == ["Charte de l'IA"]  # rebuilt on first use
+    assert (index.link / STAMP).read_text().strip() != "1"
+    assert app.test_cli_runner().invoke(args=["check-index"]).exit_code == 0
+
+
+def test_check_index_reports_a_missing_index_without_building_it(app, owner, index,
+                                                                  create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Unindexed quokka")
+    with app.app_context():
+        index.close()
+    index.link.unlink()
+    result = app.test_cli_runner().invoke(args=["check-index"])
+    assert result.exit_code == 1 and "is missing: run `flask --app hub reindex`" in result.output
+    assert not index.link.exists()
+
+
+def test_check_index_reports_a_document_that_should_not_be_there(app, owner, index,
+                                                                 create_submission_for):
+    s = create_submission_for(owner, Status.APPROVED, title="Quietly pulled gecko")
+    with app.app_context():
+        db.session.execute(Submission.__table__.update().where(Submission.id == s.id)
+                           .values(status=Status.REJECTED, decision_message="Spam."))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["check-index"])
+    assert result.exit_code == 1
+    assert f"Extra in the index (not public): 1 [{s.id}]" in result.output
+
+
+def test_a_row_changed_behind_the_hubs_back_is_healed_and_never_counted(
+        app, client, owner, index, create_submission_for):
+    """The database decides: an index document whose row is no longer approved (a manual
+    UPDATE) is never shown, and the periodic comparison queues it out of the counts too."""
+    kept = create_submission_for(owner, Status.APPROVED, title="Reef survey", countries=["KE"])
+    pulled = create_submission_for(owner, Status.APPROVED, title="Reef pulled",
+                                   countries=["FJ"])
+    with app.app_context():
+        db.session.execute(Submission.__table__.update().where(Submission.id == pulled.id)
+                           .values(status=Status.REJECTED, decision_message="Spam."))
+        db.session.commit()
+    api = client.get("/api/v1/submissions?q=reef").get_json()
+    assert [i["title"] for i in api["items"]] == ["Reef survey"]  # reloaded from SQL
+    with app.app_context():
+        assert index.reconcile() == 1
+        index.drain()
+        assert index.indexed_ids() == {kept.id}
+        assert index.reconcile() == 0
+    api = client.get("/api/v1/submissions?q=reef").get_json()
+    assert api["total"] == 1
+    assert {f["value"]: f["count"] for f in api["facets"]["country"]} == {"KE": 1}
+
+
+def test_similar_panels_show_at_most_five(app, client, owner, create_submission_for):
+    from hub.search import similar_to_text
+
+    for n in range(8):
+        create_submission_for(owner, Status.APPROVED, title=f"Mangrove carbon project {n}",
+                              summary="Mangrove carbon", description="mangrove carbon coast")
+    with app.test_request_context():
+        found = similar_to_text("Mangrove carbon", "mangrove carbon coast")
+    assert len(found) == 5
+    first = db_first_slug(app)
+    page = client.get(f"/s/{first}").get_data(as_text=True)
+    panel = page.split('id="similar-title"', 1)[1]
+    assert panel.count("Mangrove carbon project") == 5
+
+
+def db_first_slug(app) -> str:
+    with app.app_context():
+        return db.session.scalars(Submission.__table__.select().with_only_columns(
+            Submission.slug).where(Submission.status == Status.APPROVED)).first()
+
+
+def test_the_server_start_rebuilds_a_missing_index_in_the_background(app, owner, index,
+                                                                     create_submission_for):
+    """wsgi.py calls warm_up(): the server answers at once and the index appears."""
+    create_submission_for(owner, Status.APPROVED, title="Started capybara")
+    with app.app_context():
+        index.close()
+    index.link.unlink()
+    index.warm_up()
+    index._building.join(30)
+    assert index.problem() is None
+    assert titles(app, "capybara") == ["Started capybara"]
+
+
+def test_index_task_ids_are_never_reused(app, owner, index, create_submission_for):
+    """The page cache keys on the newest task id: an emptied queue must not hand out the
+    same id again (SQLite would without AUTOINCREMENT)."""
+    create_submission_for(owner, Status.APPROVED, title="First")
+    with app.app_context():
+        first = db.session.scalar(Submission.__table__.select().with_only_columns(
+            Submission.id))
+        db.session.add(IndexTask(submission_id=first))
+        db.session.commit()
+        used = db.session.scalar(IndexTask.__table__.select().with_only_columns(IndexTask.id))
+        db.session.rollback()  # end the read: the drain deletes in a session of its own
+        index.drain()
+        assert db.session.query(IndexTask).count() == 0
+        db.session.add(IndexTask(submission_id=first))
+        db.session.commit()
+        again = db.session.scalar(IndexTask.__table__.select().with_only_columns(IndexTask.id))
+    assert again > used

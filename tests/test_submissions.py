@@ -324,6 +324,9 @@ def test_edit_while_editable(app, client, clock, owner, create_submission_for, s
                                   data=form_data(action=action, title="After the edit")), 302)
 
     assert response.location == f"/my/{sub.id}"
+    shown = client.get(f"/my/{sub.id}").text
+    flash = re.findall(r'<p class="flash flash-success">(.*?)</p>', shown)
+    assert flash == ["Submitted." if action == "submit" else "Changes saved."]
     saved = row(app, sub.id)
     assert saved.title == "After the edit"
     assert saved.status is after

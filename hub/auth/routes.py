@@ -12,6 +12,7 @@ from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import EmailTaken, authenticate, create_user, record_login
 from hub.extensions import db, login_manager
+from hub.ratelimit import refusal
 from hub.submissions.operations import park_post
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -65,6 +66,9 @@ def register() -> Response | tuple[str, int] | str:
     if current_user.is_authenticated:
         return redirect(url_for("submissions.mine"))
     form = RegisterForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return render_template("auth/register.html", form=form), 429
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data, form.password.data, form.display_name.data,
@@ -84,6 +88,9 @@ def register() -> Response | tuple[str, int] | str:
 def login() -> Response | tuple[str, int] | str:
     """Log in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
+    if (throttled := refusal()) is not None:  # the e-mail stays in the form
+        flash(throttled.message, "error")
+        return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:

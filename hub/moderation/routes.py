@@ -57,6 +57,7 @@ from hub.moderation.operations import (
     status_counts,
 )
 from hub.moderation.queries import QueueFilters
+from hub.ratelimit import refusal
 from hub.routing import parse_id
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
@@ -237,11 +238,14 @@ def decide(submission_id: int) -> Page:
     """Approve, request changes or reject (the button pressed), or explain why not."""
     submission = _submission_or_404(submission_id)
     form = DecisionForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _review_page(submission, 429, form=form)
     if not form.validate():
         # An item that cannot be decided at all shows no form to put the errors in: say why.
-        refusal = decision_refusal(submission, current_user)
-        if refusal is not None:
-            return _decision_refused(submission_id, refusal, form=form)
+        cannot = decision_refusal(submission, current_user)
+        if cannot is not None:
+            return _decision_refused(submission_id, cannot, form=form)
         return _review_page(submission, 422, form=form)
     expected = _version(form.version.data)
     if expected is None:
@@ -283,10 +287,13 @@ def duplicate(submission_id: int) -> Page:
     """Reject as a duplicate of another submission (its own small form)."""
     submission = _submission_or_404(submission_id)
     form = DuplicateForm(prefix="dup")
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _review_page(submission, 429, duplicate_form=form)
     if not form.validate():
-        refusal = decision_refusal(submission, current_user)
-        if refusal is not None:
-            return _decision_refused(submission_id, refusal, duplicate_form=form)
+        cannot = decision_refusal(submission, current_user)
+        if cannot is not None:
+            return _decision_refused(submission_id, cannot, duplicate_form=form)
         return _review_page(submission, 422, duplicate_form=form)
     expected = _version(form.version.data)
     if expected is None:
@@ -316,6 +323,9 @@ def bulk() -> Page:
     """Approve or reject the ticked submissions; each follows the single-item rules."""
     filters = _filters()
     form = BulkForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _queue_page(filters, form, 429)  # the ticks and the reason stay
     if not form.validate():  # nothing decided; the ticks and the message are kept
         return _queue_page(filters, form, 422)
     if form.action.data == SELECT_ALL:  # the no-script way to tick every box of the page
@@ -385,6 +395,9 @@ def decide_revision_view(revision_id: int) -> Page:
     if revision is None:
         abort(404)
     form = RevisionForm()
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return _review_page(revision.submission, 429, revision_form=form)
     if not form.validate():
         return _review_page(revision.submission, 422, revision_form=form)
     approve = form.action.data == "approve"

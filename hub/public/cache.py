@@ -4,8 +4,11 @@ A public page (home, browse, search, a detail page, statistics) depends only on 
 what is published and on the minute (the deadline countdown). What is published changes only
 through the search index's queue: every approval, withdrawal or published revision writes an
 `index_tasks` row and, once drained, a new index version. So the key is
-(URL, index version, newest queued task, minute): a change anywhere makes a new key, and an
-old page is never served after it. Logged-in visitors (their name and links in the header)
+(address, URL, index version, newest queued task, minute): a change anywhere makes a new key
+(task ids are never reused), and an old page is never served after it. The address (scheme and
+host, as the request or a trusted proxy gives them) is part of the key because pages carry
+absolute links: a request with a forged Host header must not poison what others see.
+Logged-in visitors (their name and links in the header)
 and pages with a flash message are never cached.
 """
 
@@ -31,6 +34,8 @@ def _content_version() -> tuple | None:
     """What published content a page shows now, or None when the index cannot say."""
     index = current_index()
     try:
+        # Cache hits never reach find(), which drains what other workers left queued.
+        index.maintain()
         if not index.ready():
             return None
         with index.searcher() as searcher:
@@ -54,7 +59,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if version is None:
             return view(*args, **kwargs)
         pages: LRU = current_app.extensions.setdefault("hub_pages", LRU())
-        key = (request.full_path, version)
+        key = (request.host_url, request.full_path, version)
         if key in pages:
             body, mimetype = pages.remember(key, lambda: None, size)
             return Response(body, mimetype=mimetype)

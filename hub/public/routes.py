@@ -1,23 +1,35 @@
 """Public pages: home, browse/search, a submission's permanent page, statistics, health.
 
-URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /healthz
+URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /similar  ·  /healthz
 (open data lives in hub/api: /api/v1/…, /export.csv, /export.json, /feed.atom)
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
-from sqlalchemy import func, select, text
+from bisect import bisect_left
+from datetime import datetime, tzinfo
+
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from hub import vocab
 from hub.clock import clock
 from hub.extensions import db
+from hub.forms import clean_text
 from hub.public.cache import cached_page
 from hub.public.links import facet_list, listing_url
+from hub.routing import parse_id
 from hub.search import similar_to_text
-from hub.search.listing import FACET_TITLES, SORTS, Request, find, request_from_args
+from hub.search.listing import (
+    FACET_TITLES,
+    SORTS,
+    Request,
+    find,
+    published_times,
+    request_from_args,
+)
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("public", __name__)
@@ -33,13 +45,11 @@ def _public() -> select:
 @cached_page
 def home() -> str:
     """What the hub is, the cutoff, counts per kind, the latest approved, a search box."""
-    per_kind = dict(db.session.execute(
-        select(Submission.kind, func.count()).where(Submission.status == Status.APPROVED)
-        .group_by(Submission.kind)).all())
-    latest = db.session.scalars(_public().order_by(Submission.published_at.desc(),
-                                                   Submission.id.desc()).limit(LATEST)).all()
-    return render_template("public/home.html", per_kind=per_kind, latest=latest,
-                           total=sum(per_kind.values()))
+    # The index's listing: counted from its facet masks, not by scanning the table.
+    listing = find(Request(sort="newest", per_page=LATEST))
+    per_kind = {f.value: f.count for f in listing.facets["kind"]}
+    return render_template("public/home.html", per_kind=per_kind, latest=listing.items,
+                           total=listing.total)
 
 
 @bp.route("/browse")
@@ -77,15 +87,42 @@ def stats() -> str:
     charts_ = [(f"Approved submissions by {FACET_TITLES[name].lower()}",
                 [(f.label, f.count) for f in listing.facets[name]])
                for name in ("kind", "stakeholder", "region", "theme")]
-    months: dict[str, int] = {}
-    for (published,) in db.session.execute(
-            select(func.coalesce(Submission.published_at, Submission.updated_at))
-            .where(Submission.status == Status.APPROVED)):
-        key = clock().local(published).strftime("%Y-%m")
-        months[key] = months.get(key, 0) + 1
-    over_time = sorted(months.items())
     return render_template("public/stats.html", total=listing.total, charts=charts_,
-                           over_time=over_time, vocab=vocab)
+                           over_time=per_month(published_times(), clock().zone), vocab=vocab)
+
+
+def per_month(times: list[float], zone: tzinfo) -> list[tuple[str, int]]:
+    """('2026-05', n) for every month in `zone` from the first to the last of the sorted
+    `times`, empty months included (a gap in a time series is information too)."""
+    if not times:
+        return []
+    first = datetime.fromtimestamp(times[0], zone)
+    last = datetime.fromtimestamp(times[-1], zone)
+    out = []
+    year, month = first.year, first.month
+    start = 0
+    while (year, month) <= (last.year, last.month):
+        year_after, month_after = (year + 1, 1) if month == 12 else (year, month + 1)
+        boundary = datetime(year_after, month_after, 1, tzinfo=zone).timestamp()
+        end = bisect_left(times, boundary, lo=start)
+        out.append((f"{year:04d}-{month:02d}", end - start))
+        year, month, start = year_after, month_after, end
+    return out
+
+
+@bp.route("/similar")
+def similar() -> Response:
+    """Approved submissions like a title and text being written, as JSON: the submission
+    form's live "similar" panel (a GET, so a writer's typing never takes a write lock)."""
+    title = clean_text(request.args.get("title", ""))[:300]
+    words = clean_text(request.args.get("text", ""))[:2000]
+    found = similar_to_text(title, words, exclude_id=parse_id(request.args.get("exclude")),
+                            limit=5)
+    response = jsonify(items=[{
+        "title": s.title, "url": url_for("public.detail", slug=s.slug),
+        "lead_organisation": s.lead_organisation, "kind": s.kind_label} for s in found])
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.route("/healthz")

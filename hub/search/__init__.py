@@ -51,7 +51,7 @@ def similar_to_text(title: str, text: str, exclude_id: int | None = None,
             def compute() -> list[int]:
                 return _similar_ids(searcher, title, text, exclude_id, limit)
 
-            ids = index.results.remember(key, compute) if cache else compute()
+            ids = index.similar.remember(key, compute, 4096) if cache else compute()
     except IndexUnavailable:
         return []
     return [s for s in load_public(ids) if s.id != exclude_id][:limit]

@@ -11,6 +11,7 @@ from whoosh import fields
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
+    Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -30,14 +31,74 @@ BOOSTS = {"title": 4.0, "summary": 2.5, "orgs": 1.6, "description": 1.0, "all_fr
 TEXT_FIELDS = tuple(BOOSTS)
 
 
+# What the analysis does; stored with every index generation, so an index built by an older
+# analysis is rebuilt instead of silently missing words (bump on any change below).
+ANALYSIS_VERSION = 2
+
+# French elision: "l'IA", "d'éthique", "qu'elle", "jusqu'à" are the word after the apostrophe.
+_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
+# English plurals Snowball leaves alone; the words people write about here.
+_IRREGULAR_EN = {"children": "child", "women": "woman", "men": "man", "analyses": "analysis",
+                 "criteria": "criterion", "phenomena": "phenomenon"}
+
+
+class ElisionFilter(Filter):
+    """Drop French elided articles and pronouns ("l'", "d'", "qu'") from the word after them,
+    with either apostrophe, so "l'IA" is indexed and found as "ia"."""
+
+    def __call__(self, tokens):
+        """Yield each token without its elided prefix."""
+        for t in tokens:
+            text = t.text.replace("’", "'")
+            m = _ELISION.match(text)
+            if m:
+                text = text[m.end():]
+                if getattr(t, "startchar", None) is not None:
+                    t.startchar += m.end()  # highlight the word, not its article
+            t.text = text
+            yield t
+
+
+class EnglishIrregularFilter(Filter):
+    """Map irregular English plurals to their singular (children → child) before stemming."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        """Yield each token, irregular plurals replaced."""
+        for t in tokens:
+            t.text = _IRREGULAR_EN.get(t.text, t.text)
+            yield t
+
+
+class FrenchFeminineFilter(Filter):
+    """Once accents are folded, "formée(s)" reads "formee(s)", which French Snowball does not
+    recognise as a participle: fold it to "formé(s)" ("forme(s)") so it stems like "former"."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        """Yield each token, a folded feminine participle ending shortened."""
+        for t in tokens:
+            text = t.text
+            if len(text) > 4 and text.endswith("ee"):
+                t.text = text[:-1]
+            elif len(text) > 5 and text.endswith("ees"):
+                t.text = text[:-2] + "s"
+            yield t
+
+
 def text_analyzer(lang: str) -> Analyzer:
-    """Words, lowercased and accent-folded, stop words dropped, Snowball-stemmed for `lang`.
+    """Words, lowercased and accent-folded, elisions and stop words dropped, Snowball-stemmed
+    for `lang`.
 
     Folding before stemming means 'developpement' and 'développement' share one stem, so a
     query typed without accents finds accented text and the other way round.
     """
-    return (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=STOPWORDS, minsize=1) | StemFilter(lang=lang, cachesize=50000))
+    chain = (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
+             | ElisionFilter() | StopFilter(stoplist=STOPWORDS, minsize=1))
+    chain = chain | (EnglishIrregularFilter() if lang == "en" else FrenchFeminineFilter())
+    return chain | StemFilter(lang=lang, cachesize=50000)
 
 
 def spell_analyzer() -> Analyzer:

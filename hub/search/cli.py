@@ -34,6 +34,10 @@ def register(app: Flask) -> None:
         from hub.submissions.models import Status, Submission
 
         index: SearchIndex = current_app.extensions["hub_search"]
+        problem = index.problem()
+        if problem:  # say so rather than rebuild it here: the operator asked for a check
+            raise click.ClickException(f"The search index at {index.link} is {problem}: "
+                                       "run `flask --app hub reindex`.")
         index.drain(timeout=10)
         try:
             indexed = index.indexed_ids()

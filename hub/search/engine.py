@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -25,14 +25,14 @@ from whoosh.index import LockError
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from hub.search.analysis import document_for, make_schema
+from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
 from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
 from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
 
 logger = logging.getLogger("hub.search")
-
-
+# Written into every generation: which analysis built it (see ANALYSIS_VERSION).
+STAMP = "hub-analysis"
 
 class SearchIndex:
     """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
@@ -42,6 +42,7 @@ class SearchIndex:
         self.writer_timeout = float(app.config["HUB_INDEX_WRITER_TIMEOUT"])
         self.sync_build_max = int(app.config["HUB_INDEX_SYNC_BUILD_MAX"])
         self.sessions: sessionmaker[Session] = app.extensions["hub_db"]
+        self._write_engine = app.extensions["hub_db_writer"]
         self.schema = make_schema()
         self._lock = threading.RLock()
         self._ix: whoosh_index.Index | None = None
@@ -50,8 +51,13 @@ class SearchIndex:
         self._segments: dict[str, Segment] = {}
         self._table: tuple[Any, FacetTable] | None = None
         self.results = LRU()
+        # Ids of the five submissions most like each detail page, per index version: small,
+        # and costly to compute at 50k documents (~0.15 s), so many more are kept.
+        self.similar = LRU()
         self._building: threading.Thread | None = None
         self._last_check = 0.0
+        self._last_reconcile = time.monotonic()  # not at once: a fresh process just opened it
+        self._outdated: set[str] = set()  # generations already reported as outdated
 
     # -- reading -------------------------------------------------------------------------
 
@@ -63,6 +69,13 @@ class SearchIndex:
         # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
         if not os.path.isdir(target) or not any(
                 name.endswith(".toc") for name in os.listdir(target)):
+            return False
+        if built_by(target) != ANALYSIS_VERSION:
+            # Words would be analysed differently at query time and silently not found.
+            if target not in self._outdated:
+                self._outdated.add(target)
+                logger.warning("Search index at %s was built by another analysis (%s, now %s): "
+                               "rebuilding it", self.link, built_by(target), ANALYSIS_VERSION)
             return False
         storage = _TrackedStorage(target)
         try:
@@ -191,6 +204,7 @@ class SearchIndex:
         self._segments.clear()
         self._table = None
         self.results.clear()
+        self.similar.clear()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -256,6 +270,40 @@ class SearchIndex:
         if waiting is not None:
             self.drain()
 
+    def maintain(self) -> None:
+        """What a public read does in passing: drain a forgotten queue every few seconds and
+        compare the index with SQL every minute (call from GET requests only: it may write)."""
+        self.drain_if_due()
+        now = time.monotonic()
+        if now - self._last_reconcile >= 60:
+            self._last_reconcile = now
+            try:
+                if self.reconcile():
+                    self.drain()
+            except IndexUnavailable:
+                pass
+            except Exception:  # the check is a safety net: never fail the page over it
+                logger.exception("Comparing the search index with the database failed")
+
+    def reconcile(self) -> int:
+        """Queue an update for every submission on which the index and SQL disagree (changed
+        behind the hub's back: a manual UPDATE, a restored backup); returns how many."""
+        with self.searcher() as searcher:
+            indexed = self.facet_table(searcher).live_ids()
+        with self.sessions() as session:
+            public = set(session.scalars(select(Submission.id).where(
+                Submission.status == Status.APPROVED)))
+            queued = set(session.scalars(select(IndexTask.submission_id)))
+        differ = sorted((public ^ indexed) - queued)
+        if differ:
+            with Session(self._write_engine) as session, session.begin():
+                now = datetime.now(UTC)
+                session.execute(insert(IndexTask), [{"submission_id": i, "created_at": now}
+                                                    for i in differ])
+            logger.warning("The search index disagreed with the database on %d submissions "
+                           "(%s): queued to be made agree", len(differ), differ[:20])
+        return len(differ)
+
     def rebuild(self, force: bool = True, drain: bool = True, wait: bool = True) -> int:
         """Index every approved submission into a fresh directory and swap it in atomically;
         returns the number indexed (-1 when `force` is off and another process has just
@@ -284,6 +332,7 @@ class SearchIndex:
                         writer.add_document(**document_for(s))
                         count += 1
                 writer.commit(optimize=True)
+                (fresh / STAMP).write_text(f"{ANALYSIS_VERSION}\n")
             except BaseException:
                 writer.cancel()
                 ix.close()
@@ -326,6 +375,24 @@ class SearchIndex:
         with self.searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
+    def problem(self) -> str | None:
+        """Why the index on disk cannot be used as it is (None: it can), without rebuilding."""
+        target = os.path.realpath(self.link)
+        if not os.path.isdir(target) or not any(
+                name.endswith(".toc") for name in os.listdir(target)):
+            return "missing"
+        if built_by(target) != ANALYSIS_VERSION:
+            return (f"built by an older analysis ({built_by(target) or 'unknown'}; "
+                    f"this hub uses {ANALYSIS_VERSION})")
+        storage = _TrackedStorage(target)
+        try:
+            whoosh_index.FileIndex(storage, schema=self.schema).searcher().close()
+        except Exception as exc:
+            return f"unreadable ({type(exc).__name__})"
+        finally:
+            storage.close_opened()
+        return None
+
     def approved_count(self) -> int:
         """How many submissions are public in SQL."""
         with self.sessions() as session:
@@ -334,6 +401,14 @@ class SearchIndex:
 
     def _rebuild_lock_path(self) -> Path:
         return self.link.parent / f"{self.link.name}.rebuild.lock"
+
+
+def built_by(directory: str | Path) -> int | None:
+    """The ANALYSIS_VERSION that built the index generation in `directory` (None: unknown)."""
+    try:
+        return int((Path(directory) / STAMP).read_text().strip())
+    except (OSError, ValueError):
+        return None
 
 
 class _TrackedStorage(FileStorage):

@@ -133,6 +133,11 @@ class FacetTable:
         """The mask of the documents of these submissions."""
         return self.mask_of(n for n, i in enumerate(self.ids) if i in submission_ids)
 
+    def live_ids(self) -> set[int]:
+        """Submission ids of the documents not deleted."""
+        ids = self.ids
+        return {ids[d] for d in Members(self.live, self.size).all() if ids[d]}
+
     def union(self, name: str, values: Iterable[str]) -> int:
         """Documents with any of these values of one facet."""
         out = 0

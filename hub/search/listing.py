@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from whoosh.collectors import TopCollector
 
 from hub import vocab
 from hub.extensions import db
-from hub.search.analysis import facet_record, long_text
+from hub.search.analysis import facet_record, long_text, timestamp
 from hub.search.engine import IndexUnavailable, SearchIndex
 from hub.search.facets import Bitmap, Members
 from hub.search.models import IndexTask
@@ -210,7 +210,7 @@ def find(req: Request) -> Listing:
     """The listing for `req`: from the index, or from SQL while the index is unavailable."""
     idx = index()
     try:
-        idx.drain_if_due()
+        idx.maintain()
         if idx.ready():
             return _from_index(idx, req)
     except IndexUnavailable:
@@ -348,6 +348,27 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
             listing.titles[s.id] = snippet(s.title, parsed.query, whole=True)
             listing.snippets[s.id] = snippet(f"{s.summary}\n{long_text(s)}", parsed.query)
     return listing
+
+
+def published_times() -> list[float]:
+    """When each public submission was published (seconds since the epoch, ascending): from
+    the index's facet table, or from SQL while the index is unavailable."""
+    idx = index()
+    try:
+        if idx.ready():
+            unpublished = _unpublished_ids()
+            with idx.searcher() as searcher:
+                table = idx.facet_table(searcher)
+                visible = table.live
+                if unpublished:
+                    visible &= ~table.docs_of_ids(unpublished)
+                published = table.published
+                return sorted(published[d] for d in Members(visible, table.size).all())
+    except IndexUnavailable:
+        pass
+    return sorted(timestamp(t) for t in db.session.scalars(
+        select(func.coalesce(Submission.published_at, Submission.updated_at))
+        .where(Submission.status == Status.APPROVED)))
 
 
 def load_public(ids: list[int]) -> list[Submission]:

@@ -19,6 +19,9 @@ class IndexTask(Base):
     """
 
     __tablename__ = "index_tasks"
+    # Ids are never reused (SQLite would reuse them once the queue is empty): the page cache
+    # keys on the newest task id, so a new task must always carry a new, higher id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -100,6 +100,8 @@ def parse(raw: str, schema: object, reader: IndexReader, any_word: bool = False)
 def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str]) -> wq.Query:
     """Replace each prefix/wildcard with at most MAX_EXPANSIONS existing terms; drop leading
     or too-short wildcards (they would scan the whole vocabulary)."""
+    missing: set[str] = set()  # wildcards that matched nothing in any field
+    found: set[str] = set()
 
     def visit(node: wq.Query) -> wq.Query:
         if not isinstance(node, wq.Prefix | wq.Wildcard):
@@ -115,15 +117,30 @@ def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str]) -> wq.Qu
                 notes.append(msg)
             return wq.NullQuery
         terms = []
+        more = False
         for term in islice(reader.expand_prefix(node.fieldname, literal), 5000):
             word = term.decode() if isinstance(term, bytes) else term
             if fnmatchcase(word, pattern):
-                terms.append(wq.Term(node.fieldname, word, boost=node.boost))
-                if len(terms) >= MAX_EXPANSIONS:
+                if len(terms) == MAX_EXPANSIONS:
+                    more = True
                     break
+                terms.append(wq.Term(node.fieldname, word, boost=node.boost))
+        if more:
+            msg = (f"“{node.text}” stands for more than {MAX_EXPANSIONS} words; only the "
+                   f"first {MAX_EXPANSIONS} were searched. Type more letters to narrow it.")
+            if msg not in notes:
+                notes.append(msg)
+        typed = node.text + ("*" if isinstance(node, wq.Prefix) else "")
+        (found if terms else missing).add(typed)
         return wq.Or(terms) if terms else wq.NullQuery
 
-    return q.accept(visit).normalize()
+    bounded = q.accept(visit).normalize()
+    if missing - found:
+        shown = ", ".join(f"“{w}”" for w in sorted(missing - found))
+        rest = "" if bounded is wq.NullQuery or not list(bounded.all_terms()) else (
+            "; it was left out of the search")
+        notes.append(f"No word in the published contributions begins like {shown}{rest}.")
+    return bounded
 
 
 def terms_of(q: wq.Query, fields: tuple[str, ...]) -> set[str]:

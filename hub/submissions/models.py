@@ -125,6 +125,9 @@ class Submission(Base):
              values_callable=lambda e: [m.value for m in e], length=20),
         default=Status.DRAFT,
         index=True,
+        # The index queue must know a status that left "approved", even when it was set on an
+        # expired object without being read first (hub/search/queue.py).
+        active_history=True,
     )
 
     title: Mapped[str] = mapped_column(String(LIMITS["title"]), default="")

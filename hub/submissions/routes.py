@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from hub.extensions import csrf, db
 from hub.moderation.models import Revision
+from hub.ratelimit import refusal
 from hub.submissions.forms import FORMS, SubmissionForm
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
@@ -146,6 +147,8 @@ def new(kind: str) -> Page:
         form.form_token.data = secrets.token_urlsafe(24)
     if request.form.get("action") == "similar":
         return _similar_check(form, kind, None)
+    if (throttled := refusal()) is not None:
+        return _render_form(form, kind, None, 429, throttled.message)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, kind, None, submitting)
     if answer is not None:
@@ -208,6 +211,8 @@ def edit(submission_id: int) -> Page:
     form = FORMS[submission.kind]()
     if request.form.get("action") == "similar":
         return _similar_check(form, submission.kind, submission)
+    if (throttled := refusal()) is not None:
+        return _render_form(form, submission.kind, submission, 429, throttled.message)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, submission.kind, submission, submitting)
     if answer is not None:

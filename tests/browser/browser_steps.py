@@ -189,3 +189,22 @@ COMPLETE_FORM: dict[str, Any] = {
 def flash_text(page: Any) -> str:
     """The flash messages of the current page, as one string."""
     return " ".join(page.locator(".flash").all_inner_texts())
+
+
+# A moderator's decisions by the words on the review page.
+DECISION_LABELS = {"approve": "Approve and publish", "request_changes": "Request changes",
+                   "reject": "Reject"}
+
+
+def decide(page: Any, action: str, message: str = "") -> None:
+    """Record a decision on the open review page, whichever way its form offers them: a
+    "Decision" select and one submit button, or one button per decision named by its label."""
+    form = page.locator("form[action$='/decide']")
+    if message:
+        form.locator("textarea[name=message]").fill(message)
+    if form.locator("select[name=action]").count():
+        form.locator("select[name=action]").select_option(action)
+        click_and_wait(page, "form[action$='/decide'] button[type=submit]")
+    else:
+        label = DECISION_LABELS[action]
+        click_and_wait(page, f"form[action$='/decide'] button:has-text('{label}')")

@@ -67,6 +67,15 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def expect(browser: Any) -> Any:
+    """Playwright's expect (assertions that wait); imported only once the browser fixture
+    has found Playwright (a module-level import would skip even when the suite is required)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
+@pytest.fixture(scope="session")
 def axe_source() -> Path:
     """axe-core's script, installed from npm (package-lock.json pins it)."""
     need(f"axe-core ({AXE_JS.relative_to(ROOT)})", AXE_JS.is_file(),
@@ -100,8 +109,10 @@ class _QuietHandler(WSGIRequestHandler):
         """Say nothing."""
 
 
-def _serve(template: Path, workdir: Path) -> Iterator[LiveHub]:
-    """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread."""
+def _serve(template: Path, workdir: Path, setup: Callable[[Any], None] | None = None,
+           **settings: Any) -> Iterator[LiveHub]:
+    """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread;
+    `setup` may add views to the app first."""
     db_path = workdir / "hub.sqlite3"
     shutil.copy(template, db_path)
     app = create_app({
@@ -114,7 +125,11 @@ def _serve(template: Path, workdir: Path) -> Iterator[LiveHub]:
         "HUB_TIMEZONE": "Europe/Zurich",
         "HUB_MAIL_SERVER": None,
         "WTF_CSRF_ENABLED": True,  # a real browser gets the real forms
+        "HUB_RATELIMIT_ENABLED": False,  # tests that want throttling set limits
+        **settings,
     })
+    if setup is not None:
+        setup(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-hub", daemon=True)
     thread.start()
@@ -136,8 +151,12 @@ def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveHub]:
 @pytest.fixture(scope="session")
 def tour_hub(sqlite_template: Path,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
-    """A live hub shared by the page tour (read-mostly), seeded once."""
-    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"))
+    """A live hub shared by the page tour (read-mostly), seeded once; it throttles logins
+    (for the page of a throttled login) and has views that end in the rarer error pages."""
+    import page_tour
+
+    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"),
+                      setup=page_tour.error_views, **page_tour.SETTINGS)
 
 
 class Dialogs:

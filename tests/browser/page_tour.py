@@ -86,6 +86,49 @@ def _expired_form_token(page: Any, _data: dict[str, Any]) -> None:
     click_and_wait(page, "main form button[type=submit]")
 
 
+def _too_large(page: Any, _data: dict[str, Any]) -> None:
+    """A post larger than the hub accepts: the 413 page."""
+    page.goto("/account/login")
+    page.eval_on_selector("input[name=next]", "el => { el.value = 'x'.repeat(1100000); }")
+    page.fill("#email", "someone@example.org")
+    page.fill("#password", "whatever-it-is")
+    click_and_wait(page, "main form button[type=submit]")
+
+
+def _throttled_login(page: Any, _data: dict[str, Any]) -> None:
+    """One login attempt too many for an account: the form again, with a 429."""
+    for _ in range(LOGIN_LIMIT + 1):
+        page.goto("/account/login")
+        page.fill("#email", "throttled@example.org")
+        page.fill("#password", "not-the-password")
+        click_and_wait(page, "main form button[type=submit]")
+
+
+# The tour hub throttles logins only (and leniently: the tour logs in twice itself).
+LOGIN_LIMIT = 3
+SETTINGS = {"HUB_RATELIMIT_ENABLED": True,
+            "HUB_RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per 15 minutes per account",
+            "HUB_RATELIMIT_REGISTER": "", "HUB_RATELIMIT_PASSWORD": "",
+            "HUB_RATELIMIT_SUBMIT": "", "HUB_RATELIMIT_DECIDE": ""}
+
+
+def error_views(app: Any) -> None:
+    """Views ending in the error pages an ordinary visit of the tour does not reach, through
+    the hub's own error handlers: not allowed (403), too many requests (429), an unexpected
+    failure (500), the database unavailable (503)."""
+    from flask import abort
+    from sqlalchemy.exc import OperationalError
+
+    def fail(code: int) -> str:
+        if code == 500:
+            raise RuntimeError("the tour's unexpected failure")
+        if code == 503:
+            raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+        abort(code)
+
+    app.add_url_rule("/test-only/error/<int:code>", "test_only_error", fail)
+
+
 def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
     page.goto("/account/register")
     page.fill("#email", "not-an-address")
@@ -120,6 +163,12 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("login", "visitor", _goto(lambda d: "/account/login")),
     ("error-404", "visitor", _goto(lambda d: "/no/such/page")),
     ("error-400", "visitor", _expired_form_token),
+    ("error-403", "visitor", _goto(lambda d: "/test-only/error/403")),
+    ("error-413", "visitor", _too_large),
+    ("error-429", "visitor", _goto(lambda d: "/test-only/error/429")),
+    ("login-throttled", "visitor", _throttled_login),
+    ("error-500", "visitor", _goto(lambda d: "/test-only/error/500")),
+    ("error-503", "visitor", _goto(lambda d: "/test-only/error/503")),
     ("choose-kind", "submitter", _goto(lambda d: "/submit/")),
     ("submission-form-with-errors", "submitter", _form_with_errors),
     ("my-submissions", "submitter", _goto(lambda d: "/my/")),
@@ -132,6 +181,17 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
+EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
+                   "register-with-errors": 422, "error-403": 403, "error-413": 413,
+                   "error-429": 429, "login-throttled": 429, "error-500": 500, "error-503": 503,
+                   "review-with-errors": 422, "moderation-queue-with-errors": 422}
+
+
+def visited(tour: dict[str, Any], name: str) -> Visit:
+    """The tour's visit of `name`, checked to be the intended page (by its status)."""
+    visit = tour[name]
+    assert visit.status == EXPECTED_STATUS.get(name, 200), (visit.url, visit.status)
+    return visit
 
 
 def seed(hub: LiveHub) -> dict[str, Any]:

@@ -14,9 +14,6 @@ from browser_steps import (
     login,
 )
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect = sync_api.expect
-
 
 @pytest.fixture
 def submitter(hub):
@@ -25,7 +22,8 @@ def submitter(hub):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_double_click_on_submit_creates_one_submission(hub, new_context, submitter, javascript):
+def test_double_click_on_submit_creates_one_submission(hub, new_context, submitter, javascript,
+                                                        expect):
     """The second click of a double click lands while the first post is on its way (the
     hub's answers are held back as on a slow connection). With JavaScript the second click
     sends nothing; without it both posts reach the hub, whose one-time form token makes the
@@ -58,7 +56,7 @@ def test_double_click_on_submit_creates_one_submission(hub, new_context, submitt
         assert "already saved" in flash_text(page)
 
 
-def test_back_button_after_submit_does_not_resubmit(hub, page, submitter):
+def test_back_button_after_submit_does_not_resubmit(hub, page, submitter, expect):
     """Post/Redirect/Get: going back and forth re-posts nothing; re-sending the old form
     (a back-forward cache copy, token and all) leads to the first result."""
     login(page, submitter)
@@ -88,7 +86,7 @@ def test_back_button_after_submit_does_not_resubmit(hub, page, submitter):
     assert len(hub.submissions_of(submitter)) == 1
 
 
-def test_session_expired_while_typing_keeps_the_text(hub, new_context, submitter):
+def test_session_expired_while_typing_keeps_the_text(hub, new_context, submitter, expect):
     """The login cookie disappears mid-typing: submit → log in again → the text is back."""
     context = new_context()
     page = context.new_page()
@@ -115,9 +113,10 @@ def test_session_expired_while_typing_keeps_the_text(hub, new_context, submitter
     assert [r["title"] for r in hub.submissions_of(submitter)] == [COMPLETE_FORM["title"]]
 
 
-def test_forms_work_without_javascript(hub, new_context, submitter):
-    """No script at all: register, log in, save a draft, submit it, see errors; the cutoff
-    banner still tells the date."""
+def test_forms_work_without_javascript(hub, new_context, submitter, expect):
+    """No script at all: log in, save a draft, see the errors of an incomplete submission,
+    submit it. (Registering, searching and moderating without script: see
+    test_without_javascript.py.)"""
     page = new_context(java_script_enabled=False).new_page()
     login(page, submitter)
     page.goto("/submit/coalition")

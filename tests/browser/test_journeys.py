@@ -17,11 +17,8 @@ from browser_steps import (
     register,
 )
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-expect = sync_api.expect
 
-
-def test_submitter_and_moderator_journey(hub, new_context):
+def test_submitter_and_moderator_journey(hub, new_context, expect):
     """Register, save a draft, submit, edit; changes requested, resubmitted, approved."""
     email = "amina@example.org"
     me = new_context().new_page()
@@ -108,7 +105,7 @@ def published(hub):
     return items
 
 
-def test_visitor_searches_filters_opens_and_downloads(hub, page, published):
+def test_visitor_searches_filters_opens_and_downloads(hub, page, published, expect):
     """Search with and without accents, filter by a facet, open a detail page, get the CSV."""
     page.goto("/")
     page.fill("#home-q", "santé")
@@ -142,7 +139,7 @@ def test_visitor_searches_filters_opens_and_downloads(hub, page, published):
     assert titles == {item["title"] for item in published}
 
 
-def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page):
+def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page, expect):
     """The clock moves past the cutoff while the form is open: refused, text kept, draft kept."""
     email = hub.create_user()
     now = datetime.now(UTC).replace(microsecond=0)
@@ -168,7 +165,7 @@ def test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text(hub, page
     assert row["status"] == "draft" and row["summary"] == COMPLETE_FORM["summary"]
 
 
-def test_withdraw_asks_first_and_a_no_keeps_the_submission(hub, page, dialogs):
+def test_withdraw_asks_first_and_a_no_keeps_the_submission(hub, page, dialogs, expect):
     """Withdrawing is irreversible: the browser asks; "Cancel" changes nothing, "OK" withdraws
     and says so."""
     email = hub.create_user()
@@ -217,7 +214,8 @@ def test_reject_asks_first_and_other_decisions_do_not(hub, page, dialogs):
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without"])
-def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialogs, script):
+def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialogs, expect,
+                                                        script):
     """"Select all on this page" is a checkbox with JavaScript (all, some or none ticked) and
     a button that brings the page back with every box ticked without it."""
     owner = hub.create_user()
@@ -242,7 +240,7 @@ def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialog
     assert [row["status"] for row in hub.submissions_of(owner)] == ["approved"] * 3
 
 
-def test_moderator_goes_from_one_decision_to_the_next(hub, page):
+def test_moderator_goes_from_one_decision_to_the_next(hub, page, expect):
     """Deciding from a filtered queue opens the next item of that queue, then the queue."""
     owner = hub.create_user()
     first = hub.create_submission(owner, "submitted", kind="coalition", title="Coalition one")
