@@ -88,16 +88,9 @@ def init_app(app: Flask) -> None:
     @click.option("--every", default=30, show_default=True, type=click.IntRange(1, 3600))
     def send_mail_command(loop: bool, every: int) -> None:
         """Deliver due mail from the outbox (with retries and back-off)."""
-        import time
+        from hub.mail.outbox import run_sender
 
-        from hub.mail.outbox import deliver_due
-
-        while True:
-            sent, failed = deliver_due()
-            click.echo(f"{sent} sent, {failed} failed (will be retried).")
-            if not loop:
-                break
-            time.sleep(every)
+        run_sender(loop, every, click.echo)
 
     @app.cli.command("seed-demo")
     @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))

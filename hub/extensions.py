@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from hub.textfold import fold
+
 # Stable constraint names so Alembic migrations can refer to them on every backend.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -113,6 +115,8 @@ def make_engine(url: str, config: Any) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # Case- and accent-insensitive matching (hub.textfold): SQLite's lower() is ASCII-only.
+        dbapi_conn.create_function("hub_fold", 1, fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn: Any) -> None:

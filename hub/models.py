@@ -2,14 +2,14 @@
 
 from hub.auth.models import Role, User
 from hub.extensions import Base
-from hub.mail.models import OutboxMail
+from hub.mail.models import DigestItem, OutboxMail
 from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.models import ParkedPost, Status, Submission
 
 __all__ = [
-    "Action", "AuditEvent", "Base", "DeadlineException", "IndexTask", "OutboxMail",
+    "Action", "AuditEvent", "Base", "DeadlineException", "DigestItem", "IndexTask", "OutboxMail",
     "ParkedPost", "RateLimitHit", "Revision", "RevisionStatus", "Role", "Status", "Submission",
     "User",
 ]

@@ -42,6 +42,7 @@ SCOPES = {
     "submissions.new": "submit",
     "submissions.edit": "submit",
     "moderation.decide": "decide",
+    "moderation.duplicate": "decide",
     "moderation.bulk": "decide",
     "moderation.decide_revision_view": "decide",
 }

@@ -76,7 +76,7 @@
     });
     document.querySelectorAll("form[data-confirm-reject]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        var action = form.querySelector("[name=action]");
+        var action = event.submitter || form.querySelector("[name=action]");  // the button pressed
         if (action && action.value === "reject" && !window.confirm(form.dataset.confirmReject)) {
           event.preventDefault();
         }

@@ -149,8 +149,8 @@ def test_duplicate_of_a_draft_is_refused(app, owner, moderator, create_user,
     item = create_submission_for(owner)
     private = create_submission_for(create_user(), status="draft", title="Secret draft plan")
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide", data={
-        "action": "duplicate", "duplicate_of": str(private.id), "version": before["version"]})
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/duplicate", data={
+        "dup-duplicate_of": str(private.id), "dup-version": before["version"]})
     assert response.status_code == 422
     assert "No submission with that number exists." in text_of(response)
     assert "Secret draft plan" not in text_of(response)
@@ -165,9 +165,8 @@ def test_duplicate_message_names_only_a_public_original(app, owner, moderator, c
     original = create_submission_for(create_user(), status=original_status,
                                      title="Someone else's plan")
     item = create_submission_for(owner)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide", data={
-        "action": "duplicate", "duplicate_of": str(original.id),
-        "version": fetch(app, item.id).version})
+    response = Browser(app, moderator).post(f"/moderation/{item.id}/duplicate", data={
+        "dup-duplicate_of": str(original.id), "dup-version": fetch(app, item.id).version})
     assert response.status_code == 302
     message = fetch(app, item.id).decision_message
     assert f"#{original.id}" in message
@@ -244,14 +243,11 @@ def test_exception_holds_to_the_minute_for_that_account_only(app, clock,
     assert "Submissions closed on 20 June 2026, 18:00 CEST" in plain(late_browser.get("/my/"))
 
 
-def test_dashboard_counts_days_as_geneva_does(app, clock, owner, moderator,
-                                              create_submission_for):
-    from test_moderation import set_columns
+def test_dashboard_counts_days_as_geneva_does(app, clock, owner, moderator):
+    from test_moderation import bar_rows, submit_at
 
-    item = create_submission_for(owner)
     late_evening = datetime(2026, 6, 10, 22, 30, tzinfo=UTC)  # 11 June, 00:30 in Geneva
-    set_columns(app, item.id, submitted_at=late_evening)
+    submit_at(app, clock, owner, late_evening)
     clock.freeze(datetime(2026, 6, 12, 9, 0, tzinfo=UTC))
-    body = text_of(Browser(app, moderator).get("/moderation/dashboard"))
-    assert "2026-06-11: 1</title>" in body
-    assert "2026-06-10: 0</title>" in body
+    bars = bar_rows(Browser(app, moderator).get("/moderation/dashboard").text)
+    assert (bars["Thu 11 Jun"], bars["Wed 10 Jun"]) == (1, 0)

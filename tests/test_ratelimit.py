@@ -322,3 +322,15 @@ def test_throttling_is_off_when_disabled(make_app, create_user):
     for _ in range(3):
         login(client, user.email)
     assert login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_too_many_duplicate_markings_get_429_keeping_the_number(moderating):
+    app, client, items, _owner = moderating
+
+    response = client.post(f"/moderation/{items[1].id}/duplicate", data={
+        "dup-duplicate_of": str(items[0].id), "dup-version": items[1].version})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in message(response)
+    assert field_value(response.text, "dup-duplicate_of") == str(items[0].id)
+    assert rows(app, id=items[1].id)[0].status.value == "submitted"

@@ -6,12 +6,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import exists, func, insert, literal, select, text
 
 from hub.auth.models import Role, User
 from hub.clock import clock
-from hub.extensions import db
-from hub.mail.models import OutboxMail
+from hub.extensions import UTCDateTime, db
+from hub.mail.models import DigestItem
 from hub.mail.outbox import queue
 from hub.submissions.models import Status, Submission
 
@@ -62,30 +62,54 @@ def exception_granted(user: User, until_text: str) -> None:
           user=user, until_text=until_text)
 
 
-def queue_moderator_digest() -> int:
-    """Queue one digest to each moderator of items submitted since the last digest.
+# Any constant both runs agree on: the PostgreSQL advisory lock that serialises digests.
+DIGEST_LOCK = 0x4855_4244  # "HUBD"
 
-    At most one digest per HUB_MODERATOR_DIGEST_MINUTES; returns the number queued.
+
+def _take_digest_lock() -> None:
+    """One digest run at a time, until this transaction ends.
+
+    PostgreSQL: an advisory lock (a second run waits, then sees the first one's digest).
+    SQLite: the write lock, taken when the transaction begins (BEGIN IMMEDIATE), so the
+    transaction must not have begun yet.
     """
+    conn = db.session.connection(execution_options={"hub_write_lock": True})
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DIGEST_LOCK})
+
+
+def queue_moderator_digest() -> int:
+    """Queue one digest to each moderator of the items not announced yet.
+
+    At most one digest per HUB_MODERATOR_DIGEST_MINUTES; each item (each round of review:
+    a resubmission is announced again) is announced exactly once, however many processes
+    run this at the same moment and however late a submission's request committed.
+    Call it at the start of a transaction. Returns the number of mails queued.
+    """
+    _take_digest_lock()
     minutes = int(current_app.config["HUB_MODERATOR_DIGEST_MINUTES"])
     now = clock().now()
-    last = db.session.scalar(select(OutboxMail.created_at).where(OutboxMail.kind == "digest")
-                             .order_by(OutboxMail.created_at.desc()).limit(1))
-    if last is not None:
-        last = clock().local(last)  # aware, whatever the backend returned
-        if now - last < timedelta(minutes=minutes):
-            return 0
-    stmt = select(Submission).where(Submission.status == Status.SUBMITTED)
-    if last is not None:
-        stmt = stmt.where(Submission.submitted_at > last)
-    new_items = list(db.session.scalars(stmt.order_by(Submission.submitted_at)))
+    last = db.session.scalar(select(func.max(DigestItem.announced_at)))
+    if last is not None and now - clock().local(last) < timedelta(minutes=minutes):
+        return 0
+    announced = exists().where(DigestItem.submission_id == Submission.id,
+                               DigestItem.submitted_at == Submission.submitted_at)
+    new_items = list(db.session.scalars(
+        select(Submission).where(Submission.status == Status.SUBMITTED, ~announced)
+        .order_by(Submission.submitted_at, Submission.id)))
     if not new_items:
         return 0
     moderators = db.session.scalars(
         select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]))).all()
-    # With no moderator account yet, nothing is queued: the first digest after one is
-    # created announces everything submitted meanwhile.
+    if not moderators:  # nothing is marked: the first digest after one exists says it all
+        return 0
+    # The submission instant is copied in SQL, so the marker matches the row exactly.
+    db.session.execute(insert(DigestItem).from_select(
+        ["submission_id", "submitted_at", "announced_at"],
+        select(Submission.id, Submission.submitted_at, literal(now, UTCDateTime()))
+        .where(Submission.id.in_([item.id for item in new_items]))))
     subject = f"{len(new_items)} new submission{'s' if len(new_items) > 1 else ''} to review"
     for moderator in moderators:
         _send("digest", moderator.email, subject, "digest.txt", items=new_items)
+    db.session.flush()
     return len(moderators)

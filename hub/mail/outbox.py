@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from flask import current_app, g
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from hub.clock import clock
 from hub.extensions import db
@@ -21,6 +24,8 @@ logger = logging.getLogger("hub.mail")
 CLAIM_SECONDS = 120
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_BACKOFF = timedelta(hours=1)
+CONNECT_FAILED = "Could not connect: "  # last_error of a mail whose connection failed
+_sleep = time.sleep  # the sender loop's pause (tests replace it)
 
 
 def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
@@ -70,6 +75,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
     from hub.mail.messages import queue_moderator_digest
 
+    if db.session.in_transaction():
+        db.session.commit()  # the digest takes its lock as its transaction begins
     try:
         queue_moderator_digest()
         db.session.commit()
@@ -78,51 +85,74 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         logger.exception("Queueing the moderators' digest failed; it is tried again next run")
     config = current_app.config
     if not config.get("HUB_MAIL_SERVER"):
+        db.session.rollback()  # nothing to send: end the read transaction
         return 0, 0
     now = clock().now()
     due = db.session.scalars(
         select(OutboxMail.id).where(OutboxMail.sent_at.is_(None),
                                     OutboxMail.next_attempt_at <= now)
         .order_by(OutboxMail.id).limit(limit)).all()
+    # No transaction stays open across the loop: each write below begins one of its own
+    # (on SQLite a transaction that read and then writes fails at once when another sender
+    # wrote in between, and one held open while the server talks would stop every writer).
+    db.session.rollback()
     sent = failed = 0
     smtp: smtplib.SMTP | None = None
     try:
         for mail_id in due:
             if not _claim(mail_id, now):
                 continue
-            mail = db.session.get(OutboxMail, mail_id)
+            mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
             assert mail is not None
+            tried = _Tried(mail_id, mail.attempts, f"{mail.message_id} to {mail.to_addr}")
             try:
                 message = build_message(mail, config["HUB_MAIL_SENDER"])
+            except Exception as exc:  # a message that cannot be built: keep it, go on
+                db.session.rollback()
+                logger.exception("Mail %s cannot be sent as it is", tried.label)
+                _failed(tried, exc, now)
+                failed += 1
+                continue
+            db.session.rollback()  # read: no transaction while the server talks
+            try:
                 if smtp is None:
                     try:
                         smtp = _connect(config)
                     except (OSError, smtplib.SMTPException) as exc:
                         # The server is down or hanging: one timeout per run, not one per
                         # mail. The others stay due for the next run.
-                        _failed(mail, exc, now)
+                        _failed(tried, exc, now, connecting=True)
                         failed += 1
-                        db.session.commit()
                         break
+                    _server_is_back(now)
                 smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as exc:
-                _failed(mail, exc, now)
+                _failed(tried, exc, now)
                 failed += 1
                 smtp = _drop(smtp)
-            except Exception as exc:  # a message that cannot be built: keep it, go on
-                logger.exception("Mail %s cannot be sent as it is", mail.message_id)
-                _failed(mail, exc, now)
+            except Exception as exc:  # refused by the library (a malformed address …)
+                logger.exception("Mail %s cannot be sent as it is", tried.label)
+                _failed(tried, exc, now)
                 failed += 1
             else:
-                mail.sent_at = clock().now()
-                mail.attempts += 1
-                mail.claimed_until = None
+                db.session.execute(update(OutboxMail).where(OutboxMail.id == mail_id).values(
+                    sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None))
+                db.session.commit()
                 sent += 1
-                logger.info("Mail %s sent to %s", mail.message_id, mail.to_addr)
-            db.session.commit()
+                logger.info("Mail %s sent", tried.label)
     finally:
         _drop(smtp)
+        db.session.rollback()
     return sent, failed
+
+
+@dataclass(frozen=True)
+class _Tried:
+    """The mail a sender holds the claim of: enough to record what became of it."""
+
+    mail_id: int
+    attempts: int
+    label: str  # "<message-id> to address", for the log
 
 
 def _connect(config: dict) -> smtplib.SMTP:
@@ -144,23 +174,82 @@ def _drop(smtp: smtplib.SMTP | None) -> None:
     return None
 
 
-def _failed(mail: OutboxMail, exc: Exception, now: datetime) -> None:
-    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour."""
-    mail.attempts += 1
-    delay = min(timedelta(seconds=30 * 2 ** (mail.attempts - 1)), MAX_BACKOFF)
-    mail.next_attempt_at = now + delay
-    mail.claimed_until = None
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    logger.warning("Mail %s to %s failed (attempt %s, retry in %s): %s", mail.message_id,
-                   mail.to_addr, mail.attempts, delay, mail.last_error)
+def _failed(tried: _Tried, exc: Exception, now: datetime, connecting: bool = False) -> None:
+    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour (and let go of the claim)."""
+    attempts = tried.attempts + 1
+    delay = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
+    error = f"{CONNECT_FAILED if connecting else ''}{type(exc).__name__}: {exc}"[:2000]
+    db.session.execute(update(OutboxMail).where(OutboxMail.id == tried.mail_id).values(
+        attempts=attempts, next_attempt_at=now + delay, claimed_until=None, last_error=error))
+    db.session.commit()
+    logger.warning("Mail %s failed (attempt %s, retry in %s): %s", tried.label, attempts,
+                   delay, error)
+
+
+def _server_is_back(now: datetime) -> None:
+    """A connection worked: mail held back by an earlier failed connection is due again
+    (and deliveries after requests resume, see smtp_backing_off)."""
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at > now,
+               OutboxMail.last_error.startswith(CONNECT_FAILED))
+        .values(next_attempt_at=now))
+    db.session.commit()
+
+
+def smtp_backing_off() -> bool:
+    """Whether the last connection to the SMTP server failed and its retry is not due yet.
+
+    Then a request does not try to connect after its response (a hanging server would
+    hold the worker for HUB_MAIL_TIMEOUT_SECONDS each time): the mail waits in the outbox
+    for the sender loop, or for the first request after the back-off.
+    """
+    return bool(db.session.scalar(select(
+        exists().where(OutboxMail.sent_at.is_(None),
+                       OutboxMail.next_attempt_at > clock().now(),
+                       OutboxMail.last_error.startswith(CONNECT_FAILED)))))
 
 
 def deliver_after_request() -> None:
     """After a response that queued mail, try to send it (errors only logged)."""
     try:
+        if smtp_backing_off():
+            db.session.rollback()
+            logger.info("The SMTP server was unreachable at the last attempt: new mail waits "
+                        "in the outbox for the next attempt")
+            return
         deliver_due(limit=20)
     except (TimeoutError, OSError, smtplib.SMTPException) as exc:  # pragma: no cover
         logger.warning("Delivery after request failed: %s", exc)
     except Exception:  # the response is gone; never let delivery crash the worker
         logger.exception("Delivery after request failed")
         db.session.rollback()
+
+
+def run_sender(loop: bool, every: int, report: Callable[[str], object]) -> None:
+    """`flask send-mail [--loop]`: deliver due mail once, or every `every` seconds.
+
+    In a loop, an error (the database restarting, say) is logged and the next round tries
+    again; between rounds no transaction stays open.
+    """
+    while True:
+        try:
+            sent, failed = deliver_due()
+            report(f"{sent} sent, {failed} failed (will be retried).")
+        except Exception:
+            if not loop:
+                raise
+            logger.exception("Delivering mail failed; trying again in %s s", every)
+        finally:
+            _end_transaction()
+        if not loop:
+            return
+        _sleep(every)
+
+
+def _end_transaction() -> None:
+    """Roll back and give the connection back to the pool (it may be broken)."""
+    try:
+        db.session.close()
+    except Exception:  # a dead connection cannot even roll back; the pool replaces it
+        logger.exception("Closing the database session failed")

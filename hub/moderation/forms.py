@@ -1,67 +1,135 @@
-"""Moderation forms."""
+"""Moderation forms.
+
+No decision is ever taken by default: each is a button of its own, and a form posted
+without one (a script, Enter in a field) is refused with a message next to the buttons.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from wtforms import (
     DateTimeLocalField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 
 from hub.forms import HubForm
-from hub.routing import MAX_ID
-
-try:  # WTForms >= 3.3 deprecates (value, label) tuples as choices
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover - older WTForms takes the tuples themselves
-    SelectChoice = None
+from hub.routing import MAX_ID, parse_id
 
 MESSAGE_MAX = 4000
 
+# The buttons of each form: value -> label.
+DECISIONS = {"approve": "Approve and publish", "request_changes": "Request changes",
+             "reject": "Reject"}
+REVISION_DECISIONS = {"approve": "Publish this update",
+                      "reject": "Keep the current public version"}
+BULK_DECISIONS = {"approve": "Approve selected", "reject": "Reject selected"}
+SELECT_ALL = "select_all"  # the bulk form's no-script "select all on this page" button
 
-def _choices(*pairs: tuple[str, str]) -> list:
-    """Select options in the form the installed WTForms expects (no deprecation warning)."""
-    return [SelectChoice(value, label) for value, label in pairs] if SelectChoice else list(pairs)
+
+def _one_of(choices: dict[str, str]) -> Any:
+    """A validator for a field set by pressing one of `choices`' buttons."""
+    names = " / ".join(choices.values())
+
+    def check(_form: Any, field: Any) -> None:
+        if not field.data:
+            raise StopValidation(f"Nothing was decided: press one of the buttons ({names}).")
+        if field.data not in choices:
+            raise StopValidation(f"Not a valid choice: press one of the buttons ({names}).")
+
+    return check
 
 
 class DecisionForm(HubForm):
-    """Approve, reject, request changes or mark as duplicate."""
+    """Approve, request changes or reject, each with its own button; one message for all."""
 
-    action = SelectField("Decision", choices=_choices(
-        ("approve", "Approve and publish"),
-        ("request_changes", "Request changes"),
-        ("reject", "Reject"),
-        ("duplicate", "Mark as duplicate"),
-    ))
+    action = StringField("Decision", validators=[_one_of(DECISIONS)])
     message = TextAreaField(
         "Message to the submitter", validators=[Length(max=MESSAGE_MAX)],
-        description="Required to reject or request changes; sent by e-mail.")
-    duplicate_of = IntegerField("Duplicate of submission number", validators=[
-        Optional(), NumberRange(min=1, max=MAX_ID, message="Enter the number of the original "
-                                "submission (a whole number of at least 1).")])
+        description="Sent by e-mail with your decision and kept in the history. Required to "
+                    "reject or to request changes; optional when approving.")
+    version = HiddenField()
+
+    def validate_message(self, field: Any) -> None:
+        """A rejection needs a reason, a request for changes says what should change."""
+        if (field.data or "").strip():
+            return
+        if self.action.data == "reject":
+            raise ValidationError("Give a reason: it is sent to the submitter.")
+        if self.action.data == "request_changes":
+            raise ValidationError("Write what should change: the message goes to the "
+                                  "submitter.")
+
+
+class DuplicateForm(HubForm):
+    """Reject as a duplicate of another submission (a small form of its own)."""
+
+    duplicate_of = IntegerField("Number of the original submission", validators=[
+        InputRequired(message="Enter the number of the original submission."),
+        NumberRange(min=1, max=MAX_ID, message="Enter the number of the original "
+                    "submission (a whole number of at least 1).")],
+        description="Rejects this submission and tells the submitter which one it "
+                    "duplicates (named only if it is public).")
     version = HiddenField()
 
 
-class BulkForm(HubForm):
-    """Approve or reject several submissions at once."""
+class IdListField(Field):
+    """The ticked checkboxes: ids that can name a row, each once (anything else is dropped)."""
 
-    action = SelectField("With the selected", choices=_choices(("approve", "Approve"),
-                                                               ("reject", "Reject")))
-    message = TextAreaField("Reason (required to reject)", validators=[Length(max=MESSAGE_MAX)])
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Keep the valid ids in the order they came."""
+        self.data = list(dict.fromkeys(i for i in map(parse_id, valuelist) if i is not None))
+
+    def _value(self) -> str:
+        return ""
+
+
+class BulkForm(HubForm):
+    """Approve or reject the submissions ticked in the queue."""
+
+    action = StringField("Decision", validators=[
+        _one_of({**BULK_DECISIONS, SELECT_ALL: "Select all on this page"})])
+    ids = IdListField("Selected submissions", default=list)
+    message = TextAreaField("Reason (required to reject; sent to each submitter)",
+                            validators=[Length(max=MESSAGE_MAX)])
+
+    def validate_ids(self, field: Any) -> None:
+        """A decision needs something to apply to."""
+        if self.action.data in BULK_DECISIONS and not field.data:
+            raise ValidationError("Select at least one submission: tick its box in the list.")
+
+    def validate_message(self, field: Any) -> None:
+        """A rejection needs a reason."""
+        if self.action.data == "reject" and not (field.data or "").strip():
+            raise ValidationError("Give a reason to reject: it is sent to each submitter.")
 
 
 class RevisionForm(HubForm):
-    """Approve or reject a pending revision."""
+    """Publish or refuse a pending revision, each with its own button."""
 
-    action = SelectField("Decision", choices=_choices(
-        ("approve", "Publish this update"), ("reject", "Keep the current public version")))
-    message = TextAreaField("Message to the submitter", validators=[Length(max=MESSAGE_MAX)])
+    action = StringField("Decision on the update", validators=[_one_of(REVISION_DECISIONS)])
+    message = TextAreaField(
+        "Message to the submitter about the update", validators=[Length(max=MESSAGE_MAX)],
+        description="Required to keep the current version; optional when publishing.")
     seen = HiddenField()  # the revision_stamp() of the text shown
+
+    def validate_message(self, field: Any) -> None:
+        """Refusing an update needs a reason."""
+        if self.action.data == "reject" and not (field.data or "").strip():
+            raise ValidationError("Give a reason: it is sent to the submitter.")
 
 
 class ExceptionForm(HubForm):
@@ -72,3 +140,4 @@ class ExceptionForm(HubForm):
     until = DateTimeLocalField("Allowed until (Geneva time)", format="%Y-%m-%dT%H:%M",
                                validators=[InputRequired(message="Enter a date and time.")])
     reason = StringField("Reason", validators=[Length(max=1000)])
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from hub.audit import record
 from hub.auth.models import User
@@ -51,20 +52,30 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     return already_decided(submission)
 
 
-def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
-    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
+def decision_refusal(submission: Submission, moderator: User,
+                     expected_version: int | None = None) -> DecisionRefused | None:
+    """Why `moderator` cannot decide on `submission` now: their own item, a changed
+    version, the wrong state (None when they can)."""
     if not moderator.is_moderator:
-        raise DecisionRefused("Only moderators can decide on submissions.", 403)
+        return DecisionRefused("Only moderators can decide on submissions.", 403)
     if submission.owner_id == moderator.id:
-        raise DecisionRefused("You cannot decide on your own submission; ask another "
-                              "moderator.", 403)
+        return DecisionRefused("You cannot decide on your own submission; ask another "
+                               "moderator.", 403)
     if expected_version is not None and submission.version != expected_version:
-        raise changed_meanwhile(submission)
+        return changed_meanwhile(submission)
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
-            raise already_decided(submission)
-        raise DecisionRefused(
+            return already_decided(submission)
+        return DecisionRefused(
             f"A {submission.status_label.lower()} submission cannot be decided on.", 409)
+    return None
+
+
+def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
+    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
+    refusal = decision_refusal(submission, moderator, expected_version)
+    if refusal is not None:
+        raise refusal
 
 
 def _decide(submission: Submission, moderator: User, status: Status, message: str,
@@ -86,11 +97,11 @@ def _decide(submission: Submission, moderator: User, status: Status, message: st
 
 
 def approve_submission(submission: Submission, moderator: User,
-                       expected_version: int | None = None) -> Submission:
-    """Publish a submission."""
+                       expected_version: int | None = None, message: str = "") -> Submission:
+    """Publish a submission; a message, if any, goes with the approval mail and is kept."""
     _check(submission, moderator, expected_version)
-    _decide(submission, moderator, Status.APPROVED, "", Action.APPROVED)
-    mails.decision(submission)
+    _decide(submission, moderator, Status.APPROVED, message.strip(), Action.APPROVED)
+    mails.decision(submission, message.strip())
     return submission
 
 
@@ -143,6 +154,28 @@ def revision_stamp(revision: Revision) -> str:
     return str(int(revision.updated_at.timestamp() * 1_000_000))
 
 
+def revision_refusal(revision: Revision, moderator: User,
+                     seen: str | None = None) -> DecisionRefused | None:
+    """Why a decision on `revision` cannot be applied now (None when it can)."""
+    if revision.status is RevisionStatus.WITHDRAWN:  # with its submission, by the owner
+        return DecisionRefused(
+            "The owner withdrew this submission, and its update with it, at "
+            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+    if revision.status is not RevisionStatus.PENDING:
+        who = revision.decided_by.display_name if revision.decided_by else "another moderator"
+        return DecisionRefused(
+            f"This revision was already {revision.status.value} by {who} at "
+            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+    if seen is not None and seen != revision_stamp(revision):
+        return DecisionRefused(
+            "The owner changed this update since you opened the page (last change "
+            f"{clock().format(revision.updated_at)}). Read the new text and decide again. "
+            "Nothing was changed.", 409)
+    if revision.submission.owner_id == moderator.id:
+        return DecisionRefused("You cannot decide on your own submission.", 403)
+    return None
+
+
 def decide_revision(revision: Revision, moderator: User, approve: bool,
                     message: str = "", seen: str | None = None) -> Revision:
     """Publish a pending revision (replacing the public text) or keep the old version.
@@ -151,18 +184,9 @@ def decide_revision(revision: Revision, moderator: User, approve: bool,
     the update since, nothing is decided (they must read the new text first).
     """
     submission = revision.submission
-    if revision.status is not RevisionStatus.PENDING:
-        who = revision.decided_by.display_name if revision.decided_by else "someone"
-        raise DecisionRefused(
-            f"This revision was already {revision.status.value} by {who} at "
-            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
-    if seen is not None and seen != revision_stamp(revision):
-        raise DecisionRefused(
-            "The owner changed this update since you opened the page (last change "
-            f"{clock().format(revision.updated_at)}). Read the new text and decide again. "
-            "Nothing was changed.", 409)
-    if submission.owner_id == moderator.id:
-        raise DecisionRefused("You cannot decide on your own submission.", 403)
+    refusal = revision_refusal(revision, moderator, seen)
+    if refusal is not None:
+        raise refusal
     if not approve and not message.strip():
         raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
     now = clock().now()
@@ -185,24 +209,47 @@ def decide_revision(revision: Revision, moderator: User, approve: bool,
     return revision
 
 
+def exception_for(user_id: int, lock: bool = False) -> DeadlineException | None:
+    """The account's deadline exception (row-locked until the commit with `lock`)."""
+    stmt = select(DeadlineException).where(DeadlineException.user_id == user_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
+
+
 def grant_exception(user: User, until: datetime, reason: str, moderator: User) -> DeadlineException:
     """Let one account submit and edit until `until` (replacing an earlier grant)."""
     if not moderator.is_moderator:
         raise DecisionRefused("Only moderators can grant exceptions.", 403)
-    if until <= clock().now():
+    if user.id == moderator.id:  # the same conflict of interest as deciding one's own item
+        raise DecisionRefused("You cannot grant yourself an exception: ask another "
+                              "moderator.", 403)
+    now = clock().now()
+    if until <= now:
         raise DecisionRefused("Choose an instant in the future.", 422)
-    exception = db.session.scalar(
-        select(DeadlineException).where(DeadlineException.user_id == user.id))
+    exception = exception_for(user.id, lock=True)
+    previous = exception.until if exception is not None else None
     if exception is None:
-        exception = DeadlineException(user=user)
-        db.session.add(exception)
+        try:
+            with db.session.begin_nested():
+                exception = DeadlineException(user=user, until=until, granted_by=moderator,
+                                              granted_at=now)
+                db.session.add(exception)
+        except IntegrityError:
+            # A grant for the same account committed meanwhile (a double click, or two
+            # moderators at once; PostgreSQL let this insert wait for it): replace it.
+            exception = exception_for(user.id, lock=True)
+            if exception is None:
+                raise
+            previous = exception.until
     exception.until = until
     exception.reason = reason.strip()
     exception.granted_by = moderator
-    exception.granted_at = clock().now()
+    exception.granted_at = now
     until_text = clock().format(until)
+    replacing = f" (replaces the exception until {clock().format(previous)})" if previous else ""
     record(Action.EXCEPTION_GRANTED, moderator, subject_user=user,
-           message=f"Until {until_text}. {reason.strip()}".strip())
+           message=f"Until {until_text}{replacing}. {reason.strip()}".strip())
     db.session.flush()
     mails.exception_granted(user, until_text)
     return exception

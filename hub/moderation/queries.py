@@ -4,20 +4,88 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from difflib import SequenceMatcher
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from hub.clock import clock
 from hub.extensions import db
-from hub.moderation.models import AuditEvent, DeadlineException, Revision, RevisionStatus
+from hub.forms import clean_text
+from hub.moderation.models import (
+    Action,
+    AuditEvent,
+    DeadlineException,
+    Revision,
+    RevisionStatus,
+)
+from hub.moderation.operations import DECIDABLE
+from hub.routing import parse_id
 from hub.submissions.models import Status, Submission
+from hub.textfold import fold, folded
+from hub.vocab import KINDS
 
 PAGE_SIZE = 100
 DUPLICATE_CANDIDATES = 2000
 REVISIONS = "revisions"  # pseudo-status of the queue: pending revisions of approved items
+FIELD_BREAK = "\x1f"  # between the texts the queue filter searches
+QUEUE_STATUSES = frozenset({s.value for s in Status} - {Status.DRAFT.value}
+                           | {REVISIONS, ""})  # "" = any status but draft
+
+
+def status_name(status: Status) -> str:
+    """A status as moderators say it in lists and charts ("Changes requested")."""
+    return status.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows: carried from the queue to the review page and back."""
+
+    status: str = Status.SUBMITTED.value
+    kind: str = ""
+    text: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
+        """The filters of a query string; anything unknown falls back to the default."""
+        status = args.get("status", Status.SUBMITTED.value)
+        if status not in QUEUE_STATUSES:
+            status = Status.SUBMITTED.value
+        kind = args.get("kind", "")
+        page = parse_id(args.get("page")) or 1
+        return cls(status=status, kind=kind if kind in KINDS else "",
+                   text=clean_text(args.get("q", ""))[:200], page=page)
+
+    def args(self, page: int | None = None) -> dict[str, str | int]:
+        """Query arguments that show these filters again (for url_for)."""
+        out: dict[str, str | int] = {}
+        if self.status != Status.SUBMITTED.value:
+            out["status"] = self.status  # "" (any status) too
+        if self.kind:
+            out["kind"] = self.kind
+        if self.text:
+            out["q"] = self.text
+        page = self.page if page is None else page
+        if page > 1:
+            out["page"] = page
+        return out
+
+    def describe(self) -> str:
+        """The filters in words, for the link back to the queue."""
+        parts = ["updates to review" if self.status == REVISIONS
+                 else status_name(Status(self.status)).lower() if self.status else "any status"]
+        if self.kind:
+            parts.append(KINDS[self.kind].lower())
+        if self.text:
+            parts.append(f"“{self.text}”")
+        if self.page > 1:
+            parts.append(f"page {self.page}")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -30,21 +98,36 @@ class QueuePage:
     pages: int
 
 
+def _order_key() -> tuple[Any, ...]:
+    # NULLS LAST on both backends (SQLite would put them first): a draft withdrawn unsent
+    # has no submission time.
+    return (Submission.submitted_at.asc().nulls_last(), Submission.id.asc())
+
+
 def queue_statement(status: str, kind: str, text: str) -> Select:
     """Submissions matching the queue filters, oldest submitted first."""
     stmt = select(Submission).where(Submission.status != Status.DRAFT)
     if status == REVISIONS:
-        stmt = stmt.where(Submission.id.in_(
-            select(Revision.submission_id).where(Revision.status == RevisionStatus.PENDING)))
+        stmt = stmt.where(Submission.id.in_(_pending_revision_ids()))
     elif status:
         stmt = stmt.where(Submission.status == Status(status))
     if kind:
         stmt = stmt.where(Submission.kind == kind)
     if text:
-        like = f"%{_like_escape(text)}%"
-        stmt = stmt.where(or_(*(column.ilike(like, escape="\\") for column in (
-            Submission.title, Submission.lead_organisation, Submission.summary))))
-    return stmt.order_by(Submission.submitted_at.asc(), Submission.id.asc())
+        # Case and accents ignored alike on SQLite and PostgreSQL ("numerique" finds
+        # "NUMÉRIQUE"); the needle is matched literally (its % and _ are not wildcards).
+        like = f"%{_like_escape(fold(text) or '')}%"
+        # One call per row over the three texts, joined by a character no needle contains
+        # (clean_text removes control characters), so a match never spans two of them.
+        joined = func.coalesce(Submission.title, "").concat(FIELD_BREAK).concat(
+            func.coalesce(Submission.lead_organisation, "")).concat(FIELD_BREAK).concat(
+            func.coalesce(Submission.summary, ""))
+        stmt = stmt.where(folded(joined).like(like, escape="\\"))
+    return stmt.order_by(*_order_key())
+
+
+def _pending_revision_ids() -> Select:
+    return select(Revision.submission_id).where(Revision.status == RevisionStatus.PENDING)
 
 
 def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
@@ -55,6 +138,38 @@ def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
     page = min(max(page, 1), pages)
     items = list(db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     return QueuePage(items=items, total=total or 0, page=page, pages=pages)
+
+
+def actionable(moderator_id: int) -> Any:
+    """SQL condition: items this moderator can decide on (or whose update they can)."""
+    return and_(Submission.owner_id != moderator_id,
+                or_(Submission.status.in_(DECIDABLE),
+                    Submission.id.in_(_pending_revision_ids())))
+
+
+def next_in_queue(filters: QueueFilters, after: Submission,
+                  moderator_id: int) -> tuple[Submission, QueueFilters] | None:
+    """The next item after `after` in the queue's order that the moderator can act on,
+    with the filters (page included) of the queue page it is on; None at the end.
+
+    `after` may no longer match the filters (it was just decided): its place in the order
+    (submission time, id) is what counts.
+    """
+    stmt = queue_statement(filters.status, filters.kind, filters.text).where(
+        actionable(moderator_id), Submission.id != after.id)
+    if after.submitted_at is not None:
+        stmt = stmt.where(or_(Submission.submitted_at > after.submitted_at,
+                              and_(Submission.submitted_at == after.submitted_at,
+                                   Submission.id > after.id)))
+    following = db.session.scalars(stmt.limit(1)).first()
+    if following is None:
+        return None
+    before = queue_statement(filters.status, filters.kind, filters.text).order_by(None).where(
+        or_(Submission.submitted_at < following.submitted_at,
+            and_(Submission.submitted_at == following.submitted_at,
+                 Submission.id < following.id)))
+    position = db.session.scalar(select(func.count()).select_from(before.subquery())) or 0
+    return following, replace(filters, page=position // PAGE_SIZE + 1)
 
 
 def pending_revision_count() -> int:
@@ -111,6 +226,10 @@ def exceptions() -> list[DeadlineException]:
                                    .order_by(DeadlineException.until.desc())))
 
 
+DECISIONS = (Action.APPROVED, Action.REJECTED, Action.CHANGES_REQUESTED,
+             Action.MARKED_DUPLICATE)
+
+
 @dataclass
 class Figures:
     """What the moderation dashboard shows."""
@@ -123,29 +242,58 @@ class Figures:
 
 
 def figures(today: date, days: int = 30) -> Figures:
-    """Counts per status and kind, submissions per day, and median time to decision."""
+    """Counts per status and kind, first submissions per day, and the median wait for a
+    decision, the last two from the audit trail (a resubmission resets submitted_at and
+    decided_at on the row, not the history)."""
     by_status = dict(db.session.execute(
         select(Submission.status, func.count()).group_by(Submission.status)).all())
     by_kind = dict(db.session.execute(
         select(Submission.kind, func.count()).where(Submission.status != Status.DRAFT)
         .group_by(Submission.kind)).all())
-    start = today - timedelta(days=days - 1)
-    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    submitted = db.session.scalars(select(Submission.submitted_at)
-                                   .where(Submission.submitted_at >= since)).all()
-    per_day_counts: dict[date, int] = {start + timedelta(days=i): 0 for i in range(days)}
-    for instant in submitted:
-        day = clock().local(instant).date()  # the day as people in Geneva count it
-        if day in per_day_counts:
-            per_day_counts[day] += 1
-    decided_pairs = db.session.execute(
-        select(Submission.submitted_at, Submission.decided_at)
-        .where(Submission.decided_at.is_not(None), Submission.submitted_at.is_not(None))).all()
-    hours = [(d - s).total_seconds() / 3600 for s, d in decided_pairs]
+    hours = decision_waits()
     return Figures(
-        by_status=[(status.value, by_status.get(status, 0)) for status in Status],
+        by_status=[(status_name(status), by_status.get(status, 0)) for status in Status],
         by_kind=sorted(by_kind.items()),
-        per_day=sorted(per_day_counts.items()),
+        per_day=first_submissions_per_day(today, days),
         median_hours_to_decision=statistics.median(hours) if hours else None,
         decided=len(hours),
     )
+
+
+def first_submissions_per_day(today: date, days: int) -> list[tuple[date, int]]:
+    """How many submissions were submitted for the first time on each of the last `days`
+    days, as people in Geneva count days (a resubmission is not a new submission)."""
+    start = today - timedelta(days=days - 1)
+    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    instants = db.session.scalars(
+        select(AuditEvent.created_at).where(AuditEvent.action == Action.SUBMITTED,
+                                            AuditEvent.from_status == Status.DRAFT.value,
+                                            AuditEvent.created_at >= since)).all()
+    counts: dict[date, int] = {start + timedelta(days=i): 0 for i in range(days)}
+    for instant in instants:
+        day = clock().local(instant).date()
+        if day in counts:
+            counts[day] += 1
+    return sorted(counts.items())
+
+
+def decision_waits() -> list[float]:
+    """Hours from each (re)submission to the moderator's decision on it, every decision
+    counted (a request for changes as well as the approval after the resubmission)."""
+    rows = db.session.execute(
+        select(AuditEvent.submission_id, AuditEvent.action, AuditEvent.created_at)
+        .where(AuditEvent.submission_id.is_not(None),
+               AuditEvent.action.in_((Action.SUBMITTED, *DECISIONS)))
+        .order_by(AuditEvent.submission_id, AuditEvent.created_at, AuditEvent.id)
+        .execution_options(yield_per=2000))
+    hours: list[float] = []
+    current, submitted_at = None, None
+    for submission_id, action, created_at in rows:
+        if submission_id != current:
+            current, submitted_at = submission_id, None
+        if action is Action.SUBMITTED:
+            submitted_at = created_at
+        elif submitted_at is not None:  # the decision on this round of review
+            hours.append((created_at - submitted_at).total_seconds() / 3600)
+            submitted_at = None
+    return hours

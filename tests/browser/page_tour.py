@@ -138,6 +138,19 @@ def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
     click_and_wait(page, "main form button[type=submit]")
 
 
+def _review_with_errors(page: Any, data: dict[str, Any]) -> None:
+    """Request changes without saying which: the message field says so (422)."""
+    page.goto(f"/moderation/{data['submitted_id']}")
+    click_and_wait(page, "form[action*='/decide'] button[value=request_changes]")
+
+
+def _bulk_with_errors(page: Any, _data: dict[str, Any]) -> None:
+    """Reject in bulk with nothing ticked and no reason: both said where they belong."""
+    page.goto("/moderation/")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Apply this decision to …?"
+    click_and_wait(page, "button[value=reject]")
+
+
 # name, who looks, how to get there
 PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("home", "visitor", _goto(lambda d: "/")),
@@ -164,11 +177,15 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-queue", "moderator", _goto(lambda d: "/moderation/")),
     ("review", "moderator", _goto(lambda d: f"/moderation/{d['submitted_id']}")),
     ("moderation-dashboard", "moderator", _goto(lambda d: "/moderation/dashboard")),
+    ("review-with-errors", "moderator", _review_with_errors),
+    ("moderation-queue-with-errors", "moderator", _bulk_with_errors),
+    ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
                    "register-with-errors": 422, "error-403": 403, "error-413": 413,
-                   "error-429": 429, "login-throttled": 429, "error-500": 500, "error-503": 503}
+                   "error-429": 429, "login-throttled": 429, "error-500": 500, "error-503": 503,
+                   "review-with-errors": 422, "moderation-queue-with-errors": 422}
 
 
 def visited(tour: dict[str, Any], name: str) -> Visit:

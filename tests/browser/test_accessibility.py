@@ -72,7 +72,8 @@ class _Fields(HTMLParser):
             self.summary_links.append(a["href"][1:])
 
 
-@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors"])
+@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors",
+                                  "review-with-errors", "moderation-queue-with-errors"])
 def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
     """Each invalid field names its error (and help) by aria-describedby; the summary at the
     top links to every one of them; fields with a limit have a character counter."""

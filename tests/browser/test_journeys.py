@@ -53,9 +53,8 @@ def test_submitter_and_moderator_journey(hub, new_context, expect):
     mod.goto("/moderation/")
     click_and_wait(mod, f"a[href='/moderation/{row['id']}']")
     expect(mod.locator("h1")).to_have_text("Santé numérique dans les écoles")
-    mod.select_option("select[name=action]", "request_changes")
     mod.fill("textarea[name=message]", "Merci de nommer vos partenaires.")
-    click_and_wait(mod, "form[action$='/decide'] button[type=submit]")
+    click_and_wait(mod, "form[action$='/decide'] button[value=request_changes]")
     assert "changes requested" in flash_text(mod).lower()
     assert hub.submissions_of(email)[0]["status"] == "changes_requested"
 
@@ -71,8 +70,7 @@ def test_submitter_and_moderator_journey(hub, new_context, expect):
     assert hub.submissions_of(email)[0]["status"] == "submitted"
 
     mod.goto(f"/moderation/{row['id']}")
-    mod.select_option("select[name=action]", "approve")
-    click_and_wait(mod, "form[action$='/decide'] button[type=submit]")
+    click_and_wait(mod, "form[action$='/decide'] button[value=approve]")
     assert "approved" in flash_text(mod).lower()
     [row] = hub.submissions_of(email)
     assert row["status"] == "approved"
@@ -195,23 +193,69 @@ def test_reject_asks_first_and_other_decisions_do_not(hub, page, dialogs):
     item = hub.create_submission(owner, "submitted", title="Coalition pour l'éthique")
     login(page, hub.create_user("moderator"))
     page.goto(f"/moderation/{item['id']}")
-    page.select_option("select[name=action]", "reject")
     page.fill("textarea[name=message]", "Hors sujet.")
 
     dialogs.answers.append(False)
-    page.click("form[action$='/decide'] button[type=submit]")
+    page.click("form[action$='/decide'] button[value=reject]")
     assert len(dialogs.seen) == 1 and dialogs.seen[0].startswith("Reject “Coalition pour")
     assert hub.submissions_of(owner)[0]["status"] == "submitted"
 
-    click_and_wait(page, "form[action$='/decide'] button[type=submit]")
+    click_and_wait(page, "form[action$='/decide'] button[value=reject]")
     assert len(dialogs.seen) == 2
     assert "rejected" in flash_text(page).lower()
     assert hub.submissions_of(owner)[0]["status"] == "rejected"
 
     other = hub.create_submission(owner, "submitted", title="Second")
     page.goto(f"/moderation/{other['id']}")
-    page.select_option("select[name=action]", "request_changes")
     page.fill("textarea[name=message]", "Nommez vos partenaires.")
-    click_and_wait(page, "form[action$='/decide'] button[type=submit]")
+    click_and_wait(page, "form[action$='/decide'] button[value=request_changes]")
     assert len(dialogs.seen) == 2  # no question this time
     assert hub.submissions_of(owner)[1]["status"] == "changes_requested"
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without"])
+def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialogs, expect,
+                                                        script):
+    """"Select all on this page" is a checkbox with JavaScript (all, some or none ticked) and
+    a button that brings the page back with every box ticked without it."""
+    owner = hub.create_user()
+    items = [hub.create_submission(owner, "submitted", title=f"Lot {n}") for n in range(3)]
+    page = new_context(java_script_enabled=script).new_page()
+    login(page, hub.create_user("moderator"))
+    page.goto("/moderation/")
+    if script:
+        expect(page.locator("button[value=select_all]")).to_have_count(0)
+        page.check("#select-all")
+        expect(page.locator("input[name=ids]:checked")).to_have_count(3)
+        page.uncheck(f"#sel-{items[0]['id']}")
+        assert page.eval_on_selector("#select-all", "el => el.indeterminate")
+        page.check("#select-all")
+    else:
+        click_and_wait(page, "button[value=select_all]")
+    expect(page.locator("input[name=ids]:checked")).to_have_count(3)
+    click_and_wait(page, "button[value=approve]")
+    assert dialogs.seen == (["Apply this decision to every selected submission?"] if script
+                            else [])
+    assert "3 submissions approved." in flash_text(page)
+    assert [row["status"] for row in hub.submissions_of(owner)] == ["approved"] * 3
+
+
+def test_moderator_goes_from_one_decision_to_the_next(hub, page, expect):
+    """Deciding from a filtered queue opens the next item of that queue, then the queue."""
+    owner = hub.create_user()
+    first = hub.create_submission(owner, "submitted", kind="coalition", title="Coalition one")
+    hub.create_submission(owner, "submitted", kind="initiative", title="Not a coalition")
+    second = hub.create_submission(owner, "submitted", kind="coalition", title="Coalition two")
+    login(page, hub.create_user("moderator"))
+    page.goto("/moderation/?kind=coalition")
+    click_and_wait(page, f"a[href='/moderation/{first['id']}?kind=coalition']")
+    click_and_wait(page, "form[action*='/decide'] button[value=approve]")
+    expect(page.locator("h1")).to_have_text("Coalition two")
+    assert "Approved and published: “Coalition one”" in flash_text(page)
+    page.fill("textarea[name=message]", "Name your partners, please.")
+    click_and_wait(page, "form[action*='/decide'] button[value=request_changes]")
+    assert page.url.endswith("/moderation/?kind=coalition")
+    assert "Nothing left after it" in flash_text(page)
+    assert [r["status"] for r in hub.submissions_of(owner)] == [
+        "approved", "submitted", "changes_requested"]
+    assert hub.submissions_of(owner)[2]["id"] == second["id"]
