@@ -546,3 +546,36 @@ def test_index_task_ids_are_never_reused(app, owner, index, create_submission_fo
         db.session.commit()
         again = db.session.scalar(IndexTask.__table__.select().with_only_columns(IndexTask.id))
     assert again > used
+
+
+def test_a_commit_that_merges_segments_while_the_searcher_refreshes_is_not_an_error(
+        app, owner, index, create_submission_for, caplog):
+    """A writer (another worker's approval) may commit, merge segments and delete their
+    files between a reader's reading of the table of contents and its opening of those
+    segments: the reader reads the newer table instead of failing or logging an error."""
+    import logging
+
+    for n in range(3):
+        create_submission_for(owner, Status.APPROVED, title=f"Segment {n} pelican")
+    with app.app_context(), index.searcher():
+        pass  # the process's searcher sees the three one-document segments
+    create_submission_for(owner, Status.APPROVED, title="Newest pelican")  # a new generation
+    ix = index._ix
+    real_read_toc = ix._read_toc
+    merged = []
+
+    def read_toc_then_a_merging_commit():
+        toc = real_read_toc()
+        if not merged:
+            merged.append(True)
+            writer = ix.writer()
+            writer.commit(optimize=True)  # one segment: the others' files are deleted
+        return toc
+
+    ix._read_toc = read_toc_then_a_merging_commit
+    try:
+        with caplog.at_level(logging.WARNING, logger="hub.search"):
+            assert len(titles(app, "pelican")) == 4
+    finally:
+        ix._read_toc = real_read_toc
+    assert merged and not [r for r in caplog.records if r.levelno >= logging.ERROR]

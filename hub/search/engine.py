@@ -31,6 +31,9 @@ from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
 
 logger = logging.getLogger("hub.search")
+# How often to re-read the table of contents when a concurrent commit deleted the segments it
+# named before they were opened (a benign race between a writer and a reader).
+_RACE_RETRIES = 5
 # Written into every generation: which analysis built it (see ANALYSIS_VERSION).
 STAMP = "hub-analysis"
 
@@ -77,14 +80,24 @@ class SearchIndex:
                 logger.warning("Search index at %s was built by another analysis (%s, now %s): "
                                "rebuilding it", self.link, built_by(target), ANALYSIS_VERSION)
             return False
-        storage = _TrackedStorage(target)
-        try:
-            ix = whoosh_index.FileIndex(storage, schema=self.schema)
-            searcher = ix.searcher()
-        except Exception as exc:  # a half-written or foreign directory: treat as missing
-            storage.close_opened()  # whoosh leaves the file it choked on open
-            logger.error("Search index at %s is unreadable (%r): rebuilding it", self.link, exc)
-            return False
+        for attempt in range(_RACE_RETRIES):
+            storage = _TrackedStorage(target)
+            try:
+                ix = whoosh_index.FileIndex(storage, schema=self.schema)
+                searcher = ix.searcher()
+                break
+            except FileNotFoundError as exc:  # a writer merged away the segments we read of
+                storage.close_opened()
+                if attempt < _RACE_RETRIES - 1:
+                    continue
+                logger.error("Search index at %s keeps changing under its readers (%r): "
+                             "rebuilding it", self.link, exc)
+                return False
+            except Exception as exc:  # a half-written or foreign directory: treat as missing
+                storage.close_opened()  # whoosh leaves the file it choked on open
+                logger.error("Search index at %s is unreadable (%r): rebuilding it",
+                             self.link, exc)
+                return False
         storage.opened.clear()  # from here on the readers own their files
         self.close()
         self._ix, self._target, self._searcher = ix, target, searcher
@@ -146,19 +159,35 @@ class SearchIndex:
         assert ix is not None
         if ix.latest_generation() == searcher.reader().generation():
             return searcher
-        info = ix._read_toc()
         old = {}
         for reader, _ in searcher.reader().leaf_readers():
             segment = reader.segment()
             if segment is not None:
                 old[(segment.segment_id(), segment.deleted_count())] = reader
-        readers = []
-        for segment in info.segments:
-            key = (segment.segment_id(), segment.deleted_count())
-            readers.append(old.pop(key, None) or SegmentReader(
-                ix.storage, info.schema, segment, generation=info.generation))
-        for unused in old.values():
-            unused.close()
+        for attempt in range(_RACE_RETRIES):
+            info = ix._read_toc()
+            readers, opened = [], []
+            try:
+                for segment in info.segments:
+                    key = (segment.segment_id(), segment.deleted_count())
+                    reader = old.get(key)
+                    if reader is None:
+                        reader = SegmentReader(ix.storage, info.schema, segment,
+                                               generation=info.generation)
+                        opened.append(reader)
+                    readers.append(reader)
+                break
+            except FileNotFoundError:
+                # Another thread's or process's writer committed between reading the TOC and
+                # opening a segment, and deleted the segments it merged: read the newer TOC.
+                for reader in opened:
+                    reader.close()
+                if attempt == _RACE_RETRIES - 1:
+                    raise
+        used = {id(r) for r in readers}
+        for reader in old.values():
+            if id(reader) not in used:
+                reader.close()
         if not readers:
             combined = EmptyReader(info.schema)
         elif len(readers) == 1:
