@@ -191,7 +191,10 @@ def _who(scope: str) -> dict[str, str]:
     if scope == "login" or (scope == "password" and "email" in request.form):
         email = (request.form.get("email") or "").strip().lower()
         if email:
-            found["account"] = f"email:{email}"
+            # Guesses at an account are counted per address they come from: otherwise anyone
+            # could lock a delegate out on deadline day by typing wrong passwords for their
+            # e-mail. Guesses from many addresses meet each address's own limit.
+            found["account"] = f"email:{email}\0ip:{found['ip']}"
     elif session.get("_user_id"):  # Flask-Login's id of the logged-in account
         found["account"] = f"user:{session['_user_id']}"
     return found

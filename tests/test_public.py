@@ -285,3 +285,14 @@ class template_rendered_to:  # noqa: N801 - used as a context manager
 
     def _record(self, _sender, template, context, **_extra) -> None:
         self.into.append(template.name)
+
+
+def test_dates_are_written_in_words_on_public_and_private_pages(client, owner, auth,
+                                                                create_submission_for):
+    s = create_submission_for(owner, Status.APPROVED, start_date="2026-09-01",
+                              end_date="2027-12-31")
+    auth.login(owner)
+    for url in (f"/s/{s.slug}", f"/my/{s.id}"):
+        page = client.get(url).text
+        assert ('<time datetime="2026-09-01">1 September 2026</time> to '
+                '<time datetime="2027-12-31">31 December 2027</time>') in page, url

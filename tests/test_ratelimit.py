@@ -121,6 +121,19 @@ def test_the_account_limit_does_not_lock_out_other_accounts(make_app, create_use
     assert login(client, other.email, PASSWORD).status_code == 302
 
 
+def test_guesses_from_elsewhere_do_not_lock_the_owner_out(make_app, create_user):
+    """Someone typing wrong passwords for a delegate's e-mail is stopped; the delegate, on
+    another network, still logs in (the account limit counts per address)."""
+    app = make_app(HUB_RATELIMIT_LOGIN="3 per 15 minutes per account")
+    user = create_user()
+    stranger, owner = app.test_client(), app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    for _ in range(3):
+        assert login(stranger, user.email).status_code == 422
+    assert login(stranger, user.email, PASSWORD).status_code == 429
+    assert login(owner, user.email, PASSWORD).status_code == 302
+
+
 def test_too_many_logins_from_one_address_get_429(make_app, create_user):
     app = make_app(HUB_RATELIMIT_LOGIN="3 per minute per IP")
     user = create_user()
