@@ -46,7 +46,7 @@ hello-world throughput; approve-to-visible p95 <= 1 s. The report says which are
 
 Usage::
 
-    .venv/bin/python bench/search.py                 # 10k and 50k: 35-75 min on 2 cores
+    .venv/bin/python bench/search.py                 # 10k and 50k: ~30 min on 2 quiet cores
     .venv/bin/python bench/search.py --quick         # smoke run: 1,000 submissions, ~2 min
     .venv/bin/python bench/search.py --sizes 20000 --raw-docs 0 --json
 
