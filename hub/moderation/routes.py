@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -238,19 +239,9 @@ def decide(submission_id: int) -> Page:
     """Approve, request changes or reject (the button pressed), or explain why not."""
     submission = _submission_or_404(submission_id)
     form = DecisionForm()
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
-        return _review_page(submission, 429, form=form)
-    if not form.validate():
-        # An item that cannot be decided at all shows no form to put the errors in: say why.
-        cannot = decision_refusal(submission, current_user)
-        if cannot is not None:
-            return _decision_refused(submission_id, cannot, form=form)
-        return _review_page(submission, 422, form=form)
-    expected = _version(form.version.data)
-    if expected is None:
-        flash("The form was incomplete (no version). Reload the page and try again.", "error")
-        return _review_page(submission, 400, form=form)
+    expected, answer = _checked_version(submission, form, "form")
+    if answer is not None:
+        return answer
     message = (form.message.data or "").strip()
     try:
         if form.action.data == "approve":
@@ -272,6 +263,26 @@ def decide(submission_id: int) -> Page:
     return _after_decision(submission, done)
 
 
+def _checked_version(submission: Submission, form: FlaskForm, name: str
+                     ) -> tuple[int, None] | tuple[None, Page]:
+    """The version a decision form was read at, or the page that refuses the post
+    (throttled, invalid, or no version); `name` is the form's name on the review page."""
+    if (throttled := refusal()) is not None:
+        flash(throttled.message, "error")
+        return None, _review_page(submission, 429, **{name: form})
+    if not form.validate():
+        # An item that cannot be decided at all shows no form to put the errors in: say why.
+        cannot = decision_refusal(submission, current_user)
+        if cannot is not None:
+            return None, _decision_refused(submission.id, cannot, **{name: form})
+        return None, _review_page(submission, 422, **{name: form})
+    expected = _version(form.version.data)
+    if expected is None:
+        flash("The form was incomplete (no version). Reload the page and try again.", "error")
+        return None, _review_page(submission, 400, **{name: form})
+    return expected, None
+
+
 def _changed_meanwhile(submission_id: int) -> DecisionRefused:
     """The refusal for a write that found the row changed (read after a rollback)."""
     db.session.rollback()
@@ -287,18 +298,9 @@ def duplicate(submission_id: int) -> Page:
     """Reject as a duplicate of another submission (its own small form)."""
     submission = _submission_or_404(submission_id)
     form = DuplicateForm(prefix="dup")
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
-        return _review_page(submission, 429, duplicate_form=form)
-    if not form.validate():
-        cannot = decision_refusal(submission, current_user)
-        if cannot is not None:
-            return _decision_refused(submission_id, cannot, duplicate_form=form)
-        return _review_page(submission, 422, duplicate_form=form)
-    expected = _version(form.version.data)
-    if expected is None:
-        flash("The form was incomplete (no version). Reload the page and try again.", "error")
-        return _review_page(submission, 400, duplicate_form=form)
+    expected, answer = _checked_version(submission, form, "duplicate_form")
+    if answer is not None:
+        return answer
     original = db.session.get(Submission, form.duplicate_of.data)
     try:
         mark_duplicate(submission, current_user, original, expected)
