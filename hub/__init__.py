@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hub import cli, errors, ratelimit, search, templating
+    from hub import cli, errors, forms, ratelimit, search, templating
     from hub.api.opendata import bp as opendata_bp
     from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(opendata_bp)
     init_mail(app)
     errors.init_app(app)
+    forms.init_app(app)
     ratelimit.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

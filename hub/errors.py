@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from contextlib import suppress
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -25,6 +26,8 @@ MESSAGES = {
     405: ("Not allowed here", "This address does not accept that kind of request."),
     409: ("Conflict", "Someone changed this in the meantime. Reload and try again."),
     413: ("Too large", "What you sent is larger than the hub accepts. Shorten it and try again."),
+    415: ("Not a form", "This address accepts forms sent from the hub's pages only. Go back "
+          "to the page and send the form from there."),
     422: ("Check your input", "Some of what you sent is not valid."),
     429: ("Too many requests", "Please wait a moment before trying again."),
     500: ("Something went wrong", "An unexpected error happened on our side. Nothing was "
@@ -66,6 +69,11 @@ def render_error(status: int, detail: str | None = None,
                  retry_after: int | None = None) -> Response:
     """The error page (or JSON) for `status`, with an optional specific message."""
     title, message = MESSAGES.get(status, MESSAGES[500])
+    if request_ctx.url_adapter is None:
+        # Werkzeug refused the request's host ("a..b"), so Flask built no URL adapter and
+        # url_for fails; the page's links are relative paths, which need no host.
+        request_ctx.url_adapter = current_app.url_map.bind(
+            "localhost", script_name=request.root_path or "/", url_scheme=request.scheme)
     if _wants_json():
         response = make_response(jsonify(error=title, message=detail or message,
                                          status=status), status)

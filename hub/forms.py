@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import Flask, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.exceptions import UnsupportedMediaType
 from wtforms import PasswordField, StringField, TextAreaField
 
 # C0/C1 control characters other than tab and newline, and NUL: invisible, break PostgreSQL
@@ -28,11 +32,38 @@ def one_line(value: Any) -> Any:
     return _LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
+# What the hub's pages post. Flask-WTF would also read a JSON body as form data, where values
+# may be numbers, lists or objects that no field expects.
+FORM_MIMETYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def init_app(app: Flask) -> None:
+    """Refuse posts to the pages that are not forms (the API has its own answers)."""
+
+    @app.before_request
+    def forms_only() -> None:
+        if (request.method in ("POST", "PUT", "PATCH", "DELETE")
+                and not request.path.startswith("/api/")
+                and request.mimetype not in FORM_MIMETYPES):
+            raise UnsupportedMediaType()  # the 415 page says what to do
+
+
 class HubForm(FlaskForm):
     """Base form: every text input is cleaned before validation."""
 
-    class Meta:
-        """Attach clean_text to every field."""
+    class Meta(FlaskForm.Meta):
+        """Attach clean_text to every field; read posts as form data only."""
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """The posted form, even when empty: a post with no fields is validated as a
+            form left blank (clear errors), not as a form never sent (lists left None)."""
+            if formdata is _Auto:
+                if not _is_submitted():
+                    return None
+                if request.files:
+                    return CombinedMultiDict((request.files, request.form))
+                return request.form
+            return formdata
 
         def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
             """Prepend the cleaning filter to the field's own filters (passwords stay as typed)."""

@@ -31,6 +31,8 @@ from helpers import (
     field_value,
     form_data,
     form_token,
+    page_text,
+    row,
     rows,
 )
 
@@ -725,3 +727,73 @@ def test_nul_in_the_moderation_filter_is_harmless(app, client, create_user):
     client.post("/account/login", data={"email": moderator.email, "password": PASSWORD})
     expect(client.get("/moderation/?q=a%00b"), 200)
     expect(client.get("/moderation/?q=100%25_sure"), 200)
+
+
+# --- Posts that are not forms, and forms with nothing in them ----------------------------
+
+
+@pytest.mark.parametrize("body", ['{"email": 5, "password": 5}', '"x"', "[1]", "null"])
+@pytest.mark.parametrize("path", ["/account/login", "/account/register"])
+def test_a_json_body_to_a_page_is_415_not_an_error(csrf_client, path, body):
+    """Flask-WTF would read a JSON body as the form, with numbers where text belongs."""
+    response = expect(csrf_client.post(path, data=body, content_type="application/json"), 415)
+    assert "accepts forms sent from the hub's pages only" in page_text(response.text)
+
+
+@pytest.mark.parametrize("body", ['{"title": 5}', '{"sdgs": [[1]]}', '{"title": {"a": 1}}'])
+def test_a_json_body_to_the_submission_form_saves_nothing(app, client, owner, body):
+    expect(client.post("/submit/initiative", data=body, content_type="application/json"), 415)
+    expect(client.post("/submit/initiative", data=body, content_type="text/plain"), 415)
+    assert count(app) == 0
+
+
+def test_a_json_body_to_moderation_is_415(app, client, create_user, create_submission_for):
+    moderator = create_user(role="moderator")
+    item = create_submission_for(create_user())
+    client.post("/account/login", data={"email": moderator.email, "password": PASSWORD})
+    expect(client.post(f"/moderation/{item.id}/decide", data='{"action": {"a": 1}}',
+                       content_type="application/json"), 415)
+    assert row(app, item.id).status is Status.SUBMITTED
+
+
+def test_the_api_still_answers_json_to_a_json_post(client):
+    response = expect(client.post("/api/v1/submissions", json={"q": "x"}), 405)
+    assert response.get_json()["status"] == 405
+
+
+EMPTY_POST_TEXT = "The form arrived without any of its fields, so nothing was saved"
+
+
+def test_an_empty_post_of_a_new_form_saves_nothing(app, client, owner):
+    """No fields at all (a forged or truncated post) is not a draft to save."""
+    response = expect(client.post("/submit/initiative"), 400)
+    assert EMPTY_POST_TEXT in page_text(response.text)
+    assert count(app) == 0
+
+
+def test_an_empty_post_of_an_edit_leaves_the_draft_as_it_was(app, client, owner,
+                                                              create_submission_for):
+    draft = create_submission_for(owner, status="draft", title="My draft title")
+    response = expect(client.post(f"/my/{draft.id}/edit"), 400)
+    assert EMPTY_POST_TEXT in page_text(response.text)
+    saved = row(app, draft.id)
+    assert (saved.status, saved.title, saved.countries) == (Status.DRAFT, "My draft title",
+                                                            draft.countries)
+
+
+def test_a_form_sent_with_every_list_left_out_saves_empty_lists(app, client, owner):
+    """A browser leaves unticked checkboxes out of the post: the lists are empty, not NULL."""
+    data = {"title": "Only a title", "action": "save"}
+    expect(client.post("/submit/initiative", data=data), 302)
+    [saved] = rows(app)
+    assert (saved.countries, saved.themes, saved.sdgs) == ([], [], [])
+
+
+@pytest.mark.parametrize("host", ["a..b", ".", "x" * 70])
+def test_a_host_werkzeug_refuses_gets_the_400_page(client, host):
+    """No link can be built for such a host; the page still comes in the hub's design."""
+    response = expect(client.get("/browse", headers={"Host": host}), 400)
+    assert 'href="/static/hub.css' in response.text
+    assert "Bad request" in page_text(response.text)
+    api = expect(client.get("/api/v1/submissions", headers={"Host": host}), 400)
+    assert api.get_json()["status"] == 400

@@ -219,8 +219,10 @@ class SubmissionForm(HubForm):
         for name in ("stakeholder_group", "language"):
             data[name] = data[name] or None
         for name, value in data.items():
-            if isinstance(self[name], StringField) and value is None:
+            if value is None and isinstance(self[name], StringField):
                 data[name] = ""
+            elif value is None and isinstance(self[name], SelectMultipleField):
+                data[name] = []  # the columns hold lists, never NULL (a CHECK says so)
         return data
 
     def raw_content(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from hub import ratelimit
 from hub.clock import Phase, clock
+from hub.errors import render_error
 from hub.extensions import csrf, db
 from hub.moderation.models import Revision
 from hub.submissions.forms import FORMS, SubmissionForm, form_token_or_none
@@ -204,6 +205,16 @@ def _plain(value: object) -> object:
     return list(value) if isinstance(value, list | tuple) else value
 
 
+EMPTY_POST = ("The form arrived without any of its fields, so nothing was saved or changed. "
+              "Go back to the form and send it again.")
+
+
+def _arrived_empty() -> bool:
+    """Whether a post carries none of the form's fields: a browser always sends the title
+    (if only empty), so this is a truncated or forged post, which must not blank a draft."""
+    return "title" not in request.form
+
+
 # The submission forms check CSRF themselves (form-level) so a stale token re-shows the
 # text instead of a bare error page.
 @bp.route("/submit/<kind>", methods=["GET", "POST"])
@@ -215,6 +226,8 @@ def new(kind: str) -> Page:
         abort(404)
     if request.method == "GET":
         return _new_form(kind)
+    if _arrived_empty():
+        return render_error(400, EMPTY_POST)
     form = FORMS[kind]()
     earlier = by_form_token(current_user, form.form_token.data)
     if earlier is not None:  # the same form posted again (double click, back + resend)
@@ -318,6 +331,8 @@ def edit(submission_id: int) -> Page:
         if restored is not None:
             return restored
         return _render_form(_prefilled_form(submission), submission.kind, submission)
+    if _arrived_empty():
+        return render_error(400, EMPTY_POST)
     form = FORMS[submission.kind]()
     if request.form.get("action") == "similar":
         return _similar_check(form, submission.kind, submission)
