@@ -319,6 +319,17 @@ def test_register_follows_next_only_to_pages_of_this_site(client, target, landin
     assert response.location == landing
 
 
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/my/\n", "/\x00"])
+def test_register_with_a_line_break_in_next_lands_on_my_submissions(app, client, target):
+    """A line break cannot go into the Location header: the account is made, the user is
+    logged in and told so, not shown an error for an account that exists."""
+    response = client.post("/account/register", query_string={"next": target},
+                           data=register_form())
+
+    assert (response.status_code, response.location) == (302, "/my/")
+    assert client.get("/my/").status_code == 200
+
+
 def test_a_next_link_with_a_broken_address_logs_in_all_the_same(client, create_user):
     """Anyone can post a link such as /account/login?next=//%5B: the login still works."""
     user = create_user()

@@ -71,8 +71,11 @@ def safe_next(target: str | None) -> str:
             parts = urlsplit(target)
         except ValueError:  # e.g. "//[": an unclosed IPv6 bracket
             return url_for("submissions.mine")
+        # Control characters cannot go into a Location header (and browsers drop some of
+        # them, turning "/\t/evil.example" into "//evil.example").
         if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
+                and not target.startswith("//") and "\\" not in target
+                and target.isprintable()):
             return target
     return url_for("submissions.mine")
 
