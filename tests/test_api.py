@@ -216,6 +216,11 @@ def test_pages_cover_the_results_once(client, catalogue):
     ({"page": "-3"}, "page"),
     ({"page": "abc"}, "page"),
     ({"page": "99999999999999999999999"}, "page"),
+    # int() reads these as numbers; no link writes them, and the API says so.
+    ({"page": "1_0"}, "page"),
+    ({"page": "+5"}, "page"),
+    ({"page": "\u0661"}, "page"),  # Arabic-Indic one
+    ({"per_page": "\uff11"}, "per_page"),  # full-width one
     ({"sort": "evil"}, "sort"),
     ({"kind": "nope"}, "kind"),
     ({"kind": ["initiative", "nope"]}, "nope"),

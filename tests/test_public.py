@@ -144,6 +144,16 @@ def test_search_empty_message(client, published):
     check_html(html)
 
 
+@pytest.mark.parametrize("q", ["%00", "%01%7F", "%00%20%0B"])
+def test_a_query_of_invisible_characters_is_no_query(client, published, q):
+    """Pasted control characters are dropped as in every form: the page is the same as for
+    an empty search, not "No results for “ ”"."""
+    html = client.get(f"/search?q={q}").get_data(as_text=True)
+    assert html.count('<li class="result card">') == client.get("/search?q=").get_data(
+        as_text=True).count('<li class="result card">') > 0
+    assert "No results" not in html
+
+
 def test_search_did_you_mean(client, published):
     html = client.get("/search?q=climat+dataset+opne").get_data(as_text=True)
     assert "Did you mean" in html

@@ -7,6 +7,7 @@ in the index's order, so a stale index can never publish anything.
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from whoosh.collectors import TopCollector
 
 from hub import vocab
 from hub.extensions import db
+from hub.forms import clean_text, one_line
 from hub.search.analysis import facet_record, long_text, timestamp
 from hub.search.engine import IndexUnavailable, SearchIndex
 from hub.search.facets import Bitmap, Members
@@ -90,21 +92,25 @@ def request_from_args(args: Any, strict: bool = False, default_per_page: int = 2
         sort = "relevance"
     page = _number(args, "page", 1, 1, 10_000, strict)
     per_page = _number(args, "per_page", default_per_page, 1, MAX_PER_PAGE, strict)
-    q = (args.get("q") or "").strip()
+    # Invisible control characters (a pasted NUL) are dropped as in every form, so a query
+    # made only of them is no query at all.
+    q = one_line(clean_text(args.get("q") or ""))
     if strict and len(q) > MAX_QUERY_CHARS:  # pages shorten it and say so
         raise BadRequest(f"q must be at most {MAX_QUERY_CHARS} characters.")
     return Request(q=q, filters=filters, sort=sort, page=page,
                    per_page=per_page)
 
 
+_WHOLE = re.compile(r"-?[0-9]{1,30}")
+
+
 def _number(args: Any, name: str, default: int, low: int, high: int, strict: bool) -> int:
     raw = args.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
+    # Plain ASCII digits only: int() would also read "1_0" as 10, "+5", and other scripts'
+    # digits, which no link of ours writes.
+    value = int(raw) if _WHOLE.fullmatch(raw) else None
     if value is None or not low <= value <= high:
         if strict:
             raise BadRequest(f"{name} must be a whole number from {low} to {high}.")
