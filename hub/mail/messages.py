@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -37,8 +37,10 @@ def receipt(submission: Submission, resubmitted: bool = False) -> None:
           submission=submission, resubmitted=resubmitted)
 
 
-def decision(submission: Submission, message: str = "") -> None:
-    """Tell the owner what a moderator decided (approved, rejected, changes requested)."""
+def decision(submission: Submission, message: str = "",
+             revisions_until: datetime | None = None) -> None:
+    """Tell the owner what a moderator decided (approved, rejected, changes requested);
+    `revisions_until` is their last instant to resubmit (None = no limit)."""
     subjects = {
         Status.APPROVED: "Approved and published",
         Status.REJECTED: "Not accepted",
@@ -46,7 +48,7 @@ def decision(submission: Submission, message: str = "") -> None:
     }
     subject = f"{subjects[submission.status]}: {submission.title}"
     _send("decision", submission.owner.email, subject, "decision.txt", submission=submission,
-          message=message)
+          message=message, revisions_until=revisions_until)
 
 
 def revision_decision(submission: Submission, approved: bool, message: str) -> None:

@@ -54,6 +54,7 @@ from hub.moderation.operations import (
     request_changes,
     revision_refusal,
     revision_stamp,
+    revisions_closed_at,
     revoke_exception,
     status_counts,
 )
@@ -147,14 +148,16 @@ def _review_page(submission: Submission, status: int = 200, *,
     duplicates = queries.possible_duplicates(submission)
     shown = {d.id for d in duplicates}  # an item is listed once, as a possible duplicate
     following = queries.next_in_queue(filters, submission, current_user.id)
+    decidable = submission.status in DECIDABLE
+    changes_closed = revisions_closed_at(submission) if decidable else None
     return render_template(
         "moderation/review.html", submission=submission, form=form,
         duplicate_form=duplicate_form, history=queries.history(submission),
         duplicates=duplicates, similar=[s for s in _similar(submission) if s.id not in shown],
         revision=revision, changes=changes, revision_form=revision_form, exception=exception,
         own=submission.owner_id == current_user.id,
-        decidable=submission.status in DECIDABLE, filters=filters, following=following,
-        unsent=unsent), status
+        decidable=decidable, filters=filters, following=following, unsent=unsent,
+        changes_closed=changes_closed), status
 
 
 def _similar(submission: Submission) -> list[Submission]:
