@@ -80,6 +80,28 @@ def _take_digest_lock() -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DIGEST_LOCK})
 
 
+# A submission waiting for review that no digest announced yet (in this round of review).
+_NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
+    DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at)
+_MODERATOR = User.role.in_([Role.MODERATOR, Role.ADMIN])
+
+
+def _digest_sent_recently(now: datetime) -> bool:
+    """Whether a digest went out less than HUB_MODERATOR_DIGEST_MINUTES ago."""
+    minutes = int(current_app.config["HUB_MODERATOR_DIGEST_MINUTES"])
+    last = db.session.scalar(select(func.max(DigestItem.announced_at)))
+    return last is not None and now - clock().local(last) < timedelta(minutes=minutes)
+
+
+def digest_due() -> bool:
+    """Whether queue_moderator_digest() would queue a digest now: read only and without its
+    lock, so a caller can check cheaply and often (the digest itself checks again)."""
+    if _digest_sent_recently(clock().now()):
+        return False
+    return bool(db.session.scalar(select(exists().where(_NOT_ANNOUNCED)))
+                and db.session.scalar(select(exists().where(_MODERATOR))))
+
+
 def queue_moderator_digest() -> int:
     """Queue one digest to each moderator of the items not announced yet.
 
@@ -89,20 +111,15 @@ def queue_moderator_digest() -> int:
     Call it at the start of a transaction. Returns the number of mails queued.
     """
     _take_digest_lock()
-    minutes = int(current_app.config["HUB_MODERATOR_DIGEST_MINUTES"])
     now = clock().now()
-    last = db.session.scalar(select(func.max(DigestItem.announced_at)))
-    if last is not None and now - clock().local(last) < timedelta(minutes=minutes):
+    if _digest_sent_recently(now):
         return 0
-    announced = exists().where(DigestItem.submission_id == Submission.id,
-                               DigestItem.submitted_at == Submission.submitted_at)
     new_items = list(db.session.scalars(
-        select(Submission).where(Submission.status == Status.SUBMITTED, ~announced)
-        .order_by(Submission.submitted_at, Submission.id)))
+        select(Submission).where(_NOT_ANNOUNCED).order_by(Submission.submitted_at,
+                                                          Submission.id)))
     if not new_items:
         return 0
-    moderators = db.session.scalars(
-        select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]))).all()
+    moderators = db.session.scalars(select(User).where(_MODERATOR)).all()
     if not moderators:  # nothing is marked: the first digest after one exists says it all
         return 0
     # The submission instant is copied in SQL, so the marker matches the row exactly.
