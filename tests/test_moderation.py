@@ -244,7 +244,7 @@ def test_access_table(app, create_user, world, role, target, expected):
             assert db.session.get(DeadlineException, world["exception"]) is not None
     if (role, target) == ("admin", "audit_csv"):
         assert response.mimetype == "text/csv"
-        assert response.text.splitlines()[0].startswith("id,when_utc,actor,action")
+        assert response.text.splitlines()[0].startswith("\ufeffid,when_utc,actor,action")
 
 
 def test_admin_sees_audit_link_moderator_does_not(app, create_user, as_user):
@@ -1083,7 +1083,41 @@ def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderat
 
 
 def _csv_rows(response: Any) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    """The rows of a CSV download, read as a spreadsheet does (UTF-8 with its BOM)."""
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte order mark"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+AUDIT_HEADER = "id,when_utc,actor,action,submission_id,account,from_status,to_status,message"
+
+
+def test_audit_csv_of_a_fresh_hub_has_its_header(app, create_user):
+    """No event yet: the file still names its columns (a spreadsheet shows an empty table,
+    not a blank file)."""
+    admin = create_user(role="admin")
+    with app.app_context():  # a fresh hub: even the admin's creation left no event
+        db.session.execute(AuditEvent.__table__.delete())
+        db.session.commit()
+    response = Browser(app, admin).get("/moderation/audit.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.get_data() == ("\ufeff" + AUDIT_HEADER + "\r\n").encode()
+    assert _csv_rows(response) == []
+
+
+def test_audit_csv_keeps_accents_for_spreadsheets(app, create_user, create_submission_for,
+                                                  owner, moderator):
+    item = create_submission_for(owner, title="Café numérique")
+    reason = "Hors du périmètre : « coopération » déjà publiée à Genève."
+    Browser(app, moderator).post(f"/moderation/{item.id}/decide",
+                                 data=decision_form("reject", fetch(app, item.id).version,
+                                                    message=reason))
+    response = Browser(app, create_user(role="admin")).get("/moderation/audit.csv")
+    data = response.get_data()
+    assert data.startswith(("\ufeff" + AUDIT_HEADER + "\r\n").encode())
+    [row] = [r for r in _csv_rows(response) if r["action"] == "rejected"]
+    assert row["message"] == reason
 
 
 def test_audit_csv_contains_every_event(app, clock, create_user, create_submission_for, owner,

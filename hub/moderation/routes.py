@@ -488,8 +488,12 @@ def audit_csv() -> Response:
     def rows() -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id", "when_utc", "actor", "action", "submission_id", "account",
-                         "from_status", "to_status", "message"])
+        out.write("\ufeff")  # so spreadsheet programs read UTF-8 (accents), as export.csv
+        # The header goes out at once: a hub without events still gets a readable file.
+        writer.writerow(AUDIT_COLUMNS)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
         stmt = (select(AuditEvent).order_by(AuditEvent.id)
                 .execution_options(yield_per=500))
         for event in db.session.scalars(stmt):
@@ -501,12 +505,18 @@ def audit_csv() -> Response:
                 event.submission_id or "",
                 event.subject_user.email if event.subject_user else "",
                 event.from_status or "", event.to_status or "", event.message)])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+            if out.tell() > 16384:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
 
-    return Response(stream_with_context(rows()), mimetype="text/csv",
+    return Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+AUDIT_COLUMNS = ["id", "when_utc", "actor", "action", "submission_id", "account",
+                 "from_status", "to_status", "message"]
 
 
 def csv_safe(text: str) -> str:
