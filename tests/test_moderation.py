@@ -571,7 +571,12 @@ def test_duplicate_of_itself_is_refused(app, create_submission_for, owner, moder
     assert snapshot(app, item.id) == before
 
 
-@pytest.mark.parametrize("version", [None, "", "two"], ids=["absent", "empty", "not-a-number"])
+BAD_VERSIONS = [None, "", "two", "²", "٣", "1.0", "99999999999"]
+BAD_VERSION_IDS = ["absent", "empty", "not-a-number", "superscript-two", "arabic-indic-three",
+                   "decimal", "beyond-any-id"]
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS, ids=BAD_VERSION_IDS)
 def test_missing_version_is_a_bad_request(app, create_submission_for, owner, moderator,
                                           version):
     item = create_submission_for(owner)
@@ -583,6 +588,40 @@ def test_missing_version_is_a_bad_request(app, create_submission_for, owner, mod
     assert response.status_code == 400
     assert "no version" in text_of(response)
     assert snapshot(app, item.id) == before
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "x"], ids=["superscript-two",
+                                                          "arabic-indic-three", "letter"])
+def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
+        app, create_submission_for, owner, moderator, version):
+    """A version digits-but-not-ASCII (which int() refuses) is a bad request like any
+    other: a 400 page, never a 500, with the reason or the number typed still in the form,
+    which now carries the item's version so that sending again works."""
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    browser = Browser(app, moderator)
+    typed = "Out of scope: the call is about AI governance, not about hardware."
+    response = browser.post(f"/moderation/{item.id}/decide",
+                            data={"action": "reject", "message": typed, "version": version})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "nothing was decided" in text_of(response)
+    assert field_value(page, "message") == typed
+    assert field_value(page, "version") == str(before["version"])
+    assert snapshot(app, item.id) == before
+
+    response = browser.post(f"/moderation/{item.id}/duplicate",
+                            data={"dup-duplicate_of": "12", "dup-version": version})
+    assert response.status_code == 400
+    assert field_value(response.get_data(as_text=True), "dup-duplicate_of") == "12"
+    assert snapshot(app, item.id) == before
+
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "reject", "message": field_value(page, "message"),
+        "version": field_value(page, "version")})
+    assert response.status_code == 302
+    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+        Status.REJECTED, typed)
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])

@@ -185,8 +185,11 @@ def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[
 
 
 def _version(value: str | None) -> int | None:
-    """The version counter a decision form carried (None when absent or garbled)."""
-    return int(value) if (value or "").isdigit() else None
+    """The version counter a decision form carried (None when absent or garbled).
+
+    Strict ASCII digits: str.isdigit() accepts "²" or "٣", which int() then refuses.
+    """
+    return parse_id(value)
 
 
 def _after_decision(submission: Submission, done: str) -> Response:
@@ -281,7 +284,12 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
         return None, _review_page(submission, 422, **{name: form})
     expected = _version(form.version.data)
     if expected is None:
-        flash("The form was incomplete (no version). Reload the page and try again.", "error")
+        # Nothing says which text the moderator read: the page shows the item as it is now
+        # and the form carries that version, with what they typed, to send again.
+        flash("The form was incomplete (no version, or not a valid one), so nothing was "
+              "decided. Check the submission below as it is now and send again: what you "
+              "typed is kept.", "error")
+        form.version.data = str(submission.version)
         return None, _review_page(submission, 400, **{name: form})
     return expected, None
 
