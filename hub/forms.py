@@ -78,3 +78,9 @@ class HubForm(FlaskForm):
                 cleaning.append(one_line)
             filters = [*cleaning, *unbound_field.kwargs.get("filters", [])]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
+def csrf_failed(form: FlaskForm) -> bool:
+    """Whether a validated form's CSRF token was missing, forged or expired (form-level
+    checks re-show what was typed instead of the bare error page)."""
+    return bool(form.meta.csrf and form.csrf_token.errors)

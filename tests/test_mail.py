@@ -221,6 +221,39 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
     assert "Digest item two" in body(later[-1]) and "Digest item one" not in body(later[-1])
 
 
+def test_an_item_submitted_within_the_period_is_announced_without_a_sender_loop(
+        app, smtp, clock, create_user):
+    """No `send-mail --loop`: the second item, submitted while the first digest's period
+    ran, goes out with the first request after the period, even one that queued no mail
+    (a moderator opening the queue), and only once."""
+    smtp.start()
+    create_user(role=Role.MODERATOR, email="mod@example.org")
+    owner = login(app, create_user(email="owner@example.org"))
+    start = soon()
+
+    def at(moment: datetime, client: Any, method: str, url: str, **kwargs: Any) -> None:
+        clock.freeze(moment)
+        with app.app_context():  # a `g` of its own, as each request has in production
+            response = client.open(url, method=method, **kwargs)
+            assert response.status_code in (200, 302)
+            response.close()  # the after-response work runs here
+
+    def announced() -> list[str]:
+        return [body(m) for m in smtp.inbox.to("mod@example.org")]
+
+    for minute, title in ((0, "Announced at once"), (5, "Submitted within the period")):
+        at(start + timedelta(minutes=minute), owner, "POST", "/submit/initiative",
+           data={**full_content(title=title), "action": "submit"})
+    assert len(announced()) == 1 and "Announced at once" in announced()[0]
+    visitor = app.test_client()
+    at(start + timedelta(minutes=16), visitor, "GET", "/")  # queues nothing itself
+    assert len(announced()) == 2
+    assert "Submitted within the period" in announced()[1]
+    assert "Announced at once" not in announced()[1]
+    at(start + timedelta(minutes=40), visitor, "GET", "/")
+    assert len(announced()) == 2  # each item once
+
+
 def test_nothing_is_lost_while_the_server_is_down(app, smtp, clock, create_user,
                                                   create_submission_for):
     owner = create_user(email="patient@example.org")

@@ -244,7 +244,7 @@ def test_access_table(app, create_user, world, role, target, expected):
             assert db.session.get(DeadlineException, world["exception"]) is not None
     if (role, target) == ("admin", "audit_csv"):
         assert response.mimetype == "text/csv"
-        assert response.text.splitlines()[0].startswith("id,when_utc,actor,action")
+        assert response.text.splitlines()[0].startswith("\ufeffid,when_utc,actor,action")
 
 
 def test_admin_sees_audit_link_moderator_does_not(app, create_user, as_user):
@@ -571,7 +571,12 @@ def test_duplicate_of_itself_is_refused(app, create_submission_for, owner, moder
     assert snapshot(app, item.id) == before
 
 
-@pytest.mark.parametrize("version", [None, "", "two"], ids=["absent", "empty", "not-a-number"])
+BAD_VERSIONS = [None, "", "two", "²", "٣", "1.0", "99999999999"]
+BAD_VERSION_IDS = ["absent", "empty", "not-a-number", "superscript-two", "arabic-indic-three",
+                   "decimal", "beyond-any-id"]
+
+
+@pytest.mark.parametrize("version", BAD_VERSIONS, ids=BAD_VERSION_IDS)
 def test_missing_version_is_a_bad_request(app, create_submission_for, owner, moderator,
                                           version):
     item = create_submission_for(owner)
@@ -583,6 +588,40 @@ def test_missing_version_is_a_bad_request(app, create_submission_for, owner, mod
     assert response.status_code == 400
     assert "no version" in text_of(response)
     assert snapshot(app, item.id) == before
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "x"], ids=["superscript-two",
+                                                          "arabic-indic-three", "letter"])
+def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
+        app, create_submission_for, owner, moderator, version):
+    """A version digits-but-not-ASCII (which int() refuses) is a bad request like any
+    other: a 400 page, never a 500, with the reason or the number typed still in the form,
+    which now carries the item's version so that sending again works."""
+    item = create_submission_for(owner)
+    before = snapshot(app, item.id)
+    browser = Browser(app, moderator)
+    typed = "Out of scope: the call is about AI governance, not about hardware."
+    response = browser.post(f"/moderation/{item.id}/decide",
+                            data={"action": "reject", "message": typed, "version": version})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "nothing was decided" in text_of(response)
+    assert field_value(page, "message") == typed
+    assert field_value(page, "version") == str(before["version"])
+    assert snapshot(app, item.id) == before
+
+    response = browser.post(f"/moderation/{item.id}/duplicate",
+                            data={"dup-duplicate_of": "12", "dup-version": version})
+    assert response.status_code == 400
+    assert field_value(response.get_data(as_text=True), "dup-duplicate_of") == "12"
+    assert snapshot(app, item.id) == before
+
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "reject", "message": field_value(page, "message"),
+        "version": field_value(page, "version")})
+    assert response.status_code == 302
+    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+        Status.REJECTED, typed)
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
@@ -1083,7 +1122,41 @@ def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderat
 
 
 def _csv_rows(response: Any) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    """The rows of a CSV download, read as a spreadsheet does (UTF-8 with its BOM)."""
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte order mark"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+AUDIT_HEADER = "id,when_utc,actor,action,submission_id,account,from_status,to_status,message"
+
+
+def test_audit_csv_of_a_fresh_hub_has_its_header(app, create_user):
+    """No event yet: the file still names its columns (a spreadsheet shows an empty table,
+    not a blank file)."""
+    admin = create_user(role="admin")
+    with app.app_context():  # a fresh hub: even the admin's creation left no event
+        db.session.execute(AuditEvent.__table__.delete())
+        db.session.commit()
+    response = Browser(app, admin).get("/moderation/audit.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.get_data() == ("\ufeff" + AUDIT_HEADER + "\r\n").encode()
+    assert _csv_rows(response) == []
+
+
+def test_audit_csv_keeps_accents_for_spreadsheets(app, create_user, create_submission_for,
+                                                  owner, moderator):
+    item = create_submission_for(owner, title="Café numérique")
+    reason = "Hors du périmètre : « coopération » déjà publiée à Genève."
+    Browser(app, moderator).post(f"/moderation/{item.id}/decide",
+                                 data=decision_form("reject", fetch(app, item.id).version,
+                                                    message=reason))
+    response = Browser(app, create_user(role="admin")).get("/moderation/audit.csv")
+    data = response.get_data()
+    assert data.startswith(("\ufeff" + AUDIT_HEADER + "\r\n").encode())
+    [row] = [r for r in _csv_rows(response) if r["action"] == "rejected"]
+    assert row["message"] == reason
 
 
 def test_audit_csv_contains_every_event(app, clock, create_user, create_submission_for, owner,

@@ -10,8 +10,10 @@ import io
 import re
 import warnings
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from hub import create_app
@@ -433,40 +435,240 @@ def test_audit_csv_neutralises_formulas_in_every_cell(app, create_user):
 # --------------------------------------------------------------------------- access
 
 
-def test_the_area_is_404_for_submitters_with_csrf_protection_on(app_config, create_user,
-                                                               create_submission_for):
-    """As in production: a submitter's post with a valid token is a 404 like anything else
-    in the area, and changes nothing; without a token the CSRF check answers first (400),
-    for submitters and anonymous visitors alike."""
+class TokenBrowser:
+    """A browser of a hub with CSRF protection on, as in production: it posts the token of
+    the last page it read (unless told otherwise), each request in an app context of its
+    own."""
+
+    def __init__(self, hub: Flask, user: User | None = None) -> None:
+        self.hub = hub
+        self.client = hub.test_client()
+        self.token = ""
+        if user is not None:
+            self.get("/account/login")
+            assert self.post("/account/login", data={
+                "email": user.email, "password": PASSWORD}).status_code == 302
+
+    def get(self, url: str) -> Any:
+        with self.hub.app_context():
+            response = self.client.get(url)
+        self._read_token(response)
+        return response
+
+    def post(self, url: str, data: dict[str, Any], token: str | None = "page") -> Any:
+        """Post with the page's token ("page"), none (None) or the one given."""
+        if token is not None:
+            data = {**data, "csrf_token": self.token if token == "page" else token}
+        with self.hub.app_context():
+            response = self.client.post(url, data=data)
+        self._read_token(response)
+        return response
+
+    def _read_token(self, response: Any) -> None:
+        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text)
+        if found:
+            self.token = found.group(1)
+
+
+@pytest.fixture
+def csrf_hub(app_config) -> Any:
+    """The hub with CSRF protection on (the tests' default turns it off)."""
     hub = create_app({**app_config, "WTF_CSRF_ENABLED": True})
-    try:
-        owner = create_user()
-        item = create_submission_for(owner)
-        client = hub.test_client()
-        with hub.app_context():
-            login_page = client.get("/account/login").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                          login_page).group(1)
-        with hub.app_context():
-            assert client.post("/account/login", data={
-                "email": owner.email, "password": PASSWORD,
-                "csrf_token": token}).status_code == 302
-            page = client.get("/my/").text
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        for path in (f"/moderation/{item.id}/decide", f"/moderation/{item.id}/duplicate",
-                     "/moderation/bulk", "/moderation/exceptions"):
-            data = {"action": "approve", "version": "1", "ids": [str(item.id)],
-                    "dup-duplicate_of": "1", "email": owner.email, "until": "2099-01-01T00:00"}
-            with hub.app_context():
-                assert client.post(path, data={**data, "csrf_token": token}).status_code == 404
-                assert client.post(path, data=data).status_code == 400
-                assert hub.test_client().post(path, data=data).status_code == 400
-                assert client.get("/moderation/").status_code == 404
-        with hub.app_context():
-            assert db.session.get(Submission, item.id).status is Status.SUBMITTED
-            assert db.session.scalar(select(DeadlineException)) is None
-    finally:
-        hub.extensions["hub_db"].kw["bind"].dispose()
+    yield hub
+    hub.extensions["hub_db"].kw["bind"].dispose()
+
+
+def test_the_area_is_404_for_everyone_else_whatever_the_token(
+        csrf_hub, app, create_user, create_submission_for):
+    """As in production: a submitter's or a visitor's post to any moderation address is the
+    404 of an address that does not exist, with a valid token, a forged one or none (a 400
+    "security token" page would tell them the area is there). Nothing changes."""
+    owner = create_user()
+    item = create_submission_for(owner)
+    with app.app_context():
+        exception = ops.grant_exception(
+            db.session.get(User, owner.id), datetime.now(UTC) + timedelta(days=3), "Travel",
+            db.session.scalar(select(User).where(User.role == Role.MODERATOR)))
+        db.session.commit()
+        exception_id = exception.id
+    submitter = TokenBrowser(csrf_hub, owner)
+    submitter.get("/my/")
+    visitor = TokenBrowser(csrf_hub)
+    visitor.get("/account/login")
+    data = {"action": "approve", "version": "1", "ids": [str(item.id)], "message": "x",
+            "dup-duplicate_of": "1", "email": owner.email, "until": "2099-01-01T00:00"}
+    for path in (f"/moderation/{item.id}/decide", f"/moderation/{item.id}/duplicate",
+                 "/moderation/bulk", "/moderation/revisions/1/decide", "/moderation/exceptions",
+                 f"/moderation/exceptions/{exception_id}/revoke"):
+        for who in (submitter, visitor):
+            for token in ("page", None, "forged"):
+                response = who.post(path, data=data, token=token)
+                assert response.status_code == 404, (path, token)
+                assert "Page not found" in response.text
+                assert "security token" not in response.text
+        assert submitter.get("/moderation/").status_code == 404
+    with app.app_context():
+        assert db.session.get(Submission, item.id).status is Status.SUBMITTED
+        assert db.session.get(DeadlineException, exception_id) is not None
+
+
+TOKENS = [pytest.param(None, id="missing-token"), pytest.param("forged", id="forged-token")]
+EXPIRED = "This form had expired"
+LONG_REASON = ("Out of scope: " + "the call is about AI governance, not hardware. " * 90)[:4000]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_an_expired_decision_form_keeps_the_reason(csrf_hub, app, create_submission_for,
+                                                  owner, moderator, token):
+    item = create_submission_for(owner, title="Long reason")
+    before = snapshot(app, item.id)
+    browser = TokenBrowser(csrf_hub, moderator)
+    page = browser.get(f"/moderation/{item.id}").text
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    response = browser.post(f"/moderation/{item.id}/decide", token=token, data={
+        "action": "reject", "message": LONG_REASON, "version": version})
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response) and "press the button again" in text_of(response)
+    assert field_value(response.text, "message") == LONG_REASON
+    assert field_value(response.text, "version") == version
+    assert snapshot(app, item.id) == before
+    # The page came back with a token that works: the same button again goes through.
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "reject", "message": field_value(response.text, "message"),
+        "version": field_value(response.text, "version")})
+    assert response.status_code == 302
+    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+        Status.REJECTED, LONG_REASON)
+
+
+def test_an_expired_form_for_an_item_decided_meanwhile_shows_the_text_apart(
+        csrf_hub, app, create_user, create_submission_for, owner, moderator):
+    """The page has no decision form any more (another moderator approved the item): what
+    was typed is shown to copy, not lost."""
+    item = create_submission_for(owner, title="Decided meanwhile")
+    browser = TokenBrowser(csrf_hub, moderator)
+    page = browser.get(f"/moderation/{item.id}").text
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    faster = create_user(role="moderator")
+    with app.app_context():
+        ops.approve_submission(db.session.get(Submission, item.id),
+                               db.session.get(User, faster.id))
+        db.session.commit()
+    response = browser.post(f"/moderation/{item.id}/decide", token=None, data={
+        "action": "reject", "message": LONG_REASON, "version": version})
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response)
+    assert "Your message was not sent" in text_of(response)
+    assert LONG_REASON in text_of(response)
+    assert fetch(app, item.id).status is Status.APPROVED
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_an_expired_duplicate_form_keeps_the_number(csrf_hub, app, create_submission_for,
+                                                   owner, moderator, token):
+    original = create_submission_for(owner, status="approved", title="The original")
+    item = create_submission_for(owner, title="The copy")
+    before = snapshot(app, item.id)
+    browser = TokenBrowser(csrf_hub, moderator)
+    browser.get(f"/moderation/{item.id}")
+    response = browser.post(f"/moderation/{item.id}/duplicate", token=token, data={
+        "dup-duplicate_of": str(original.id), "dup-version": str(before["version"])})
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response)
+    assert field_value(response.text, "dup-duplicate_of") == str(original.id)
+    assert snapshot(app, item.id) == before
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_an_expired_bulk_form_keeps_the_ticks_and_the_reason(csrf_hub, app,
+                                                            create_submission_for, owner,
+                                                            moderator, token):
+    a, b, c = (create_submission_for(owner, title=t) for t in ("A one", "B two", "C three"))
+    browser = TokenBrowser(csrf_hub, moderator)
+    browser.get("/moderation/")
+    chosen = {"ids": [str(a.id), str(c.id)], "action": "reject", "message": LONG_REASON}
+    response = browser.post("/moderation/bulk", token=token, data=chosen)
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response)
+    assert ticked(response.text) == {a.id, c.id}
+    assert field_value(response.text, "message") == LONG_REASON
+    assert {fetch(app, i.id).status for i in (a, b, c)} == {Status.SUBMITTED}
+    assert browser.post("/moderation/bulk", data=chosen).status_code == 302
+    assert [fetch(app, i.id).status for i in (a, b, c)] == [
+        Status.REJECTED, Status.SUBMITTED, Status.REJECTED]
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_an_expired_revision_form_keeps_the_message(csrf_hub, app, create_submission_for,
+                                                   owner, moderator, token):
+    item = create_submission_for(owner, status="approved", title="Public title")
+    with app.app_context():
+        revision = update_submission(db.session.get(Submission, item.id),
+                                     content(title="Proposed title"), submit=False,
+                                     actor=db.session.get(User, owner.id))
+        db.session.commit()
+        revision_id = revision.id
+    browser = TokenBrowser(csrf_hub, moderator)
+    page = browser.get(f"/moderation/{item.id}").text
+    seen = re.search(r'name="seen" type="hidden" value="(\d+)"', page).group(1)
+    typed = "The new title hides who leads the work; keep the current one, please."
+    response = browser.post(f"/moderation/revisions/{revision_id}/decide", token=token,
+                            data={"action": "reject", "message": typed, "seen": seen})
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response)
+    assert field_value(response.text, "message") == typed
+    assert fetch(app, item.id).title == "Public title"
+    with app.app_context():
+        assert db.session.get(Revision, revision_id).status.value == "pending"
+    response = browser.post(f"/moderation/revisions/{revision_id}/decide",
+                            data={"action": "reject", "message": typed, "seen": seen})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Revision, revision_id).message == typed
+
+
+@pytest.mark.parametrize("token", TOKENS)
+def test_an_expired_exception_form_keeps_what_was_typed(csrf_hub, app, create_user,
+                                                       moderator, token):
+    late = create_user(email="late@example.org")
+    browser = TokenBrowser(csrf_hub, moderator)
+    browser.get("/moderation/exceptions")
+    typed = {"email": late.email, "until": "2099-01-01T12:00",
+             "reason": "Visa delays for the whole delegation"}
+    response = browser.post("/moderation/exceptions", token=token, data=typed)
+    assert response.status_code == 400
+    assert EXPIRED in text_of(response)
+    for name, value in typed.items():
+        assert field_value(response.text, name) == value, name
+    with app.app_context():
+        assert db.session.scalar(select(DeadlineException)) is None
+    assert browser.post("/moderation/exceptions", data=typed).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(DeadlineException.reason)) == typed["reason"]
+
+
+def test_a_post_without_a_form_of_its_own_still_needs_its_token(csrf_hub, app, create_user,
+                                                                moderator):
+    """Revoking types nothing: a missing token gets the usual 400 page, and changes
+    nothing."""
+    late = create_user(email="late@example.org")
+    with app.app_context():
+        exception = ops.grant_exception(db.session.get(User, late.id),
+                                        datetime.now(UTC) + timedelta(days=3), "Travel",
+                                        db.session.get(User, moderator.id))
+        db.session.commit()
+        exception_id = exception.id
+    browser = TokenBrowser(csrf_hub, moderator)
+    browser.get("/moderation/exceptions")
+    for token in (None, "forged"):
+        response = browser.post(f"/moderation/exceptions/{exception_id}/revoke", data={},
+                                token=token)
+        assert response.status_code == 400
+        assert "security token was missing or expired" in text_of(response)
+    with app.app_context():
+        assert db.session.get(DeadlineException, exception_id) is not None
+    assert browser.post(f"/moderation/exceptions/{exception_id}/revoke",
+                        data={}).status_code == 302
 
 
 def test_revision_refusal_for_a_withdrawn_item_names_the_owner(app, create_submission_for,

@@ -17,8 +17,8 @@ from hub.moderation.models import DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
 
-from helpers import content
-from test_moderation import Browser, fetch, snapshot, text_of
+from helpers import content, field_value, form_data
+from test_moderation import Browser, fetch, outbox, page_version, snapshot, text_of
 
 
 @pytest.fixture
@@ -251,3 +251,102 @@ def test_dashboard_counts_days_as_geneva_does(app, clock, owner, moderator):
     clock.freeze(datetime(2026, 6, 12, 9, 0, tzinfo=UTC))
     bars = bar_rows(Browser(app, moderator).get("/moderation/dashboard").text)
     assert (bars["Thu 11 Jun"], bars["Wed 10 Jun"]) == (1, 0)
+
+
+# --------------------------------------------------------------------------- revisions close
+
+
+NOW = datetime(2026, 7, 10, 10, 0, tzinfo=UTC)  # 12:00 CEST
+CHANGES = "Please name your partners."
+
+
+def _changes_button(page_html: str) -> str:
+    found = re.search(r'<button[^>]*value="request_changes"[^>]*>', page_html)
+    assert found, "no request-changes button on the review page"
+    return found.group(0)
+
+
+def test_changes_cannot_be_requested_once_revisions_closed(app, clock, owner, moderator,
+                                                          create_submission_for):
+    """Cutoff 20 days ago, revisions closed 5 days ago: sending the item back would be a
+    dead end (the owner's resubmission would be refused), so the button is disabled with
+    the reason, and a post sent anyway is refused with the typed message kept."""
+    item = create_submission_for(owner, title="Late review")
+    clock.close_at = NOW - timedelta(days=20)
+    clock.revisions_close_at = NOW - timedelta(days=5)
+    clock.freeze(NOW)
+    browser = Browser(app, moderator)
+    page = browser.get(f"/moderation/{item.id}")
+    assert page.status_code == 200
+    assert " disabled" in _changes_button(page.text)
+    assert "Changes can no longer be requested: revisions closed on 5 July 2026, 12:00 CEST" \
+        in plain(page)
+    assert "grant the owner a deadline exception" in plain(page)
+    for other in ("approve", "reject"):  # the other decisions stay available
+        assert " disabled" not in re.search(rf'<button[^>]*value="{other}"[^>]*>',
+                                            page.text).group(0)
+
+    before = snapshot(app, item.id)
+    typed = "Please add the partners' names and roles (typed with care)."
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "request_changes", "message": typed, "version": str(before["version"])})
+    assert response.status_code == 409
+    assert "Revisions closed on 5 July 2026, 12:00 CEST" in plain(response)
+    assert "Nothing was changed." in plain(response)
+    assert field_value(response.get_data(as_text=True), "message") == typed
+    assert snapshot(app, item.id) == before  # no decision, no mail, no audit row
+    # The typed text can go with another decision from the same page.
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "reject", "message": typed, "version": str(before["version"])})
+    assert response.status_code == 302
+    assert fetch(app, item.id).status is Status.REJECTED
+
+    with app.app_context():  # the operation refuses too (a script, another view)
+        refusal = ops.changes_refusal(db.session.get(Submission, item.id))
+    assert refusal is not None and refusal.status == 409
+
+
+@pytest.mark.parametrize(("revisions_close", "exception", "until"), [
+    (None, None, None),
+    (timedelta(days=5), None, timedelta(days=5)),
+    (-timedelta(days=5), timedelta(days=3), timedelta(days=3)),
+], ids=["revisions-unlimited", "revisions-still-open", "closed-but-owner-has-exception"])
+def test_changes_requested_after_the_cutoff_can_be_resubmitted(
+        app, clock, owner, moderator, create_submission_for, revisions_close, exception,
+        until):
+    """After the cutoff, changes may be requested as long as the owner can still resubmit:
+    HUB_REVISIONS_CLOSE_AT unset (no limit) or not passed, or a deadline exception of
+    theirs. The mail names the instant the owner really has (never one that has passed),
+    and their resubmission goes through."""
+    item = create_submission_for(owner, title="Late review")
+    clock.close_at = NOW - timedelta(days=20)
+    clock.revisions_close_at = NOW + revisions_close if revisions_close else None
+    clock.freeze(NOW)
+    if exception is not None:
+        with app.app_context():
+            ops.grant_exception(db.session.get(User, owner.id), NOW + exception, "Travel",
+                                db.session.get(User, moderator.id))
+            db.session.commit()
+    browser = Browser(app, moderator)
+    page = browser.get(f"/moderation/{item.id}")
+    assert " disabled" not in _changes_button(page.text)
+    assert "Changes can no longer be requested" not in plain(page)
+    response = browser.post(f"/moderation/{item.id}/decide", data={
+        "action": "request_changes", "message": CHANGES,
+        "version": str(page_version(browser, item.id))})
+    assert response.status_code == 302
+    assert fetch(app, item.id).status is Status.CHANGES_REQUESTED
+
+    [mail] = [m for m in outbox(app) if m.kind == "decision"][-1:]
+    assert f"/my/{item.id}/edit" in mail.body
+    if until is None:
+        assert "Revisions are accepted until" not in mail.body
+    else:
+        assert f"Revisions are accepted until {clock.format(NOW + until)}" in mail.body
+    owner_browser = Browser(app, owner)
+    if until is not None:
+        assert clock.format(NOW + until) in plain(owner_browser.get(f"/my/{item.id}"))
+    resubmitted = owner_browser.post(f"/my/{item.id}/edit", data=form_data(title="Reworked"))
+    assert resubmitted.status_code == 302
+    after = fetch(app, item.id)
+    assert (after.title, after.status) == ("Reworked", Status.SUBMITTED)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -241,3 +241,71 @@ def test_feed_stays_well_formed_with_characters_xml_forbids(client, owner,
     assert got[0]["title"] == "Odd title here"
     assert got[0]["summary"] == "Bell and escape in the summary"
     assert got[0]["author"] == "Org"
+
+
+# -- Dates of first publication and of the last public change --------------------------------
+
+def test_an_approved_update_keeps_the_first_publication_date(app, client, clock, owner,
+                                                             create_user,
+                                                             create_submission_for):
+    """published_at is the first approval and stays; updated_at is the last change of the
+    public version (an approved update), never an edit the public does not see. The API,
+    both exports, the feed and the public page agree."""
+    from hub.moderation import operations as ops
+    from hub.submissions.operations import pending_revision, update_submission
+
+    moderator = create_user(role="moderator")
+    item = create_submission_for(owner, Status.SUBMITTED, title="First version")
+    approved, edited, updated = (datetime.fromisoformat(t) for t in (
+        "2026-03-02T09:00:00+00:00", "2026-04-01T08:00:00+00:00", "2026-04-20T15:30:00+00:00"))
+
+    def act(at: datetime, change) -> None:
+        clock.freeze(at)
+        with app.app_context():
+            change(db.session.get(Submission, item.id), db.session.get(User, moderator.id))
+            db.session.commit()
+
+    def dates() -> dict[str, tuple[str, str]]:
+        """(published, updated) as each public format gives them."""
+        slug = db_slug()
+        api = client.get(f"/api/v1/submissions/{slug}").get_json()
+        [exported] = client.get("/export.json").get_json()
+        rows = csv_rows(client.get("/export.csv"))
+        record = dict(zip(rows[0], rows[1], strict=True))
+        [entry] = ET.fromstring(client.get("/feed.atom").get_data()).findall(f"{ATOM}entry")
+        return {"api": (api["published_at"], api["updated_at"]),
+                "json": (exported["published_at"], exported["updated_at"]),
+                "csv": (record["published_at"], record["updated_at"]),
+                "atom": (entry.findtext(f"{ATOM}published"), entry.findtext(f"{ATOM}updated"))}
+
+    def db_slug() -> str:
+        with app.app_context():
+            return db.session.get(Submission, item.id).slug
+
+    def everywhere(published: datetime, last: datetime) -> dict[str, tuple[str, str]]:
+        stamp = {t: t.isoformat().replace("+00:00", "Z") for t in (published, last)}
+        return dict.fromkeys(("api", "json", "csv", "atom"), (stamp[published], stamp[last]))
+
+    act(approved, lambda s, m: ops.approve_submission(s, m))
+    assert dates() == everywhere(approved, approved)
+
+    def edit(s: Submission, _m: User) -> None:
+        update_submission(s, full_content(title="Second version", start_date=None,
+                                          end_date=None), submit=True,
+                          actor=db.session.get(User, s.owner_id))
+
+    act(edited, edit)  # a pending update: the public sees nothing of it
+    assert dates() == everywhere(approved, approved)
+    act(updated, lambda s, m: ops.decide_revision(pending_revision(s), m, approve=True))
+    assert dates() == everywhere(approved, updated)
+    act(updated + timedelta(days=3), edit)
+    act(updated + timedelta(days=4), lambda s, m: ops.decide_revision(
+        pending_revision(s), m, approve=False, message="Keep the second version."))
+    assert dates() == everywhere(approved, updated)  # a refused update changes nothing public
+
+    page = client.get(f"/s/{db_slug()}").get_data(as_text=True)
+    assert 'Published <time datetime="2026-03-02T10:00:00+01:00">' in page  # Geneva time
+    assert 'Last updated <time datetime="2026-04-20T17:30:00+02:00">' in page
+    listing = client.get("/browse").get_data(as_text=True)
+    assert 'published <time datetime="2026-03-02T10:00:00+01:00">2 March 2026</time>' in listing
+    assert 'updated <time datetime="2026-04-20T17:30:00+02:00">20 April 2026</time>' in listing

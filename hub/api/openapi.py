@@ -20,9 +20,11 @@ _FIELD_SCHEMAS: dict[str, Any] = {
     "sdgs": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 17}},
     "start_date": {"type": ["string", "null"], "format": "date"},
     "end_date": {"type": ["string", "null"], "format": "date"},
-    "published_at": {"type": ["string", "null"], "format": "date-time"},
+    "published_at": {"type": ["string", "null"], "format": "date-time",
+                     "description": "When it was first published (its approval)"},
     "updated_at": {"type": ["string", "null"], "format": "date-time",
-                   "description": "When the public version last changed"},
+                   "description": "When the public version last changed (its approval, or "
+                                  "the approval of a later update)"},
     "stakeholder_group": _STRING_OR_NULL,
     "language": _STRING_OR_NULL,
 }

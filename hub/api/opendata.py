@@ -110,10 +110,12 @@ def feed() -> Response:
              f"<link href={quoteattr(home)}/>", "<author><name>Partnerships Hub</name></author>"]
     for s in latest:
         link = url_for("public.detail", slug=s.slug, _external=True)
-        when = utc(s.published_at or s.updated_at)
+        when = utc(s.published_at or s.updated_at)  # the public version's last change
+        first = utc(s.first_published_at) or when
         parts.append(
             f"<entry><title>{_xml(s.title)}</title><id>{_xml(link)}</id>"
-            f"<link href={_xml_attr(link)}/><updated>{when}</updated>"
+            f"<link href={_xml_attr(link)}/><published>{first}</published>"
+            f"<updated>{when}</updated>"
             f"<author><name>{_xml(s.lead_organisation or 'Partnerships Hub')}</name></author>"
             f"<category term={_xml_attr(s.kind)} label={_xml_attr(s.kind_label)}/>"
             f'<summary type="text">{_xml(s.summary)}</summary></entry>')

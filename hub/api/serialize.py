@@ -34,7 +34,11 @@ def public_record(s: Submission) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in PUBLIC_FIELDS:
         value = getattr(s, name)
-        if name == "updated_at":
+        # First publication, then the last change of the public version: updated_at (the
+        # column) also moves with edits the public never sees (a pending update).
+        if name == "published_at":
+            value = s.first_published_at
+        elif name == "updated_at":
             value = s.published_at or s.updated_at
         if isinstance(value, datetime):
             value = utc(value)

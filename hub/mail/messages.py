@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -37,8 +37,10 @@ def receipt(submission: Submission, resubmitted: bool = False) -> None:
           submission=submission, resubmitted=resubmitted)
 
 
-def decision(submission: Submission, message: str = "") -> None:
-    """Tell the owner what a moderator decided (approved, rejected, changes requested)."""
+def decision(submission: Submission, message: str = "",
+             revisions_until: datetime | None = None) -> None:
+    """Tell the owner what a moderator decided (approved, rejected, changes requested);
+    `revisions_until` is their last instant to resubmit (None = no limit)."""
     subjects = {
         Status.APPROVED: "Approved and published",
         Status.REJECTED: "Not accepted",
@@ -46,7 +48,7 @@ def decision(submission: Submission, message: str = "") -> None:
     }
     subject = f"{subjects[submission.status]}: {submission.title}"
     _send("decision", submission.owner.email, subject, "decision.txt", submission=submission,
-          message=message)
+          message=message, revisions_until=revisions_until)
 
 
 def revision_decision(submission: Submission, approved: bool, message: str) -> None:
@@ -78,6 +80,28 @@ def _take_digest_lock() -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DIGEST_LOCK})
 
 
+# A submission waiting for review that no digest announced yet (in this round of review).
+_NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
+    DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at)
+_MODERATOR = User.role.in_([Role.MODERATOR, Role.ADMIN])
+
+
+def _digest_sent_recently(now: datetime) -> bool:
+    """Whether a digest went out less than HUB_MODERATOR_DIGEST_MINUTES ago."""
+    minutes = int(current_app.config["HUB_MODERATOR_DIGEST_MINUTES"])
+    last = db.session.scalar(select(func.max(DigestItem.announced_at)))
+    return last is not None and now - clock().local(last) < timedelta(minutes=minutes)
+
+
+def digest_due() -> bool:
+    """Whether queue_moderator_digest() would queue a digest now: read only and without its
+    lock, so a caller can check cheaply and often (the digest itself checks again)."""
+    if _digest_sent_recently(clock().now()):
+        return False
+    return bool(db.session.scalar(select(exists().where(_NOT_ANNOUNCED)))
+                and db.session.scalar(select(exists().where(_MODERATOR))))
+
+
 def queue_moderator_digest() -> int:
     """Queue one digest to each moderator of the items not announced yet.
 
@@ -87,20 +111,15 @@ def queue_moderator_digest() -> int:
     Call it at the start of a transaction. Returns the number of mails queued.
     """
     _take_digest_lock()
-    minutes = int(current_app.config["HUB_MODERATOR_DIGEST_MINUTES"])
     now = clock().now()
-    last = db.session.scalar(select(func.max(DigestItem.announced_at)))
-    if last is not None and now - clock().local(last) < timedelta(minutes=minutes):
+    if _digest_sent_recently(now):
         return 0
-    announced = exists().where(DigestItem.submission_id == Submission.id,
-                               DigestItem.submitted_at == Submission.submitted_at)
     new_items = list(db.session.scalars(
-        select(Submission).where(Submission.status == Status.SUBMITTED, ~announced)
-        .order_by(Submission.submitted_at, Submission.id)))
+        select(Submission).where(_NOT_ANNOUNCED).order_by(Submission.submitted_at,
+                                                          Submission.id)))
     if not new_items:
         return 0
-    moderators = db.session.scalars(
-        select(User).where(User.role.in_([Role.MODERATOR, Role.ADMIN]))).all()
+    moderators = db.session.scalars(select(User).where(_MODERATOR)).all()
     if not moderators:  # nothing is marked: the first digest after one exists says it all
         return 0
     # The submission instant is copied in SQL, so the marker matches the row exactly.

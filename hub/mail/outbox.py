@@ -71,18 +71,34 @@ def _claim(mail_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
-    from hub.mail.messages import queue_moderator_digest
+def write_due_digest() -> int:
+    """Queue and commit the moderators' digest if one is due; the number of mails queued.
+
+    Without an SMTP server too: the digest is then kept in the outbox and logged like any
+    mail. A read-only check comes first because most runs find nothing due, and the digest's
+    lock (SQLite's write lock) would hold up every other writer meanwhile.
+    """
+    from hub.mail.messages import digest_due, queue_moderator_digest
 
     if db.session.in_transaction():
         db.session.commit()  # the digest takes its lock as its transaction begins
     try:
-        queue_moderator_digest()
+        due = digest_due()
+        db.session.rollback()  # end the read: the lock must begin the digest's transaction
+        if not due:
+            return 0
+        queued = queue_moderator_digest()
         db.session.commit()
+        return queued
     except Exception:  # the digest must never keep the other mail from going out
         db.session.rollback()
         logger.exception("Queueing the moderators' digest failed; it is tried again next run")
+        return 0
+
+
+def deliver_due(limit: int = 100) -> tuple[int, int]:
+    """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
+    write_due_digest()
     config = current_app.config
     if not config.get("HUB_MAIL_SERVER"):
         db.session.rollback()  # nothing to send: end the read transaction
@@ -210,9 +226,13 @@ def smtp_backing_off() -> bool:
                        OutboxMail.last_error.startswith(CONNECT_FAILED)))))
 
 
-def deliver_after_request() -> None:
-    """After a response that queued mail, try to send it (errors only logged)."""
+def deliver_after_request(queued: bool = True) -> None:
+    """After a response: write the moderators' digest if one is due, then, with an SMTP
+    server, try to send it and whatever the request `queued` (errors only logged)."""
     try:
+        digests = write_due_digest()
+        if not (queued or digests) or not current_app.config.get("HUB_MAIL_SERVER"):
+            return  # without a server the outbox and the log are where mail goes
         if smtp_backing_off():
             db.session.rollback()
             logger.info("The SMTP server was unreachable at the last attempt: new mail waits "

@@ -14,7 +14,7 @@ from hub.extensions import db
 from hub.mail import messages as mails
 from hub.moderation.models import Action, DeadlineException, Revision, RevisionStatus
 from hub.submissions.models import Status, Submission
-from hub.submissions.operations import new_slug
+from hub.submissions.operations import new_slug, revisions_open_until
 
 DECIDABLE = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
@@ -116,6 +116,24 @@ def reject_submission(submission: Submission, moderator: User, reason: str,
     return submission
 
 
+def revisions_closed_at(submission: Submission) -> datetime | None:
+    """When revisions closed for the owner, once that has passed (None while they could
+    still resubmit: before their cutoff, HUB_REVISIONS_CLOSE_AT or deadline exception)."""
+    until = revisions_open_until(submission.owner)
+    return until if until is not None and clock().now() >= until else None
+
+
+def changes_refusal(submission: Submission) -> DecisionRefused | None:
+    """Why changes can no longer be requested: the owner could not resubmit."""
+    until = revisions_closed_at(submission)
+    if until is None:
+        return None
+    return DecisionRefused(
+        f"Revisions closed on {clock().format(until)}: the owner could no longer edit and "
+        "resubmit, so changes cannot be requested. Approve or reject it instead, or grant "
+        "the owner a deadline exception first. Nothing was changed.", 409)
+
+
 def request_changes(submission: Submission, moderator: User, message: str,
                     expected_version: int | None = None) -> Submission:
     """Send the item back to its owner with a message; they may revise and resubmit."""
@@ -123,9 +141,13 @@ def request_changes(submission: Submission, moderator: User, message: str,
         raise DecisionRefused("Write what should change: the message goes to the submitter.",
                               422)
     _check(submission, moderator, expected_version)
+    refusal = changes_refusal(submission)
+    if refusal is not None:  # sending it back would be a dead end for the owner
+        raise refusal
     _decide(submission, moderator, Status.CHANGES_REQUESTED, message.strip(),
             Action.CHANGES_REQUESTED)
-    mails.decision(submission, message.strip())
+    mails.decision(submission, message.strip(),
+                   revisions_until=revisions_open_until(submission.owner))
     return submission
 
 

@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -29,7 +30,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from hub.auth.models import Role
 from hub.auth.operations import find_user
 from hub.clock import clock
-from hub.extensions import db
+from hub.extensions import csrf, db
+from hub.forms import csrf_failed
 from hub.moderation import queries
 from hub.moderation.forms import (
     SELECT_ALL,
@@ -54,6 +56,7 @@ from hub.moderation.operations import (
     request_changes,
     revision_refusal,
     revision_stamp,
+    revisions_closed_at,
     revoke_exception,
     status_counts,
 )
@@ -67,6 +70,26 @@ from hub.vocab import KINDS
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 Page = Response | tuple[str, int] | str
+
+# The forms a moderator types into check their CSRF token themselves (form-level, as the
+# submission and login forms do), so an expired token re-shows the page with the text kept
+# instead of the bare error page; _moderators_only() checks every other post.
+FORM_LEVEL_CSRF = frozenset({"moderation.decide", "moderation.duplicate", "moderation.bulk",
+                             "moderation.decide_revision_view", "moderation.exceptions"})
+CSRF_NOTICE = ("This form had expired (its security token was missing or too old: the page "
+               "was open a long time, or the browser restored it), so nothing was done. What "
+               "you typed is below: check it and press the button again.")
+csrf.exempt(bp)  # the global check would answer before the area hides itself
+
+
+@bp.before_request
+def _moderators_only() -> None:
+    """Everyone else gets 404, whatever they post and with or without a token (the area
+    is not advertised); then the CSRF check of the posts whose form does not make it."""
+    if not current_user.is_authenticated or not current_user.is_moderator:
+        abort(404)
+    if request.endpoint not in FORM_LEVEL_CSRF and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
 
 
 def moderator_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,14 +170,16 @@ def _review_page(submission: Submission, status: int = 200, *,
     duplicates = queries.possible_duplicates(submission)
     shown = {d.id for d in duplicates}  # an item is listed once, as a possible duplicate
     following = queries.next_in_queue(filters, submission, current_user.id)
+    decidable = submission.status in DECIDABLE
+    changes_closed = revisions_closed_at(submission) if decidable else None
     return render_template(
         "moderation/review.html", submission=submission, form=form,
         duplicate_form=duplicate_form, history=queries.history(submission),
         duplicates=duplicates, similar=[s for s in _similar(submission) if s.id not in shown],
         revision=revision, changes=changes, revision_form=revision_form, exception=exception,
         own=submission.owner_id == current_user.id,
-        decidable=submission.status in DECIDABLE, filters=filters, following=following,
-        unsent=unsent), status
+        decidable=decidable, filters=filters, following=following, unsent=unsent,
+        changes_closed=changes_closed), status
 
 
 def _similar(submission: Submission) -> list[Submission]:
@@ -182,8 +207,11 @@ def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[
 
 
 def _version(value: str | None) -> int | None:
-    """The version counter a decision form carried (None when absent or garbled)."""
-    return int(value) if (value or "").isdigit() else None
+    """The version counter a decision form carried (None when absent or garbled).
+
+    Strict ASCII digits: str.isdigit() accepts "²" or "٣", which int() then refuses.
+    """
+    return parse_id(value)
 
 
 def _after_decision(submission: Submission, done: str) -> Response:
@@ -270,7 +298,14 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
     if (throttled := refusal()) is not None:
         flash(throttled.message, "error")
         return None, _review_page(submission, 429, **{name: form})
-    if not form.validate():
+    valid = form.validate()
+    if csrf_failed(form):
+        flash(CSRF_NOTICE, "error")
+        # Decided meanwhile, the page has no form to put the text back in: shown apart.
+        typed = (form.message.data or "") if isinstance(form, DecisionForm) else ""
+        return None, _review_page(submission, 400, **{name: form},
+                                  unsent="" if submission.status in DECIDABLE else typed)
+    if not valid:
         # An item that cannot be decided at all shows no form to put the errors in: say why.
         cannot = decision_refusal(submission, current_user)
         if cannot is not None:
@@ -278,7 +313,12 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
         return None, _review_page(submission, 422, **{name: form})
     expected = _version(form.version.data)
     if expected is None:
-        flash("The form was incomplete (no version). Reload the page and try again.", "error")
+        # Nothing says which text the moderator read: the page shows the item as it is now
+        # and the form carries that version, with what they typed, to send again.
+        flash("The form was incomplete (no version, or not a valid one), so nothing was "
+              "decided. Check the submission below as it is now and send again: what you "
+              "typed is kept.", "error")
+        form.version.data = str(submission.version)
         return None, _review_page(submission, 400, **{name: form})
     return expected, None
 
@@ -328,7 +368,11 @@ def bulk() -> Page:
     if (throttled := refusal()) is not None:
         flash(throttled.message, "error")
         return _queue_page(filters, form, 429)  # the ticks and the reason stay
-    if not form.validate():  # nothing decided; the ticks and the message are kept
+    valid = form.validate()
+    if csrf_failed(form):
+        flash(CSRF_NOTICE, "error")
+        return _queue_page(filters, form, 400)
+    if not valid:  # nothing decided; the ticks and the message are kept
         return _queue_page(filters, form, 422)
     if form.action.data == SELECT_ALL:  # the no-script way to tick every box of the page
         return _queue_page(filters, form, select_all=True)
@@ -400,7 +444,13 @@ def decide_revision_view(revision_id: int) -> Page:
     if (throttled := refusal()) is not None:
         flash(throttled.message, "error")
         return _review_page(revision.submission, 429, revision_form=form)
-    if not form.validate():
+    valid = form.validate()
+    if csrf_failed(form):
+        flash(CSRF_NOTICE, "error")
+        decided = revision.status is not RevisionStatus.PENDING  # no form to keep the text
+        return _review_page(revision.submission, 400, revision_form=form,
+                            unsent=(form.message.data or "") if decided else "")
+    if not valid:
         return _review_page(revision.submission, 422, revision_form=form)
     approve = form.action.data == "approve"
     try:
@@ -432,7 +482,11 @@ def exceptions() -> Page:
     """List deadline exceptions and grant new ones."""
     form = ExceptionForm()
     status = 200
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if csrf_failed(form):
+        flash(CSRF_NOTICE, "error")
+        status = 400
+    elif valid:
         user = find_user(form.email.data)
         until = form.until.data.replace(tzinfo=clock().zone) if form.until.data else None
         if user is None:
@@ -485,8 +539,12 @@ def audit_csv() -> Response:
     def rows() -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["id", "when_utc", "actor", "action", "submission_id", "account",
-                         "from_status", "to_status", "message"])
+        out.write("\ufeff")  # so spreadsheet programs read UTF-8 (accents), as export.csv
+        # The header goes out at once: a hub without events still gets a readable file.
+        writer.writerow(AUDIT_COLUMNS)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
         stmt = (select(AuditEvent).order_by(AuditEvent.id)
                 .execution_options(yield_per=500))
         for event in db.session.scalars(stmt):
@@ -498,12 +556,18 @@ def audit_csv() -> Response:
                 event.submission_id or "",
                 event.subject_user.email if event.subject_user else "",
                 event.from_status or "", event.to_status or "", event.message)])
-            yield out.getvalue()
-            out.seek(0)
-            out.truncate()
+            if out.tell() > 16384:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
 
-    return Response(stream_with_context(rows()), mimetype="text/csv",
+    return Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit.csv"})
+
+
+AUDIT_COLUMNS = ["id", "when_utc", "actor", "action", "submission_id", "account",
+                 "from_status", "to_status", "message"]
 
 
 def csv_safe(text: str) -> str:

@@ -76,6 +76,7 @@ def detail(slug: str) -> str:
                               f"{submission.summary}\n{submission.description}",
                               exclude_id=submission.id, limit=5, cache=True)
     return render_template("public/detail.html", s=submission, similar=similar,
+                           published=submission.first_published_at,
                            updated=submission.published_at or submission.updated_at)
 
 

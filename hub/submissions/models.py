@@ -189,7 +189,8 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # When it last became public (approval or approved revision): "last updated" publicly.
+    # When its public version last changed (its approval, then each approved update): the
+    # public "updated". The first publication is the approval's decided_at (first_published_at).
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -214,6 +215,14 @@ class Submission(Base):
     def status_label(self) -> str:
         """Human label of the status."""
         return STATUS_LABELS[self.status]
+
+    @property
+    def first_published_at(self) -> datetime | None:
+        """When it became public: its approval. Approving a later update moves
+        published_at, never decided_at, which an approved item always has."""
+        if self.status is Status.APPROVED and self.decided_at is not None:
+            return self.decided_at
+        return self.published_at
 
     @property
     def is_editable(self) -> bool:

@@ -70,10 +70,21 @@ def write_refusal(submitting: bool, user: User | None = None,
     if deadline is None or now < deadline:
         return None
     if submission is not None and submission.status is Status.CHANGES_REQUESTED:
-        if c.revisions_close_at is None or now < c.revisions_close_at:
+        until = revisions_open_until(user)
+        if until is None or now < until:
             return None
-        return f"Revisions closed on {c.format(c.revisions_close_at)}."
+        return f"Revisions closed on {c.format(until)}."
     return f"Submissions closed on {c.format(deadline)}."
+
+
+def revisions_open_until(user: User | None) -> datetime | None:
+    """Until when `user` may revise and resubmit an item sent back for changes (None = no
+    limit): the later of their own cutoff (with any exception) and HUB_REVISIONS_CLOSE_AT."""
+    deadline = personal_deadline(user)
+    revisions_close_at = clock().revisions_close_at
+    if deadline is None or revisions_close_at is None:
+        return None
+    return max(deadline, revisions_close_at)
 
 
 def ensure_window(submitting: bool, user: User | None = None,

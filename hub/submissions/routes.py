@@ -29,6 +29,7 @@ from hub.submissions.operations import (
     owned_submissions,
     pending_revision,
     personal_deadline,
+    revisions_open_until,
     unpark_post,
     update_submission,
     withdraw_submission,
@@ -314,6 +315,7 @@ def _detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
         "submissions/detail.html", submission=submission,
         edit_refusal=write_refusal(False, current_user, submission),
         revision=pending_revision(submission), deadline=personal_deadline(current_user),
+        revisions_until=revisions_open_until(current_user),
     ), status
 
 
