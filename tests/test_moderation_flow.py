@@ -399,7 +399,9 @@ def test_granting_again_replaces_the_exception_and_says_so(app, create_user, mod
     ({"until": "tomorrow"}, "until", "Not a valid datetime value."),
     ({"email": "not-an-address"}, "email", "Enter a valid e-mail."),
     ({"reason": "x" * 1001}, "reason", "1000"),
-], ids=["unknown-account", "past", "not-a-date", "bad-email", "reason-too-long"])
+    # 28 March 2083 is a Sunday when Geneva goes from 02:00 to 03:00.
+    ({"until": "2083-03-28T02:30"}, "until", "does not exist in Geneva time on that day"),
+], ids=["unknown-account", "past", "not-a-date", "bad-email", "reason-too-long", "dst-gap"])
 def test_bad_exception_requests_are_refused_next_to_the_field(app, create_user, moderator,
                                                               data, field, message):
     create_user(email="late@example.org")

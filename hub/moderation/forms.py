@@ -6,6 +6,7 @@ without one (a script, Enter in a field) is refused with a message next to the b
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from wtforms import (
@@ -26,6 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from hub.clock import clock
 from hub.forms import HubForm
 from hub.routing import MAX_ID, parse_id
 
@@ -140,4 +142,15 @@ class ExceptionForm(HubForm):
     until = DateTimeLocalField("Allowed until (Geneva time)", format="%Y-%m-%dT%H:%M",
                                validators=[InputRequired(message="Enter a date and time.")])
     reason = StringField("Reason", validators=[Length(max=1000)])
+
+    def validate_until(self, field: Any) -> None:
+        """Refuse a wall-clock time that Geneva skips (the spring-forward hour)."""
+        if field.data is None:
+            return
+        zone = clock().zone
+        there = field.data.replace(tzinfo=zone)
+        if there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != field.data:
+            raise ValidationError(
+                f"{field.data:%H:%M} does not exist in Geneva time on that day: the clocks "
+                "go forward an hour that night. Choose a time an hour later.")
 
