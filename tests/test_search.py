@@ -10,7 +10,7 @@ from whoosh.index import LockError
 
 from hub.auth.models import User
 from hub.extensions import db
-from hub.search.analysis import text_analyzer
+from hub.search.analysis import text_analyzer, word_analyzer, words_of
 from hub.search.listing import Request, find
 from hub.search.models import IndexTask
 from hub.search.query import MAX_EXPANSIONS
@@ -40,6 +40,16 @@ def moderator(create_user):
 @pytest.fixture
 def index(app):
     return app.extensions["hub_search"]
+
+
+def test_word_fields_hold_words_as_written():
+    """The word fields are indexed from words_of(); the highlighter uses word_analyzer():
+    both must give the same words."""
+    text = ("L'IA d’Éthique : GOVERNANCE, développement & the children's plans; "
+            "aujourd'hui qu’elle e-gov 2026_plan")
+    assert words_of(text) == [t.text for t in word_analyzer()(text)]
+    assert words_of(text) == ["ia", "ethique", "governance", "developpement", "children's",
+                              "plans", "aujourd'hui", "e", "gov", "2026_plan"]
 
 
 def test_snowball_not_porter():
