@@ -277,6 +277,18 @@ def test_wildcard_notes_quote_only_what_was_typed(app, two_languages):
     assert short.notes == ["Wildcards need 2 letters before the * or ?; “l'é*” was ignored."]
 
 
+def test_word_beginnings_are_highlighted_with_the_words(app, owner, create_submission_for):
+    s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE,
+                              summary="Public funds for the governance of digital skills.",
+                              description="Workshops.")
+    result = listing(app, "governa* programmes")
+    title = str(result.titles[s.id])
+    assert re.fullmatch(r'<mark class="hit t\d">Governance</mark> of development '
+                        r'<mark class="hit t\d">programmes</mark>', title), title
+    assert re.search(r'the <mark class="hit t\d">governance</mark> of digital',
+                     str(result.snippets[s.id]))
+
+
 def test_facets_count_what_a_word_beginning_finds(app, two_languages):
     result = listing(app, "develop*")
     assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
@@ -285,6 +297,12 @@ def test_facets_count_what_a_word_beginning_finds(app, two_languages):
     assert [s.title for s in result.items] == [DEVELOPPEMENT]
     assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
                                                                    "education": 1}
+
+
+def test_did_you_mean_keeps_a_word_beginning_as_typed(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Governance of unicorn programmes")
+    result = listing(app, "governa* unicrn")
+    assert result.partial and result.suggestion == "governa* unicorn"
 
 
 def test_a_word_only_non_public_text_holds_begins_nothing(app, owner, index,

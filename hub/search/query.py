@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from itertools import islice
 
 from markupsafe import Markup, escape
@@ -25,7 +26,15 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
-from hub.search.analysis import BOOSTS, TEXT_FIELDS, WORD_FIELDS, fold, text_analyzer
+from hub.search.analysis import (
+    BOOSTS,
+    TEXT_FIELDS,
+    WORD_FIELDS,
+    fold,
+    text_analyzer,
+    word_analyzer,
+    words_of,
+)
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 24
@@ -34,10 +43,12 @@ MAX_EXPANSIONS = 40  # terms one wildcard may stand for, per field
 MAX_SCANNED = 5000  # index terms a wildcard may look at, per field
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_WORD = re.compile(r"[\w*?]+")  # a word, or a wildcard with its * and ?
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 _EN = text_analyzer("en")
 _FR = text_analyzer("fr")
+_WORD_ANALYZER = word_analyzer()
 
 
 @dataclass
@@ -232,19 +243,32 @@ def passages(text: str, terms: set[str], most: int = 3) -> str:
 def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260) -> Markup:
     """The best passages of `text` with query terms marked; all text is HTML-escaped."""
     if q is not None and text:
-        fragmenter = WholeFragmenter() if whole else ContextFragmenter(maxchars=limit,
-                                                                       surround=60)
-        for analyzer, fields in ((_EN, ("title", "summary", "orgs", "description")),
-                                 (_FR, ("all_fr",))):
-            terms = terms_of(q, fields)
-            if terms:
-                source = text if whole else passages(text, terms)
-                out = highlight(source, terms, analyzer, fragmenter, _FORMATTER, top=2)
+        english = terms_of(q, ("title", "summary", "orgs", "description"))
+        french = terms_of(q, ("all_fr",))
+        words = terms_of(q, tuple(WORD_FIELDS.values()))
+        if english or french or words:
+            fragmenter = WholeFragmenter() if whole else ContextFragmenter(maxchars=limit,
+                                                                           surround=60)
+            source = text if whole else passages(text, english | french | words)
+            # Every word a term matches, stemmed or not ("solar gouvern*" marks both), is
+            # marked in one pass of the unstemmed analysis.
+            marked = {w for w in set(words_of(source)) if w in words
+                      or english.intersection(_stems(w, "en"))
+                      or french.intersection(_stems(w, "fr"))}
+            if marked:
+                out = highlight(source, marked, _WORD_ANALYZER, fragmenter, _FORMATTER, top=2)
                 if out and "<mark" in out:
                     return Markup(out)  # noqa: S704 - whoosh escaped the text (htmlescape)
     if whole or len(text) <= limit:
         return escape(text)
     return escape(text[:limit].rsplit(" ", 1)[0] + " …")
+
+
+@lru_cache(maxsize=50_000)
+def _stems(word: str, lang: str) -> tuple[str, ...]:
+    """What the stemmed analysis of `lang` makes of one word of words_of() (cached: the same
+    few thousand words come back in every snippet)."""
+    return tuple(t.text for t in (_EN if lang == "en" else _FR)(word, mode="query"))
 
 
 def suggest(searcher: Searcher, parsed: ParsedQuery,
@@ -257,9 +281,11 @@ def suggest(searcher: Searcher, parsed: ParsedQuery,
     """
     changed = False
     out = []
-    for word in _WORD.findall(parsed.text):
+    for word in _QUERY_WORD.findall(parsed.text):
         lower = word.lower()
-        if word in _OPERATORS or len(lower) < 3 or _visible(searcher, lower, hidden):
+        # A wildcard is a word beginning, not a misspelt word: it is kept as typed, * and all.
+        if (word in _OPERATORS or len(lower) < 3 or "*" in word or "?" in word
+                or _visible(searcher, lower, hidden)):
             out.append(word)
             continue
         options = [o for o in searcher.suggest("spell", lower, limit=5, maxdist=2, prefix=1)
