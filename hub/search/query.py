@@ -171,12 +171,12 @@ def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str],
         rest = "" if bounded is wq.NullQuery or not list(bounded.all_terms()) else (
             "; it was left out of the search" if len(unmatched) == 1
             else "; they were left out of the search")
-        prefixes = sorted(t for t, is_prefix in unmatched.items() if is_prefix)
-        others = sorted(t for t, is_prefix in unmatched.items() if not is_prefix)
-        shown = " or ".join(part for part in (
-            prefixes and "begins like " + ", ".join(f"“{t}”" for t in prefixes),
-            others and "matches " + ", ".join(f"“{t}”" for t in others)) if part)
-        notes.append(f"No word in the published contributions {shown}{rest}.")
+        parts = []
+        for verb, is_prefix in (("begins like", True), ("matches", False)):  # gov?rnz "matches"
+            typed = sorted(t for t, prefix in unmatched.items() if prefix is is_prefix)
+            if typed:
+                parts.append(f"{verb} " + ", ".join(f"“{t}”" for t in typed))
+        notes.append(f"No word in the published contributions {' or '.join(parts)}{rest}.")
     return bounded
 
 
