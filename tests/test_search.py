@@ -10,7 +10,7 @@ from whoosh.index import LockError
 
 from hub.auth.models import User
 from hub.extensions import db
-from hub.search.analysis import text_analyzer
+from hub.search.analysis import WORD_FIELDS, text_analyzer, word_analyzer, words_of
 from hub.search.listing import Request, find
 from hub.search.models import IndexTask
 from hub.search.query import MAX_EXPANSIONS
@@ -40,6 +40,16 @@ def moderator(create_user):
 @pytest.fixture
 def index(app):
     return app.extensions["hub_search"]
+
+
+def test_word_fields_hold_words_as_written():
+    """The word fields are indexed from words_of(); the highlighter uses word_analyzer():
+    both must give the same words."""
+    text = ("L'IA d’Éthique : GOVERNANCE, développement & the children's plans; "
+            "aujourd'hui qu’elle e-gov 2026_plan")
+    assert words_of(text) == [t.text for t in word_analyzer()(text)]
+    assert words_of(text) == ["ia", "ethique", "governance", "developpement", "children's",
+                              "plans", "aujourd'hui", "e", "gov", "2026_plan"]
 
 
 def test_snowball_not_porter():
@@ -157,18 +167,172 @@ def test_wildcards_are_bounded(app, owner, create_submission_for):
             for field, _ in parsed.query.iter_all_terms():
                 per_field[field] = per_field.get(field, 0) + 1
     assert per_field and max(per_field.values()) == MAX_EXPANSIONS == 40
+    assert set(per_field) <= set(WORD_FIELDS.values())  # the words as written, not stems
     assert any("more than 40 words" in n for n in listing(app, "zebra*").notes)
     assert not any("more than" in n for n in listing(app, "zebra19*").notes)
+    assert titles(app, "zebra19*") == ["Zebra list"]
 
 
-def test_a_prefix_that_matches_nothing_says_so(app, owner, create_submission_for):
+def test_a_prefix_that_matches_nothing_says_so(app, client, owner, create_submission_for):
     create_submission_for(owner, Status.APPROVED, title="Solar grids")
     alone = listing(app, "zzq*")
     assert alone.total == 0
     assert alone.notes == ["No word in the published contributions begins like “zzq*”."]
+    body = client.get("/api/v1/submissions", query_string={"q": "zzq*"}).get_json()
+    assert body["total"] == 0
+    assert body["notes"] == ["No word in the published contributions begins like “zzq*”."]
     mixed = listing(app, "solar zzq*")
     assert [s.title for s in mixed.items] == ["Solar grids"]
     assert any("“zzq*”; it was left out" in n for n in mixed.notes)
+
+
+GOVERNANCE = "Governance of development programmes"
+DEVELOPPEMENT = "Développement des écoles numériques"
+
+
+@pytest.fixture
+def two_languages(owner, create_submission_for) -> None:
+    """The reviewer's English item and a French one; no other word begins like theirs."""
+    create_submission_for(owner, Status.APPROVED, title=GOVERNANCE, language="en",
+                          summary="Public funds for digital skills.",
+                          description="Workshops in three regions.", themes=["climate"])
+    create_submission_for(owner, Status.APPROVED, title=DEVELOPPEMENT, language="fr",
+                          summary="La gouvernance de l’IA dans les écoles.",
+                          description="Une charte d'éthique pour les enseignants.",
+                          themes=["education"])
+
+
+@pytest.mark.parametrize("q, found", [
+    ("governa*", [GOVERNANCE]),  # longer than the stem ("govern")
+    ("governanc*", [GOVERNANCE]),
+    ("GOVERNA*", [GOVERNANCE]),
+    ("developm*", [GOVERNANCE]),
+    ("development*", [GOVERNANCE]),  # a whole word with a *
+    ("programm*", [GOVERNANCE]),
+    ("gov?rnance", [GOVERNANCE]),  # ? stands for one letter
+    ("develop*", [DEVELOPPEMENT, GOVERNANCE]),
+    ("développ*", [DEVELOPPEMENT]),
+    ("developp*", [DEVELOPPEMENT]),  # typed without accents
+    ("DÉVELOPPEM*", [DEVELOPPEMENT]),
+    ("gouvernanc*", [DEVELOPPEMENT]),  # French, in the summary
+    ("numériq*", [DEVELOPPEMENT]),
+    ("d'éthi*", [DEVELOPPEMENT]),  # elision typed, as in the text
+    ("ethiq*", [DEVELOPPEMENT]),
+    ("enseignan*", [DEVELOPPEMENT]),  # French plural, longer than the stem
+    ("governa* worksh*", [GOVERNANCE]),  # two beginnings, both must match
+    ("governa* skills", [GOVERNANCE]),  # a beginning and a word
+])
+def test_any_beginning_of_a_public_word_finds_it(app, client, two_languages, q, found):
+    """The search box promises "a trailing * for word beginnings": the beginning of a word
+    as written, however much longer than the stem the index holds."""
+    result = listing(app, q)
+    assert sorted(s.title for s in result.items) == found and result.notes == []
+    body = client.get("/api/v1/submissions", query_string={"q": q}).get_json()
+    assert sorted(i["title"] for i in body["items"]) == found and "notes" not in body
+
+
+def test_word_beginnings_of_organisation_names(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Coastal survey",
+                          lead_organisation="Northbridge University, Centre for AI Policy",
+                          partners="Société Générale des Eaux\nUNESCO")
+    create_submission_for(owner, Status.APPROVED, title="Solar grids")
+    for q in ("northbr*", "Universi*", "sociét*", "societe*", "génér*", "unesc*",
+              "northbridg* coast*"):
+        result = listing(app, q)
+        assert [s.title for s in result.items] == ["Coastal survey"], q
+        assert result.notes == [], q
+
+
+def test_a_word_beginning_ranks_title_hits_first(app, owner, create_submission_for):
+    """Title > summary > organisations > description, as for words ("governanc*" is longer
+    than the stem, so only the unstemmed fields can answer it)."""
+    create_submission_for(owner, Status.APPROVED, title="Other things",
+                          summary="Unrelated", description="governance " * 3)
+    create_submission_for(owner, Status.APPROVED, title="Summary item",
+                          summary="Governance work", description="none")
+    create_submission_for(owner, Status.APPROVED, title="Governance charter",
+                          summary="Coasts", description="none")
+    create_submission_for(owner, Status.APPROVED, title="Org item", summary="x",
+                          lead_organisation="Governance Trust", description="none")
+    assert titles(app, "governanc*") == ["Governance charter", "Summary item", "Org item",
+                                         "Other things"]
+
+
+def test_wildcard_notes_quote_only_what_was_typed(app, two_languages):
+    """A note never names a word the user did not type, and says "left out" only when the
+    rest of the query was searched without it."""
+    one = listing(app, "governa* zzq*")
+    assert [s.title for s in one.items] == [GOVERNANCE]
+    assert one.notes == ["No word in the published contributions begins like “zzq*”; "
+                         "it was left out of the search."]
+    two = listing(app, "governa* yyx* zzq*")
+    assert two.notes == ["No word in the published contributions begins like “yyx*”, "
+                         "“zzq*”; they were left out of the search."]
+    alone = listing(app, "zzq* gov?rnz")
+    assert alone.total == 0
+    assert alone.notes == ["No word in the published contributions begins like “zzq*” or "
+                           "matches “gov?rnz”."]
+    short = listing(app, "governa* l'é*")
+    assert short.total == 1
+    assert short.notes == ["Wildcards need 2 letters before the * or ?; “l'é*” was ignored."]
+
+
+def test_word_beginnings_are_highlighted_with_the_words(app, owner, create_submission_for):
+    s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE,
+                              summary="Public funds for the governance of digital skills.",
+                              description="Workshops.")
+    result = listing(app, "governa* programmes")
+    title = str(result.titles[s.id])
+    assert re.fullmatch(r'<mark class="hit t\d">Governance</mark> of development '
+                        r'<mark class="hit t\d">programmes</mark>', title), title
+    assert re.search(r'the <mark class="hit t\d">governance</mark> of digital',
+                     str(result.snippets[s.id]))
+
+
+def test_facets_count_what_a_word_beginning_finds(app, two_languages):
+    result = listing(app, "develop*")
+    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
+                                                                   "education": 1}
+    result = listing(app, "develop*", filters={"theme": ("education",)})
+    assert [s.title for s in result.items] == [DEVELOPPEMENT]
+    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
+                                                                   "education": 1}
+
+
+def test_did_you_mean_keeps_a_word_beginning_as_typed(app, owner, create_submission_for):
+    create_submission_for(owner, Status.APPROVED, title="Governance of unicorn programmes")
+    result = listing(app, "governa* unicrn")
+    assert result.partial and result.suggestion == "governa* unicorn"
+
+
+def test_a_word_only_non_public_text_holds_begins_nothing(app, owner, index,
+                                                          create_submission_for):
+    """Whoosh keeps a withdrawn item's words until a merge, and an item whose removal is
+    queued is still in the index: neither makes a beginning match or changes the note."""
+    from hub.submissions.operations import withdraw_submission
+
+    create_submission_for(owner, Status.APPROVED, title="Climate adaptation")
+    gone = create_submission_for(owner, Status.APPROVED, title="Zorblaxian forestry")
+    queued = create_submission_for(owner, Status.APPROVED, title="Quixotical reef")
+    with app.app_context():
+        index.rebuild()  # one segment: the withdrawal only marks the document deleted
+        withdraw_submission(db.session.get(Submission, gone.id), db.session.get(User, owner.id))
+        db.session.commit()
+        index._open()
+        blocker = index._ix.writer()  # the writer is busy: this removal stays queued
+    try:
+        with app.app_context():
+            withdraw_submission(db.session.get(Submission, queued.id),
+                                db.session.get(User, owner.id))
+            db.session.commit()
+        for q in ("zorbla*", "quixot*", "zzq*"):
+            result = listing(app, q)
+            assert result.total == 0, q
+            assert result.notes == [f"No word in the published contributions begins like "
+                                    f"“{q}”."], q
+        assert titles(app, "clim* OR zorbla*") == ["Climate adaptation"]
+    finally:
+        blocker.cancel()
 
 
 def test_facets_count_the_result_set(app, owner, create_submission_for):
@@ -447,6 +611,37 @@ def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(app, owner,
     assert titles(app, "ia") == ["Charte de l'IA"]  # rebuilt on first use
     assert (index.link / STAMP).read_text().strip() != "1"
     assert app.test_cli_runner().invoke(args=["check-index"]).exit_code == 0
+
+
+def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(app, owner, index,
+                                                                      create_submission_for):
+    """An index built before the unstemmed word fields existed holds no words for them: it is
+    rebuilt, not read with a schema that would find no word beginning."""
+    import shutil
+
+    from whoosh import index as whoosh_index
+
+    from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
+    from hub.search.engine import STAMP
+
+    s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE)
+    with app.app_context():
+        index.close()
+        old = make_schema()
+        for name in WORD_FIELDS.values():
+            old.remove(name)
+        target = os.path.realpath(index.link)
+        shutil.rmtree(target)
+        os.mkdir(target)
+        ix = whoosh_index.create_in(target, old)
+        writer = ix.writer()
+        doc = document_for(db.session.get(Submission, s.id))
+        writer.add_document(**{k: v for k, v in doc.items() if k not in WORD_FIELDS.values()})
+        writer.commit()
+        ix.close()
+    (index.link / STAMP).write_text("2\n")  # as the analysis before the word fields left it
+    assert titles(app, "governa*") == [GOVERNANCE]
+    assert (index.link / STAMP).read_text().strip() == str(ANALYSIS_VERSION)
 
 
 def test_check_index_reports_a_missing_index_without_building_it(app, owner, index,

@@ -29,14 +29,25 @@ STOPWORDS = frozenset((stopwords_for_language("en") | stopwords_for_language("fr
 # Field boosts: title > summary > organisation/partners > description.
 BOOSTS = {"title": 4.0, "summary": 2.5, "orgs": 1.6, "description": 1.0, "all_fr": 0.9}
 TEXT_FIELDS = tuple(BOOSTS)
+# Unstemmed twins of the English fields, where word beginnings ("governa*") are looked up:
+# the stemmed fields hold "govern" for "governance", so a beginning longer than the stem
+# found nothing there. One twin per boosted field (not one field for all) keeps a title hit
+# above a description hit at the same indexing cost (docs/performance.md); all_fr needs no
+# twin, it holds the same words as the four together.
+WORD_FIELDS = {"title": "title_words", "summary": "summary_words", "orgs": "orgs_words",
+               "description": "description_words"}
 
 
 # What the analysis does; stored with every index generation, so an index built by an older
 # analysis is rebuilt instead of silently missing words (bump on any change below).
-ANALYSIS_VERSION = 2
+# 3: the unstemmed word fields (WORD_FIELDS).
+ANALYSIS_VERSION = 3
 
 # French elision: "l'IA", "d'éthique", "qu'elle", "jusqu'à" are the word after the apostrophe.
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
+# A word, with the apostrophes inside it ("l'IA", "aujourd’hui"): elisions are dropped later.
+_TOKEN = r"\w+(?:['’]\w+)*"
+_WORDS = re.compile(_TOKEN)
 # English plurals Snowball leaves alone; the words people write about here.
 _IRREGULAR_EN = {"children": "child", "women": "woman", "men": "man", "analyses": "analysis",
                  "criteria": "criterion", "phenomena": "phenomenon"}
@@ -88,17 +99,39 @@ class FrenchFeminineFilter(Filter):
             yield t
 
 
+def word_analyzer() -> Analyzer:
+    """Words, lowercased and accent-folded, elisions and stop words dropped: not stemmed."""
+    return (RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
+            | ElisionFilter() | StopFilter(stoplist=STOPWORDS, minsize=1))
+
+
 def text_analyzer(lang: str) -> Analyzer:
-    """Words, lowercased and accent-folded, elisions and stop words dropped, Snowball-stemmed
-    for `lang`.
+    """The words of word_analyzer(), Snowball-stemmed for `lang`.
 
     Folding before stemming means 'developpement' and 'développement' share one stem, so a
     query typed without accents finds accented text and the other way round.
     """
-    chain = (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | CharsetFilter(accent_map)
-             | ElisionFilter() | StopFilter(stoplist=STOPWORDS, minsize=1))
+    chain = word_analyzer()
     chain = chain | (EnglishIrregularFilter() if lang == "en" else FrenchFeminineFilter())
     return chain | StemFilter(lang=lang, cachesize=50000)
+
+
+def fold(word: str) -> str:
+    """One word (or word beginning) as word_analyzer() gives it: lowercased, accent-folded,
+    without its French elision."""
+    word = word.lower().translate(accent_map).replace("’", "'")
+    m = _ELISION.match(word)
+    return word[m.end():] if m else word
+
+
+def words_of(text: str) -> list[str]:
+    """The words word_analyzer() finds in `text`, in order.
+
+    The same analysis without Whoosh's token objects, at a third of the cost: the word
+    fields are indexed from these lists (Whoosh takes a list as already analysed), the
+    highlighter uses word_analyzer() for the character offsets it needs.
+    """
+    return [w for w in map(fold, _WORDS.findall(text)) if w not in STOPWORDS]
 
 
 def spell_analyzer() -> Analyzer:
@@ -107,8 +140,12 @@ def spell_analyzer() -> Analyzer:
 
 
 def make_schema() -> fields.Schema:
-    """English-stemmed fields (boosted at query time), a French-stemmed one, facets."""
+    """English-stemmed fields (boosted at query time), a French-stemmed one, their unstemmed
+    twins for word beginnings, facets."""
     english = text_analyzer("en")
+    # No positions in the twins: a word beginning is never part of a phrase.
+    words = {name: fields.TEXT(analyzer=word_analyzer(), phrase=False)
+             for name in WORD_FIELDS.values()}
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         title=fields.TEXT(analyzer=english),
@@ -117,6 +154,7 @@ def make_schema() -> fields.Schema:
         description=fields.TEXT(analyzer=english),
         all_fr=fields.TEXT(analyzer=text_analyzer("fr")),
         spell=fields.TEXT(analyzer=spell_analyzer(), phrase=False),
+        **words,
         # Everything the listing needs to filter, count and sort, read per segment at once.
         facets=fields.COLUMN(),
     )
@@ -176,7 +214,7 @@ def document_for(s: Submission) -> dict[str, Any]:
     orgs = "\n".join(p for p in (s.lead_organisation, s.partners, s.member_organisations) if p)
     text = long_text(s)
     everything = "\n".join((s.title, s.summary, orgs, text))
-    return {
+    doc: dict[str, Any] = {
         "id": str(s.id),
         "title": s.title,
         "summary": s.summary,
@@ -186,3 +224,6 @@ def document_for(s: Submission) -> dict[str, Any]:
         "spell": "\n".join((s.title, s.summary, orgs)),
         "facets": json.dumps(facet_record(s), separators=(",", ":")).encode(),
     }
+    for name, twin in WORD_FIELDS.items():
+        doc[twin] = words_of(doc[name])  # the same public text, unstemmed
+    return doc

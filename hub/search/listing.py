@@ -295,7 +295,8 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
             stale = table.docs_of_ids(unpublished)
             visible &= ~stale
             hidden = frozenset(Members(stale, table.size).all())
-        parsed = parse(req.q, searcher.schema, searcher.reader()) if req.q.strip() else None
+        parsed = parse(req.q, searcher.schema, searcher.reader(),
+                       hidden=hidden) if req.q.strip() else None
         if parsed is not None and parsed.query is None:
             return Listing(req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req),
                            notes=parsed.notes)
@@ -306,7 +307,8 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
             matches = cache.remember((version, "q", strict.text),
                                      lambda: _match(searcher, strict.query, table.size))
             if not matches.mask & visible and len(parsed.words) > 1:
-                loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True)
+                loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True,
+                              hidden=hidden)
                 if loose.query is not None:
                     wider = cache.remember((version, "or", loose.text),
                                            lambda: _match(searcher, loose.query, table.size))
@@ -340,7 +342,8 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
         suggestion = None
         if parsed is not None and (partial or not total):
             suggestion = suggest(searcher, parsed, hidden)
-            better = suggestion and parse(suggestion, searcher.schema, searcher.reader())
+            better = suggestion and parse(suggestion, searcher.schema, searcher.reader(),
+                                          hidden=hidden)
             if not better or better.query is None or not any(
                     d not in hidden for d in searcher.docs_for_query(better.query)):
                 suggestion = None
