@@ -211,9 +211,10 @@ EMPTY_POST = ("The form arrived without any of its fields, so nothing was saved 
 
 
 def _arrived_empty() -> bool:
-    """Whether a post carries none of the form's fields: a browser always sends the title
-    (if only empty), so this is a truncated or forged post, which must not blank a draft."""
-    return "title" not in request.form
+    """Whether a post carries no field at all: a browser always sends the form's fields (if
+    only empty) and its button, so this is a truncated or forged post, which must not blank
+    a draft."""
+    return not request.form
 
 
 # The submission forms check CSRF themselves (form-level) so a stale token re-shows the
