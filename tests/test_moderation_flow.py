@@ -401,7 +401,9 @@ def test_granting_again_replaces_the_exception_and_says_so(app, create_user, mod
     ({"reason": "x" * 1001}, "reason", "1000"),
     # 28 March 2083 is a Sunday when Geneva goes from 02:00 to 03:00.
     ({"until": "2083-03-28T02:30"}, "until", "does not exist in Geneva time on that day"),
-], ids=["unknown-account", "past", "not-a-date", "bad-email", "reason-too-long", "dst-gap"])
+    ({"until": "0001-01-01T00:00"}, "until", "Choose an instant in the future."),
+], ids=["unknown-account", "past", "not-a-date", "bad-email", "reason-too-long", "dst-gap",
+        "year-1"])
 def test_bad_exception_requests_are_refused_next_to_the_field(app, create_user, moderator,
                                                               data, field, message):
     create_user(email="late@example.org")

@@ -148,8 +148,11 @@ class ExceptionForm(HubForm):
         if field.data is None:
             return
         zone = clock().zone
-        there = field.data.replace(tzinfo=zone)
-        if there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != field.data:
+        try:
+            back = field.data.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+        except OverflowError:  # 0001-01-01 00:00 in Geneva is in the year 0 in UTC
+            raise ValidationError("Choose an instant in the future.") from None
+        if back.replace(tzinfo=None) != field.data:
             raise ValidationError(
                 f"{field.data:%H:%M} does not exist in Geneva time on that day: the clocks "
                 "go forward an hour that night. Choose a time an hour later.")
