@@ -2,38 +2,31 @@
 
 URL map:  /export.csv  ·  /export.json  ·  /feed.atom
 
-The CSV is for spreadsheets (hence the BOM), so a cell that a spreadsheet would run as a
-formula (=, +, -, @, tab, CR first: "CSV injection") gets a leading apostrophe, which makes
-it plain text there. The JSON export and the API keep every text exactly as written.
+The CSV is for spreadsheets (hub/csvexport.py: BOM, formulas neutralised); the JSON export
+and the API keep every text exactly as written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, stream_with_context, url_for
 from sqlalchemy import select
 
 from hub.api.serialize import LIST_FIELDS, PUBLIC_FIELDS, public_record, utc
+from hub.csvexport import csv_download
 from hub.extensions import db
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("opendata", __name__)
 FEED_SIZE = 50
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What XML 1.0 forbids: C0 controls but tab/LF/CR, surrogates, U+FFFE and U+FFFF. The forms
 # let U+FFFE/U+FFFF through, and one such character would break the feed for every reader.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """The cell as text a spreadsheet shows instead of running (CSV injection)."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _xml(text: str) -> str:
@@ -58,25 +51,21 @@ def export_csv() -> Response:
     """All approved submissions as UTF-8 CSV (lists joined with '; '), stable column order,
     formulas neutralised."""
 
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"  # so spreadsheet programs read UTF-8
-        writer.writerow([*PUBLIC_FIELDS, "url"])
-        for s in _approved():
-            record = public_record(s)
-            writer.writerow([spreadsheet_safe("; ".join(map(str, record[f])) if f in LIST_FIELDS
-                                              else "" if record[f] is None else str(record[f]))
-                             for f in (*PUBLIC_FIELDS, "url")])
-            if buffer.tell() > 16384:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+    columns = [*PUBLIC_FIELDS, "url"]
 
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=submissions.csv"},
-                    content_type="text/csv; charset=utf-8")
+    def rows() -> Iterator[list[str]]:
+        # Read while the file streams (the session is the request's, kept by the stream).
+        for record in map(public_record, _approved()):
+            yield [_csv_cell(field, record[field]) for field in columns]
+
+    return csv_download(columns, rows(), "submissions.csv")
+
+
+def _csv_cell(field: str, value: Any) -> str:
+    """A list joined with '; ', nothing as an empty cell."""
+    if field in LIST_FIELDS:
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
 
 
 @bp.route("/export.json")

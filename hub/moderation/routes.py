@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC
@@ -19,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -30,6 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from hub.auth.models import Role
 from hub.auth.operations import find_user
 from hub.clock import clock
+from hub.csvexport import csv_download
 from hub.extensions import csrf, db
 from hub.forms import csrf_failed
 from hub.moderation import queries
@@ -536,43 +534,25 @@ def audit_csv() -> Response:
     if current_user.role is not Role.ADMIN:
         abort(404)
 
-    def rows() -> Iterator[str]:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        out.write("\ufeff")  # so spreadsheet programs read UTF-8 (accents), as export.csv
-        # The header goes out at once: a hub without events still gets a readable file.
-        writer.writerow(AUDIT_COLUMNS)
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
-        stmt = (select(AuditEvent).order_by(AuditEvent.id)
-                .execution_options(yield_per=500))
-        for event in db.session.scalars(stmt):
-            when = clock().local(event.created_at).astimezone(UTC)
-            # Every cell, not only the message: an e-mail such as =1+1@x.org is valid.
-            writer.writerow([csv_safe(str(cell)) for cell in (
-                event.id, when.isoformat(timespec="seconds"),
-                event.actor.email if event.actor else "system", event.action.value,
-                event.submission_id or "",
-                event.subject_user.email if event.subject_user else "",
-                event.from_status or "", event.to_status or "", event.message)])
-            if out.tell() > 16384:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue()
 
-    return Response(stream_with_context(rows()), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=audit.csv"})
+    def rows() -> Iterator[tuple[object, ...]]:
+        # Read while the file streams (the session is the request's, kept by the stream).
+        stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500)
+        for event in db.session.scalars(stmt):
+            # Every cell is made formula-safe, not only the message: an e-mail such as
+            # =1+1@x.org is valid.
+            yield (event.id, clock().local(event.created_at).astimezone(UTC).isoformat(
+                       "T", "seconds"),
+                   event.actor.email if event.actor else "system", event.action.value,
+                   event.submission_id or "",
+                   event.subject_user.email if event.subject_user else "",
+                   event.from_status or "", event.to_status or "", event.message)
+
+    return csv_download(AUDIT_COLUMNS, rows(), "audit.csv")
 
 
 AUDIT_COLUMNS = ["id", "when_utc", "actor", "action", "submission_id", "account",
                  "from_status", "to_status", "message"]
-
-
-def csv_safe(text: str) -> str:
-    """Neutralise spreadsheet formulas in user-written text (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/dashboard")
