@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC
-from functools import wraps
 from typing import Any
 
 from flask import (
@@ -90,18 +89,6 @@ def _moderators_only() -> None:
         csrf.protect()
 
 
-def moderator_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Moderators and admins only; everyone else gets 404 (the area is not advertised)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated or not current_user.is_moderator:
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def _submission_or_404(submission_id: int) -> Submission:
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.status is Status.DRAFT:
@@ -115,7 +102,6 @@ def _filters() -> QueueFilters:
 
 
 @bp.route("/")
-@moderator_required
 def queue() -> Page:
     """The review queue: oldest submitted first, with filters and counts per status."""
     return _queue_page(_filters())
@@ -139,7 +125,6 @@ def _queue_page(filters: QueueFilters, form: BulkForm | None = None, status: int
 
 
 @bp.route("/<id:submission_id>")
-@moderator_required
 def review(submission_id: int) -> str:
     """Everything a moderator needs to decide on one submission."""
     return _review_page(_submission_or_404(submission_id))[0]
@@ -204,14 +189,6 @@ def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[
     return changes
 
 
-def _version(value: str | None) -> int | None:
-    """The version counter a decision form carried (None when absent or garbled).
-
-    Strict ASCII digits: str.isdigit() accepts "²" or "٣", which int() then refuses.
-    """
-    return parse_id(value)
-
-
 def _after_decision(submission: Submission, done: str) -> Response:
     """Say what was decided and go on with the next item of the same filtered queue (or
     back to that queue when nothing is left after this one)."""
@@ -260,7 +237,6 @@ def _decision_refused(submission_id: int, refused: DecisionRefused,
 
 
 @bp.route("/<id:submission_id>/decide", methods=["POST"])
-@moderator_required
 def decide(submission_id: int) -> Page:
     """Approve, request changes or reject (the button pressed), or explain why not."""
     submission = _submission_or_404(submission_id)
@@ -309,7 +285,8 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
         if cannot is not None:
             return None, _decision_refused(submission.id, cannot, **{name: form})
         return None, _review_page(submission, 422, **{name: form})
-    expected = _version(form.version.data)
+    # parse_id: strict ASCII digits (str.isdigit() accepts "²", which int() then refuses).
+    expected = parse_id(form.version.data)
     if expected is None:
         # Nothing says which text the moderator read: the page shows the item as it is now
         # and the form carries that version, with what they typed, to send again.
@@ -331,7 +308,6 @@ def _changed_meanwhile(submission_id: int) -> DecisionRefused:
 
 
 @bp.route("/<id:submission_id>/duplicate", methods=["POST"])
-@moderator_required
 def duplicate(submission_id: int) -> Page:
     """Reject as a duplicate of another submission (its own small form)."""
     submission = _submission_or_404(submission_id)
@@ -358,7 +334,6 @@ def duplicate(submission_id: int) -> Page:
 
 
 @bp.route("/bulk", methods=["POST"])
-@moderator_required
 def bulk() -> Page:
     """Approve or reject the ticked submissions; each follows the single-item rules."""
     filters = _filters()
@@ -431,8 +406,13 @@ def bulk_refusals(refused: list[tuple[int, str, str]], groups: int = 4,
     return f"{count} not decided — " + " · ".join(lines)
 
 
+def _unsent(revision: Revision, form: RevisionForm) -> str:
+    """The message typed for an update decided meanwhile: the page has no form left to put
+    it back in, so it is shown apart (empty while the form is still there)."""
+    return (form.message.data or "") if revision.status is not RevisionStatus.PENDING else ""
+
+
 @bp.route("/revisions/<id:revision_id>/decide", methods=["POST"])
-@moderator_required
 def decide_revision_view(revision_id: int) -> Page:
     """Publish or refuse an owner's update of an approved submission."""
     revision = db.session.get(Revision, revision_id)
@@ -445,9 +425,8 @@ def decide_revision_view(revision_id: int) -> Page:
     valid = form.validate()
     if csrf_failed(form):
         flash(CSRF_NOTICE, "error")
-        decided = revision.status is not RevisionStatus.PENDING  # no form to keep the text
         return _review_page(revision.submission, 400, revision_form=form,
-                            unsent=(form.message.data or "") if decided else "")
+                            unsent=_unsent(revision, form))
     if not valid:
         return _review_page(revision.submission, 422, revision_form=form)
     approve = form.action.data == "approve"
@@ -465,9 +444,8 @@ def decide_revision_view(revision_id: int) -> Page:
             or DecisionRefused("This submission changed at the same moment; read it again "
                                "and decide. Nothing was changed.", 409))
         flash(str(refused), "error")
-        decided = revision.status is not RevisionStatus.PENDING  # no form to keep the text
         return _review_page(revision.submission, refused.status, revision_form=form,
-                            unsent=(form.message.data or "") if decided else "")
+                            unsent=_unsent(revision, form))
     submission = revision.submission
     return _after_decision(submission, f"Update published: {_title(submission)}." if approve
                            else f"Update refused: {_title(submission)}; the public version "
@@ -475,7 +453,6 @@ def decide_revision_view(revision_id: int) -> Page:
 
 
 @bp.route("/exceptions", methods=["GET", "POST"])
-@moderator_required
 def exceptions() -> Page:
     """List deadline exceptions and grant new ones."""
     form = ExceptionForm()
@@ -514,7 +491,6 @@ def exceptions() -> Page:
 
 
 @bp.route("/exceptions/<id:exception_id>/revoke", methods=["POST"])
-@moderator_required
 def revoke(exception_id: int) -> Page:
     """Withdraw a deadline exception."""
     exception = db.session.get(DeadlineException, exception_id)
@@ -528,12 +504,10 @@ def revoke(exception_id: int) -> Page:
 
 
 @bp.route("/audit.csv")
-@moderator_required
 def audit_csv() -> Response:
     """The whole audit trail as CSV (admins only)."""
     if current_user.role is not Role.ADMIN:
         abort(404)
-
 
     def rows() -> Iterator[tuple[object, ...]]:
         # Read while the file streams (the session is the request's, kept by the stream).
@@ -556,7 +530,6 @@ AUDIT_COLUMNS = ["id", "when_utc", "actor", "action", "submission_id", "account"
 
 
 @bp.route("/dashboard")
-@moderator_required
 def dashboard() -> str:
     """Counts per status and kind, first submissions per day, median wait for a decision."""
     figures = queries.figures(clock().local(clock().now()).date())
