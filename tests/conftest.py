@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import count
@@ -138,6 +138,23 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
     yield application
     application.extensions["hub_db"].kw["bind"].dispose()
+
+
+@pytest.fixture
+def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Factory: more hubs on the test settings (and database), `drop` keys removed and
+    others replaced; their engines are disposed afterwards."""
+    made: list[Flask] = []
+
+    def make(drop: tuple[str, ...] = (), **overrides: Any) -> Flask:
+        config = {k: v for k, v in app_config.items() if k not in drop}
+        application = create_app({**config, **overrides})
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        application.extensions["hub_db"].kw["bind"].dispose()
 
 
 @pytest.fixture

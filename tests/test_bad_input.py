@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,6 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
-from hub import create_app
 from hub.auth.models import User
 from hub.extensions import db
 from hub.submissions.models import LIMITS, LIST_LIMITS, Status, Submission
@@ -43,29 +42,10 @@ TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners
 # --- Helpers ------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def csrf_token(page: str) -> str:
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert found, "no CSRF token in the page"
     return found.group(1)
-
-
-
-
-
-
-
 
 
 @pytest.fixture
@@ -73,21 +53,6 @@ def owner(create_user: Any, auth: Any) -> User:
     user = create_user()
     expect(auth.login(user), 302)
     return user
-
-
-@pytest.fixture
-def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
-    """Factory: a second app on the same database with some settings changed."""
-    made: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        application = create_app({**app_config, **overrides})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        application.extensions["hub_db"].kw["bind"].dispose()
 
 
 # --- Empty required fields ----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 
-from hub import create_app
 from hub.auth.models import Role, User
 from hub.auth.operations import authenticate
 from hub.cli import alembic_config
@@ -23,21 +21,6 @@ from hub.submissions.models import Submission
 from hub.vocab import KINDS
 
 GOOD_PASSWORD = "a-long-enough-password"
-
-
-@pytest.fixture
-def make_app(app_config: dict[str, Any]) -> Iterator[Any]:
-    """Factory: an app on the test settings with some replaced; engines disposed afterwards."""
-    made: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        application = create_app({**app_config, **overrides})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        application.extensions["hub_db"].kw["bind"].dispose()
 
 
 def invoke(app: Flask, *args: str, input: str | None = None) -> Any:

@@ -6,16 +6,13 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from hub import create_app
 from hub.auth.models import User
 from hub.auth.operations import create_user
 from hub.clock import ClockError
@@ -31,22 +28,6 @@ def no_operator_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("HUB_") and not key.startswith("HUB_TEST_"):
             monkeypatch.delenv(key)
-
-
-@pytest.fixture
-def make_app(app_config: dict[str, Any]) -> Iterator[Any]:
-    """Factory: create_app on the test settings, `drop` keys removed and others replaced."""
-    made: list[Flask] = []
-
-    def make(drop: tuple[str, ...] = (), **overrides: Any) -> Flask:
-        config = {k: v for k, v in app_config.items() if k not in drop}
-        application = create_app({**config, **overrides})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        application.extensions["hub_db"].kw["bind"].dispose()
 
 
 def bare_app(instance: Path) -> Flask:

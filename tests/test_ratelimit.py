@@ -4,7 +4,7 @@ re-shows the form with what was typed and says how long to wait; browsing never 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,20 +25,15 @@ NO_LIMITS = {f"HUB_RATELIMIT_{scope}": "" for scope in
 
 
 @pytest.fixture
-def make_app(app_config: dict[str, Any]) -> Iterator[Any]:
+def make_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
     """Factory: the hub with throttling on, only the given limits, its clock at NOW."""
-    made: list[Flask] = []
 
     def make(**limits: Any) -> Flask:
-        application = create_app({**app_config, **NO_LIMITS, "HUB_RATELIMIT_ENABLED": True,
-                                  **limits})
+        application = make_app(**{**NO_LIMITS, "HUB_RATELIMIT_ENABLED": True, **limits})
         application.extensions["hub_clock"].freeze(NOW)
-        made.append(application)
         return application
 
-    yield make
-    for application in made:
-        application.extensions["hub_db"].kw["bind"].dispose()
+    return make
 
 
 def later(app: Flask, **delta: float) -> None:

@@ -12,26 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from hub import create_app
 from hub.extensions import db
 
 from helpers import PASSWORD, PG_URL, form_data, page_text
-
-
-@pytest.fixture
-def make_app(app_config: dict[str, Any]) -> Iterator[Any]:
-    """Factory: the hub on the test settings with some replaced."""
-    made: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        application = create_app({**app_config, **overrides})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        application.extensions["hub_db"].kw["bind"].dispose()
-
 
 UNREACHABLE = {
     "sqlite-file-missing": "sqlite:///{tmp}/no-such-folder/hub.sqlite3",
