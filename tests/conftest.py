@@ -158,6 +158,19 @@ def make_app(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
 
 
 @pytest.fixture
+def moderator(create_user) -> User:
+    """A moderator account (not logged in)."""
+    return create_user(role=Role.MODERATOR, name="Mona Moderator")
+
+
+@pytest.fixture
+def owner(create_user) -> User:
+    """A submitter account (not logged in; modules that want it logged in, or plainer,
+    define their own `owner`)."""
+    return create_user(name="Olga Owner")
+
+
+@pytest.fixture
 def clock(app: Flask) -> Clock:
     """The app's clock; tests set open_at/close_at and freeze() it."""
     return app.extensions["hub_clock"]

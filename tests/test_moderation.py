@@ -145,7 +145,6 @@ def aware(instant: datetime | None) -> datetime | None:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
-
 def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"action": action, **extra}
     if version is not None:
@@ -157,16 +156,6 @@ REASON = "Outside the scope of this call."
 CHANGES = "Please name your partners."
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def moderator(create_user) -> User:
-    return create_user(role=Role.MODERATOR, name="Mona Moderator")
-
-
-@pytest.fixture
-def owner(create_user) -> User:
-    return create_user(name="Olga Owner")
 
 
 @pytest.fixture

@@ -41,16 +41,6 @@ from test_moderation import (
 )
 
 
-@pytest.fixture
-def moderator(create_user) -> User:
-    return create_user(role=Role.MODERATOR, name="Mona Moderator")
-
-
-@pytest.fixture
-def owner(create_user) -> User:
-    return create_user(name="Olga Owner")
-
-
 def flashes(browser: Browser, url: str = "/moderation/") -> list[str]:
     """The messages shown on the next page (without the login greeting)."""
     return [f for f in _flashes(browser.get(url)) if not f.startswith("Logged in")]

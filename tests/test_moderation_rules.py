@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from hub.auth.models import Role, User
+from hub.auth.models import User
 from hub.extensions import db
 from hub.moderation import operations as ops
 from hub.moderation.models import DeadlineException, Revision, RevisionStatus
@@ -19,16 +19,6 @@ from hub.submissions.operations import update_submission
 
 from helpers import content, field_value, form_data
 from test_moderation import Browser, fetch, outbox, page_version, snapshot, text_of
-
-
-@pytest.fixture
-def moderator(create_user) -> User:
-    return create_user(role=Role.MODERATOR, name="Mona Moderator")
-
-
-@pytest.fixture
-def owner(create_user) -> User:
-    return create_user(name="Olga Owner")
 
 
 def propose(app, item_id: int, owner: User, **changes) -> int:
