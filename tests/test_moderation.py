@@ -145,6 +145,15 @@ def aware(instant: datetime | None) -> datetime | None:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
+def propose(app, item_id: int, owner: User, **changes) -> int:
+    """The owner edits their approved submission; returns the pending revision's id."""
+    with app.app_context():
+        revision = update_submission(db.session.get(Submission, item_id), content(**changes),
+                                     submit=False, actor=db.session.get(User, owner.id))
+        db.session.commit()
+        return revision.id
+
+
 def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"action": action, **extra}
     if version is not None:
@@ -446,12 +455,7 @@ def test_moderator_cannot_decide_the_update_of_their_own_item(app, create_user,
                                                               create_submission_for):
     me = create_user(role="moderator")
     mine = create_submission_for(me, status="approved", title="Mine, public")
-    with app.app_context():
-        revision = update_submission(db.session.get(Submission, mine.id),
-                                     content(title="Mine, edited"), submit=False,
-                                     actor=db.session.get(User, me.id))
-        db.session.commit()
-        revision_id = revision.id
+    revision_id = propose(app, mine.id, me, title="Mine, edited")
     browser = Browser(app, me)
     page = browser.get(f"/moderation/{mine.id}")
     assert f"/moderation/revisions/{revision_id}/decide" not in page.text  # no form offered

@@ -35,6 +35,7 @@ from test_moderation import (
     fetch,
     outbox,
     page_version,
+    propose,
     snapshot,
     text_of,
     ticked,
@@ -596,12 +597,7 @@ def test_an_expired_bulk_form_keeps_the_ticks_and_the_reason(csrf_hub, app,
 def test_an_expired_revision_form_keeps_the_message(csrf_hub, app, create_submission_for,
                                                    owner, moderator, token):
     item = create_submission_for(owner, status="approved", title="Public title")
-    with app.app_context():
-        revision = update_submission(db.session.get(Submission, item.id),
-                                     content(title="Proposed title"), submit=False,
-                                     actor=db.session.get(User, owner.id))
-        db.session.commit()
-        revision_id = revision.id
+    revision_id = propose(app, item.id, owner, title="Proposed title")
     browser = TokenBrowser(csrf_hub, moderator)
     page = browser.get(f"/moderation/{item.id}").text
     seen = re.search(r'name="seen" type="hidden" value="(\d+)"', page).group(1)
@@ -668,11 +664,7 @@ def test_a_post_without_a_form_of_its_own_still_needs_its_token(csrf_hub, app, c
 def test_revision_refusal_for_a_withdrawn_item_names_the_owner(app, create_submission_for,
                                                                owner, moderator):
     item = create_submission_for(owner, status="approved")
-    with app.app_context():
-        revision = update_submission(db.session.get(Submission, item.id), content(title="v2"),
-                                     submit=False, actor=db.session.get(User, owner.id))
-        db.session.commit()
-        revision_id = revision.id
+    revision_id = propose(app, item.id, owner, title="v2")
     assert Browser(app, owner).post(f"/my/{item.id}/withdraw").status_code == 302
     with app.app_context():
         refusal = ops.revision_refusal(db.session.get(Revision, revision_id),

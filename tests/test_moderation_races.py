@@ -20,15 +20,22 @@ import requests
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
-from hub.auth.models import Role, User
+from hub.auth.models import Role
 from hub.extensions import db
 from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision
-from hub.submissions.models import Status, Submission
-from hub.submissions.operations import update_submission
+from hub.submissions.models import Status
 
-from helpers import PG_URL, content, field_value
+from helpers import PG_URL, field_value
 from test_concurrency import live, logged_in  # noqa: F401 - fixture and helper
-from test_moderation import Browser, _flashes, decision_form, fetch, page_version, text_of
+from test_moderation import (
+    Browser,
+    _flashes,
+    decision_form,
+    fetch,
+    page_version,
+    propose,
+    text_of,
+)
 
 ROUNDS = 3
 pg_only = pytest.mark.skipif(not PG_URL, reason="the uncommitted-write interleaving needs "
@@ -233,11 +240,7 @@ def test_pg_stale_decision_form_comes_back_with_the_current_version(app, create_
 def test_pg_revision_decided_meanwhile_says_by_whom(app, create_user, create_submission_for):
     owner, otto = create_user(), create_user(role=Role.MODERATOR, name="Otto Other")
     item = create_submission_for(owner, status="approved")
-    with app.app_context():
-        revision = update_submission(db.session.get(Submission, item.id), content(title="v2"),
-                                     submit=False, actor=db.session.get(User, owner.id))
-        db.session.commit()
-        revision_id = revision.id
+    revision_id = propose(app, item.id, owner, title="v2")
     browser = Browser(app, create_user(role=Role.MODERATOR))
     stamp = re.search(r'name="seen" type="hidden" value="(\d+)"',
                       browser.get(f"/moderation/{item.id}").text).group(1)

@@ -18,16 +18,15 @@ from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
 
 from helpers import content, field_value, form_data
-from test_moderation import Browser, fetch, outbox, page_version, snapshot, text_of
-
-
-def propose(app, item_id: int, owner: User, **changes) -> int:
-    """The owner edits their approved submission; returns the pending revision's id."""
-    with app.app_context():
-        revision = update_submission(db.session.get(Submission, item_id), content(**changes),
-                                     submit=False, actor=db.session.get(User, owner.id))
-        db.session.commit()
-        return revision.id
+from test_moderation import (
+    Browser,
+    fetch,
+    outbox,
+    page_version,
+    propose,
+    snapshot,
+    text_of,
+)
 
 
 def plain(response) -> str:
