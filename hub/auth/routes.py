@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -20,6 +19,7 @@ from hub.auth.operations import (
     record_login,
 )
 from hub.extensions import csrf, db, login_manager
+from hub.forms import csrf_failed
 from hub.ratelimit import refusal
 from hub.submissions.operations import park_post
 
@@ -85,10 +85,6 @@ CSRF_NOTICE = ("The form's security token was missing or expired (the page was o
                "below, except the password: type it again and press the button.")
 
 
-def _csrf_failed(form: FlaskForm) -> bool:
-    return bool(form.meta.csrf and form.csrf_token.errors)
-
-
 # Register and login check CSRF themselves (form-level, as the submission forms do), so an
 # expired token re-shows what was typed instead of a bare error page.
 @bp.route("/register", methods=["GET", "POST"])
@@ -118,7 +114,7 @@ def register() -> Response | tuple[str, int] | str:
             login_user(user)
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")))
-    elif _csrf_failed(form):
+    elif csrf_failed(form):
         notice = CSRF_NOTICE
     status = 400 if notice else 422 if form.errors else 200
     return render_template("auth/register.html", form=form, notice=notice), status
@@ -145,7 +141,7 @@ def login() -> Response | tuple[str, int] | str:
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(form.next.data))
         form.password.errors.append("E-mail or password is wrong.")
-    elif _csrf_failed(form):
+    elif csrf_failed(form):
         notice = CSRF_NOTICE
     status = 400 if notice else 422 if form.errors else 200
     return render_template("auth/login.html", form=form, notice=notice), status

@@ -16,6 +16,7 @@ from hub import ratelimit
 from hub.clock import Phase, clock
 from hub.errors import render_error
 from hub.extensions import csrf, db
+from hub.forms import csrf_failed
 from hub.moderation.models import Revision
 from hub.submissions.forms import FORMS, SubmissionForm, form_token_or_none
 from hub.submissions.models import Status, Submission
@@ -91,10 +92,6 @@ def _restored_form(kind: str, submission: Submission | None = None,
                         "press the button again to save or submit.")
 
 
-def _csrf_failed(form: SubmissionForm) -> bool:
-    return bool(form.meta.csrf and form.csrf_token.errors)
-
-
 CSRF_NOTICE = ("Your session's security token expired or was missing, so nothing was saved. "
                "Your text is still below: check it and press the button again.")
 SENT_TWICE = ("This form was sent twice at the same moment and nothing was saved. Your text "
@@ -123,7 +120,7 @@ def _refused_or_invalid(form: SubmissionForm, kind: str, submission: Submission 
     draft = submission is None or submission.status is Status.DRAFT
     full = submitting or not draft
     form_ok = form.validate_for(full, draft=draft)
-    if _csrf_failed(form):
+    if csrf_failed(form):
         return _render_form(form, kind, submission, 400, CSRF_NOTICE)
     refusal = write_refusal(full, current_user, submission)
     if refusal is None:
