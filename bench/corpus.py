@@ -49,8 +49,12 @@ pilot deployment dialogue consultation roadmap strategy charter principle treaty
 certification label report toolkit fellowship scholarship competition hackathon chatbot robot
 drone classifier dashboard portal interface application device microscope forest river ocean
 coast island desert soil seed livestock fishery mine factory supply workshop""")
-EN_IRREGULAR_PLURALS = {"woman": "women", "child": "children", "person": "people",
-                        "diagnosis": "diagnoses"}
+EN_IRREGULAR_PLURALS = {
+    "woman": "women",
+    "child": "children",
+    "person": "people",
+    "diagnosis": "diagnoses",
+}
 EN_MASS_NOUNS = _words("""data privacy safety ethics governance health education agriculture
 research innovation equity trust literacy funding compute software hardware misinformation
 connectivity accessibility climate energy transparency accountability oversight
@@ -103,9 +107,14 @@ EN_SENTENCES = [
     "{NUM} {Ns} from {PLACE} joined the {N} in its first year.",
 ]
 EN_TITLES = [
-    "{A} {Ns} for {Ns}", "{Ving} {A} {Ns} in {PLACE}", "{N} and {M}: a {A} {KIND}",
-    "{A} {N} {KIND} for {PLACE}", "{Ving} {Ns} with {A} {M}", "The {PLACE} {N} {KIND}",
-    "{A} {M} for {A} {Ns}", "{KIND} on {A} {Ns} and {M}",
+    "{A} {Ns} for {Ns}",
+    "{Ving} {A} {Ns} in {PLACE}",
+    "{N} and {M}: a {A} {KIND}",
+    "{A} {N} {KIND} for {PLACE}",
+    "{Ving} {Ns} with {A} {M}",
+    "The {PLACE} {N} {KIND}",
+    "{A} {M} for {A} {Ns}",
+    "{KIND} on {A} {Ns} and {M}",
 ]
 EN_SUMMARIES = [
     "{ORG} leads this work on {A} {Ns} in {PLACE}, together with {ORG}.",
@@ -113,10 +122,26 @@ EN_SUMMARIES = [
     "We aim to reach {NUM} {Ns} with {A} {Ns}, {Ns} and training on {M}.",
     "It brings {Ns}, {Ns} and {Ns} together to {V} {A} {Ns}.",
 ]
-EN_ORG_KINDS = ["Institute", "Centre", "Foundation", "Network", "Alliance", "Lab", "Council",
-                "Agency", "Observatory", "Initiative", "University", "Association"]
-EN_KINDS = {"initiative": "initiative", "coalition": "coalition",
-            "partnership": "partnership", "concrete_action": "pilot"}
+EN_ORG_KINDS = [
+    "Institute",
+    "Centre",
+    "Foundation",
+    "Network",
+    "Alliance",
+    "Lab",
+    "Council",
+    "Agency",
+    "Observatory",
+    "Initiative",
+    "University",
+    "Association",
+]
+EN_KINDS = {
+    "initiative": "initiative",
+    "coalition": "coalition",
+    "partnership": "partnership",
+    "concrete_action": "pilot",
+}
 
 # -- French --------------------------------------------------------------------------------
 
@@ -199,8 +224,12 @@ FR_SENTENCES = [
     "{NUM} {Ns} {PLACE_FR} ont rejoint le projet dès la première année.",
 ]
 FR_TITLES = [
-    "{KIND} pour {leN} {PLACE_FR}", "{UdesNsA} pour {leN}", "{KIND} : {leN} et {leN}",
-    "{UleNA} au service {duN}", "{KIND} sur {desNsA}", "{UNsA} et {leN} {PLACE_FR}",
+    "{KIND} pour {leN} {PLACE_FR}",
+    "{UdesNsA} pour {leN}",
+    "{KIND} : {leN} et {leN}",
+    "{UleNA} au service {duN}",
+    "{KIND} sur {desNsA}",
+    "{UNsA} et {leN} {PLACE_FR}",
 ]
 FR_SUMMARIES = [
     "{ORG} pilote ce projet sur {leN} {PLACE_FR}, avec l'appui de {ORG}.",
@@ -208,15 +237,35 @@ FR_SUMMARIES = [
     "Nous visons {NUM} {Ns}, avec {desNsA} et des formations sur {leN}.",
     "{UleN} réunit {desNs}, {desNs} et {desNs} pour {Vinf} {desNsA}.",
 ]
-FR_ORG_KINDS = ["Institut", "Centre", "Fondation", "Réseau", "Alliance", "Laboratoire",
-                "Conseil", "Agence", "Observatoire", "Association", "Université", "Collectif"]
-FR_KINDS = {"initiative": "Initiative", "coalition": "Coalition",
-            "partnership": "Partenariat", "concrete_action": "Projet pilote"}
+FR_ORG_KINDS = [
+    "Institut",
+    "Centre",
+    "Fondation",
+    "Réseau",
+    "Alliance",
+    "Laboratoire",
+    "Conseil",
+    "Agence",
+    "Observatoire",
+    "Association",
+    "Université",
+    "Collectif",
+]
+FR_KINDS = {
+    "initiative": "Initiative",
+    "coalition": "Coalition",
+    "partnership": "Partenariat",
+    "concrete_action": "Projet pilote",
+}
 
 SLOT = re.compile(r"\{(\w+)\}")
 AN = re.compile(r"\b([Aa]) ([aeiouAEIOU])")
-NUMBERS = {"NUM": [3, 5, 8, 12, 20, 25, 40, 60, 120, 300], "YEAR": list(range(2027, 2032)),
-           "PCT": [30, 40, 50, 60, 75, 80, 90], "MONTHS": [12, 18, 24, 30, 36]}
+NUMBERS = {
+    "NUM": [3, 5, 8, 12, 20, 25, 40, 60, 120, 300],
+    "YEAR": list(range(2027, 2032)),
+    "PCT": [30, 40, 50, 60, 75, 80, 90],
+    "MONTHS": [12, 18, 24, 30, 36],
+}
 
 
 # -- word forms ----------------------------------------------------------------------------
@@ -298,8 +347,9 @@ class Zipf:
         self.items = list(items)
         if seed is not None:  # word lists are written roughly by importance: keep that order
             random.Random(seed).shuffle(self.items)
-        self.cum = list(itertools.accumulate(1 / (rank ** s)
-                                             for rank in range(1, len(self.items) + 1)))
+        self.cum = list(
+            itertools.accumulate(1 / (rank**s) for rank in range(1, len(self.items) + 1))
+        )
 
     def draw(self, rng: random.Random) -> Any:
         """One item."""
@@ -332,16 +382,30 @@ def vocabularies() -> dict[str, Any]:
     for spec in FR_NOUNS:
         word, gender, *plural = spec.split(":")
         fr_nouns.append(FrNoun(word, gender == "f", plural[0] if plural else fr_plural(word)))
-    places = sorted({s.name for s in pycountry.subdivisions
-                     if re.fullmatch(r"[^\W\d_]+(?:[ '\-][^\W\d_]+)*", s.name)})
-    languages = sorted({lang.name for lang in pycountry.languages
-                        if getattr(lang, "type", "") == "L" and "(" not in lang.name})
+    places = sorted(
+        {
+            s.name
+            for s in pycountry.subdivisions
+            if re.fullmatch(r"[^\W\d_]+(?:[ '\-][^\W\d_]+)*", s.name)
+        }
+    )
+    languages = sorted(
+        {
+            lang.name
+            for lang in pycountry.languages
+            if getattr(lang, "type", "") == "L" and "(" not in lang.name
+        }
+    )
     return {
-        "en_nouns": Zipf(list(dict.fromkeys(EN_NOUNS))), "en_mass": Zipf(EN_MASS_NOUNS),
-        "en_adj": Zipf(EN_ADJECTIVES), "en_verbs": Zipf([en_verb(v) for v in EN_VERBS]),
-        "fr_nouns": Zipf(fr_nouns), "fr_adj": Zipf([fr_adjective(a) for a in FR_ADJECTIVES]),
+        "en_nouns": Zipf(list(dict.fromkeys(EN_NOUNS))),
+        "en_mass": Zipf(EN_MASS_NOUNS),
+        "en_adj": Zipf(EN_ADJECTIVES),
+        "en_verbs": Zipf([en_verb(v) for v in EN_VERBS]),
+        "fr_nouns": Zipf(fr_nouns),
+        "fr_adj": Zipf([fr_adjective(a) for a in FR_ADJECTIVES]),
         "fr_verbs": Zipf([fr_verb(v) for v in [*FR_VERBS, *FR_IRREGULAR_VERBS]]),
-        "places": Zipf(places, 8), "languages": Zipf(languages, 9),
+        "places": Zipf(places, 8),
+        "languages": Zipf(languages, 9),
     }
 
 
@@ -362,13 +426,11 @@ class Writer:
 
     def noun(self) -> Any:
         pool = self.v["en_nouns" if self.lang == "en" else "fr_nouns"]
-        return self.rng.choice(self.focus_nouns) if self.rng.random() < 0.3 else pool.draw(
-            self.rng)
+        return self.rng.choice(self.focus_nouns) if self.rng.random() < 0.3 else pool.draw(self.rng)
 
     def adjective(self) -> Any:
         pool = self.v["en_adj" if self.lang == "en" else "fr_adj"]
-        return self.rng.choice(self.focus_adj) if self.rng.random() < 0.25 else pool.draw(
-            self.rng)
+        return self.rng.choice(self.focus_adj) if self.rng.random() < 0.25 else pool.draw(self.rng)
 
     def place(self) -> str:
         return self.home if self.rng.random() < 0.6 else self.v["places"].draw(self.rng)
@@ -381,15 +443,21 @@ class Writer:
             noun = en_plural(self.v["en_nouns"].draw(rng)).capitalize()
             adj = self.v["en_adj"].draw(rng).capitalize()
             place = self.v["places"].draw(rng) if rng.random() < 0.5 else self.home
-            return rng.choice([f"{place} {kind} for {adj} {noun}", f"{adj} {noun} {kind}",
-                               f"{kind} of {place}"])
+            return rng.choice(
+                [f"{place} {kind} for {adj} {noun}", f"{adj} {noun} {kind}", f"{kind} of {place}"]
+            )
         kind = rng.choice(FR_ORG_KINDS)
         noun = self.v["fr_nouns"].draw(rng)
         adj = self.v["fr_adj"].draw(rng)
         place = self.v["places"].draw(rng) if rng.random() < 0.5 else self.home
         qualified = f"{noun.plural} {adj[3] if noun.feminine else adj[2]}"
-        return rng.choice([f"{kind} des {qualified}", f"{kind} {_de(place)}",
-                           f"{kind} {_de(place)} pour les {qualified}"])
+        return rng.choice(
+            [
+                f"{kind} des {qualified}",
+                f"{kind} {_de(place)}",
+                f"{kind} {_de(place)} pour les {qualified}",
+            ]
+        )
 
     def fill(self, template: str) -> str:
         """The template with every slot filled."""
@@ -439,8 +507,9 @@ class Writer:
             out = n.article() + n.word
         elif name.startswith("V"):
             verb = self.v["fr_verbs"].draw(rng)
-            out = {"Vinf": verb[0], "V3": verb[1], "V3p": verb[2], "V1p": verb[3],
-                   "Vpp": verb[4]}[name]
+            out = {"Vinf": verb[0], "V3": verb[1], "V3p": verb[2], "V1p": verb[3], "Vpp": verb[4]}[
+                name
+            ]
         elif name == "Aplm":
             out = self.adjective()[2]
         else:
@@ -451,8 +520,7 @@ class Writer:
         n = self.noun()
         adj = self.adjective()
         plural = "Ns" in name
-        form = (adj[3] if n.feminine else adj[2]) if plural else (adj[1] if n.feminine
-                                                                   else adj[0])
+        form = (adj[3] if n.feminine else adj[2]) if plural else (adj[1] if n.feminine else adj[0])
         word = n.plural if plural else n.word
         with_adj = f"{word} {form}" if name.endswith("A") else word
         if name.startswith("des"):
@@ -501,19 +569,25 @@ def submission(seed: int, number: int, words: int = 350) -> dict[str, Any]:
     w = Writer(rng, lang, kind)
     english = lang == "en"
     title = w.fill(rng.choice(EN_TITLES if english else FR_TITLES))[:200]
-    summary = " ".join(w.fill(t) for t in rng.sample(EN_SUMMARIES if english
-                                                     else FR_SUMMARIES, 2))[:600]
+    summary = " ".join(w.fill(t) for t in rng.sample(EN_SUMMARIES if english else FR_SUMMARIES, 2))[
+        :600
+    ]
     lead, *partners = w.orgs
     used = sum(len(part.split()) for part in (title, summary, *w.orgs))
     description = w.paragraphs(EN_SENTENCES if english else FR_SENTENCES, words - used)
     country_codes = [c for c in countries() if c != GLOBAL]
     return {
-        "kind": kind, "language": lang, "title": title, "summary": summary,
-        "description": description, "lead_organisation": lead[:200],
+        "kind": kind,
+        "language": lang,
+        "title": title,
+        "summary": summary,
+        "description": description,
+        "lead_organisation": lead[:200],
         "partners": "\n".join(partners),
         "stakeholder_group": rng.choice(list(STAKEHOLDER_GROUPS)),
-        "countries": [GLOBAL] if rng.random() < 0.1 else sorted(
-            set(rng.sample(country_codes, rng.randint(1, 3)))),
+        "countries": [GLOBAL]
+        if rng.random() < 0.1
+        else sorted(set(rng.sample(country_codes, rng.randint(1, 3)))),
         "regions": sorted(set(rng.sample(list(REGIONS), rng.randint(1, 2)))),
         "themes": sorted(set(rng.sample(list(THEMES), rng.randint(1, 3)))),
         "sdgs": sorted(set(rng.sample(range(1, 18), rng.randint(1, 3)))),
@@ -526,12 +600,30 @@ def queries(seed: int, generated: int = 30) -> list[str]:
     accents and their absence, plurals and verb forms, prefixes, a typo, French and English),
     plus `generated` two-word queries drawn from the same Zipf vocabulary as the texts."""
     fixed = [
-        "health", "climate", "data privacy", "open source", "\"capacity building\"",
-        "teachers training", "disinformation elections", "risk assessment",
-        "biometric identity", "flood forecasts", "trustworthy chatbots", "audited models",
-        "santé", "données ouvertes", "donnees", "écoles", "gouvernance numérique",
-        "formation des enseignants", "agriculture durable", "éthique", "gouvern*",
-        "helth", "low-resource languages", "community-led mapping",
+        "health",
+        "climate",
+        "data privacy",
+        "open source",
+        '"capacity building"',
+        "teachers training",
+        "disinformation elections",
+        "risk assessment",
+        "biometric identity",
+        "flood forecasts",
+        "trustworthy chatbots",
+        "audited models",
+        "santé",
+        "données ouvertes",
+        "donnees",
+        "écoles",
+        "gouvernance numérique",
+        "formation des enseignants",
+        "agriculture durable",
+        "éthique",
+        "gouvern*",
+        "helth",
+        "low-resource languages",
+        "community-led mapping",
     ]
     v = vocabularies()
     rng = random.Random(seed)

@@ -105,11 +105,19 @@ OUTPUT = ROOT / "bench" / "output"
 SECRET_KEY = "search-bench-secret-key-shared-by-all-workers"
 MODERATOR = ("search-bench-moderator@example.org", "a-long-enough-bench-password")
 HELLO = "/__bench/hello"
-BROWSE_PATHS = ["/browse", "/browse?page=2", "/browse?kind=coalition", "/browse?theme=health",
-                "/browse?sort=title", "/browse?region=africa&kind=initiative",
-                "/browse?sdg=4&page=3", "/browse?stakeholder=academia&sort=title"]
-TOKEN_RE = {name: re.compile(rf'name="{name}"[^>]*\bvalue="([^"]*)"')
-            for name in ("csrf_token", "version")}
+BROWSE_PATHS = [
+    "/browse",
+    "/browse?page=2",
+    "/browse?kind=coalition",
+    "/browse?theme=health",
+    "/browse?sort=title",
+    "/browse?region=africa&kind=initiative",
+    "/browse?sdg=4&page=3",
+    "/browse?stakeholder=academia&sort=title",
+]
+TOKEN_RE = {
+    name: re.compile(rf'name="{name}"[^>]*\bvalue="([^"]*)"') for name in ("csrf_token", "version")
+}
 WSGI_MODULE = '''\
 """Benchmark only: the hub plus a hello-world route, the baseline of the same stack."""
 
@@ -132,9 +140,12 @@ def summary(values: list[float]) -> dict[str, float | int | None]:
     """Median, p95 and max in milliseconds, and the count, of durations in seconds."""
     if not values:
         return {"n": 0, "median_ms": None, "p95_ms": None, "max_ms": None}
-    return {"n": len(values), "median_ms": round(statistics.median(values) * 1000, 1),
-            "p95_ms": round(percentile(values, 95) * 1000, 1),
-            "max_ms": round(max(values) * 1000, 1)}
+    return {
+        "n": len(values),
+        "median_ms": round(statistics.median(values) * 1000, 1),
+        "p95_ms": round(percentile(values, 95) * 1000, 1),
+        "max_ms": round(max(values) * 1000, 1),
+    }
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -192,15 +203,29 @@ def seed(url: str, size: int, pending: int, seed_value: int) -> Seeded:
     try:
         with engine.begin() as conn:
             owner, moderator = 1, 2
-            conn.execute(insert(User.__table__), [
-                {"id": owner, "email": "search-bench-owner@example.org",
-                 "display_name": "Bench Owner",
-                 "password_hash": generate_password_hash(uuid.uuid4().hex),
-                 "organisation": "Bench", "role": Role.SUBMITTER, "created_at": now},
-                {"id": moderator, "email": MODERATOR[0], "display_name": "Bench Moderator",
-                 "password_hash": generate_password_hash(MODERATOR[1]),
-                 "organisation": "Bench", "role": Role.MODERATOR, "created_at": now},
-            ])
+            conn.execute(
+                insert(User.__table__),
+                [
+                    {
+                        "id": owner,
+                        "email": "search-bench-owner@example.org",
+                        "display_name": "Bench Owner",
+                        "password_hash": generate_password_hash(uuid.uuid4().hex),
+                        "organisation": "Bench",
+                        "role": Role.SUBMITTER,
+                        "created_at": now,
+                    },
+                    {
+                        "id": moderator,
+                        "email": MODERATOR[0],
+                        "display_name": "Bench Moderator",
+                        "password_hash": generate_password_hash(MODERATOR[1]),
+                        "organisation": "Bench",
+                        "role": Role.MODERATOR,
+                        "created_at": now,
+                    },
+                ],
+            )
             rows: list[dict[str, Any]] = []
             for number in range(size + pending):
                 doc = corpus.submission(seed_value, number)
@@ -209,16 +234,28 @@ def seed(url: str, size: int, pending: int, seed_value: int) -> Seeded:
                 decided = submitted + timedelta(hours=rng.uniform(1, 36))
                 approved = number < size
                 slug = f"{doc.pop('slug_base')}-{number:06x}"
-                row = {**doc, "id": number + 1, "slug": slug, "owner_id": owner,
-                       "website": "", "contact_name": "Bench Contact",
-                       "contact_email": "contact@example.org", "objectives": "",
-                       "member_organisations": "", "resources": "", "timeline": "",
-                       "decision_message": "", "version": 1, "created_at": created,
-                       "submitted_at": submitted, "updated_at": decided if approved else submitted,
-                       "status": Status.APPROVED if approved else Status.SUBMITTED,
-                       "decided_by_id": moderator if approved else None,
-                       "decided_at": decided if approved else None,
-                       "published_at": decided if approved else None}
+                row = {
+                    **doc,
+                    "id": number + 1,
+                    "slug": slug,
+                    "owner_id": owner,
+                    "website": "",
+                    "contact_name": "Bench Contact",
+                    "contact_email": "contact@example.org",
+                    "objectives": "",
+                    "member_organisations": "",
+                    "resources": "",
+                    "timeline": "",
+                    "decision_message": "",
+                    "version": 1,
+                    "created_at": created,
+                    "submitted_at": submitted,
+                    "updated_at": decided if approved else submitted,
+                    "status": Status.APPROVED if approved else Status.SUBMITTED,
+                    "decided_by_id": moderator if approved else None,
+                    "decided_at": decided if approved else None,
+                    "published_at": decided if approved else None,
+                }
                 if approved:
                     slugs.append(slug)
                 else:  # a word found nowhere else: visible in search only once approved
@@ -249,8 +286,14 @@ def reindex(url: str, workdir: Path, raw_docs: int, result: SizeResult) -> None:
     from hub.search.analysis import document_for, make_schema
     from hub.submissions.models import Status, Submission
 
-    app = create_app({"HUB_DATABASE_URL": url, "HUB_INDEX_DIR": str(workdir / "index"),
-                      "HUB_SECRET_KEY": SECRET_KEY, "HUB_LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "HUB_DATABASE_URL": url,
+            "HUB_INDEX_DIR": str(workdir / "index"),
+            "HUB_SECRET_KEY": SECRET_KEY,
+            "HUB_LOG_LEVEL": "WARNING",
+        }
+    )
     index = app.extensions["hub_search"]
     try:
         with app.app_context():
@@ -284,8 +327,10 @@ def reindex(url: str, workdir: Path, raw_docs: int, result: SizeResult) -> None:
     per_k_rebuild = rebuild_s / count * 1000 if count else None
     per_k_raw = raw_s / raw_count * 1000 if raw_count else None
     result.reindex = {
-        "rebuild_docs": count, "rebuild_s": round(rebuild_s, 1),
-        "raw_docs": raw_count, "raw_s": round(raw_s, 1),
+        "rebuild_docs": count,
+        "rebuild_s": round(rebuild_s, 1),
+        "raw_docs": raw_count,
+        "raw_s": round(raw_s, 1),
         "rebuild_s_per_1000": round(per_k_rebuild, 2) if per_k_rebuild else None,
         "raw_s_per_1000": round(per_k_raw, 2) if per_k_raw else None,
         "sampled": raw_count != count,
@@ -299,28 +344,51 @@ def reindex(url: str, workdir: Path, raw_docs: int, result: SizeResult) -> None:
 def hub_env(url: str, workdir: Path) -> dict[str, str]:
     """gunicorn's environment: no inherited HUB_* setting, this run's database and index."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({"HUB_DATABASE_URL": url, "HUB_SECRET_KEY": SECRET_KEY,
-                "HUB_INDEX_DIR": str(workdir / "index"), "HUB_LOG_LEVEL": "INFO",
-                "HUB_MAIL_SEND_AFTER_REQUEST": "false", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "HUB_DATABASE_URL": url,
+            "HUB_SECRET_KEY": SECRET_KEY,
+            "HUB_INDEX_DIR": str(workdir / "index"),
+            "HUB_LOG_LEVEL": "INFO",
+            "HUB_MAIL_SEND_AFTER_REQUEST": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workdir: Path, workers: int, log_path: Path,
-             deadline: Deadline) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def gunicorn(
+    env: dict[str, str], workdir: Path, workers: int, log_path: Path, deadline: Deadline
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """gunicorn -w `workers` serving the benchmark's WSGI module; yields (base URL, master)."""
     module = workdir / "bench_search_app.py"
     if not module.exists():
         module.write_text(WSGI_MODULE.replace("{hello}", HELLO))
     port = free_port()
-    cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           *no_control_socket(), "--pythonpath", str(workdir), "bench_search_app:app"]
+    cmd = [
+        str(VENV_BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        *no_control_socket(),
+        "--pythonpath",
+        str(workdir),
+        "bench_search_app:app",
+    ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a") as log_file:
         log_file.write(f"\n==== {' '.join(cmd)}\n")
         log_file.flush()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_healthy(base, proc, deadline)
@@ -361,8 +429,9 @@ def get(http: requests.Session, url: str, deadline: Deadline, **kwargs: Any) -> 
 # -- 3. search latency ---------------------------------------------------------------------
 
 
-def search_latency(base: str, queries: list[str], rounds: int, deadline: Deadline,
-                   result: SizeResult) -> dict[str, list[float]]:
+def search_latency(
+    base: str, queries: list[str], rounds: int, deadline: Deadline, result: SizeResult
+) -> dict[str, list[float]]:
     """Time the HTML search page per query and round, one request at a time."""
     http = requests.Session()
     # Warm-up: the worker opens its searcher and reads the facet values once.
@@ -409,16 +478,20 @@ def direct_latency(workdir: Path, queries: list[str], rounds: int) -> dict[str, 
     return times
 
 
-def fold_search(page: dict[str, list[float]], direct: dict[str, list[float]],
-                result: SizeResult) -> None:
+def fold_search(
+    page: dict[str, list[float]], direct: dict[str, list[float]], result: SizeResult
+) -> None:
     """Medians, p95s and ratios of page (cold, warm) and direct timings."""
     cold = [t[0] for t in page.values()]
     warm = [x for t in page.values() for x in t[1:]]
     raw = [x for t in direct.values() for x in t]
     s_cold, s_warm, s_raw = summary(cold), summary(warm), summary(raw)
     result.search = {
-        "queries": len(page), "rounds": len(next(iter(page.values()))),
-        "page_cold": s_cold, "page_warm": s_warm, "direct": s_raw,
+        "queries": len(page),
+        "rounds": len(next(iter(page.values()))),
+        "page_cold": s_cold,
+        "page_warm": s_warm,
+        "direct": s_raw,
         "ratio_cold_median": ratio(s_cold["median_ms"], s_raw["median_ms"]),
         "ratio_cold_p95": ratio(s_cold["p95_ms"], s_raw["p95_ms"]),
         "ratio_warm_median": ratio(s_warm["median_ms"], s_raw["median_ms"]),
@@ -426,10 +499,16 @@ def fold_search(page: dict[str, list[float]], direct: dict[str, list[float]],
     }
     slowest = sorted(page, key=lambda q: page[q][0], reverse=True)[:6]
     result.slowest_queries = [
-        {"q": q, "page_cold_ms": round(page[q][0] * 1000, 1),
-         "page_warm_ms": round(statistics.median(page[q][1:]) * 1000, 1) if page[q][1:]
-         else None, "direct_ms": round(statistics.median(direct[q]) * 1000, 1)}
-        for q in slowest]
+        {
+            "q": q,
+            "page_cold_ms": round(page[q][0] * 1000, 1),
+            "page_warm_ms": round(statistics.median(page[q][1:]) * 1000, 1)
+            if page[q][1:]
+            else None,
+            "direct_ms": round(statistics.median(direct[q]) * 1000, 1),
+        }
+        for q in slowest
+    ]
 
 
 # -- 4. throughput -------------------------------------------------------------------------
@@ -467,28 +546,44 @@ def _wrk_ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def run_wrk(base: str, paths: list[str], seconds: float, connections: int, workdir: Path,
-            deadline: Deadline) -> Load:
+def run_wrk(
+    base: str, paths: list[str], seconds: float, connections: int, workdir: Path, deadline: Deadline
+) -> Load:
     """wrk -t2 -c<connections> over `paths` for `seconds`."""
     script = workdir / f"paths-{uuid.uuid4().hex[:6]}.lua"
     script.write_text(wrk_lua(paths))
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-           "--timeout", "30s", "-s", str(script), base]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False,
-                          timeout=deadline.bound(seconds + 60))
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-s",
+        str(script),
+        base,
+    ]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, check=False, timeout=deadline.bound(seconds + 60)
+    )
     out = done.stdout
     if done.returncode != 0 or "Requests/sec" not in out:
         raise BenchError(f"wrk failed ({done.returncode}): {(done.stderr or out)[-500:]}")
-    load = Load(path=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1})",
-                loader="wrk")
+    load = Load(
+        path=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1})", loader="wrk"
+    )
     load.rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
     load.requests = int(total.group(1))
     load.seconds = _wrk_ms(total.group(2), total.group(3)) / 1000
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         load.non_2xx_3xx = int(match.group(1))
-    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                          r"timeout (\d+)", out):
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        out,
+    ):
         load.socket_errors = sum(int(g) for g in match.groups())
     for pct, name in (("50", "p50_ms"), ("99", "p99_ms")):
         if match := re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M):
@@ -542,9 +637,13 @@ def run_python_load(base: str, paths: list[str], seconds: float, connections: in
         answers = pool.map(_python_load_worker, jobs)
     elapsed = time.perf_counter() - started
     latencies = [x for _, _, lat in answers for x in lat]
-    load = Load(path=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1})",
-                loader="python", requests=sum(a[0] for a in answers),
-                non_2xx_3xx=sum(a[1] for a in answers), seconds=round(elapsed, 2))
+    load = Load(
+        path=paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1})",
+        loader="python",
+        requests=sum(a[0] for a in answers),
+        non_2xx_3xx=sum(a[1] for a in answers),
+        seconds=round(elapsed, 2),
+    )
     load.rps = round(load.requests / elapsed, 1)
     if latencies:
         load.p50_ms = round(statistics.median(latencies) * 1000, 1)
@@ -552,8 +651,15 @@ def run_python_load(base: str, paths: list[str], seconds: float, connections: in
     return load
 
 
-def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: Path,
-               deadline: Deadline, result: SizeResult, key: str = "throughput") -> None:
+def throughput(
+    base: str,
+    slugs: list[str],
+    args: argparse.Namespace,
+    workdir: Path,
+    deadline: Deadline,
+    result: SizeResult,
+    key: str = "throughput",
+) -> None:
     """Requests/s of /browse and detail pages, each between two hello-world runs.
 
     Before each measured run, short runs warm the workers up until the rate stops rising
@@ -594,15 +700,22 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
     detail = [f"/s/{slug}" for slug in slugs]
     runs: dict[str, list[Load]] = {"hello": [], "browse": [], "detail": []}
     warm: dict[str, list[list[float]]] = {"hello": [], "browse": [], "detail": []}
-    for name, paths in (("hello", [HELLO]), ("browse", BROWSE_PATHS), ("hello", [HELLO]),
-                        ("detail", detail), ("hello", [HELLO])):
+    for name, paths in (
+        ("hello", [HELLO]),
+        ("browse", BROWSE_PATHS),
+        ("hello", [HELLO]),
+        ("detail", detail),
+        ("hello", [HELLO]),
+    ):
         warm[name].append(warm_up(paths))
         load = measure(paths, args.duration)
         settle()
         runs[name].append(load)
-        log(f"{result.size}: {name}: {load.rps:.1f} req/s ({load.loader}, p50 {load.p50_ms} ms, "
+        log(
+            f"{result.size}: {name}: {load.rps:.1f} req/s ({load.loader}, p50 {load.p50_ms} ms, "
             f"non-2xx/3xx {load.non_2xx_3xx}, socket errors {load.socket_errors}; warm-up "
-            f"runs {warm[name][-1]} req/s)")
+            f"runs {warm[name][-1]} req/s)"
+        )
         if load.non_2xx_3xx:
             result.errors.append(f"{name}: {load.non_2xx_3xx} answers not 2xx/3xx")
     hello = [load.rps for load in runs["hello"]]
@@ -610,9 +723,13 @@ def throughput(base: str, slugs: list[str], args: argparse.Namespace, workdir: P
     # Each page against the mean of the hello-world runs just before and after it.
     hello_browse, hello_detail = statistics.mean(hello[0:2]), statistics.mean(hello[1:3])
     figures = {
-        "loader": runs["hello"][0].loader, "connections": args.connections,
-        "duration_s": args.duration, "hello_rps": round(statistics.mean(hello), 1),
-        "hello_runs_rps": hello, "browse_rps": browse, "detail_rps": detail_rps,
+        "loader": runs["hello"][0].loader,
+        "connections": args.connections,
+        "duration_s": args.duration,
+        "hello_rps": round(statistics.mean(hello), 1),
+        "hello_runs_rps": hello,
+        "browse_rps": browse,
+        "detail_rps": detail_rps,
         "browse_vs_hello": ratio(browse, hello_browse),
         "detail_vs_hello": ratio(detail_rps, hello_detail),
         "warm_up_rps": warm,
@@ -632,24 +749,41 @@ def token(html: str, name: str) -> str:
     return match.group(1)
 
 
-def approvals(base: str, pending: list[tuple[int, str, str]], deadline: Deadline,
-              result: SizeResult) -> None:
+def approvals(
+    base: str, pending: list[tuple[int, str, str]], deadline: Deadline, result: SizeResult
+) -> None:
     """Approve each pending submission through the moderator's form; time until searchable."""
     http = requests.Session()
     page = get(http, f"{base}/account/login", deadline)
-    answer = http.post(f"{base}/account/login", allow_redirects=False, timeout=30, data={
-        "csrf_token": token(page.text, "csrf_token"), "email": MODERATOR[0],
-        "password": MODERATOR[1], "next": ""})
+    answer = http.post(
+        f"{base}/account/login",
+        allow_redirects=False,
+        timeout=30,
+        data={
+            "csrf_token": token(page.text, "csrf_token"),
+            "email": MODERATOR[0],
+            "password": MODERATOR[1],
+            "next": "",
+        },
+    )
     if answer.status_code != 302:
         raise BenchError(f"moderator login answered {answer.status_code}")
     visible, posts, polls, never = [], [], [], 0
     for submission_id, _slug, marker in pending:
         review = get(http, f"{base}/moderation/{submission_id}", deadline)
-        form = {"csrf_token": token(review.text, "csrf_token"), "action": "approve",
-                "version": token(review.text, "version"), "message": ""}
+        form = {
+            "csrf_token": token(review.text, "csrf_token"),
+            "action": "approve",
+            "version": token(review.text, "version"),
+            "message": "",
+        }
         started = time.perf_counter()
-        answer = http.post(f"{base}/moderation/{submission_id}/decide", data=form,
-                           allow_redirects=False, timeout=deadline.bound(60))
+        answer = http.post(
+            f"{base}/moderation/{submission_id}/decide",
+            data=form,
+            allow_redirects=False,
+            timeout=deadline.bound(60),
+        )
         posts.append(time.perf_counter() - started)
         if answer.status_code != 302:
             result.errors.append(f"approving {submission_id} answered {answer.status_code}")
@@ -671,10 +805,14 @@ def approvals(base: str, pending: list[tuple[int, str, str]], deadline: Deadline
             time.sleep(0.01)
         polls.append(count)
         time.sleep(0.1)  # a moderator does not approve 10 items a second
-    result.visibility = {"approvals": len(pending), "visible": len(visible),
-                         "never_visible": never, "approve_to_visible": summary(visible),
-                         "post": summary(posts),
-                         "polls_median": statistics.median(polls) if polls else None}
+    result.visibility = {
+        "approvals": len(pending),
+        "visible": len(visible),
+        "never_visible": never,
+        "approve_to_visible": summary(visible),
+        "post": summary(posts),
+        "polls_median": statistics.median(polls) if polls else None,
+    }
 
 
 # -- one size ------------------------------------------------------------------------------
@@ -695,8 +833,9 @@ def scan_log(path: Path, result: SizeResult) -> None:
     }
 
 
-def run_size(size: int, args: argparse.Namespace, queries: list[str],
-             deadline: Deadline) -> SizeResult:
+def run_size(
+    size: int, args: argparse.Namespace, queries: list[str], deadline: Deadline
+) -> SizeResult:
     """Seed, index, serve and measure one size; always remove the temporary directory."""
     result = SizeResult(size)
     started = time.perf_counter()
@@ -725,9 +864,11 @@ def run_size(size: int, args: argparse.Namespace, queries: list[str],
         direct = direct_latency(workdir, queries, args.rounds)
         fold_search(page, direct, result)
         s = result.search
-        log(f"{size}: search page cold {s['page_cold']['median_ms']}/{s['page_cold']['p95_ms']}"
+        log(
+            f"{size}: search page cold {s['page_cold']['median_ms']}/{s['page_cold']['p95_ms']}"
             f" ms, warm {s['page_warm']['median_ms']}/{s['page_warm']['p95_ms']} ms, direct "
-            f"{s['direct']['median_ms']}/{s['direct']['p95_ms']} ms (median/p95)")
+            f"{s['direct']['median_ms']}/{s['direct']['p95_ms']} ms (median/p95)"
+        )
         result.note_load()
         with gunicorn(env, workdir, args.workers, log_path, deadline) as (base, master):
             throughput(base, seeded.slugs, args, workdir, deadline, result)
@@ -746,8 +887,9 @@ def run_size(size: int, args: argparse.Namespace, queries: list[str],
         result.note_load()
         log(f"{size}: throughput again without the page cache (HUB_PAGE_CACHE=0)")
         with gunicorn(uncached, workdir, args.workers, log_path, deadline) as (base, _master):
-            throughput(base, seeded.slugs, args, workdir, deadline, result,
-                       key="throughput_uncached")
+            throughput(
+                base, seeded.slugs, args, workdir, deadline, result, key="throughput_uncached"
+            )
         result.note_load()
     except Exception as exc:  # report it and go on with the next size
         result.problems.append(f"{type(exc).__name__}: {exc}")
@@ -771,6 +913,7 @@ def verdict(value: float | None, goal: float, at_most: bool) -> str:
 
 def report(results: list[SizeResult]) -> str:
     """The figures as fixed-width tables, one column per size."""
+
     def ms(d: dict[str, Any], key: str) -> str:
         value = d.get(key) if d else None
         return "-" if value is None else f"{value:.1f}"
@@ -787,58 +930,129 @@ def report(results: list[SizeResult]) -> str:
         r.search = r.search or {}
         r.throughput = r.throughput or {}
         r.visibility = r.visibility or {}
-    add("search page cold, median / p95 ms", [
-        f"{ms(r.search.get('page_cold'), 'median_ms')} / {ms(r.search.get('page_cold'), 'p95_ms')}"
-        for r in results])
-    add("search page warm, median / p95 ms", [
-        f"{ms(r.search.get('page_warm'), 'median_ms')} / {ms(r.search.get('page_warm'), 'p95_ms')}"
-        for r in results])
-    add("raw Whoosh, median / p95 ms", [
-        f"{ms(r.search.get('direct'), 'median_ms')} / {ms(r.search.get('direct'), 'p95_ms')}"
-        for r in results])
-    add("ratio cold, median / p95 (goal <= 1.3)", [
-        f"{num(r.search.get('ratio_cold_median'))} / {num(r.search.get('ratio_cold_p95'))}"
-        for r in results])
-    add("ratio warm, median / p95 (goal <= 1.3)", [
-        f"{num(r.search.get('ratio_warm_median'))} / {num(r.search.get('ratio_warm_p95'))}"
-        for r in results])
+    add(
+        "search page cold, median / p95 ms",
+        [
+            f"{ms(r.search.get('page_cold'), 'median_ms')} / {ms(r.search.get('page_cold'), 'p95_ms')}"
+            for r in results
+        ],
+    )
+    add(
+        "search page warm, median / p95 ms",
+        [
+            f"{ms(r.search.get('page_warm'), 'median_ms')} / {ms(r.search.get('page_warm'), 'p95_ms')}"
+            for r in results
+        ],
+    )
+    add(
+        "raw Whoosh, median / p95 ms",
+        [
+            f"{ms(r.search.get('direct'), 'median_ms')} / {ms(r.search.get('direct'), 'p95_ms')}"
+            for r in results
+        ],
+    )
+    add(
+        "ratio cold, median / p95 (goal <= 1.3)",
+        [
+            f"{num(r.search.get('ratio_cold_median'))} / {num(r.search.get('ratio_cold_p95'))}"
+            for r in results
+        ],
+    )
+    add(
+        "ratio warm, median / p95 (goal <= 1.3)",
+        [
+            f"{num(r.search.get('ratio_warm_median'))} / {num(r.search.get('ratio_warm_p95'))}"
+            for r in results
+        ],
+    )
     add("hello-world req/s", [num(r.throughput.get("hello_rps"), "{:.1f}") for r in results])
-    add("/browse req/s (vs hello, goal >= 0.30)", [
-        f"{num(r.throughput.get('browse_rps'), '{:.1f}')} "
-        f"({num(r.throughput.get('browse_vs_hello'))})" for r in results])
-    add("/s/<slug> req/s (vs hello, goal >= 0.30)", [
-        f"{num(r.throughput.get('detail_rps'), '{:.1f}')} "
-        f"({num(r.throughput.get('detail_vs_hello'))})" for r in results])
+    add(
+        "/browse req/s (vs hello, goal >= 0.30)",
+        [
+            f"{num(r.throughput.get('browse_rps'), '{:.1f}')} "
+            f"({num(r.throughput.get('browse_vs_hello'))})"
+            for r in results
+        ],
+    )
+    add(
+        "/s/<slug> req/s (vs hello, goal >= 0.30)",
+        [
+            f"{num(r.throughput.get('detail_rps'), '{:.1f}')} "
+            f"({num(r.throughput.get('detail_vs_hello'))})"
+            for r in results
+        ],
+    )
     for r in results:
         r.throughput_uncached = r.throughput_uncached or {}
-    add("  without the page cache: /browse (vs hello)", [
-        f"{num(r.throughput_uncached.get('browse_rps'), '{:.1f}')} "
-        f"({num(r.throughput_uncached.get('browse_vs_hello'))})" for r in results])
-    add("  without the page cache: /s/<slug> (vs hello)", [
-        f"{num(r.throughput_uncached.get('detail_rps'), '{:.1f}')} "
-        f"({num(r.throughput_uncached.get('detail_vs_hello'))})" for r in results])
-    add("approve->visible median / p95 / max ms", [
-        " / ".join(ms(r.visibility.get("approve_to_visible"), k)
-                   for k in ("median_ms", "p95_ms", "max_ms")) for r in results])
+    add(
+        "  without the page cache: /browse (vs hello)",
+        [
+            f"{num(r.throughput_uncached.get('browse_rps'), '{:.1f}')} "
+            f"({num(r.throughput_uncached.get('browse_vs_hello'))})"
+            for r in results
+        ],
+    )
+    add(
+        "  without the page cache: /s/<slug> (vs hello)",
+        [
+            f"{num(r.throughput_uncached.get('detail_rps'), '{:.1f}')} "
+            f"({num(r.throughput_uncached.get('detail_vs_hello'))})"
+            for r in results
+        ],
+    )
+    add(
+        "approve->visible median / p95 / max ms",
+        [
+            " / ".join(
+                ms(r.visibility.get("approve_to_visible"), k)
+                for k in ("median_ms", "p95_ms", "max_ms")
+            )
+            for r in results
+        ],
+    )
     add("approve POST median ms", [ms(r.visibility.get("post"), "median_ms") for r in results])
-    add("rebuild s (docs)", [f"{num(r.reindex.get('rebuild_s'), '{:.1f}')} "
-                             f"({r.reindex.get('rebuild_docs', '-')})" for r in results])
-    add("raw Whoosh writer s (docs)", [f"{num(r.reindex.get('raw_s'), '{:.1f}')} "
-                                       f"({r.reindex.get('raw_docs', '-')})" for r in results])
+    add(
+        "rebuild s (docs)",
+        [
+            f"{num(r.reindex.get('rebuild_s'), '{:.1f}')} ({r.reindex.get('rebuild_docs', '-')})"
+            for r in results
+        ],
+    )
+    add(
+        "raw Whoosh writer s (docs)",
+        [
+            f"{num(r.reindex.get('raw_s'), '{:.1f}')} ({r.reindex.get('raw_docs', '-')})"
+            for r in results
+        ],
+    )
     add("rebuild / raw, per document", [num(r.reindex.get("ratio")) for r in results])
-    add("worker VmRSS MiB max / mean (master)", [
-        f"{num(r.rss_mib.get('worker_max_VmRSS'), '{:.0f}')} / "
-        f"{num(r.rss_mib.get('worker_mean_VmRSS'), '{:.0f}')} "
-        f"({num(r.rss_mib.get('master'), '{:.0f}')})" for r in results])
-    add("  of which RssAnon / RssFile, max MiB", [
-        f"{num(r.rss_mib.get('worker_max_RssAnon'), '{:.0f}')} / "
-        f"{num(r.rss_mib.get('worker_max_RssFile'), '{:.0f}')}" for r in results])
+    add(
+        "worker VmRSS MiB max / mean (master)",
+        [
+            f"{num(r.rss_mib.get('worker_max_VmRSS'), '{:.0f}')} / "
+            f"{num(r.rss_mib.get('worker_mean_VmRSS'), '{:.0f}')} "
+            f"({num(r.rss_mib.get('master'), '{:.0f}')})"
+            for r in results
+        ],
+    )
+    add(
+        "  of which RssAnon / RssFile, max MiB",
+        [
+            f"{num(r.rss_mib.get('worker_max_RssAnon'), '{:.0f}')} / "
+            f"{num(r.rss_mib.get('worker_max_RssFile'), '{:.0f}')}"
+            for r in results
+        ],
+    )
     add("seed s / whole size s", [f"{r.seed_s:.0f} / {r.wall_s:.0f}" for r in results])
     add("load average per phase", [" ".join(f"{x:.1f}" for x in r.load) for r in results])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
-             for row in rows]
+    lines = [
+        "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
     for r in results:
@@ -854,14 +1068,20 @@ def report(results: list[SizeResult]) -> str:
             + verdict((v.get("approve_to_visible") or {}).get("p95_ms"), 1000, True),
         ]
         lines.append(f"{r.size:,}: goals met: " + "; ".join(goals))
-        lines.append(f"{r.size:,}: loader {t.get('loader', '-')}, hello runs "
-                     f"{t.get('hello_runs_rps', '-')} req/s; gunicorn log {r.log}")
+        lines.append(
+            f"{r.size:,}: loader {t.get('loader', '-')}, hello runs "
+            f"{t.get('hello_runs_rps', '-')} req/s; gunicorn log {r.log}"
+        )
         if r.reindex.get("sampled"):
-            lines.append(f"{r.size:,}: raw baseline indexed the first {r.reindex['raw_docs']:,}"
-                         " documents only: the ratio compares seconds per 1,000 documents")
+            lines.append(
+                f"{r.size:,}: raw baseline indexed the first {r.reindex['raw_docs']:,}"
+                " documents only: the ratio compares seconds per 1,000 documents"
+            )
         for q in r.slowest_queries:
-            lines.append(f"{r.size:,}: slow query {q['q']!r}: page cold {q['page_cold_ms']} ms,"
-                         f" warm {q['page_warm_ms']} ms, raw {q['direct_ms']} ms")
+            lines.append(
+                f"{r.size:,}: slow query {q['q']!r}: page cold {q['page_cold_ms']} ms,"
+                f" warm {q['page_warm_ms']} ms, raw {q['direct_ms']} ms"
+            )
         lines += [f"{r.size:,}: ERROR {e}" for e in r.errors]
         lines += [f"{r.size:,}: PROBLEM {p}" for p in r.problems]
     return "\n".join(lines)
@@ -870,34 +1090,59 @@ def report(results: list[SizeResult]) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options; --quick changes the defaults of the ones not given."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", help="approved submissions per run, comma-separated "
-                        "(10000,50000; --quick: 1000)")
+    parser.add_argument(
+        "--sizes", help="approved submissions per run, comma-separated (10000,50000; --quick: 1000)"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: small and short")
-    parser.add_argument("--queries", type=int, help="generated queries added to the 24 fixed "
-                        "ones (30; --quick: 0 and only 8 fixed ones)")
-    parser.add_argument("--rounds", type=int, help="rounds over the queries; the first is cold"
-                        " (5; --quick: 2)")
-    parser.add_argument("--duration", type=float, help="seconds per throughput run (10; "
-                        "--quick: 3)")
-    parser.add_argument("--connections", type=int, default=8,
-                        help="concurrent connections of the load generator (8)")
-    parser.add_argument("--approvals", type=int, help="approvals timed until searchable "
-                        "(30; --quick: 5)")
-    parser.add_argument("--raw-docs", type=int, default=0, help="documents for the raw Whoosh "
-                        "baseline: 0 = all of them (default); fewer saves time, and the ratio "
-                        "then compares seconds per 1,000 documents (which favours the sample)")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        help="generated queries added to the 24 fixed ones (30; --quick: 0 and only 8 fixed ones)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, help="rounds over the queries; the first is cold (5; --quick: 2)"
+    )
+    parser.add_argument(
+        "--duration", type=float, help="seconds per throughput run (10; --quick: 3)"
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=8,
+        help="concurrent connections of the load generator (8)",
+    )
+    parser.add_argument(
+        "--approvals", type=int, help="approvals timed until searchable (30; --quick: 5)"
+    )
+    parser.add_argument(
+        "--raw-docs",
+        type=int,
+        default=0,
+        help="documents for the raw Whoosh "
+        "baseline: 0 = all of them (default); fewer saves time, and the ratio "
+        "then compares seconds per 1,000 documents (which favours the sample)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
-    parser.add_argument("--loader", choices=("auto", "wrk", "python"), default="auto",
-                        help="load generator: wrk if installed (auto), wrk, or python")
+    parser.add_argument(
+        "--loader",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="load generator: wrk if installed (auto), wrk, or python",
+    )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--deadline", type=float, default=7200.0,
-                        help="seconds the whole run may take (7200)")
+    parser.add_argument(
+        "--deadline", type=float, default=7200.0, help="seconds the whole run may take (7200)"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
-    defaults = {"sizes": "1000" if quick else "10000,50000", "queries": 0 if quick else 30,
-                "rounds": 2 if quick else 5, "duration": 3.0 if quick else 10.0,
-                "approvals": 5 if quick else 30}
+    defaults = {
+        "sizes": "1000" if quick else "10000,50000",
+        "queries": 0 if quick else 30,
+        "rounds": 2 if quick else 5,
+        "duration": 3.0 if quick else 10.0,
+        "approvals": 5 if quick else 30,
+    }
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -929,10 +1174,14 @@ def main(argv: list[str] | None = None) -> int:
             break
         results.append(run_size(size, args, queries, deadline))
     text = report(results)
-    document = {"started_at": started.isoformat(timespec="seconds"),
-                "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
-                "command": " ".join(["python", *sys.argv]), "queries": queries,
-                "results": [asdict(r) for r in results]}
+    document = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "command": " ".join(["python", *sys.argv]),
+        "queries": queries,
+        "results": [asdict(r) for r in results],
+    }
     OUTPUT.mkdir(parents=True, exist_ok=True)
     saved = OUTPUT / f"search-{started.strftime('%Y%m%dT%H%M%S')}.json"
     saved.write_text(json.dumps(document, indent=2))

@@ -66,8 +66,10 @@ SECRET_KEY = "submit-rush-bench-secret-key-shared-by-all-workers"
 PASSWORD = "a-long-enough-bench-password"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ACCEPTED_PATH = re.compile(r"/my/(\d+)")
-TOKEN_RE = {name: re.compile(rf'name="{name}"[^>]*\bvalue="([^"]*)"')
-            for name in ("csrf_token", "form_token")}
+TOKEN_RE = {
+    name: re.compile(rf'name="{name}"[^>]*\bvalue="([^"]*)"')
+    for name in ("csrf_token", "form_token")
+}
 
 
 class BenchError(RuntimeError):
@@ -141,8 +143,12 @@ class BackendResult:
     @property
     def incomplete(self) -> bool:
         """The run did not do everything it was asked to."""
-        return (not self.completed or self.no_answer > 0 or self.other_failures > 0
-                or self.posted < self.total)
+        return (
+            not self.completed
+            or self.no_answer > 0
+            or self.other_failures > 0
+            or self.posted < self.total
+        )
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -192,17 +198,19 @@ def percentile(values: list[float], pct: float) -> float:
 def hub_env(database_url: str, workdir: Path) -> dict[str, str]:
     """The environment of init-db and gunicorn: no inherited HUB_* setting, no cutoff."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update({
-        "HUB_DATABASE_URL": database_url,
-        "HUB_SECRET_KEY": SECRET_KEY,
-        "HUB_INDEX_DIR": str(workdir / "index"),
-        "HUB_LOG_LEVEL": "WARNING",  # keep the log to what matters: warnings and tracebacks
-        # Every client comes from 127.0.0.1 but stands for a person somewhere else: count
-        # (and pay for) the per-account limits only.
-        "HUB_RATELIMIT_REGISTER": "",
-        "HUB_RATELIMIT_SUBMIT": "60 per 10 minutes per account",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "HUB_DATABASE_URL": database_url,
+            "HUB_SECRET_KEY": SECRET_KEY,
+            "HUB_INDEX_DIR": str(workdir / "index"),
+            "HUB_LOG_LEVEL": "WARNING",  # keep the log to what matters: warnings and tracebacks
+            # Every client comes from 127.0.0.1 but stands for a person somewhere else: count
+            # (and pay for) the per-account limits only.
+            "HUB_RATELIMIT_REGISTER": "",
+            "HUB_RATELIMIT_SUBMIT": "60 per 10 minutes per account",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -255,8 +263,9 @@ def private_database(backend: str, pg_admin_url: str, workdir: Path) -> Iterator
         yield f"sqlite:///{workdir / 'hub.sqlite3'}"
         return
     name = f"hub_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT",
-                          connect_args={"connect_timeout": 10})
+    admin = create_engine(
+        pg_admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 10}
+    )
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -272,24 +281,44 @@ def private_database(backend: str, pg_admin_url: str, workdir: Path) -> Iterator
 
 def init_db(env: dict[str, str], deadline: Deadline) -> None:
     """Run the migrations (`flask --app hub init-db`)."""
-    done = subprocess.run([str(VENV_BIN / "flask"), "--app", "hub", "init-db"], cwd=ROOT,
-                          env=env, capture_output=True, text=True,
-                          timeout=deadline.bound(180), check=False)
+    done = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "hub", "init-db"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=deadline.bound(180),
+        check=False,
+    )
     if done.returncode != 0:
         raise BenchError(f"init-db failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log_path: Path,
-             deadline: Deadline) -> Iterator[str]:
+def gunicorn(
+    env: dict[str, str], workers: int, log_path: Path, deadline: Deadline
+) -> Iterator[str]:
     """gunicorn serving wsgi:app on a free port; yields the base URL, stops it afterwards."""
     port = free_port()
-    cmd = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           *no_control_socket(), "wsgi:app"]
+    cmd = [
+        str(VENV_BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        *no_control_socket(),
+        "wsgi:app",
+    ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log_file:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_healthy(base, proc, deadline)
@@ -301,8 +330,13 @@ def gunicorn(env: dict[str, str], workers: int, log_path: Path,
 def no_control_socket() -> list[str]:
     """["--no-control-socket"] if this gunicorn has one (27+ opens ~/.gunicorn/gunicorn.ctl,
     shared by every gunicorn of the user; a benchmark needs none)."""
-    done = subprocess.run([str(VENV_BIN / "gunicorn"), "--help"], capture_output=True,
-                          text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [str(VENV_BIN / "gunicorn"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
 
 
@@ -348,10 +382,14 @@ def count_submitted(database_url: str, accepted_ids: set[int]) -> tuple[int, int
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT count(*) FROM submissions "
-                                     "WHERE status = 'submitted'")).scalar_one()
-            found = set(conn.execute(text("SELECT id FROM submissions "
-                                          "WHERE status = 'submitted'")).scalars())
+            rows = conn.execute(
+                text("SELECT count(*) FROM submissions WHERE status = 'submitted'")
+            ).scalar_one()
+            found = set(
+                conn.execute(
+                    text("SELECT id FROM submissions WHERE status = 'submitted'")
+                ).scalars()
+            )
     finally:
         engine.dispose()
     return int(rows), len(accepted_ids - found)
@@ -363,8 +401,9 @@ def count_submitted(database_url: str, accepted_ids: set[int]) -> tuple[int, int
 class Client:
     """One person: registers, then opens and submits forms one after the other."""
 
-    def __init__(self, number: int, base: str, run_id: str, request_timeout: float,
-                 deadline: Deadline) -> None:
+    def __init__(
+        self, number: int, base: str, run_id: str, request_timeout: float, deadline: Deadline
+    ) -> None:
         self.number = number
         self.base = base
         self.run_id = run_id
@@ -382,11 +421,19 @@ class Client:
             page = self.http.get(f"{self.base}/account/register", timeout=self._timeout())
             page.raise_for_status()
             form = tokens(page.text, "csrf_token")
-            form.update(email=f"rush-{self.run_id}-{self.number}@example.org",
-                        display_name=f"Rush Client {self.number}",
-                        organisation="Bench Org", password=PASSWORD, confirm=PASSWORD)
-            answer = self.http.post(f"{self.base}/account/register", data=form,
-                                    allow_redirects=False, timeout=self._timeout())
+            form.update(
+                email=f"rush-{self.run_id}-{self.number}@example.org",
+                display_name=f"Rush Client {self.number}",
+                organisation="Bench Org",
+                password=PASSWORD,
+                confirm=PASSWORD,
+            )
+            answer = self.http.post(
+                f"{self.base}/account/register",
+                data=form,
+                allow_redirects=False,
+                timeout=self._timeout(),
+            )
             if answer.status_code != 302:
                 raise ValueError(f"registration answered {answer.status_code}")
             self.log.registered = True
@@ -417,11 +464,11 @@ class Client:
         self.log.form_latencies.append(time.perf_counter() - started)
         started = time.perf_counter()
         try:
-            answer = self.http.post(url, data=form, allow_redirects=False,
-                                    timeout=self._timeout())
+            answer = self.http.post(url, data=form, allow_redirects=False, timeout=self._timeout())
         except requests.RequestException as exc:
-            self.log.posts.append(PostRecord(kind, None, time.perf_counter() - started,
-                                             error=type(exc).__name__))
+            self.log.posts.append(
+                PostRecord(kind, None, time.perf_counter() - started, error=type(exc).__name__)
+            )
             return
         record = PostRecord(kind, answer.status_code, time.perf_counter() - started)
         if answer.status_code == 302:
@@ -466,8 +513,9 @@ def run_backend(backend: str, args: argparse.Namespace, deadline: Deadline) -> B
                 result.problems.append(f"{type(exc).__name__}: {exc}")
             # gunicorn has stopped: every commit it answered for is in the database now.
             summarise(result, clients)
-            accepted_ids = {p.submission_id for c in clients for p in c.log.posts
-                            if p.submission_id is not None}
+            accepted_ids = {
+                p.submission_id for c in clients for p in c.log.posts if p.submission_id is not None
+            }
             if result.posted:
                 result.rows_submitted, result.missing_ids = count_submitted(url, accepted_ids)
                 result.lost = result.accepted - result.rows_submitted
@@ -481,8 +529,16 @@ def run_backend(backend: str, args: argparse.Namespace, deadline: Deadline) -> B
     return result
 
 
-def rush(backend: str, url: str, workdir: Path, args: argparse.Namespace, deadline: Deadline,
-         result: BackendResult, clients: list[Client], log_path: Path) -> None:
+def rush(
+    backend: str,
+    url: str,
+    workdir: Path,
+    args: argparse.Namespace,
+    deadline: Deadline,
+    result: BackendResult,
+    clients: list[Client],
+    log_path: Path,
+) -> None:
     """Migrate, serve, register the clients, then let them all submit at once.
 
     `clients` is filled in place so that what they did survives an interruption.
@@ -493,19 +549,27 @@ def rush(backend: str, url: str, workdir: Path, args: argparse.Namespace, deadli
     with gunicorn(env, args.workers, log_path, deadline) as base:
         log(f"{backend}: gunicorn -w {args.workers} healthy at {base}")
         run_id = uuid.uuid4().hex[:8]
-        clients.extend(Client(n, base, run_id, args.request_timeout, deadline)
-                       for n in range(args.clients))
+        clients.extend(
+            Client(n, base, run_id, args.request_timeout, deadline) for n in range(args.clients)
+        )
         started = time.perf_counter()
         in_time = run_threads([c.register for c in clients], deadline)
         result.register_wall_s = time.perf_counter() - started
-        log(f"{backend}: {sum(c.log.registered for c in clients)}/{args.clients} "
-            f"registered in {result.register_wall_s:.1f} s; the rush starts")
-        ready = [(c, jobs) for c, jobs in zip(clients, plan(args.clients, args.total),
-                                              strict=True) if c.log.registered]
+        log(
+            f"{backend}: {sum(c.log.registered for c in clients)}/{args.clients} "
+            f"registered in {result.register_wall_s:.1f} s; the rush starts"
+        )
+        ready = [
+            (c, jobs)
+            for c, jobs in zip(clients, plan(args.clients, args.total), strict=True)
+            if c.log.registered
+        ]
         result.load_before = round(os.getloadavg()[0], 2)
         started = time.perf_counter()
-        in_time = run_threads([lambda c=c, j=jobs: c.submit_all(j) for c, jobs in ready],
-                              deadline) and in_time
+        in_time = (
+            run_threads([lambda c=c, j=jobs: c.submit_all(j) for c, jobs in ready], deadline)
+            and in_time
+        )
         result.submit_wall_s = time.perf_counter() - started
         result.load_after = round(os.getloadavg()[0], 2)
         log(f"{backend}: submit phase took {result.submit_wall_s:.1f} s")
@@ -523,11 +587,16 @@ def summarise(result: BackendResult, clients: list[Client]) -> None:
     result.accepted = sum(p.submission_id is not None for p in posts)
     result.server_errors = sum(1 for p in posts if p.status is not None and p.status >= 500)
     result.no_answer = codes.get("none", 0)
-    result.other_non_2xx_3xx = {code: n for code, n in result.status_codes.items()
-                                if code != "none" and not 200 <= int(code) < 400
-                                and int(code) < 500}
-    result.not_accepted_2xx_3xx = sum(1 for p in posts if p.status is not None
-                                      and 200 <= p.status < 400 and p.submission_id is None)
+    result.other_non_2xx_3xx = {
+        code: n
+        for code, n in result.status_codes.items()
+        if code != "none" and not 200 <= int(code) < 400 and int(code) < 500
+    }
+    result.not_accepted_2xx_3xx = sum(
+        1
+        for p in posts
+        if p.status is not None and 200 <= p.status < 400 and p.submission_id is None
+    )
     result.other_failures = sum(len(c.log.failures) for c in clients)
     answered = [p.latency_s for p in posts if p.status is not None]
     if answered:
@@ -560,31 +629,65 @@ def scan_log(result: BackendResult, log_path: Path) -> None:
 
 def table(results: list[BackendResult]) -> str:
     """The figures as a small fixed-width table."""
+
     def ms(value: float | None) -> str:
         return "-" if value is None else f"{value:.0f}"
 
-    rows = [("backend", "posted", "accepted", "rows", "lost", "5xx", "other", "no ans",
-             "median ms", "p95 ms", "subs/s", "wall s")]
+    rows = [
+        (
+            "backend",
+            "posted",
+            "accepted",
+            "rows",
+            "lost",
+            "5xx",
+            "other",
+            "no ans",
+            "median ms",
+            "p95 ms",
+            "subs/s",
+            "wall s",
+        )
+    ]
     for r in results:
         other = sum(r.other_non_2xx_3xx.values()) + r.not_accepted_2xx_3xx
-        rows.append((r.backend, str(r.posted), str(r.accepted), str(r.rows_submitted),
-                     str(r.lost), str(r.server_errors), str(other), str(r.no_answer),
-                     ms(r.post_median_ms), ms(r.post_p95_ms), f"{r.submissions_per_s:.1f}",
-                     f"{r.submit_wall_s:.1f}"))
+        rows.append(
+            (
+                r.backend,
+                str(r.posted),
+                str(r.accepted),
+                str(r.rows_submitted),
+                str(r.lost),
+                str(r.server_errors),
+                str(other),
+                str(r.no_answer),
+                ms(r.post_median_ms),
+                ms(r.post_p95_ms),
+                f"{r.submissions_per_s:.1f}",
+                f"{r.submit_wall_s:.1f}",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.rjust(w) if i else cell.ljust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
-             for row in rows]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
     lines.insert(1, "-" * len(lines[0]))
     for r in results:
-        notes = [f"status codes {r.status_codes}",
-                 f"'database is locked' in log: {r.log_database_locked}",
-                 f"tracebacks in log: {r.log_tracebacks}",
-                 f"POST max {ms(r.post_max_ms)} ms, form GET median {ms(r.form_get_median_ms)} ms",
-                 f"load average {r.load_before} -> {r.load_after}"]
+        notes = [
+            f"status codes {r.status_codes}",
+            f"'database is locked' in log: {r.log_database_locked}",
+            f"tracebacks in log: {r.log_tracebacks}",
+            f"POST max {ms(r.post_max_ms)} ms, form GET median {ms(r.form_get_median_ms)} ms",
+            f"load average {r.load_before} -> {r.load_after}",
+        ]
         if r.other_non_2xx_3xx or r.not_accepted_2xx_3xx:
-            notes.append(f"other: {r.other_non_2xx_3xx}, 2xx/3xx not accepted: "
-                         f"{r.not_accepted_2xx_3xx}")
+            notes.append(
+                f"other: {r.other_non_2xx_3xx}, 2xx/3xx not accepted: {r.not_accepted_2xx_3xx}"
+            )
         notes += [f"PROBLEM: {p}" for p in r.problems]
         lines.append(f"{r.backend}: " + "; ".join(notes))
     return "\n".join(lines)
@@ -598,13 +701,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--total", type=int, default=500, help="submissions in all (500)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (4)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--pg-url", default=os.environ.get("HUB_BENCH_PG_URL", DEFAULT_PG),
-                        help="PostgreSQL server to create the private database on "
-                             f"(default {DEFAULT_PG}; env HUB_BENCH_PG_URL)")
-    parser.add_argument("--request-timeout", type=float, default=60.0,
-                        help="seconds one request may take (60)")
-    parser.add_argument("--deadline", type=float, default=1200.0,
-                        help="seconds the whole run may take (1200)")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("HUB_BENCH_PG_URL", DEFAULT_PG),
+        help="PostgreSQL server to create the private database on "
+        f"(default {DEFAULT_PG}; env HUB_BENCH_PG_URL)",
+    )
+    parser.add_argument(
+        "--request-timeout", type=float, default=60.0, help="seconds one request may take (60)"
+    )
+    parser.add_argument(
+        "--deadline", type=float, default=1200.0, help="seconds the whole run may take (1200)"
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.total < 1 or args.workers < 1:
         parser.error("--clients, --total and --workers must be at least 1")
@@ -621,14 +729,21 @@ def main(argv: list[str] | None = None) -> int:
     report = table(results)
     if args.json:
         print(report, file=sys.stderr)
-        print(json.dumps({
-            "started_at": started.isoformat(timespec="seconds"),
-            "cpu_count": os.cpu_count(),
-            "python": sys.version.split()[0],
-            "command": " ".join([Path(sys.executable).name, *sys.argv]),
-            "results": [asdict(r) | {"failed": r.failed, "incomplete": r.incomplete}
-                        for r in results],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "started_at": started.isoformat(timespec="seconds"),
+                    "cpu_count": os.cpu_count(),
+                    "python": sys.version.split()[0],
+                    "command": " ".join([Path(sys.executable).name, *sys.argv]),
+                    "results": [
+                        asdict(r) | {"failed": r.failed, "incomplete": r.incomplete}
+                        for r in results
+                    ],
+                },
+                indent=2,
+            )
+        )
     else:
         print(report)
     if any(r.failed for r in results):

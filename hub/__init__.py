@@ -29,8 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_settings(app, test_config)
-    logging.basicConfig(level=app.config["HUB_LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.config["HUB_LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
     warn_unknown_settings(app)
 
@@ -67,6 +68,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
     if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore
-                                x_host=proxies, x_prefix=proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,  # type: ignore
+            x_host=proxies,
+            x_prefix=proxies,
+        )
     return app

@@ -39,12 +39,14 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("email")
-    @click.option("--role", type=click.Choice([r.value for r in Role]), default="submitter",
-                  show_default=True)
+    @click.option(
+        "--role", type=click.Choice([r.value for r in Role]), default="submitter", show_default=True
+    )
     @click.option("--name", "display_name", default=None, help="Display name (default: e-mail).")
     @click.option("--organisation", default="")
-    def create_user_command(email: str, role: str, display_name: str | None,
-                            organisation: str) -> None:
+    def create_user_command(
+        email: str, role: str, display_name: str | None, organisation: str
+    ) -> None:
         """Create an account; the password is prompted, or read from stdin if piped."""
         from email_validator import EmailNotValidError, validate_email
 
@@ -62,12 +64,14 @@ def init_app(app: Flask) -> None:
         if name is not None and not name:
             raise click.BadParameter("the name cannot be blank.", param_hint="'--name'")
         if name is not None and len(name) > NAME_MAX:
-            raise click.BadParameter(f"use at most {NAME_MAX} characters (not {len(name)}).",
-                                     param_hint="'--name'")
+            raise click.BadParameter(
+                f"use at most {NAME_MAX} characters (not {len(name)}).", param_hint="'--name'"
+            )
         if len(organisation) > ORGANISATION_MAX:
             raise click.BadParameter(
                 f"use at most {ORGANISATION_MAX} characters (not {len(organisation)}).",
-                param_hint="'--organisation'")
+                param_hint="'--organisation'",
+            )
         if sys.stdin.isatty():
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         else:
@@ -76,8 +80,9 @@ def init_app(app: Flask) -> None:
         if len(password) < minimum:
             raise click.ClickException(f"The password needs at least {minimum} characters.")
         try:
-            user = create_user(email, password, name or email.split("@")[0][:NAME_MAX],
-                               organisation, Role(role))
+            user = create_user(
+                email, password, name or email.split("@")[0][:NAME_MAX], organisation, Role(role)
+            )
         except EmailTaken as exc:
             raise click.ClickException(f"An account for {exc} exists already.") from exc
         db.session.commit()

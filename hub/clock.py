@@ -115,10 +115,12 @@ def clock_from_config(config: dict) -> Clock:
         zone = ZoneInfo(config.get("HUB_TIMEZONE") or "Europe/Zurich")
     except Exception as exc:  # ZoneInfoNotFoundError, ValueError for odd keys
         raise ClockError(f"HUB_TIMEZONE: unknown time zone {config.get('HUB_TIMEZONE')!r}") from exc
-    revisions_close_at = parse_instant(config.get("HUB_REVISIONS_CLOSE_AT"),
-                                       "HUB_REVISIONS_CLOSE_AT")
-    return Clock(open_at=open_at, close_at=close_at, zone=zone,
-                 revisions_close_at=revisions_close_at)
+    revisions_close_at = parse_instant(
+        config.get("HUB_REVISIONS_CLOSE_AT"), "HUB_REVISIONS_CLOSE_AT"
+    )
+    return Clock(
+        open_at=open_at, close_at=close_at, zone=zone, revisions_close_at=revisions_close_at
+    )
 
 
 ARRIVED_AT = "hub.arrived_at"  # WSGI environ key: the instant the request reached the hub

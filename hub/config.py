@@ -65,9 +65,17 @@ KNOWN_EXTRA_NAMES = {
 # HUB_TEST_* variables belong to the test suite (HUB_TEST_DATABASE_URL).
 TEST_PREFIX = "HUB_TEST_"
 
-_INT_SETTINGS = {"MAX_REQUEST_BYTES", "MIN_PASSWORD_LENGTH", "SQLITE_BUSY_TIMEOUT_MS",
-                 "MAIL_PORT", "MAIL_TIMEOUT_SECONDS", "MODERATOR_DIGEST_MINUTES",
-                 "INDEX_SYNC_BUILD_MAX", "TRUSTED_PROXIES", "PAGE_CACHE"}
+_INT_SETTINGS = {
+    "MAX_REQUEST_BYTES",
+    "MIN_PASSWORD_LENGTH",
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "MAIL_PORT",
+    "MAIL_TIMEOUT_SECONDS",
+    "MODERATOR_DIGEST_MINUTES",
+    "INDEX_SYNC_BUILD_MAX",
+    "TRUSTED_PROXIES",
+    "PAGE_CACHE",
+}
 _FLOAT_SETTINGS = {"INDEX_WRITER_TIMEOUT"}
 _BOOL_SETTINGS = {"MAIL_USE_TLS", "MAIL_SEND_AFTER_REQUEST", "RATELIMIT_ENABLED"}
 
@@ -112,8 +120,10 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 def _check_base_url(value: Any) -> None:
     """Refuse to start with a public address that links in e-mails cannot be built on (a
     typo found at start, not as a failed decision in the middle of the call)."""
-    problem = ("HUB_BASE_URL must be an absolute http(s) address such as "
-               f"https://hub.example.org, not {value!r}")
+    problem = (
+        "HUB_BASE_URL must be an absolute http(s) address such as "
+        f"https://hub.example.org, not {value!r}"
+    )
     try:
         parts = urlsplit(str(value))
     except ValueError as exc:  # e.g. an unclosed IPv6 bracket
@@ -128,8 +138,12 @@ def unknown_settings(names: Iterable[str]) -> list[tuple[str, str | None]]:
     known = [f"HUB_{key}" for key in DEFAULTS]
     unknown = []
     for name in sorted(set(names)):
-        if (not name.startswith("HUB_") or name.startswith(TEST_PREFIX)
-                or name in known or name in KNOWN_EXTRA_NAMES):
+        if (
+            not name.startswith("HUB_")
+            or name.startswith(TEST_PREFIX)
+            or name in known
+            or name in KNOWN_EXTRA_NAMES
+        ):
             continue
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         unknown.append((name, close[0] if close else None))
@@ -141,8 +155,11 @@ def warn_unknown_settings(app: Flask) -> None:
     setting (a typo would otherwise silently leave, say, the cutoff unset)."""
     for name, close in unknown_settings([*os.environ, *app.config]):
         hint = f" Did you mean {close}?" if close else ""
-        logger.warning("%s is not a setting of the hub and is ignored.%s Settings are listed "
-                       "in README.md.", name, hint)
+        logger.warning(
+            "%s is not a setting of the hub and is ignored.%s Settings are listed in README.md.",
+            name,
+            hint,
+        )
 
 
 def _stored_secret(app: Flask) -> str:

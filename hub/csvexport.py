@@ -42,5 +42,8 @@ def csv_download(header: list[str], rows: Iterable[Iterable[object]], filename: 
                 buffer.truncate()
         yield buffer.getvalue()
 
-    return Response(stream_with_context(chunks()), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        stream_with_context(chunks()),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

@@ -21,28 +21,40 @@ MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
     401: ("Please log in", "You need to log in to do that."),
     403: ("Not allowed", "You are not allowed to do that."),
-    404: ("Page not found", "There is nothing at this address. It may have been moved, "
-          "or it may not be public."),
+    404: (
+        "Page not found",
+        "There is nothing at this address. It may have been moved, or it may not be public.",
+    ),
     405: ("Not allowed here", "This address does not accept that kind of request."),
     409: ("Conflict", "Someone changed this in the meantime. Reload and try again."),
     413: ("Too large", "What you sent is larger than the hub accepts. Shorten it and try again."),
-    415: ("Not a form", "This address accepts forms sent from the hub's pages only. Go back "
-          "to the page and send the form from there."),
+    415: (
+        "Not a form",
+        "This address accepts forms sent from the hub's pages only. Go back "
+        "to the page and send the form from there.",
+    ),
     422: ("Check your input", "Some of what you sent is not valid."),
     429: ("Too many requests", "Please wait a moment before trying again."),
-    500: ("Something went wrong", "An unexpected error happened on our side. Nothing was "
-          "saved. Please try again; if it persists, contact the organisers."),
+    500: (
+        "Something went wrong",
+        "An unexpected error happened on our side. Nothing was "
+        "saved. Please try again; if it persists, contact the organisers.",
+    ),
     503: ("Temporarily unavailable", "The hub is busy or under maintenance. Try again soon."),
 }
 
 # How long a client should wait when the database is busy or unreachable (Retry-After).
 RETRY_AFTER_SECONDS = 30
 
-UNAVAILABLE_DETAIL = ("The hub cannot reach its database right now (it is busy or under "
-                      "maintenance). Try again in a minute.")
-UNAVAILABLE_POST_DETAIL = (UNAVAILABLE_DETAIL + " Nothing was saved: go back with your "
-                           "browser's Back button, where your text is still in the form, and "
-                           "send it again.")
+UNAVAILABLE_DETAIL = (
+    "The hub cannot reach its database right now (it is busy or under "
+    "maintenance). Try again in a minute."
+)
+UNAVAILABLE_POST_DETAIL = (
+    UNAVAILABLE_DETAIL + " Nothing was saved: go back with your "
+    "browser's Back button, where your text is still in the form, and "
+    "send it again."
+)
 
 # SQLite reports a missing table or a bad statement as an OperationalError too: those are
 # bugs (or a database that was never migrated), not a passing outage.
@@ -65,22 +77,28 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def render_error(status: int, detail: str | None = None,
-                 retry_after: int | None = None) -> Response:
+def render_error(
+    status: int, detail: str | None = None, retry_after: int | None = None
+) -> Response:
     """The error page (or JSON) for `status`, with an optional specific message."""
     title, message = MESSAGES.get(status, MESSAGES[500])
     if request_ctx.url_adapter is None:
         # Werkzeug refused the request's host ("a..b"), so Flask built no URL adapter and
         # url_for fails; the page's links are relative paths, which need no host.
         request_ctx.url_adapter = current_app.url_map.bind(
-            "localhost", script_name=request.root_path or "/", url_scheme=request.scheme)
+            "localhost", script_name=request.root_path or "/", url_scheme=request.scheme
+        )
     if _wants_json():
-        response = make_response(jsonify(error=title, message=detail or message,
-                                         status=status), status)
+        response = make_response(
+            jsonify(error=title, message=detail or message, status=status), status
+        )
     else:
-        response = make_response(render_template("errors/error.html", status=status,
-                                                 title=title, message=detail or message),
-                                 status)
+        response = make_response(
+            render_template(
+                "errors/error.html", status=status, title=title, message=detail or message
+            ),
+            status,
+        )
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
@@ -88,8 +106,13 @@ def render_error(status: int, detail: str | None = None,
 
 def _unavailable(exc: BaseException) -> Response:
     """The 503 answer when the database cannot be used; the page itself needs no database."""
-    logger.warning("Database unavailable on %s %s: %s: %s", request.method, request.path,
-                   type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+    logger.warning(
+        "Database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        str(exc).splitlines()[0] if str(exc) else "",
+    )
     with suppress(SQLAlchemyError):  # the connection is gone; the teardown's close copes
         db.session.rollback()
     # Who is logged in is known only to the database: show the page as to a visitor
@@ -104,14 +127,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Response:
-        return render_error(400, "The form's security token was missing or expired, so "
-                            "nothing was done. Go back, reload the page and try again.")
+        return render_error(
+            400,
+            "The form's security token was missing or expired, so "
+            "nothing was done. Go back, reload the page and try again.",
+        )
 
     @app.errorhandler(413)
     def too_large(_exc: HTTPException) -> Response:
         limit_kib = app.config["MAX_CONTENT_LENGTH"] // 1024
-        return render_error(413, f"What you sent is larger than the {limit_kib} KiB the hub "
-                            "accepts. Shorten it (or remove pasted images) and try again.")
+        return render_error(
+            413,
+            f"What you sent is larger than the {limit_kib} KiB the hub "
+            "accepts. Shorten it (or remove pasted images) and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response | HTTPException:
@@ -119,8 +148,7 @@ def init_app(app: Flask) -> None:
             return exc
         detail = exc.description if exc.code not in MESSAGES else None
         retry_after = getattr(exc, "retry_after", None)  # 429 and 503 may say when
-        return render_error(exc.code, detail,
-                            retry_after if isinstance(retry_after, int) else None)
+        return render_error(exc.code, detail, retry_after if isinstance(retry_after, int) else None)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:

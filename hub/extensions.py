@@ -86,8 +86,9 @@ class Database:
         if "hub_session" not in g:
             sessions = current_app.extensions["hub_db"]
             writing = has_request_context() and request.method not in SAFE_METHODS
-            g.hub_session = (sessions(bind=current_app.extensions["hub_db_writer"]) if writing
-                             else sessions())
+            g.hub_session = (
+                sessions(bind=current_app.extensions["hub_db_writer"]) if writing else sessions()
+            )
         return g.hub_session
 
     @property

@@ -42,9 +42,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def forms_only() -> None:
-        if (request.method in ("POST", "PUT", "PATCH", "DELETE")
-                and not request.path.startswith("/api/")
-                and request.mimetype not in FORM_MIMETYPES):
+        if (
+            request.method in ("POST", "PUT", "PATCH", "DELETE")
+            and not request.path.startswith("/api/")
+            and request.mimetype not in FORM_MIMETYPES
+        ):
             raise UnsupportedMediaType()  # the 415 page says what to do
 
 
@@ -73,8 +75,9 @@ class HubForm(FlaskForm):
             # (shared by every instance of the form class) added one more clean_text per
             # form ever built.
             cleaning = [clean_text]
-            if (issubclass(unbound_field.field_class, StringField)
-                    and not issubclass(unbound_field.field_class, TextAreaField)):
+            if issubclass(unbound_field.field_class, StringField) and not issubclass(
+                unbound_field.field_class, TextAreaField
+            ):
                 cleaning.append(one_line)
             filters = [*cleaning, *unbound_field.kwargs.get("filters", [])]
             return unbound_field.bind(form=form, **{**options, "filters": filters})

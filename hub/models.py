@@ -9,7 +9,19 @@ from hub.search.models import IndexTask
 from hub.submissions.models import ParkedPost, Status, Submission
 
 __all__ = [
-    "Action", "AuditEvent", "Base", "DeadlineException", "DigestItem", "IndexTask", "OutboxMail",
-    "ParkedPost", "RateLimitHit", "Revision", "RevisionStatus", "Role", "Status", "Submission",
+    "Action",
+    "AuditEvent",
+    "Base",
+    "DeadlineException",
+    "DigestItem",
+    "IndexTask",
+    "OutboxMail",
+    "ParkedPost",
+    "RateLimitHit",
+    "Revision",
+    "RevisionStatus",
+    "Role",
+    "Status",
+    "Submission",
     "User",
 ]

@@ -46,8 +46,10 @@ SCOPES = {
     "moderation.bulk": "decide",
     "moderation.decide_revision_view": "decide",
 }
-SETTINGS = {scope: f"HUB_RATELIMIT_{scope.upper()}"
-            for scope in ("login", "register", "password", "submit", "decide")}
+SETTINGS = {
+    scope: f"HUB_RATELIMIT_{scope.upper()}"
+    for scope in ("login", "register", "password", "submit", "decide")
+}
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _LIMIT = re.compile(r"(\d+) per (?:(\d+) )?(second|minute|hour|day)s? per (account|ip)")
@@ -68,8 +70,10 @@ def parse_limits(name: str, value: str | None) -> list[Limit]:
     for part in filter(None, (p.strip().lower() for p in (value or "").split(";"))):
         found = _LIMIT.fullmatch(re.sub(r"\s+", " ", part))
         if found is None or int(found[1]) < 1 or found[2] == "0":
-            raise ValueError(f"{name}: {part!r} is not like '10 per 15 minutes per account' "
-                             "or '100 per hour per IP'")
+            raise ValueError(
+                f"{name}: {part!r} is not like '10 per 15 minutes per account' "
+                "or '100 per hour per IP'"
+            )
         per = found[4]
         if any(limit.per == per for limit in limits):
             raise ValueError(f"{name}: give one limit per account and one per IP at most")
@@ -91,8 +95,10 @@ class Refusal:
     @property
     def message(self) -> str:
         """What the person reads above the form."""
-        return (f"Too many attempts, try again in {self.minutes} "
-                f"minute{'s' if self.minutes != 1 else ''}. Nothing was saved or sent.")
+        return (
+            f"Too many attempts, try again in {self.minutes} "
+            f"minute{'s' if self.minutes != 1 else ''}. Nothing was saved or sent."
+        )
 
 
 def refusal() -> Refusal | None:
@@ -127,27 +133,35 @@ class DatabaseStore:
 
     def __init__(self, app: Flask) -> None:
         self.engine = app.extensions["hub_db"].kw["bind"]
-        self.longest = max((limit.seconds for limits in app.extensions["hub_ratelimit"]
-                            .values() for limit in limits), default=0)
+        self.longest = max(
+            (
+                limit.seconds
+                for limits in app.extensions["hub_ratelimit"].values()
+                for limit in limits
+            ),
+            default=0,
+        )
 
     def hit(self, buckets: Buckets, now: datetime) -> int | None:
         """Forget attempts older than every window, count, and record if allowed."""
         table = RateLimitHit.__table__
         wait = 0
         with self.engine.begin() as conn:
-            conn.execute(delete(table).where(table.c.at <= now - timedelta(
-                seconds=self.longest)))
+            conn.execute(delete(table).where(table.c.at <= now - timedelta(seconds=self.longest)))
             for bucket, limit in buckets:
                 since = now - timedelta(seconds=limit.seconds)
                 count, oldest = conn.execute(
-                    select(func.count(), func.min(table.c.at))
-                    .where(table.c.bucket == bucket, table.c.at > since)).one()
+                    select(func.count(), func.min(table.c.at)).where(
+                        table.c.bucket == bucket, table.c.at > since
+                    )
+                ).one()
                 if count >= limit.count:
                     wait = max(wait, _seconds_until(oldest, limit, now))
             if wait:
                 return wait
-            conn.execute(insert(table), [{"bucket": bucket, "at": now}
-                                         for bucket, _limit in buckets])
+            conn.execute(
+                insert(table), [{"bucket": bucket, "at": now} for bucket, _limit in buckets]
+            )
         return None
 
 
@@ -209,8 +223,9 @@ def _count_attempt() -> None:
         return  # checking for similar submissions saves nothing
     limits = current_app.extensions["hub_ratelimit"][scope]
     who = _who(scope)
-    buckets = [(_bucket(scope, limit.per, who[limit.per]), limit)
-               for limit in limits if limit.per in who]
+    buckets = [
+        (_bucket(scope, limit.per, who[limit.per]), limit) for limit in limits if limit.per in who
+    ]
     if not buckets:
         return
     try:
@@ -230,19 +245,18 @@ def _say_when(response: Response) -> Response:
         if response.status_code == 429:
             response.headers["Retry-After"] = str(throttled.retry_after)
         else:  # a view in SCOPES that does not check refusal(): the limit is not enforced
-            logger.error("%s was throttled but answered %s", request.endpoint,
-                         response.status_code)
+            logger.error("%s was throttled but answered %s", request.endpoint, response.status_code)
     return response
 
 
 def init_app(app: Flask) -> None:
     """Read the limits (a wrong one stops the start) and count throttled posts."""
-    app.extensions["hub_ratelimit"] = {scope: parse_limits(name, app.config.get(name))
-                                       for scope, name in SETTINGS.items()}
+    app.extensions["hub_ratelimit"] = {
+        scope: parse_limits(name, app.config.get(name)) for scope, name in SETTINGS.items()
+    }
     storage = (app.config["HUB_RATELIMIT_STORAGE"] or "database").strip().lower()
     if storage not in ("database", "memory"):
-        raise ValueError(f"HUB_RATELIMIT_STORAGE must be 'database' or 'memory', "
-                         f"not {storage!r}")
+        raise ValueError(f"HUB_RATELIMIT_STORAGE must be 'database' or 'memory', not {storage!r}")
     store: Any = DatabaseStore(app) if storage == "database" else MemoryStore()
     app.extensions["hub_ratelimit_store"] = store
     app.before_request(_count_attempt)

@@ -45,8 +45,11 @@ def init_app(app: Flask) -> None:
     @app.template_global("max_length")
     def max_length(field: Field) -> int | None:
         """The field's Length(max=…) limit, for counters and maxlength hints."""
-        limits = [v.max for v in field.validators
-                  if isinstance(v, Length) and v.max is not None and v.max > 0]
+        limits = [
+            v.max
+            for v in field.validators
+            if isinstance(v, Length) and v.max is not None and v.max > 0
+        ]
         return min(limits) if limits else None
 
     @app.context_processor

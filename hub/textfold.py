@@ -22,10 +22,16 @@ def _accent_table() -> tuple[str, str]:
     source, target = [], []
     for code in range(0xC0, 0x250):
         char = chr(code).lower()
-        base = "".join(c for c in unicodedata.normalize("NFKD", char)
-                       if not unicodedata.combining(c))
-        if len(char) == 1 and len(base) == 1 and base.isascii() and base != char \
-                and char not in source:
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if (
+            len(char) == 1
+            and len(base) == 1
+            and base.isascii()
+            and base != char
+            and char not in source
+        ):
             source.append(char)
             target.append(base)
     for char, base in (("ø", "o"), ("đ", "d"), ("ħ", "h"), ("ł", "l"), ("ŧ", "t")):

@@ -106,17 +106,17 @@ def label(vocabulary: dict, key: object) -> str:
 # form: a person looks for "Kenya" under Africa rather than among 250 names.
 CONTINENTS: dict[str, str] = {
     "Africa": "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW IO KE KM LR "
-              "LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TF TG TN "
-              "TZ UG YT ZA ZM ZW",
+    "LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TF TG TN "
+    "TZ UG YT ZA ZM ZW",
     "Americas": "AG AI AR AW BB BL BM BO BQ BR BS BV BZ CA CL CO CR CU CW DM DO EC FK GD GF GL "
-                "GP GS GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PM PR PY SR SV SX TC TT US "
-                "UY VC VE VG VI",
+    "GP GS GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PM PR PY SR SV SX TC TT US "
+    "UY VC VE VG VI",
     "Asia": "AE AF AM AZ BD BH BN BT CN CY GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB "
-            "LK MM MN MO MV MY NP OM PH PK PS QA SA SG SY TH TJ TL TM TR TW UZ VN YE",
+    "LK MM MN MO MV MY NP OM PH PK PS QA SA SG SY TH TJ TL TM TR TW UZ VN YE",
     "Europe": "AD AL AT AX BA BE BG BY CH CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT "
-              "JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA",
+    "JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA",
     "Oceania": "AS AU CC CK CX FJ FM GU HM KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV UM VU "
-               "WF WS",
+    "WF WS",
     "Antarctica": "AQ",
 }
 
@@ -126,12 +126,17 @@ def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """The countries (without 'global') by continent, each sorted by name; a code the table
     above does not place (a new ISO country) is listed under "Other" rather than lost."""
     names = {code: name for code, name in countries().items() if code != GLOBAL}
-    groups = [(continent, [(code, names[code]) for code in codes.split() if code in names])
-              for continent, codes in CONTINENTS.items()]
+    groups = [
+        (continent, [(code, names[code]) for code in codes.split() if code in names])
+        for continent, codes in CONTINENTS.items()
+    ]
     placed = {code for _, members in groups for code, _ in members}
     groups.append(("Other", [(code, name) for code, name in names.items() if code not in placed]))
-    return [(continent, sorted(members, key=lambda item: _sort_key(item[1])))
-            for continent, members in groups if members]
+    return [
+        (continent, sorted(members, key=lambda item: _sort_key(item[1])))
+        for continent, members in groups
+        if members
+    ]
 
 
 def _sort_key(name: str) -> str:

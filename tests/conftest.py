@@ -71,8 +71,10 @@ def _empty_pg_database(url: str) -> None:
             conn.execute(table.delete())
         for table in Base.metadata.sorted_tables:
             if "id" in table.c and table.c.id.autoincrement is not False:
-                conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
-                             {"t": table.name})
+                conn.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
+                    {"t": table.name},
+                )
     engine.dispose()
 
 
@@ -119,15 +121,18 @@ def _never_500(request: pytest.FixtureRequest) -> Iterator[None]:
     errors: list[str] = []
 
     def check(_sender: Any, response: Any, **_extra: Any) -> None:
-        if response.status_code >= 500 and response.status_code != 503 \
-                and not flask_request.path.startswith("/test-only/error/"):  # on purpose
-            errors.append(f"{flask_request.method} {flask_request.path} -> "
-                          f"{response.status_code}")
+        if (
+            response.status_code >= 500
+            and response.status_code != 503
+            and not flask_request.path.startswith("/test-only/error/")
+        ):  # on purpose
+            errors.append(f"{flask_request.method} {flask_request.path} -> {response.status_code}")
 
     with request_finished.connected_to(check):
         yield
-    expected = request.node.get_closest_marker("server_error") or \
-        request.node.get_closest_marker("xfail")
+    expected = request.node.get_closest_marker("server_error") or request.node.get_closest_marker(
+        "xfail"
+    )
     if expected is None:
         assert not errors, f"server errors: {errors}"
 
@@ -191,11 +196,16 @@ def create_user(app: Flask):
     """Factory: create_user(role='submitter', email=None) -> User (committed)."""
     from hub.auth.operations import create_user as op_create_user
 
-    def make(role: str | Role = Role.SUBMITTER, email: str | None = None,
-             name: str = "Test User", password: str = PASSWORD) -> User:
+    def make(
+        role: str | Role = Role.SUBMITTER,
+        email: str | None = None,
+        name: str = "Test User",
+        password: str = PASSWORD,
+    ) -> User:
         with app.app_context():
-            user = op_create_user(email or f"user{next(_seq)}@example.org", password, name,
-                                  "Test Org", Role(role))
+            user = op_create_user(
+                email or f"user{next(_seq)}@example.org", password, name, "Test Org", Role(role)
+            )
             db.session.commit()
             db.session.expunge(user)
             return user
@@ -212,8 +222,12 @@ def create_submission_for(app: Flask):
     """
     from hub.moderation import operations as moderation
 
-    def make(owner: User, status: str | Status = Status.SUBMITTED, kind: str = "initiative",
-             **fields: Any) -> Submission:
+    def make(
+        owner: User,
+        status: str | Status = Status.SUBMITTED,
+        kind: str = "initiative",
+        **fields: Any,
+    ) -> Submission:
         status = Status(status)
         content = full_content(**fields)
         for key in ("start_date", "end_date"):
@@ -226,8 +240,7 @@ def create_submission_for(app: Flask):
             clock_.freeze(None)
             try:
                 owner_row = db.session.get(User, owner.id)
-                sub = create_submission(owner_row, kind, content,
-                                        submit=status is not Status.DRAFT)
+                sub = create_submission(owner_row, kind, content, submit=status is not Status.DRAFT)
                 referee = _factory_moderator()
                 if status is Status.APPROVED:
                     moderation.approve_submission(sub, referee)
@@ -255,7 +268,8 @@ def _factory_moderator() -> User:
     from hub.auth.operations import find_user
 
     return find_user("factory-moderator@example.org") or op_create_user(
-        "factory-moderator@example.org", PASSWORD, "Factory Moderator", "", Role.MODERATOR)
+        "factory-moderator@example.org", PASSWORD, "Factory Moderator", "", Role.MODERATOR
+    )
 
 
 class AuthActions:

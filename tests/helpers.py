@@ -80,8 +80,11 @@ def form_data(kind: str = "initiative", action: str = "submit", **overrides: Any
         if other_kind != kind and name not in overrides:
             data.pop(name, None)
     data["action"] = action
-    return {k: [str(v) for v in val] if isinstance(val, list) else val
-            for k, val in data.items() if val is not None}
+    return {
+        k: [str(v) for v in val] if isinstance(val, list) else val
+        for k, val in data.items()
+        if val is not None
+    }
 
 
 def field_block(page: str, name: str) -> str:
@@ -133,8 +136,9 @@ def page_text(page: str) -> str:
 def rows(app: Flask, **where: Any) -> list[Submission]:
     """Stored submissions (read in a context of their own), oldest first."""
     with app.app_context():
-        found = list(db.session.scalars(
-            select(Submission).filter_by(**where).order_by(Submission.id)))
+        found = list(
+            db.session.scalars(select(Submission).filter_by(**where).order_by(Submission.id))
+        )
         db.session.expunge_all()
         return found
 

@@ -30,35 +30,88 @@ def catalogue(owner, create_submission_for):
     ones that share their facet values (so a wrong count would show)."""
     made = {}
     for key, kind, fields in [
-        ("alpha", "initiative", dict(
-            title="Alpha solar schools", summary="Solar panels on rural schools.",
-            stakeholder_group="academia", countries=["FR", "SN"],
-            regions=["europe", "africa"], themes=["education"], sdgs=[4])),
-        ("bravo", "coalition", dict(
-            title="Bravo climate data coalition", summary="Sharing weather records.",
-            description="Rainfall records for clinics and farms.",
-            stakeholder_group="civil_society", countries=["KE"], regions=["africa"],
-            themes=["climate"], sdgs=[13])),
-        ("charlie", "partnership", dict(
-            title="Charlie safety evaluations", summary="Testing models together.",
-            stakeholder_group="private_sector", countries=["CH"], regions=["europe"],
-            themes=["safety", "education"], sdgs=[9, 4])),
-        ("delta", "concrete_action", dict(
-            title="Delta solar grids for clinics", summary="Power for rural clinics.",
-            stakeholder_group="member_state", countries=["KE", "TZ"], regions=["africa"],
-            themes=["health", "climate"], sdgs=[3, 7])),
-        ("echo", "initiative", dict(
-            title="Echo open models", summary="Open weights for research.",
-            stakeholder_group="academia", countries=["global"], regions=["global"],
-            themes=["open_source"], sdgs=[17])),
+        (
+            "alpha",
+            "initiative",
+            dict(
+                title="Alpha solar schools",
+                summary="Solar panels on rural schools.",
+                stakeholder_group="academia",
+                countries=["FR", "SN"],
+                regions=["europe", "africa"],
+                themes=["education"],
+                sdgs=[4],
+            ),
+        ),
+        (
+            "bravo",
+            "coalition",
+            dict(
+                title="Bravo climate data coalition",
+                summary="Sharing weather records.",
+                description="Rainfall records for clinics and farms.",
+                stakeholder_group="civil_society",
+                countries=["KE"],
+                regions=["africa"],
+                themes=["climate"],
+                sdgs=[13],
+            ),
+        ),
+        (
+            "charlie",
+            "partnership",
+            dict(
+                title="Charlie safety evaluations",
+                summary="Testing models together.",
+                stakeholder_group="private_sector",
+                countries=["CH"],
+                regions=["europe"],
+                themes=["safety", "education"],
+                sdgs=[9, 4],
+            ),
+        ),
+        (
+            "delta",
+            "concrete_action",
+            dict(
+                title="Delta solar grids for clinics",
+                summary="Power for rural clinics.",
+                stakeholder_group="member_state",
+                countries=["KE", "TZ"],
+                regions=["africa"],
+                themes=["health", "climate"],
+                sdgs=[3, 7],
+            ),
+        ),
+        (
+            "echo",
+            "initiative",
+            dict(
+                title="Echo open models",
+                summary="Open weights for research.",
+                stakeholder_group="academia",
+                countries=["global"],
+                regions=["global"],
+                themes=["open_source"],
+                sdgs=[17],
+            ),
+        ),
     ]:
         made[key] = create_submission_for(owner, Status.APPROVED, kind=kind, **fields)
-    hidden = dict(summary="Solar clinics in Kenya.", stakeholder_group="academia",
-                  countries=["KE"], regions=["africa"], themes=["climate"], sdgs=[13])
-    made["submitted"] = create_submission_for(owner, Status.SUBMITTED, kind="coalition",
-                                              title="Foxtrot solar pending", **hidden)
-    made["draft"] = create_submission_for(owner, Status.DRAFT, kind="initiative",
-                                          title="Golf solar draft", **hidden)
+    hidden = dict(
+        summary="Solar clinics in Kenya.",
+        stakeholder_group="academia",
+        countries=["KE"],
+        regions=["africa"],
+        themes=["climate"],
+        sdgs=[13],
+    )
+    made["submitted"] = create_submission_for(
+        owner, Status.SUBMITTED, kind="coalition", title="Foxtrot solar pending", **hidden
+    )
+    made["draft"] = create_submission_for(
+        owner, Status.DRAFT, kind="initiative", title="Golf solar draft", **hidden
+    )
     return made
 
 
@@ -67,9 +120,13 @@ def one_item(owner, create_submission_for):
     return create_submission_for(owner, Status.APPROVED)
 
 
-TITLES = {"alpha": "Alpha solar schools", "bravo": "Bravo climate data coalition",
-          "charlie": "Charlie safety evaluations", "delta": "Delta solar grids for clinics",
-          "echo": "Echo open models"}
+TITLES = {
+    "alpha": "Alpha solar schools",
+    "bravo": "Bravo climate data coalition",
+    "charlie": "Charlie safety evaluations",
+    "delta": "Delta solar grids for clinics",
+    "echo": "Echo open models",
+}
 NEWEST_FIRST = ["echo", "delta", "charlie", "bravo", "alpha"]
 
 
@@ -93,6 +150,7 @@ def counts(body: dict, facet: str) -> dict[str, int]:
 
 # -- the list -----------------------------------------------------------------------------
 
+
 def test_list_shape_totals_and_facet_counts(client, catalogue):
     body = get_json(client, API)
     assert set(body) == {"items", "total", "page", "per_page", "facets"}
@@ -103,16 +161,28 @@ def test_list_shape_totals_and_facet_counts(client, catalogue):
         assert item["url"].endswith(f"/s/{item['slug']}")
     assert set(body["facets"]) == set(FACETS)
     # The two hidden items (Kenya, climate, academia, SDG 13) are counted nowhere.
-    assert counts(body, "kind") == {"initiative": 2, "coalition": 1, "partnership": 1,
-                                    "concrete_action": 1}
-    assert counts(body, "country") == {"FR": 1, "SN": 1, "KE": 2, "CH": 1, "TZ": 1,
-                                       "global": 1}
+    assert counts(body, "kind") == {
+        "initiative": 2,
+        "coalition": 1,
+        "partnership": 1,
+        "concrete_action": 1,
+    }
+    assert counts(body, "country") == {"FR": 1, "SN": 1, "KE": 2, "CH": 1, "TZ": 1, "global": 1}
     assert counts(body, "region") == {"europe": 2, "africa": 3, "global": 1}
-    assert counts(body, "theme") == {"education": 2, "climate": 2, "safety": 1, "health": 1,
-                                     "open_source": 1}
+    assert counts(body, "theme") == {
+        "education": 2,
+        "climate": 2,
+        "safety": 1,
+        "health": 1,
+        "open_source": 1,
+    }
     assert counts(body, "sdg") == {"4": 2, "13": 1, "9": 1, "3": 1, "7": 1, "17": 1}
-    assert counts(body, "stakeholder") == {"academia": 2, "civil_society": 1,
-                                           "private_sector": 1, "member_state": 1}
+    assert counts(body, "stakeholder") == {
+        "academia": 2,
+        "civil_society": 1,
+        "private_sector": 1,
+        "member_state": 1,
+    }
     labels = {f["value"]: f["label"] for f in body["facets"]["country"]}
     assert labels["KE"] == "Kenya" and labels["global"] == vocabulary("country")["global"]
 
@@ -205,34 +275,37 @@ def test_pages_cover_the_results_once(client, catalogue):
     assert keys_of(get_json(client, API, q="solar", per_page=1, page=2)) == ["delta"]
 
 
-@pytest.mark.parametrize("params, word", [
-    ({"per_page": "101"}, "per_page"),
-    ({"q": "a" * 201}, "q must be at most 200"),
-    ({"per_page": "0"}, "per_page"),
-    ({"per_page": "-1"}, "per_page"),
-    ({"per_page": "abc"}, "per_page"),
-    ({"per_page": "2.5"}, "per_page"),
-    ({"page": "0"}, "page"),
-    ({"page": "-3"}, "page"),
-    ({"page": "abc"}, "page"),
-    ({"page": "99999999999999999999999"}, "page"),
-    # int() reads these as numbers; no link writes them, and the API says so.
-    ({"page": "1_0"}, "page"),
-    ({"page": "+5"}, "page"),
-    ({"page": "\u0661"}, "page"),  # Arabic-Indic one
-    ({"per_page": "\uff11"}, "per_page"),  # full-width one
-    ({"sort": "evil"}, "sort"),
-    ({"kind": "nope"}, "kind"),
-    ({"kind": ["initiative", "nope"]}, "nope"),
-    ({"stakeholder": "aliens"}, "stakeholder"),
-    ({"country": "XX"}, "country"),
-    ({"country": "ke"}, "country"),  # codes are upper case; say so rather than guess
-    ({"region": "mars"}, "region"),
-    ({"theme": "<script>"}, "theme"),
-    ({"sdg": "18"}, "sdg"),
-    ({"sdg": "0"}, "sdg"),
-    ({"sdg": "four"}, "sdg"),
-])
+@pytest.mark.parametrize(
+    "params, word",
+    [
+        ({"per_page": "101"}, "per_page"),
+        ({"q": "a" * 201}, "q must be at most 200"),
+        ({"per_page": "0"}, "per_page"),
+        ({"per_page": "-1"}, "per_page"),
+        ({"per_page": "abc"}, "per_page"),
+        ({"per_page": "2.5"}, "per_page"),
+        ({"page": "0"}, "page"),
+        ({"page": "-3"}, "page"),
+        ({"page": "abc"}, "page"),
+        ({"page": "99999999999999999999999"}, "page"),
+        # int() reads these as numbers; no link writes them, and the API says so.
+        ({"page": "1_0"}, "page"),
+        ({"page": "+5"}, "page"),
+        ({"page": "\u0661"}, "page"),  # Arabic-Indic one
+        ({"per_page": "\uff11"}, "per_page"),  # full-width one
+        ({"sort": "evil"}, "sort"),
+        ({"kind": "nope"}, "kind"),
+        ({"kind": ["initiative", "nope"]}, "nope"),
+        ({"stakeholder": "aliens"}, "stakeholder"),
+        ({"country": "XX"}, "country"),
+        ({"country": "ke"}, "country"),  # codes are upper case; say so rather than guess
+        ({"region": "mars"}, "region"),
+        ({"theme": "<script>"}, "theme"),
+        ({"sdg": "18"}, "sdg"),
+        ({"sdg": "0"}, "sdg"),
+        ({"sdg": "four"}, "sdg"),
+    ],
+)
 def test_bad_parameters_are_400_json_with_a_message(client, params, word):
     body = get_json(client, API, status=400, **params)
     assert set(body) == {"error", "message", "status"} and body["status"] == 400
@@ -240,6 +313,7 @@ def test_bad_parameters_are_400_json_with_a_message(client, params, word):
 
 
 # -- one item -----------------------------------------------------------------------------
+
 
 def test_item_by_slug_is_the_list_item(client, catalogue):
     listed = {i["slug"]: i for i in get_json(client, API)["items"]}
@@ -251,8 +325,7 @@ def test_item_by_slug_is_the_list_item(client, catalogue):
     assert "ada@example.org" not in str(item)  # the factory's contact e-mail
 
 
-def test_non_public_and_unknown_slugs_are_404_json(client, owner, catalogue,
-                                                   create_submission_for):
+def test_non_public_and_unknown_slugs_are_404_json(client, owner, catalogue, create_submission_for):
     hidden = [catalogue["submitted"], catalogue["draft"]]
     for status in (Status.CHANGES_REQUESTED, Status.REJECTED, Status.WITHDRAWN):
         hidden.append(create_submission_for(owner, status, title=f"Hidden {status}"))
@@ -261,18 +334,25 @@ def test_non_public_and_unknown_slugs_are_404_json(client, owner, catalogue,
         assert body["status"] == 404 and body["message"]
 
 
-@pytest.mark.parametrize("path", [
-    f"{API}/a%00b",  # NUL: PostgreSQL refuses it in a query parameter
-    "/s/a%00b",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{API}/a%00b",  # NUL: PostgreSQL refuses it in a query parameter
+        "/s/a%00b",
+    ],
+)
 def test_slug_with_a_nul_byte_is_404_not_500(client, one_item, path):
     assert client.get(path).status_code == 404
 
 
 def test_errors_are_json_never_html(client):
-    for method, url, status in [("post", API, 405), ("delete", f"{API}/x", 405),
-                                ("get", "/api/v1/nothing-here", 404), ("get", f"{API}/", 404),
-                                ("put", "/api/v1/openapi.json", 405)]:
+    for method, url, status in [
+        ("post", API, 405),
+        ("delete", f"{API}/x", 405),
+        ("get", "/api/v1/nothing-here", 404),
+        ("get", f"{API}/", 404),
+        ("put", "/api/v1/openapi.json", 405),
+    ]:
         response = getattr(client, method)(url)
         assert response.status_code == status
         assert response.mimetype == "application/json"
@@ -282,13 +362,14 @@ def test_errors_are_json_never_html(client):
 
 
 def test_odd_queries_answer_json(client, catalogue):
-    for q in ['title:(', '"', "*", "a" * 200, "\x00", "OR OR", "😀", "[a TO z]", "ü*", "-"]:
+    for q in ["title:(", '"', "*", "a" * 200, "\x00", "OR OR", "😀", "[a TO z]", "ü*", "-"]:
         body = get_json(client, API, q=q)
         assert body["total"] >= 0 and isinstance(body["items"], list), q
     assert "200 characters" in get_json(client, API, status=400, q="a" * 3000)["message"]
 
 
 # -- the OpenAPI document -----------------------------------------------------------------
+
 
 @pytest.fixture
 def spec(client) -> dict:
@@ -298,9 +379,13 @@ def spec(client) -> dict:
 def schema_validator(spec: dict, pointer: str) -> Draft202012Validator:
     """A validator for the schema at `pointer` in the document, its $refs resolved."""
     registry = Registry().with_resource(
-        "urn:hub-openapi", Resource(contents=spec, specification=DRAFT202012))
-    return Draft202012Validator({"$ref": f"urn:hub-openapi#{pointer}"}, registry=registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+        "urn:hub-openapi", Resource(contents=spec, specification=DRAFT202012)
+    )
+    return Draft202012Validator(
+        {"$ref": f"urn:hub-openapi#{pointer}"},
+        registry=registry,
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
 
 
 def response_schema(path: str, status: str) -> str:
@@ -331,13 +416,13 @@ def test_documented_bounds_are_the_enforced_ones(client, spec):
     for name in ("page", "per_page"):
         low, high = params[name]["minimum"], params[name]["maximum"]
         for value, status in ((low, 200), (high, 200), (low - 1, 400), (high + 1, 400)):
-            assert client.get(API, query_string={name: value}).status_code == status, (
-                name, value)
+            assert client.get(API, query_string={name: value}).status_code == status, (name, value)
     longest = params["q"]["maxLength"]
     assert client.get(API, query_string={"q": "a" * longest}).status_code == 200
     assert client.get(API, query_string={"q": "a" * (longest + 1)}).status_code == 400
-    sort = next(p for p in spec["paths"]["/submissions"]["get"]["parameters"]
-                if p["name"] == "sort")
+    sort = next(
+        p for p in spec["paths"]["/submissions"]["get"]["parameters"] if p["name"] == "sort"
+    )
     assert "relevance" in sort["description"] and "newest" in sort["description"]
 
 
@@ -349,8 +434,11 @@ def test_real_responses_match_the_documented_schemas(client, catalogue, spec):
         ("/submissions", "200", get_json(client, API, q=" ".join(["solar"] * 30))),  # a note
         ("/submissions", "400", get_json(client, API, status=400, per_page=101)),
         ("/submissions/{slug}", "200", get_json(client, f"{API}/{catalogue['alpha'].slug}")),
-        ("/submissions/{slug}", "404", get_json(client, f"{API}/{catalogue['draft'].slug}",
-                                                status=404)),
+        (
+            "/submissions/{slug}",
+            "404",
+            get_json(client, f"{API}/{catalogue['draft'].slug}", status=404),
+        ),
     ]
     assert "suggestion" in answers[2][2] and "notes" in answers[3][2]
     for path, status, body in answers:
@@ -359,17 +447,19 @@ def test_real_responses_match_the_documented_schemas(client, catalogue, spec):
         assert errors == [], (path, status, errors)
 
 
-@pytest.mark.parametrize("path, status, spoil", [
-    ("/submissions", "200", lambda b: b.pop("total")),
-    ("/submissions", "200", lambda b: b["items"][0].update(contact_email="x@example.org")),
-    ("/submissions", "200", lambda b: b["items"][0].update(start_date="next week")),
-    ("/submissions", "200", lambda b: b["items"][0].update(sdgs=["4"])),
-    ("/submissions", "200", lambda b: b["facets"]["kind"][0].update(count="2")),
-    ("/submissions", "400", lambda b: b.update(message=None)),
-])
+@pytest.mark.parametrize(
+    "path, status, spoil",
+    [
+        ("/submissions", "200", lambda b: b.pop("total")),
+        ("/submissions", "200", lambda b: b["items"][0].update(contact_email="x@example.org")),
+        ("/submissions", "200", lambda b: b["items"][0].update(start_date="next week")),
+        ("/submissions", "200", lambda b: b["items"][0].update(sdgs=["4"])),
+        ("/submissions", "200", lambda b: b["facets"]["kind"][0].update(count="2")),
+        ("/submissions", "400", lambda b: b.update(message=None)),
+    ],
+)
 def test_the_schemas_reject_wrong_answers(client, one_item, spec, path, status, spoil):
     """The documented schemas are strict enough to catch a wrong or leaking answer."""
-    body = get_json(client, API, status=int(status), **({"per_page": 0} if status == "400"
-                                                           else {}))
+    body = get_json(client, API, status=int(status), **({"per_page": 0} if status == "400" else {}))
     spoil(body)
     assert list(schema_validator(spec, response_schema(path, status)).iter_errors(body))

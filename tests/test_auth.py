@@ -78,8 +78,9 @@ def test_register_logs_in_and_redirects_to_my_submissions(app, client):
 
 
 def test_register_stores_email_lower_case(app, client):
-    response = client.post("/account/register",
-                           data=register_form(email="  Grace.Hopper@Example.ORG "))
+    response = client.post(
+        "/account/register", data=register_form(email="  Grace.Hopper@Example.ORG ")
+    )
 
     assert response.status_code == 302
     assert stored_user(app, "grace.hopper@example.org") is not None
@@ -90,8 +91,9 @@ def test_register_stores_email_lower_case(app, client):
 def test_register_refuses_existing_email_in_any_case(app, client, create_user, typed):
     create_user(email="grace@example.org")
 
-    response = client.post("/account/register",
-                           data=register_form(email=typed, display_name="Second Grace"))
+    response = client.post(
+        "/account/register", data=register_form(email=typed, display_name="Second Grace")
+    )
 
     assert response.status_code == 422
     assert "An account with this e-mail exists. Log in instead." in response.text
@@ -100,12 +102,15 @@ def test_register_refuses_existing_email_in_any_case(app, client, create_user, t
     assert not is_logged_in(client)
 
 
-@pytest.mark.parametrize(("minimum", "password", "accepted"), [
-    (10, "x" * 9, False),
-    (10, "x" * 10, True),
-    (16, "x" * 15, False),
-    (16, "x" * 16, True),
-])
+@pytest.mark.parametrize(
+    ("minimum", "password", "accepted"),
+    [
+        (10, "x" * 9, False),
+        (10, "x" * 10, True),
+        (16, "x" * 15, False),
+        (16, "x" * 16, True),
+    ],
+)
 def test_register_enforces_minimum_password_length(app_config, minimum, password, accepted):
     app_config["HUB_MIN_PASSWORD_LENGTH"] = minimum
     from hub import create_app
@@ -113,8 +118,9 @@ def test_register_enforces_minimum_password_length(app_config, minimum, password
     app = create_app(app_config)
     try:
         client = app.test_client()
-        response = client.post("/account/register",
-                               data=register_form(password=password, confirm=password))
+        response = client.post(
+            "/account/register", data=register_form(password=password, confirm=password)
+        )
         if accepted:
             assert response.status_code == 302
             assert stored_user(app, "grace@example.org") is not None
@@ -130,15 +136,18 @@ def test_register_page_states_the_minimum_password_length(client):
     assert "At least 10 characters." in client.get("/account/register").text
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"confirm": NEW_PASSWORD + "!"}, "The two passwords differ."),
-    ({"email": "not-an-email"}, "Enter a valid e-mail address."),
-    ({"email": "grace@"}, "Enter a valid e-mail address."),
-    ({"email": "grace@localhost"}, "Enter a valid e-mail address."),
-    ({"email": "grace hopper@example.org"}, "Enter a valid e-mail address."),
-    ({"email": ""}, "This field is required."),
-    ({"display_name": "   "}, "This field is required."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"confirm": NEW_PASSWORD + "!"}, "The two passwords differ."),
+        ({"email": "not-an-email"}, "Enter a valid e-mail address."),
+        ({"email": "grace@"}, "Enter a valid e-mail address."),
+        ({"email": "grace@localhost"}, "Enter a valid e-mail address."),
+        ({"email": "grace hopper@example.org"}, "Enter a valid e-mail address."),
+        ({"email": ""}, "This field is required."),
+        ({"display_name": "   "}, "This field is required."),
+    ],
+)
 def test_register_refuses_invalid_input_and_keeps_the_name(app, client, overrides, message):
     response = client.post("/account/register", data=register_form(**overrides))
 
@@ -190,14 +199,16 @@ def test_login_ignores_email_case(client, create_user, auth, typed):
     assert "Logged in as Ada Lovelace." in client.get("/my/").text
 
 
-@pytest.mark.parametrize(("email", "password"), [
-    ("ada@example.org", "wrong-password-here"),
-    ("ada@example.org", PASSWORD.upper()),
-    ("nobody@example.org", PASSWORD),
-    ("nobody@example.org", "wrong-password-here"),
-])
-def test_failed_login_says_the_same_whatever_was_wrong(client, create_user, auth, email,
-                                                       password):
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("ada@example.org", "wrong-password-here"),
+        ("ada@example.org", PASSWORD.upper()),
+        ("nobody@example.org", PASSWORD),
+        ("nobody@example.org", "wrong-password-here"),
+    ],
+)
+def test_failed_login_says_the_same_whatever_was_wrong(client, create_user, auth, email, password):
     create_user(email="ada@example.org")
 
     response = auth.login(email, password)
@@ -206,7 +217,8 @@ def test_failed_login_says_the_same_whatever_was_wrong(client, create_user, auth
     assert "E-mail or password is wrong." in response.text
     summary = re.search(r'<div class="error-summary".*?</div>', response.text, re.S).group(0)
     assert re.findall(r"<li>.*?</li>", summary, re.S) == [
-        '<li><a href="#password-field">Password: E-mail or password is wrong.</a></li>']
+        '<li><a href="#password-field">Password: E-mail or password is wrong.</a></li>'
+    ]
     assert password not in response.text
     assert not is_logged_in(client)
 
@@ -249,8 +261,7 @@ def test_logout_by_get_is_refused_and_keeps_the_user_logged_in(client, create_us
 # --- Where people land -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/my/", "/submit/", "/submit/initiative", "/my/1",
-                                  "/my/1/edit"])
+@pytest.mark.parametrize("path", ["/my/", "/submit/", "/submit/initiative", "/my/1", "/my/1/edit"])
 def test_login_required_pages_send_to_login_and_back(client, create_user, auth, path):
     user = create_user()
 
@@ -264,8 +275,10 @@ def test_login_required_pages_send_to_login_and_back(client, create_user, auth, 
     assert "Please log in to continue." in login_page.text
     assert hidden_next(login_page.text) == path
 
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD,
-                                                    "next": hidden_next(login_page.text)})
+    response = client.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD, "next": hidden_next(login_page.text)},
+    )
     assert response.status_code == 302
     assert response.location == path
 
@@ -289,31 +302,36 @@ UNSAFE_NEXT = [
 ]
 
 
-@pytest.mark.parametrize(("target", "landing"), [
-    ("/my/", "/my/"),
-    ("/submit/", "/submit/"),
-    ("/submit/initiative?from=home", "/submit/initiative?from=home"),
-    ("", "/my/"),
-    *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
-])
-def test_login_follows_next_only_to_pages_of_this_site(client, create_user, auth, target,
-                                                       landing):
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/my/", "/my/"),
+        ("/submit/", "/submit/"),
+        ("/submit/initiative?from=home", "/submit/initiative?from=home"),
+        ("", "/my/"),
+        *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
+    ],
+)
+def test_login_follows_next_only_to_pages_of_this_site(client, create_user, auth, target, landing):
     user = create_user()
 
-    response = client.post("/account/login",
-                           data={"email": user.email, "password": PASSWORD, "next": target})
+    response = client.post(
+        "/account/login", data={"email": user.email, "password": PASSWORD, "next": target}
+    )
 
     assert response.status_code == 302
     assert response.location == landing
 
 
-@pytest.mark.parametrize(("target", "landing"), [
-    ("/submit/", "/submit/"),
-    *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
-])
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [
+        ("/submit/", "/submit/"),
+        *[(unsafe, "/my/") for unsafe in UNSAFE_NEXT],
+    ],
+)
 def test_register_follows_next_only_to_pages_of_this_site(client, target, landing):
-    response = client.post("/account/register", query_string={"next": target},
-                           data=register_form())
+    response = client.post("/account/register", query_string={"next": target}, data=register_form())
 
     assert response.status_code == 302
     assert response.location == landing
@@ -323,8 +341,7 @@ def test_register_follows_next_only_to_pages_of_this_site(client, target, landin
 def test_register_with_a_line_break_in_next_lands_on_my_submissions(app, client, target):
     """A line break cannot go into the Location header: the account is made, the user is
     logged in and told so, not shown an error for an account that exists."""
-    response = client.post("/account/register", query_string={"next": target},
-                           data=register_form())
+    response = client.post("/account/register", query_string={"next": target}, data=register_form())
 
     assert (response.status_code, response.location) == (302, "/my/")
     assert client.get("/my/").status_code == 200
@@ -336,8 +353,10 @@ def test_a_next_link_with_a_broken_address_logs_in_all_the_same(client, create_u
     page = client.get("/account/login?next=//%5B").text
     assert hidden_next(page) == "//["
 
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD,
-                                                    "next": hidden_next(page)})
+    response = client.post(
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD, "next": hidden_next(page)},
+    )
 
     assert response.status_code == 302
     assert response.location == "/my/"
@@ -347,8 +366,9 @@ def test_a_post_with_a_broken_origin_is_not_parked(app, client):
     """A logged-out post whose Origin header is no address (forged) is simply not kept."""
     from hub.submissions.models import ParkedPost
 
-    response = client.post("/submit/initiative", data={"title": "Planted"},
-                           headers={"Origin": "http://["})
+    response = client.post(
+        "/submit/initiative", data={"title": "Planted"}, headers={"Origin": "http://["}
+    )
 
     assert response.status_code == 302
     assert "/account/login" in response.location

@@ -35,8 +35,7 @@ from helpers import (
     rows,
 )
 
-TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners",
-               "contact_name")
+TEXT_FIELDS = ("title", "summary", "description", "lead_organisation", "partners", "contact_name")
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -59,8 +58,18 @@ def owner(create_user: Any, auth: Any) -> User:
 
 
 REQUIRED = {
-    "initiative": ("title", "summary", "description", "lead_organisation", "stakeholder_group",
-                   "countries", "themes", "language", "contact_name", "contact_email"),
+    "initiative": (
+        "title",
+        "summary",
+        "description",
+        "lead_organisation",
+        "stakeholder_group",
+        "countries",
+        "themes",
+        "language",
+        "contact_name",
+        "contact_email",
+    ),
     "coalition": ("member_organisations",),
     "partnership": ("partners",),
     "concrete_action": ("start_date", "timeline"),
@@ -96,11 +105,18 @@ def _too_long(name: str, length: int) -> str:
 
 
 OVERSIZE = [
-    ("initiative", "title"), ("initiative", "summary"), ("initiative", "description"),
-    ("initiative", "lead_organisation"), ("initiative", "contact_name"),
-    ("initiative", "partners"), ("initiative", "website"), ("initiative", "contact_email"),
-    ("initiative", "objectives"), ("coalition", "member_organisations"),
-    ("partnership", "resources"), ("concrete_action", "timeline"),
+    ("initiative", "title"),
+    ("initiative", "summary"),
+    ("initiative", "description"),
+    ("initiative", "lead_organisation"),
+    ("initiative", "contact_name"),
+    ("initiative", "partners"),
+    ("initiative", "website"),
+    ("initiative", "contact_email"),
+    ("initiative", "objectives"),
+    ("coalition", "member_organisations"),
+    ("partnership", "resources"),
+    ("concrete_action", "timeline"),
 ]
 
 
@@ -111,16 +127,18 @@ def test_oversized_field_is_refused(app, client, owner, kind, name, action):
     value = _too_long(name, limit + 1)
     assert len(value) == limit + 1
 
-    page = expect(client.post(f"/submit/{kind}", data=form_data(kind, action,
-                                                                **{name: value})), 422).text
+    page = expect(
+        client.post(f"/submit/{kind}", data=form_data(kind, action, **{name: value})), 422
+    ).text
 
     assert f"Use at most {limit} characters." in field_error(page, name)
     assert field_value(page, name) == value  # nothing typed is lost
     assert count(app) == 0
 
 
-@pytest.mark.parametrize("name", ["title", "summary", "lead_organisation", "contact_name",
-                                  "objectives", "website"])
+@pytest.mark.parametrize(
+    "name", ["title", "summary", "lead_organisation", "contact_name", "objectives", "website"]
+)
 def test_field_exactly_at_its_limit_is_accepted(app, client, owner, name):
     value = _too_long(name, LIMITS[name])
     expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
@@ -137,8 +155,15 @@ def test_limit_counts_characters_not_bytes(app, client, owner):
 @pytest.mark.parametrize("name, limit", sorted(LIMITS.items()))
 def test_database_refuses_oversized_text_too(app, owner, session, name, limit):
     def insert(value: str) -> None:
-        session.add(Submission(owner_id=owner.id, kind="initiative", slug=f"s-{len(value)}",
-                               status=Status.DRAFT, **{name: value}))
+        session.add(
+            Submission(
+                owner_id=owner.id,
+                kind="initiative",
+                slug=f"s-{len(value)}",
+                status=Status.DRAFT,
+                **{name: value},
+            )
+        )
         session.flush()
 
     insert("é" * limit)
@@ -154,8 +179,12 @@ def test_database_refuses_oversized_text_too(app, owner, session, name, limit):
 # --- Multiple choices: each value once, never more than the vocabulary -------------------
 
 
-VOCABULARIES = {"countries": list(countries()), "regions": list(REGIONS), "themes": list(THEMES),
-                "sdgs": [str(n) for n in SDGS]}
+VOCABULARIES = {
+    "countries": list(countries()),
+    "regions": list(REGIONS),
+    "themes": list(THEMES),
+    "sdgs": [str(n) for n in SDGS],
+}
 
 
 @pytest.mark.parametrize("name", list(VOCABULARIES))
@@ -166,13 +195,16 @@ def test_every_choice_of_a_list_may_be_ticked(app, client, owner, name):
     assert [str(v) for v in stored] == everything
 
 
-@pytest.mark.parametrize("name, value, stored", [
-    ("countries", ["CH"] * 30000, ["CH"]),
-    ("countries", ["KE", "CH", "KE", "global", "CH"], ["KE", "CH", "global"]),
-    ("themes", ["safety"] * 500 + ["ethics"], ["safety", "ethics"]),
-    ("sdgs", ["4"] * 17000, [4]),
-    ("regions", ["europe", "europe"], ["europe"]),
-])
+@pytest.mark.parametrize(
+    "name, value, stored",
+    [
+        ("countries", ["CH"] * 30000, ["CH"]),
+        ("countries", ["KE", "CH", "KE", "global", "CH"], ["KE", "CH", "global"]),
+        ("themes", ["safety"] * 500 + ["ethics"], ["safety", "ethics"]),
+        ("sdgs", ["4"] * 17000, [4]),
+        ("regions", ["europe", "europe"], ["europe"]),
+    ],
+)
 def test_repeated_choices_are_stored_once(app, client, owner, name, value, stored):
     expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
     assert getattr(rows(app)[0], name) == stored
@@ -195,28 +227,39 @@ def test_every_vocabulary_fits_its_database_limit(name, limit):
 
 @pytest.mark.parametrize("name, limit", sorted(LIST_LIMITS.items()))
 @pytest.mark.parametrize("bad", ["not a list", "too many", "object"])
-def test_database_refuses_a_list_field_that_is_not_a_bounded_array(app, owner, session, name,
-                                                                   limit, bad):
+def test_database_refuses_a_list_field_that_is_not_a_bounded_array(
+    app, owner, session, name, limit, bad
+):
     """The database guards the list fields too: a JSON array of at most LIST_LIMITS values.
     (Written past the forms and the ORM's own types, as a script or another client could.)"""
-    value = {"not a list": '"CH"', "too many": json.dumps(["x"] * (limit + 1)),
-             "object": '{"CH": 1}'}[bad]
+    value = {
+        "not a list": '"CH"',
+        "too many": json.dumps(["x"] * (limit + 1)),
+        "object": '{"CH": 1}',
+    }[bad]
 
     as_json = "CAST(:value AS JSON)" if session.bind.dialect.name == "postgresql" else ":value"
 
     def insert(raw_json: str, slug: str) -> None:
-        session.execute(text(
-            f"INSERT INTO submissions (slug, owner_id, kind, status, title, summary, "
-            f"description, lead_organisation, countries, regions, themes, sdgs, partners, "
-            f"website, contact_name, contact_email, objectives, member_organisations, "
-            f"resources, timeline, created_at, updated_at, version, decision_message) "
-            f"VALUES (:slug, :owner, 'initiative', 'draft', '', '', '', '', "
-            f"{_json_or(name, 'countries', as_json)}, {_json_or(name, 'regions', as_json)}, "
-            f"{_json_or(name, 'themes', as_json)}, {_json_or(name, 'sdgs', as_json)}, "
-            f"'', '', '', '', '', '', "
-            f"'', '', :now, :now, 1, '')"),
-            {"slug": slug, "owner": owner.id, "value": raw_json,
-             "now": datetime(2026, 1, 1, tzinfo=UTC)})
+        session.execute(
+            text(
+                f"INSERT INTO submissions (slug, owner_id, kind, status, title, summary, "
+                f"description, lead_organisation, countries, regions, themes, sdgs, partners, "
+                f"website, contact_name, contact_email, objectives, member_organisations, "
+                f"resources, timeline, created_at, updated_at, version, decision_message) "
+                f"VALUES (:slug, :owner, 'initiative', 'draft', '', '', '', '', "
+                f"{_json_or(name, 'countries', as_json)}, {_json_or(name, 'regions', as_json)}, "
+                f"{_json_or(name, 'themes', as_json)}, {_json_or(name, 'sdgs', as_json)}, "
+                f"'', '', '', '', '', '', "
+                f"'', '', :now, :now, 1, '')"
+            ),
+            {
+                "slug": slug,
+                "owner": owner.id,
+                "value": raw_json,
+                "now": datetime(2026, 1, 1, tzinfo=UTC),
+            },
+        )
 
     insert(json.dumps(["x"] * limit), "at-the-limit")  # the control: an array at the limit
     session.commit()
@@ -240,10 +283,15 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 @pytest.mark.parametrize("char", CONTROL, ids=[f"U+{ord(c):04X}" for c in CONTROL])
 def test_control_characters_are_stripped(app, client, owner, char):
-    data = form_data(title=f"Clean{char} title{char}", description=f"Line{char} one\r\nline two",
-                     summary=f"{char}Summary", lead_organisation=f"Org{char}",
-                     contact_name=f"Ada{char} Example", partners=f"P1{char}\nP2",
-                     objectives=f"Goal{char}")
+    data = form_data(
+        title=f"Clean{char} title{char}",
+        description=f"Line{char} one\r\nline two",
+        summary=f"{char}Summary",
+        lead_organisation=f"Org{char}",
+        contact_name=f"Ada{char} Example",
+        partners=f"P1{char}\nP2",
+        objectives=f"Goal{char}",
+    )
 
     response = expect(client.post("/submit/initiative", data=data), 302)
 
@@ -251,7 +299,10 @@ def test_control_characters_are_stripped(app, client, owner, char):
     assert saved.title == "Clean title"
     assert saved.description == "Line one\nline two"
     assert (saved.summary, saved.lead_organisation, saved.contact_name) == (
-        "Summary", "Org", "Ada Example")
+        "Summary",
+        "Org",
+        "Ada Example",
+    )
     assert (saved.partners, saved.objectives) == ("P1\nP2", "Goal")
     page = expect(client.get(response.location), 200).text
     assert not CONTROL_RE.search(page)
@@ -259,8 +310,11 @@ def test_control_characters_are_stripped(app, client, owner, char):
 
 def test_nul_bytes_everywhere_never_reach_the_database(app, client, owner):
     data = form_data(**{name: f"\x00{name}\x00value\x00" for name in (*TEXT_FIELDS, "objectives")})
-    data.update(contact_email="ada@example.org\x00", website="https://example.org/\x00x",
-                form_token="token\x00value")
+    data.update(
+        contact_email="ada@example.org\x00",
+        website="https://example.org/\x00x",
+        form_token="token\x00value",
+    )
 
     expect(client.post("/submit/initiative", data=data), 302)
 
@@ -280,11 +334,20 @@ def test_nul_byte_in_a_choice_is_refused(app, client, owner, name):
 
 
 def test_nul_bytes_in_login_and_register_forms(app, client):
-    expect(client.post("/account/login", data={"email": "a\x00@example.org",
-                                                "password": "x\x00y"}), 422)
-    response = client.post("/account/register", data={
-        "email": "nul\x00@example.org", "display_name": "Nul\x00 Person",
-        "organisation": "\x00Org", "password": PASSWORD, "confirm": PASSWORD})
+    expect(
+        client.post("/account/login", data={"email": "a\x00@example.org", "password": "x\x00y"}),
+        422,
+    )
+    response = client.post(
+        "/account/register",
+        data={
+            "email": "nul\x00@example.org",
+            "display_name": "Nul\x00 Person",
+            "organisation": "\x00Org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+        },
+    )
     assert response.status_code in (302, 422)
     with app.app_context():
         for user in db.session.scalars(select(User)):
@@ -292,8 +355,12 @@ def test_nul_bytes_in_login_and_register_forms(app, client):
 
 
 def test_windows_newlines_become_plain_newlines(app, client, owner):
-    expect(client.post("/submit/initiative",
-                       data=form_data(timeline="x", description="One\r\nTwo\rThree")), 302)
+    expect(
+        client.post(
+            "/submit/initiative", data=form_data(timeline="x", description="One\r\nTwo\rThree")
+        ),
+        302,
+    )
     assert rows(app)[0].description == "One\nTwo\nThree"
 
 
@@ -303,13 +370,15 @@ def test_windows_newlines_become_plain_newlines(app, client, owner):
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 ESCAPE_CASES = [("initiative", name) for name in TEXT_FIELDS] + [
-    (kind, name) for kind, name in KIND_FIELDS.items()]
+    (kind, name) for kind, name in KIND_FIELDS.items()
+]
 
 
 @pytest.mark.parametrize("kind, name", ESCAPE_CASES)
 def test_markup_is_shown_escaped(app, client, owner, kind, name):
-    response = expect(client.post(f"/submit/{kind}",
-                                  data=form_data(kind, **{name: f"Hi {PAYLOAD}"})), 302)
+    response = expect(
+        client.post(f"/submit/{kind}", data=form_data(kind, **{name: f"Hi {PAYLOAD}"})), 302
+    )
     assert getattr(rows(app)[0], name) == f"Hi {PAYLOAD}"  # stored as typed
 
     for path in (response.location, "/my/", f"{response.location}/edit"):
@@ -322,8 +391,9 @@ def test_markup_is_shown_escaped(app, client, owner, kind, name):
 
 @pytest.mark.parametrize("name", ["title", "summary"])
 def test_markup_is_escaped_in_the_refused_form_too(client, owner, name):
-    page = expect(client.post("/submit/initiative",
-                              data=form_data(**{name: PAYLOAD, "description": ""})), 422).text
+    page = expect(
+        client.post("/submit/initiative", data=form_data(**{name: PAYLOAD, "description": ""})), 422
+    ).text
     assert "<script>alert" not in page
     assert field_value(page, name) == PAYLOAD
 
@@ -373,8 +443,9 @@ FORMAT_CASES = [
 
 @pytest.mark.parametrize("name, value, message", FORMAT_CASES)
 @pytest.mark.parametrize("action", ["submit", "draft"])
-def test_bad_format_is_refused_with_a_specific_message(app, client, owner, name, value, message,
-                                                       action):
+def test_bad_format_is_refused_with_a_specific_message(
+    app, client, owner, name, value, message, action
+):
     data = form_data("concrete_action", action, **{name: value})
     page = expect(client.post("/submit/concrete_action", data=data), 422).text
 
@@ -383,13 +454,16 @@ def test_bad_format_is_refused_with_a_specific_message(app, client, owner, name,
     assert count(app) == 0
 
 
-@pytest.mark.parametrize("name, value, stored", [
-    ("website", "  https://example.org/a?b=c#d ", "https://example.org/a?b=c#d"),
-    ("website", "http://example.org", "http://example.org"),
-    ("website", "", ""),
-    ("contact_email", " Ada@Example.org ", "Ada@Example.org"),
-    ("end_date", "2026-09-01", "2026-09-01"),  # same day as the start
-])
+@pytest.mark.parametrize(
+    "name, value, stored",
+    [
+        ("website", "  https://example.org/a?b=c#d ", "https://example.org/a?b=c#d"),
+        ("website", "http://example.org", "http://example.org"),
+        ("website", "", ""),
+        ("contact_email", " Ada@Example.org ", "Ada@Example.org"),
+        ("end_date", "2026-09-01", "2026-09-01"),  # same day as the start
+    ],
+)
 def test_good_formats_are_accepted(app, client, owner, name, value, stored):
     expect(client.post("/submit/initiative", data=form_data(**{name: value})), 302)
     assert str(getattr(rows(app)[0], name)) == stored
@@ -398,8 +472,18 @@ def test_good_formats_are_accepted(app, client, owner, name, value, stored):
 # --- Forged choices -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["Initiative", "nope", "initiative%00", "initiative%20",
-                                  "coalition;drop", "..%2Fmy", "%3Cscript%3E"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "Initiative",
+        "nope",
+        "initiative%00",
+        "initiative%20",
+        "coalition;drop",
+        "..%2Fmy",
+        "%3Cscript%3E",
+    ],
+)
 def test_forged_kind_is_404(app, client, owner, kind):
     expect(client.get(f"/submit/{kind}"), 404)
     expect(client.post(f"/submit/{kind}", data=form_data()), 404)
@@ -427,17 +511,18 @@ FORGED = [
 @pytest.mark.parametrize("name, value, message", FORGED)
 @pytest.mark.parametrize("action", ["submit", "draft"])
 def test_forged_choice_is_refused(app, client, owner, name, value, message, action):
-    page = expect(client.post("/submit/initiative", data=form_data(action=action,
-                                                                   **{name: value})), 422).text
+    page = expect(
+        client.post("/submit/initiative", data=form_data(action=action, **{name: value})), 422
+    ).text
     assert field_error(page, name).startswith(message)
     assert count(app) == 0
 
 
-def test_forged_choice_in_an_edit_leaves_the_item_unchanged(app, client, owner,
-                                                            create_submission_for):
+def test_forged_choice_in_an_edit_leaves_the_item_unchanged(
+    app, client, owner, create_submission_for
+):
     sub = create_submission_for(owner, title="Unchanged")
-    expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Forged", countries=["XX"])),
-           422)
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Forged", countries=["XX"])), 422)
     assert rows(app)[0].title == "Unchanged"
 
 
@@ -449,8 +534,9 @@ def test_unknown_action_saves_a_draft_not_a_submission(app, client, owner):
 @pytest.mark.parametrize("token", ["x" * 65, "x" * 5000, "<script>", "a b", "é" * 10])
 def test_forged_form_token_is_ignored(app, client, owner, token):
     """The hidden token column holds 64 characters; a forged token must not break the post."""
-    response = expect(client.post("/submit/initiative",
-                                  data={**form_data(), "form_token": token}), 302)
+    response = expect(
+        client.post("/submit/initiative", data={**form_data(), "form_token": token}), 302
+    )
     assert [r.form_token for r in rows(app)] == [None]
     assert client.get(response.location).status_code == 200
 
@@ -466,8 +552,12 @@ def csrf_client(make_app: Callable[..., Flask]) -> Any:
 
 def login_with_token(client: Any, user: User) -> None:
     token = csrf_token(client.get("/account/login").text)
-    expect(client.post("/account/login", data={"email": user.email, "password": PASSWORD,
-                                               "csrf_token": token}), 302)
+    expect(
+        client.post(
+            "/account/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+        ),
+        302,
+    )
 
 
 def is_logged_in(client: Any) -> bool:
@@ -486,20 +576,25 @@ def test_csrf_valid_tokens_work(app, csrf_client, create_user, create_submission
     user = create_user()
     login_with_token(csrf_client, user)
     page = csrf_client.get("/submit/initiative", follow_redirects=True).text
-    data = {**form_data(), "csrf_token": csrf_token(page),
-            "form_token": form_token(page)}
+    data = {**form_data(), "csrf_token": csrf_token(page), "form_token": form_token(page)}
     response = expect(csrf_client.post("/submit/initiative", data=data), 302)
     detail = csrf_client.get(response.location).text
-    expect(csrf_client.post(f"{response.location}/withdraw",
-                            data={"csrf_token": csrf_token(detail)}), 302)
+    expect(
+        csrf_client.post(f"{response.location}/withdraw", data={"csrf_token": csrf_token(detail)}),
+        302,
+    )
     assert rows(app)[0].status is Status.WITHDRAWN
 
 
 @pytest.mark.parametrize("token", TOKENS)
 def test_csrf_login_refused(csrf_client, create_user, token):
     user = create_user()
-    page = expect(csrf_client.post("/account/login", data=_with(
-        token, {"email": user.email, "password": PASSWORD})), 400).text
+    page = expect(
+        csrf_client.post(
+            "/account/login", data=_with(token, {"email": user.email, "password": PASSWORD})
+        ),
+        400,
+    ).text
     assert "security token was missing or expired" in page
     assert not is_logged_in(csrf_client)
     # The form is back with what was typed (never the password), ready to send again.
@@ -512,8 +607,13 @@ def test_csrf_login_refused(csrf_client, create_user, token):
 
 @pytest.mark.parametrize("token", TOKENS)
 def test_csrf_register_refused(app, csrf_client, token):
-    typed = {"email": "new@example.org", "display_name": "Nouvelle Personne",
-             "organisation": "Institut <b>X</b>", "password": PASSWORD, "confirm": PASSWORD}
+    typed = {
+        "email": "new@example.org",
+        "display_name": "Nouvelle Personne",
+        "organisation": "Institut <b>X</b>",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
     page = expect(csrf_client.post("/account/register", data=_with(token, typed)), 400).text
     assert "security token was missing or expired" in page
     assert count(app, User) == 0
@@ -522,8 +622,9 @@ def test_csrf_register_refused(app, csrf_client, token):
         assert field_value(page, name) == typed[name], name
     assert PASSWORD not in page
     assert 'id="error-summary"' not in page  # nothing is wrong with the fields
-    expect(csrf_client.post("/account/register",
-                            data={**typed, "csrf_token": csrf_token(page)}), 302)
+    expect(
+        csrf_client.post("/account/register", data={**typed, "csrf_token": csrf_token(page)}), 302
+    )
     assert count(app, User) == 1
 
 
@@ -563,14 +664,15 @@ def test_csrf_submission_form_keeps_the_text(app, csrf_client, create_user, toke
 
 
 @pytest.mark.parametrize("token", TOKENS)
-def test_csrf_edit_form_keeps_the_text(app, csrf_client, create_user, create_submission_for,
-                                       token):
+def test_csrf_edit_form_keeps_the_text(app, csrf_client, create_user, create_submission_for, token):
     user = create_user()
     sub = create_submission_for(user, title="Original")
     login_with_token(csrf_client, user)
 
-    page = expect(csrf_client.post(f"/my/{sub.id}/edit",
-                                   data=_with(token, form_data(title="Edited title"))), 400).text
+    page = expect(
+        csrf_client.post(f"/my/{sub.id}/edit", data=_with(token, form_data(title="Edited title"))),
+        400,
+    ).text
 
     assert "security token" in page
     assert field_value(page, "title") == "Edited title"
@@ -591,11 +693,13 @@ def small_client(make_app: Callable[..., Flask]) -> Any:
 
 def test_oversized_request_gets_a_clear_413(app, small_client, create_user):
     user = create_user()
-    expect(small_client.post("/account/login", data={"email": user.email,
-                                                     "password": PASSWORD}), 302)
+    expect(
+        small_client.post("/account/login", data={"email": user.email, "password": PASSWORD}), 302
+    )
 
-    page = expect(small_client.post("/submit/initiative",
-                                    data=form_data(description="x" * 5000)), 413).text
+    page = expect(
+        small_client.post("/submit/initiative", data=form_data(description="x" * 5000)), 413
+    ).text
 
     assert "larger than the 2 KiB the hub accepts" in page
     assert "Shorten it" in page
@@ -607,8 +711,9 @@ def test_oversized_request_gets_a_clear_413(app, small_client, create_user):
 
 @pytest.mark.parametrize("path", ["/account/login", "/account/register", "/submit/initiative"])
 def test_oversized_request_anywhere_is_413(small_client, path):
-    page = expect(small_client.post(path, data={"email": "x@example.org", "password": "p" * 4000}),
-                  413).text
+    page = expect(
+        small_client.post(path, data={"email": "x@example.org", "password": "p" * 4000}), 413
+    ).text
     assert "Too large" in page
 
 
@@ -624,8 +729,10 @@ def test_a_post_after_the_login_expired_is_kept_and_restored(app, client, owner)
     assert response.status_code == 302
     assert "/account/login" in response.location
     assert count(app) == 0
-    login = client.post("/account/login", data={"email": owner.email, "password": PASSWORD,
-                                                "next": "/submit/coalition"})
+    login = client.post(
+        "/account/login",
+        data={"email": owner.email, "password": PASSWORD, "next": "/submit/coalition"},
+    )
     assert login.location.endswith("/submit/coalition")
     page = expect(client.get("/submit/coalition", follow_redirects=True), 200).text
     assert "We kept what you typed" in page
@@ -641,9 +748,14 @@ def test_parked_posts_are_bounded(app, client):
     from hub.submissions.operations import PARK_MAX_CHARS
 
     for n in range(3):
-        client.post("/submit/initiative", data={
-            "title": f"Attempt {n}", "description": "x" * (PARK_MAX_CHARS * 3),
-            "junk": "y" * 100_000})
+        client.post(
+            "/submit/initiative",
+            data={
+                "title": f"Attempt {n}",
+                "description": "x" * (PARK_MAX_CHARS * 3),
+                "junk": "y" * 100_000,
+            },
+        )
     with app.app_context():
         [parked] = db.session.scalars(select(ParkedPost)).all()
     assert parked.data["title"] == ["Attempt 2"]
@@ -652,8 +764,11 @@ def test_parked_posts_are_bounded(app, client):
 
 
 def test_a_post_from_another_site_is_not_parked(app, client):
-    client.post("/submit/initiative", data={"title": "Planted by a stranger"},
-                headers={"Origin": "https://evil.example"})
+    client.post(
+        "/submit/initiative",
+        data={"title": "Planted by a stranger"},
+        headers={"Origin": "https://evil.example"},
+    )
     from hub.submissions.models import ParkedPost
 
     with app.app_context():
@@ -664,23 +779,33 @@ def test_a_post_from_another_site_is_not_parked(app, client):
 
 
 def test_single_line_fields_join_pasted_lines(app, client, owner):
-    expect(client.post("/submit/initiative", data=form_data(
-        title="First line\r\nsecond line", lead_organisation="Org\nName")), 302)
+    expect(
+        client.post(
+            "/submit/initiative",
+            data=form_data(title="First line\r\nsecond line", lead_organisation="Org\nName"),
+        ),
+        302,
+    )
     [saved] = rows(app)
     assert (saved.title, saved.lead_organisation) == ("First line second line", "Org Name")
 
 
-def test_noncharacters_are_dropped_so_the_feed_stays_xml(app, client, owner,
-                                                        create_submission_for):
+def test_noncharacters_are_dropped_so_the_feed_stays_xml(app, client, owner, create_submission_for):
 
-    expect(client.post("/submit/initiative", data=form_data(
-        title="Odd\ufffe title\uffff", summary="Sum\ufdd0mary")), 302)
+    expect(
+        client.post(
+            "/submit/initiative",
+            data=form_data(title="Odd\ufffe title\uffff", summary="Sum\ufdd0mary"),
+        ),
+        302,
+    )
     [saved] = rows(app)
     assert (saved.title, saved.summary) == ("Odd title", "Summary")
 
 
-@pytest.mark.parametrize("path", ["/s/abc%00def", "/api/v1/submissions/abc%00def",
-                                  "/s/%C3%A9t%C3%A9", "/s/" + "a" * 300])
+@pytest.mark.parametrize(
+    "path", ["/s/abc%00def", "/api/v1/submissions/abc%00def", "/s/%C3%A9t%C3%A9", "/s/" + "a" * 300]
+)
 def test_odd_slugs_are_404(client, path):
     response = expect(client.get(path), 404)
     if path.startswith("/api/"):
@@ -716,8 +841,14 @@ def test_a_json_body_to_moderation_is_415(app, client, create_user, create_submi
     moderator = create_user(role="moderator")
     item = create_submission_for(create_user())
     client.post("/account/login", data={"email": moderator.email, "password": PASSWORD})
-    expect(client.post(f"/moderation/{item.id}/decide", data='{"action": {"a": 1}}',
-                       content_type="application/json"), 415)
+    expect(
+        client.post(
+            f"/moderation/{item.id}/decide",
+            data='{"action": {"a": 1}}',
+            content_type="application/json",
+        ),
+        415,
+    )
     assert row(app, item.id).status is Status.SUBMITTED
 
 
@@ -736,14 +867,18 @@ def test_an_empty_post_of_a_new_form_saves_nothing(app, client, owner):
     assert count(app) == 0
 
 
-def test_an_empty_post_of_an_edit_leaves_the_draft_as_it_was(app, client, owner,
-                                                              create_submission_for):
+def test_an_empty_post_of_an_edit_leaves_the_draft_as_it_was(
+    app, client, owner, create_submission_for
+):
     draft = create_submission_for(owner, status="draft", title="My draft title")
     response = expect(client.post(f"/my/{draft.id}/edit"), 400)
     assert EMPTY_POST_TEXT in page_text(response.text)
     saved = row(app, draft.id)
-    assert (saved.status, saved.title, saved.countries) == (Status.DRAFT, "My draft title",
-                                                            draft.countries)
+    assert (saved.status, saved.title, saved.countries) == (
+        Status.DRAFT,
+        "My draft title",
+        draft.countries,
+    )
 
 
 def test_a_form_sent_with_every_list_left_out_saves_empty_lists(app, client, owner):

@@ -27,23 +27,34 @@ def offline_checkout(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         shutil.copy(ROOT / name, work / name)
     fake = tmp_path / "bin"
     fake.mkdir()
-    scripts = {"id": 'echo 0',  # root
-               "apt-get": 'echo "E: could not resolve deb.debian.org" >&2; exit 100',
-               "npm": 'echo "npm ERR! network request failed" >&2; exit 1'}
+    scripts = {
+        "id": "echo 0",  # root
+        "apt-get": 'echo "E: could not resolve deb.debian.org" >&2; exit 100',
+        "npm": 'echo "npm ERR! network request failed" >&2; exit 1',
+    }
     for name, body in scripts.items():
         (fake / name).write_text(f"#!/bin/sh\n{body}\n")
         (fake / name).chmod(0o755)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CI", "HUB_REQUIRE_BROWSER", "MAKEFLAGS", "MAKELEVEL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CI", "HUB_REQUIRE_BROWSER", "MAKEFLAGS", "MAKELEVEL")
+    }
     env["PATH"] = f"{fake}{os.pathsep}/usr/bin{os.pathsep}/bin"
     return work, env
 
 
 def browser_deps(work: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`make browser-deps` with Chromium missing."""
-    return subprocess.run(["make", "--no-print-directory", "browser-deps",
-                           "CHROMIUM=/nonexistent/chromium"], cwd=work, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        ["make", "--no-print-directory", "browser-deps", "CHROMIUM=/nonexistent/chromium"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_failed_installs_are_a_warning_outside_ci(offline_checkout):
@@ -52,14 +63,16 @@ def test_failed_installs_are_a_warning_outside_ci(offline_checkout):
     result = browser_deps(work, env)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ("the browser tests will be skipped: apt-get install chromium failed"
-            in result.stdout), result.stdout
+    assert "the browser tests will be skipped: apt-get install chromium failed" in result.stdout, (
+        result.stdout
+    )
     assert "the browser tests will be skipped: npm ci failed" in result.stdout
 
 
 @pytest.mark.parametrize("required", [{"HUB_REQUIRE_BROWSER": "1"}, {"CI": "true"}])
-def test_failed_installs_stop_make_test_when_the_browser_suite_is_required(offline_checkout,
-                                                                           required):
+def test_failed_installs_stop_make_test_when_the_browser_suite_is_required(
+    offline_checkout, required
+):
     work, env = offline_checkout
 
     result = browser_deps(work, {**env, **required})
@@ -71,14 +84,29 @@ def test_failed_installs_stop_make_test_when_the_browser_suite_is_required(offli
 def test_required_browser_suite_fails_rather_than_skips_without_playwright():
     """Without Playwright, HUB_REQUIRE_BROWSER=1 makes the journeys and bad-input modules
     fail (through the browser fixture), not skip (a module-level importorskip did)."""
-    code = ("import sys, pytest; sys.modules['playwright'] = None; "
-            "sys.exit(pytest.main(sys.argv[1:]))")
+    code = (
+        "import sys, pytest; sys.modules['playwright'] = None; sys.exit(pytest.main(sys.argv[1:]))"
+    )
     env = {**os.environ, "HUB_REQUIRE_BROWSER": "1"}
     result = subprocess.run(
-        [sys.executable, "-c", code, "-q", "-p", "no:cacheprovider", "-rfEs",
-         "tests/browser/test_journeys.py::test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text",
-         "tests/browser/test_browser_bad_input.py::test_session_expired_while_typing_keeps_the_text"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-c",
+            code,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rfEs",
+            "tests/browser/test_journeys.py::test_form_opened_before_the_cutoff_and_posted_after_keeps_the_text",
+            "tests/browser/test_browser_bad_input.py::test_session_expired_while_typing_keeps_the_text",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
     assert "skipped" not in out.splitlines()[-1], out

@@ -50,8 +50,7 @@ def users(app: Flask) -> list[User]:
 # --- init-db -------------------------------------------------------------------------------
 
 
-def test_init_db_creates_the_schema_on_a_fresh_sqlite_file_and_is_idempotent(make_app,
-                                                                             tmp_path):
+def test_init_db_creates_the_schema_on_a_fresh_sqlite_file_and_is_idempotent(make_app, tmp_path):
     path = tmp_path / "fresh" / "hub.sqlite3"
     path.parent.mkdir()
     url = f"sqlite:///{path}"
@@ -95,12 +94,15 @@ def test_init_db_on_the_already_migrated_test_database_changes_nothing(app, crea
 # --- create-user -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ([], Role.SUBMITTER),
-    (["--role", "submitter"], Role.SUBMITTER),
-    (["--role", "moderator"], Role.MODERATOR),
-    (["--role", "admin"], Role.ADMIN),
-])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ([], Role.SUBMITTER),
+        (["--role", "submitter"], Role.SUBMITTER),
+        (["--role", "moderator"], Role.MODERATOR),
+        (["--role", "admin"], Role.ADMIN),
+    ],
+)
 def test_create_user_reads_the_password_from_stdin(app, role, expected):
     result = invoke(app, "create-user", "Mod@Example.org", *role, input=f"{GOOD_PASSWORD}\n")
 
@@ -114,12 +116,23 @@ def test_create_user_reads_the_password_from_stdin(app, role, expected):
 
 
 def test_created_user_can_log_in_on_the_site(app):
-    invoke(app, "create-user", "mod@example.org", "--role", "moderator", "--name", "Mo Derator",
-           "--organisation", "Secretariat", input=f"{GOOD_PASSWORD}\n")
+    invoke(
+        app,
+        "create-user",
+        "mod@example.org",
+        "--role",
+        "moderator",
+        "--name",
+        "Mo Derator",
+        "--organisation",
+        "Secretariat",
+        input=f"{GOOD_PASSWORD}\n",
+    )
     client = app.test_client()
 
-    response = client.post("/account/login",
-                           data={"email": "mod@example.org", "password": GOOD_PASSWORD})
+    response = client.post(
+        "/account/login", data={"email": "mod@example.org", "password": GOOD_PASSWORD}
+    )
 
     assert response.status_code == 302
     assert "Logged in as Mo Derator." in client.get(response.location).text
@@ -127,21 +140,39 @@ def test_created_user_can_log_in_on_the_site(app):
     assert user.organisation == "Secretariat"
 
 
-@pytest.mark.parametrize(("args", "stdin", "message"), [
-    (["create-user", "taken@example.org"], f"{GOOD_PASSWORD}\n",
-     "An account for taken@example.org exists already."),
-    (["create-user", "TAKEN@Example.ORG", "--role", "admin"], f"{GOOD_PASSWORD}\n",
-     "An account for taken@example.org exists already."),
-    (["create-user", "new@example.org"], "short\n", "The password needs at least 10 characters."),
-    (["create-user", "new@example.org"], "\n", "The password needs at least 10 characters."),
-    (["create-user", "new@example.org"], "", "The password needs at least 10 characters."),
-    (["create-user", "new@example.org", "--role", "superuser"], f"{GOOD_PASSWORD}\n",
-     "Invalid value for '--role'"),
-    (["create-user", "new@example.org", "--role", "Moderator"], f"{GOOD_PASSWORD}\n",
-     "Invalid value for '--role'"),
-])
-def test_create_user_refusals_are_clear_and_change_nothing(app, create_user, args, stdin,
-                                                           message):
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (
+            ["create-user", "taken@example.org"],
+            f"{GOOD_PASSWORD}\n",
+            "An account for taken@example.org exists already.",
+        ),
+        (
+            ["create-user", "TAKEN@Example.ORG", "--role", "admin"],
+            f"{GOOD_PASSWORD}\n",
+            "An account for taken@example.org exists already.",
+        ),
+        (
+            ["create-user", "new@example.org"],
+            "short\n",
+            "The password needs at least 10 characters.",
+        ),
+        (["create-user", "new@example.org"], "\n", "The password needs at least 10 characters."),
+        (["create-user", "new@example.org"], "", "The password needs at least 10 characters."),
+        (
+            ["create-user", "new@example.org", "--role", "superuser"],
+            f"{GOOD_PASSWORD}\n",
+            "Invalid value for '--role'",
+        ),
+        (
+            ["create-user", "new@example.org", "--role", "Moderator"],
+            f"{GOOD_PASSWORD}\n",
+            "Invalid value for '--role'",
+        ),
+    ],
+)
+def test_create_user_refusals_are_clear_and_change_nothing(app, create_user, args, stdin, message):
     create_user(email="taken@example.org", role="submitter")
     before = [(u.email, u.role, u.password_hash) for u in users(app)]
 
@@ -153,26 +184,45 @@ def test_create_user_refusals_are_clear_and_change_nothing(app, create_user, arg
     assert [(u.email, u.role, u.password_hash) for u in users(app)] == before
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--name", "   "], "Invalid value for '--name': the name cannot be blank."),
-    (["--name", "\x00\x07"], "Invalid value for '--name': the name cannot be blank."),
-    (["--name", "n" * 121], "Invalid value for '--name': use at most 120 characters (not 121)."),
-    (["--organisation", "o" * 201],
-     "Invalid value for '--organisation': use at most 200 characters (not 201)."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "   "], "Invalid value for '--name': the name cannot be blank."),
+        (["--name", "\x00\x07"], "Invalid value for '--name': the name cannot be blank."),
+        (
+            ["--name", "n" * 121],
+            "Invalid value for '--name': use at most 120 characters (not 121).",
+        ),
+        (
+            ["--organisation", "o" * 201],
+            "Invalid value for '--organisation': use at most 200 characters (not 201).",
+        ),
+    ],
+)
 def test_create_user_refuses_a_bad_name_or_organisation_clearly(app, args, message):
     result = invoke(app, "create-user", "new@example.org", *args, input=f"{GOOD_PASSWORD}\n")
 
     assert result.exit_code == 2, result.output
     assert message in result.output
-    assert "Traceback" not in result.output and result.exception is None or \
-        isinstance(result.exception, SystemExit)
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
     assert users(app) == []
 
 
 def test_create_user_takes_a_name_and_organisation_at_their_limits(app):
-    result = invoke(app, "create-user", "new@example.org", "--name", " " + "n" * 120 + " ",
-                    "--organisation", "o" * 200, input=f"{GOOD_PASSWORD}\n")
+    result = invoke(
+        app,
+        "create-user",
+        "new@example.org",
+        "--name",
+        " " + "n" * 120 + " ",
+        "--organisation",
+        "o" * 200,
+        input=f"{GOOD_PASSWORD}\n",
+    )
 
     assert result.exit_code == 0, result.output
     [user] = users(app)
@@ -236,15 +286,21 @@ def terminal_env(app_config: dict[str, Any], tmp_path: Any) -> dict[str, str]:
     import os
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
-    env.update(HUB_DATABASE_URL=app_config["HUB_DATABASE_URL"], HUB_SECRET_KEY="test-secret",
-               HUB_INDEX_DIR=str(tmp_path / "index"),
-               HUB_PASSWORD_HASH_METHOD=app_config["HUB_PASSWORD_HASH_METHOD"])
+    env.update(
+        HUB_DATABASE_URL=app_config["HUB_DATABASE_URL"],
+        HUB_SECRET_KEY="test-secret",
+        HUB_INDEX_DIR=str(tmp_path / "index"),
+        HUB_PASSWORD_HASH_METHOD=app_config["HUB_PASSWORD_HASH_METHOD"],
+    )
     return env
 
 
 def test_create_user_prompts_for_the_password_twice_in_a_terminal(app, terminal_env):
-    shown, code = in_a_terminal(["create-user", "tty@example.org", "--role", "moderator"],
-                                terminal_env, [f"{GOOD_PASSWORD}\n".encode()] * 2)
+    shown, code = in_a_terminal(
+        ["create-user", "tty@example.org", "--role", "moderator"],
+        terminal_env,
+        [f"{GOOD_PASSWORD}\n".encode()] * 2,
+    )
 
     assert code == 0, shown
     assert "Password: " in shown and "Repeat for confirmation: " in shown
@@ -254,10 +310,13 @@ def test_create_user_prompts_for_the_password_twice_in_a_terminal(app, terminal_
         assert authenticate("tty@example.org", GOOD_PASSWORD) is not None
 
 
-def test_create_user_in_a_terminal_asks_again_when_the_two_passwords_differ(app,
-                                                                            terminal_env):
-    answers = [f"{GOOD_PASSWORD}\n".encode(), b"something-else-entirely\n",
-               f"{GOOD_PASSWORD}\n".encode(), f"{GOOD_PASSWORD}\n".encode()]
+def test_create_user_in_a_terminal_asks_again_when_the_two_passwords_differ(app, terminal_env):
+    answers = [
+        f"{GOOD_PASSWORD}\n".encode(),
+        b"something-else-entirely\n",
+        f"{GOOD_PASSWORD}\n".encode(),
+        f"{GOOD_PASSWORD}\n".encode(),
+    ]
     shown, code = in_a_terminal(["create-user", "tty@example.org"], terminal_env, answers)
 
     assert code == 0, shown
@@ -303,8 +362,9 @@ def test_seed_demo_creates_varied_submissions(app):
     assert {row.kind for row in rows} == set(KINDS)
     french = [row for row in rows if row.language == "fr"]
     assert french, "no French submission"
-    assert any(ACCENTED.search(f"{row.title} {row.summary} {row.description}")
-               for row in french), "no French text with accents"
+    assert any(ACCENTED.search(f"{row.title} {row.summary} {row.description}") for row in french), (
+        "no French text with accents"
+    )
 
 
 def test_seed_demo_is_repeatable_with_the_same_seed(make_app, tmp_path):
@@ -328,8 +388,9 @@ def test_migration_matches_the_models(database_url):
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "render_as_batch": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
             differences = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
@@ -341,8 +402,11 @@ def check_constraints_in_the_database(url: str) -> dict[str, str]:
     engine = create_engine(url)
     try:
         inspector = inspect(engine)
-        return {c["name"]: c["sqltext"] for table in inspector.get_table_names()
-                for c in inspector.get_check_constraints(table)}
+        return {
+            c["name"]: c["sqltext"]
+            for table in inspector.get_table_names()
+            for c in inspector.get_check_constraints(table)
+        }
     finally:
         engine.dispose()
 
@@ -350,9 +414,13 @@ def check_constraints_in_the_database(url: str) -> dict[str, str]:
 def check_constraints_in_the_models(dialect: Any) -> dict[str, str]:
     """Every CHECK constraint the models declare (enum ones included): name -> SQL text."""
     return {
-        str(c.name): str(c.sqltext.compile(dialect=dialect, compile_kwargs={
-            "literal_binds": True, "include_table": False}))
-        for table in Base.metadata.sorted_tables for c in table.constraints
+        str(c.name): str(
+            c.sqltext.compile(
+                dialect=dialect, compile_kwargs={"literal_binds": True, "include_table": False}
+            )
+        )
+        for table in Base.metadata.sorted_tables
+        for c in table.constraints
         if isinstance(c, CheckConstraint)
     }
 
@@ -374,8 +442,11 @@ def test_migration_has_every_check_constraint_of_the_models(database_url):
     assert sorted(set(declared) - set(migrated)) == []  # in a model, missing in the migration
     assert sorted(set(migrated) - set(declared)) == []  # in the migration only
     if dialect.name == "sqlite":
-        differ = {name: (migrated[name], sql) for name, sql in declared.items()
-                  if _same_sql(migrated[name]) != _same_sql(sql)}
+        differ = {
+            name: (migrated[name], sql)
+            for name, sql in declared.items()
+            if _same_sql(migrated[name]) != _same_sql(sql)
+        }
         assert differ == {}
 
 
@@ -387,4 +458,3 @@ def test_migrated_template_is_at_head(database_url):
     finally:
         engine.dispose()
     assert current == head_revision()
-

@@ -43,8 +43,12 @@ def live(app: Flask) -> Iterator[str]:
 
 def logged_in(base: str, email: str) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{base}/account/login", data={"email": email, "password": PASSWORD},
-                            allow_redirects=False, timeout=30)
+    response = session.post(
+        f"{base}/account/login",
+        data={"email": email, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert response.status_code == 302
     return session
 
@@ -55,24 +59,33 @@ def version_on_page(session: requests.Session, base: str, item_id: int) -> str:
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_two_simultaneous_decisions_one_wins(app, live, create_user, create_submission_for,
-                                             caplog, round_):
+def test_two_simultaneous_decisions_one_wins(
+    app, live, create_user, create_submission_for, caplog, round_
+):
     owner = create_user()
     ann = create_user(role=Role.MODERATOR, name="Ann Approver")
     rob = create_user(role=Role.MODERATOR, name="Rob Rejecter")
     item = create_submission_for(owner)
     sessions = {"approve": logged_in(live, ann.email), "reject": logged_in(live, rob.email)}
-    forms = {action: {"action": action, "message": "Not in scope." if action == "reject" else "",
-                      "version": version_on_page(s, live, item.id)}
-             for action, s in sessions.items()}
+    forms = {
+        action: {
+            "action": action,
+            "message": "Not in scope." if action == "reject" else "",
+            "version": version_on_page(s, live, item.id),
+        }
+        for action, s in sessions.items()
+    }
     start = threading.Barrier(2)
     answers: dict[str, requests.Response] = {}
 
     def decide(action: str) -> None:
         start.wait()  # both posts leave together
-        answers[action] = sessions[action].post(f"{live}/moderation/{item.id}/decide",
-                                                data=forms[action], allow_redirects=False,
-                                                timeout=60)
+        answers[action] = sessions[action].post(
+            f"{live}/moderation/{item.id}/decide",
+            data=forms[action],
+            allow_redirects=False,
+            timeout=60,
+        )
 
     threads = [threading.Thread(target=decide, args=(a,)) for a in sessions]
     for t in threads:
@@ -90,9 +103,12 @@ def test_two_simultaneous_decisions_one_wins(app, live, create_user, create_subm
     with app.app_context():
         saved = db.session.get(Submission, item.id)
         assert saved.status is (Status.APPROVED if winner == "approve" else Status.REJECTED)
-        decisions = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.submission_id == item.id,
-            AuditEvent.action.in_([Action.APPROVED, Action.REJECTED]))).all()
+        decisions = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.submission_id == item.id,
+                AuditEvent.action.in_([Action.APPROVED, Action.REJECTED]),
+            )
+        ).all()
         assert len(decisions) == 1  # the loser left no trace
     # Neither request waited out a lock held by the other (the search index's update after
     # the winner's commit and the loser's review page share the process).
@@ -108,8 +124,9 @@ def test_two_simultaneous_decisions_one_wins(app, live, create_user, create_subm
 # what the first wrote, and a barrier would only wait for a request that is waiting for it.
 
 
-def both_at_once(posts: dict[str, tuple[requests.Session, str, dict[str, Any]]]
-                 ) -> dict[str, requests.Response]:
+def both_at_once(
+    posts: dict[str, tuple[requests.Session, str, dict[str, Any]]],
+) -> dict[str, requests.Response]:
     """Send the posts together (one thread each); their answers by name."""
     start = threading.Barrier(len(posts))
     answers: dict[str, requests.Response] = {}
@@ -147,10 +164,15 @@ def test_two_simultaneous_registrations_with_one_email(app, live, monkeypatch):
     import hub.auth.operations
 
     hold_after_reading(monkeypatch, hub.auth.operations, "hash_password")
-    form = {"email": "twice@example.org", "display_name": "Twice", "password": PASSWORD,
-            "confirm": PASSWORD}
-    answers = both_at_once({tab: (requests.Session(), f"{live}/account/register", form)
-                            for tab in ("first", "second")})
+    form = {
+        "email": "twice@example.org",
+        "display_name": "Twice",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
+    answers = both_at_once(
+        {tab: (requests.Session(), f"{live}/account/register", form) for tab in ("first", "second")}
+    )
 
     assert sorted(r.status_code for r in answers.values()) == [302, 422]
     refused = next(r for r in answers.values() if r.status_code == 422)
@@ -160,8 +182,7 @@ def test_two_simultaneous_registrations_with_one_email(app, live, monkeypatch):
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_two_simultaneous_withdrawals(app, live, create_user, create_submission_for,
-                                      monkeypatch):
+def test_two_simultaneous_withdrawals(app, live, create_user, create_submission_for, monkeypatch):
     """Withdraw pressed in two tabs at once: withdrawn once, the other tab is told so (409)."""
     import hub.submissions.operations
 
@@ -170,21 +191,26 @@ def test_two_simultaneous_withdrawals(app, live, create_user, create_submission_
     tabs = {tab: logged_in(live, owner.email) for tab in ("first", "second")}
     hold_after_reading(monkeypatch, hub.submissions.operations, "ensure_window")
 
-    answers = both_at_once({tab: (s, f"{live}/my/{item.id}/withdraw", {})
-                            for tab, s in tabs.items()})
+    answers = both_at_once(
+        {tab: (s, f"{live}/my/{item.id}/withdraw", {}) for tab, s in tabs.items()}
+    )
 
     assert sorted(r.status_code for r in answers.values()) == [302, 409]
     refused = next(r for r in answers.values() if r.status_code == 409)
     assert "This submission was already withdrawn" in unescape(refused.text)
     with app.app_context():
         assert db.session.get(Submission, item.id).status is Status.WITHDRAWN
-        withdrawals = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.submission_id == item.id, AuditEvent.action == Action.WITHDRAWN)).all()
+        withdrawals = db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.submission_id == item.id, AuditEvent.action == Action.WITHDRAWN
+            )
+        ).all()
         assert len(withdrawals) == 1
 
 
-def test_two_simultaneous_late_edits_of_one_item(app, live, clock, create_user,
-                                                 create_submission_for, monkeypatch):
+def test_two_simultaneous_late_edits_of_one_item(
+    app, live, clock, create_user, create_submission_for, monkeypatch
+):
     """After the cutoff, two tabs send changes to the same item at once: each is kept, or
     (when the other changed the item at the same moment) shown back with a clear 409."""
     import hub.submissions.routes
@@ -196,9 +222,12 @@ def test_two_simultaneous_late_edits_of_one_item(app, live, clock, create_user,
     clock.freeze(clock.close_at + timedelta(minutes=1))
     hold_after_reading(monkeypatch, hub.submissions.routes, "keep_refused_post")
 
-    answers = both_at_once({tab: (s, f"{live}/my/{item.id}/edit",
-                                  form_data(title=f"Late text of the {tab} tab"))
-                            for tab, s in tabs.items()})
+    answers = both_at_once(
+        {
+            tab: (s, f"{live}/my/{item.id}/edit", form_data(title=f"Late text of the {tab} tab"))
+            for tab, s in tabs.items()
+        }
+    )
 
     codes = sorted(r.status_code for r in answers.values())
     assert codes == ([403, 409] if PG_URL else [403, 403])

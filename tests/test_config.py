@@ -46,26 +46,33 @@ VALUES = {
 }
 
 
-@pytest.mark.parametrize("layers", [
-    (),
-    ("file",),
-    ("env",),
-    ("test",),
-    ("file", "env"),
-    ("file", "test"),
-    ("env", "test"),
-    ("file", "env", "test"),
-])
+@pytest.mark.parametrize(
+    "layers",
+    [
+        (),
+        ("file",),
+        ("env",),
+        ("test",),
+        ("file", "env"),
+        ("file", "test"),
+        ("env", "test"),
+        ("file", "env", "test"),
+    ],
+)
 def test_settings_precedence(tmp_path, monkeypatch, layers):
     if "file" in layers:
         (tmp_path / "config.py").write_text(
             'HUB_TIMEZONE = "America/New_York"\nHUB_MIN_PASSWORD_LENGTH = 11\n'
-            'HUB_LOG_LEVEL = "WARNING"\n')
+            'HUB_LOG_LEVEL = "WARNING"\n'
+        )
     if "env" in layers:
         monkeypatch.setenv("HUB_TIMEZONE", "Asia/Tokyo")
         monkeypatch.setenv("HUB_MIN_PASSWORD_LENGTH", "12")
-    test_config = ({"HUB_TIMEZONE": "Africa/Nairobi", "HUB_MIN_PASSWORD_LENGTH": 13}
-                   if "test" in layers else None)
+    test_config = (
+        {"HUB_TIMEZONE": "Africa/Nairobi", "HUB_MIN_PASSWORD_LENGTH": 13}
+        if "test" in layers
+        else None
+    )
     app = bare_app(tmp_path)
 
     load_settings(app, test_config)
@@ -114,14 +121,18 @@ def test_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
 # --- Whole numbers from the environment ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    ("HUB_MAX_REQUEST_BYTES", "2048", 2048),
-    ("HUB_MAX_REQUEST_BYTES", " 4096 ", 4096),
-    ("HUB_MIN_PASSWORD_LENGTH", "14", 14),
-    ("HUB_SQLITE_BUSY_TIMEOUT_MS", "500", 500),
-])
-def test_whole_number_settings_from_the_environment_are_ints(tmp_path, monkeypatch, name,
-                                                             value, expected):
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("HUB_MAX_REQUEST_BYTES", "2048", 2048),
+        ("HUB_MAX_REQUEST_BYTES", " 4096 ", 4096),
+        ("HUB_MIN_PASSWORD_LENGTH", "14", 14),
+        ("HUB_SQLITE_BUSY_TIMEOUT_MS", "500", 500),
+    ],
+)
+def test_whole_number_settings_from_the_environment_are_ints(
+    tmp_path, monkeypatch, name, value, expected
+):
     monkeypatch.setenv(name, value)
     app = bare_app(tmp_path)
 
@@ -134,8 +145,7 @@ def test_whole_number_settings_from_the_environment_are_ints(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("value", ["1MB", "2.5", "lots"])
-def test_a_whole_number_setting_that_is_not_one_is_named_in_the_error(tmp_path, monkeypatch,
-                                                                      value):
+def test_a_whole_number_setting_that_is_not_one_is_named_in_the_error(tmp_path, monkeypatch, value):
     monkeypatch.setenv("HUB_MAX_REQUEST_BYTES", value)
 
     with pytest.raises(ValueError, match="HUB_MAX_REQUEST_BYTES") as excinfo:
@@ -148,8 +158,9 @@ def test_request_size_limit_from_the_environment_is_enforced(make_app, monkeypat
     monkeypatch.setenv("HUB_MAX_REQUEST_BYTES", "2048")
     app = make_app()
 
-    response = app.test_client().post("/account/login",
-                                      data={"email": "a@example.org", "password": "x" * 4000})
+    response = app.test_client().post(
+        "/account/login", data={"email": "a@example.org", "password": "x" * 4000}
+    )
 
     assert response.status_code == 413
     assert "larger than the 2 KiB the hub accepts" in response.text
@@ -176,7 +187,8 @@ def test_secret_key_is_generated_once_privately_and_reused(tmp_path):
     # So a session cookie signed before a restart is still accepted after it.
     signed = first.session_interface.get_signing_serializer(first).dumps({"_user_id": "7"})
     assert second.session_interface.get_signing_serializer(second).loads(signed) == {
-        "_user_id": "7"}
+        "_user_id": "7"
+    }
 
 
 def test_each_instance_gets_its_own_generated_key(tmp_path):
@@ -204,22 +216,25 @@ BAD_CLOCK_SETTINGS = [
     ({"HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59"}, "HUB_SUBMISSIONS_CLOSE_AT", "offset"),
     ({"HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19"}, "HUB_SUBMISSIONS_CLOSE_AT", "offset"),
     ({"HUB_SUBMISSIONS_CLOSE_AT": "next friday"}, "HUB_SUBMISSIONS_CLOSE_AT", "ISO 8601"),
-    ({"HUB_SUBMISSIONS_CLOSE_AT": "19/06/2026 23:59 CEST"}, "HUB_SUBMISSIONS_CLOSE_AT",
-     "ISO 8601"),
-    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-13-01T00:00+02:00"}, "HUB_SUBMISSIONS_OPEN_AT",
-     "ISO 8601"),
-    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-06-20T00:00+02:00",
-      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59+02:00"}, "HUB_SUBMISSIONS_CLOSE_AT",
-     "after HUB_SUBMISSIONS_OPEN_AT"),
+    ({"HUB_SUBMISSIONS_CLOSE_AT": "19/06/2026 23:59 CEST"}, "HUB_SUBMISSIONS_CLOSE_AT", "ISO 8601"),
+    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-13-01T00:00+02:00"}, "HUB_SUBMISSIONS_OPEN_AT", "ISO 8601"),
+    (
+        {
+            "HUB_SUBMISSIONS_OPEN_AT": "2026-06-20T00:00+02:00",
+            "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59+02:00",
+        },
+        "HUB_SUBMISSIONS_CLOSE_AT",
+        "after HUB_SUBMISSIONS_OPEN_AT",
+    ),
     ({"HUB_TIMEZONE": "Mars/Olympus_Mons"}, "HUB_TIMEZONE", "unknown time zone"),
 ]
 
 
 @pytest.mark.parametrize("source", ["environment", "test_config"])
 @pytest.mark.parametrize(("settings", "named", "hint"), BAD_CLOCK_SETTINGS)
-def test_unreadable_cutoff_setting_stops_the_hub_with_a_clear_message(make_app, monkeypatch,
-                                                                      source, settings, named,
-                                                                      hint):
+def test_unreadable_cutoff_setting_stops_the_hub_with_a_clear_message(
+    make_app, monkeypatch, source, settings, named, hint
+):
     if source == "environment":
         for key, value in settings.items():
             monkeypatch.setenv(key, value)
@@ -235,8 +250,15 @@ def test_unreadable_cutoff_setting_stops_the_hub_with_a_clear_message(make_app, 
     assert hint in message
 
 
-@pytest.mark.parametrize("value", ["2026-06-19T23:59:00+02:00", "2026-06-19T21:59:00Z",
-                                   "2026-06-19T21:59:00+00:00", " 2026-06-19T23:59+02:00 "])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-06-19T23:59:00+02:00",
+        "2026-06-19T21:59:00Z",
+        "2026-06-19T21:59:00+00:00",
+        " 2026-06-19T23:59+02:00 ",
+    ],
+)
 def test_cutoff_with_an_offset_is_read_as_one_instant(make_app, monkeypatch, value):
     monkeypatch.setenv("HUB_SUBMISSIONS_CLOSE_AT", value)
 
@@ -245,10 +267,17 @@ def test_cutoff_with_an_offset_is_read_as_one_instant(make_app, monkeypatch, val
     assert app.extensions["hub_clock"].close_at == datetime(2026, 6, 19, 21, 59, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value", ["http://[::1", "hub.example.org", "ftp://hub.example.org",
-                                   "https://", "https://hub.example.org/?x=1"])
-def test_a_base_url_links_cannot_be_built_on_stops_the_hub_clearly(make_app, monkeypatch,
-                                                                   value):
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://[::1",
+        "hub.example.org",
+        "ftp://hub.example.org",
+        "https://",
+        "https://hub.example.org/?x=1",
+    ],
+)
+def test_a_base_url_links_cannot_be_built_on_stops_the_hub_clearly(make_app, monkeypatch, value):
     """Links in e-mails are built on HUB_BASE_URL: a bad one is refused at start, named."""
     monkeypatch.setenv("HUB_BASE_URL", value)
 
@@ -256,8 +285,15 @@ def test_a_base_url_links_cannot_be_built_on_stops_the_hub_clearly(make_app, mon
         make_app()
 
 
-@pytest.mark.parametrize("value", ["https://hub.example.org", "http://127.0.0.1:5000",
-                                   "https://example.org/hub/", "http://[::1]:8000"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://hub.example.org",
+        "http://127.0.0.1:5000",
+        "https://example.org/hub/",
+        "http://[::1]:8000",
+    ],
+)
 def test_good_base_urls_are_taken(make_app, monkeypatch, value):
     monkeypatch.setenv("HUB_BASE_URL", value)
     assert make_app().config["HUB_BASE_URL"] == value
@@ -288,12 +324,12 @@ def _refused_postgres(_tmp_path: Path) -> str:
     return "postgresql+psycopg://hub:s3cret-pw@127.0.0.1:1/hub?connect_timeout=2"
 
 
-@pytest.mark.parametrize("broken_url", [_missing_dir_sqlite, _unmigrated_sqlite,
-                                        _refused_postgres],
-                         ids=["sqlite-missing-directory", "sqlite-not-initialised",
-                              "postgresql-refused"])
-def test_healthz_answers_503_json_when_the_database_is_not_usable(make_app, tmp_path,
-                                                                  broken_url):
+@pytest.mark.parametrize(
+    "broken_url",
+    [_missing_dir_sqlite, _unmigrated_sqlite, _refused_postgres],
+    ids=["sqlite-missing-directory", "sqlite-not-initialised", "postgresql-refused"],
+)
+def test_healthz_answers_503_json_when_the_database_is_not_usable(make_app, tmp_path, broken_url):
     url = broken_url(tmp_path)
     app = make_app(HUB_DATABASE_URL=url)
 
@@ -346,8 +382,9 @@ def failing_app(app: Flask) -> Flask:
 
 
 @pytest.mark.server_error
-@pytest.mark.parametrize(("path", "json"), [("/test-only/fail", False),
-                                            ("/api/test-only/fail", True)])
+@pytest.mark.parametrize(
+    ("path", "json"), [("/test-only/fail", False), ("/api/test-only/fail", True)]
+)
 def test_exception_in_a_view_gives_a_500_page_without_the_stack_trace(failing_app, path, json):
     response = failing_app.test_client().get(path)
 
@@ -378,26 +415,38 @@ def test_every_setting_is_in_the_readme_table():
             assert str(default) in table[name], (name, default, table[name])
 
 
-@pytest.mark.parametrize(("proxies", "link"), [(0, "http://localhost/feed.atom"),
-                                               (1, "https://hub.example.org/feed.atom")])
+@pytest.mark.parametrize(
+    ("proxies", "link"),
+    [(0, "http://localhost/feed.atom"), (1, "https://hub.example.org/feed.atom")],
+)
 def test_links_behind_a_trusted_proxy(make_app, proxies, link):
     app = make_app(HUB_TRUSTED_PROXIES=proxies)
-    feed = app.test_client().get("/feed.atom", headers={
-        "X-Forwarded-Proto": "https", "X-Forwarded-Host": "hub.example.org"}).text
+    feed = (
+        app.test_client()
+        .get(
+            "/feed.atom",
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hub.example.org"},
+        )
+        .text
+    )
     assert f'<link rel="self" href="{link}"/>' in feed
 
 
 # --- Names the hub does not know ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "hint"), [
-    ("HUB_SUBMISSION_CLOSE_AT", "Did you mean HUB_SUBMISSIONS_CLOSE_AT?"),
-    ("HUB_MAIL_SERVR", "Did you mean HUB_MAIL_SERVER?"),
-    ("HUB_TIME_ZONE", "Did you mean HUB_TIMEZONE?"),
-    ("HUB_SOMETHING_ELSE_ENTIRELY", ""),
-])
-def test_an_unknown_hub_variable_is_named_in_a_warning_at_start(make_app, monkeypatch, caplog,
-                                                                name, hint):
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("HUB_SUBMISSION_CLOSE_AT", "Did you mean HUB_SUBMISSIONS_CLOSE_AT?"),
+        ("HUB_MAIL_SERVR", "Did you mean HUB_MAIL_SERVER?"),
+        ("HUB_TIME_ZONE", "Did you mean HUB_TIMEZONE?"),
+        ("HUB_SOMETHING_ELSE_ENTIRELY", ""),
+    ],
+)
+def test_an_unknown_hub_variable_is_named_in_a_warning_at_start(
+    make_app, monkeypatch, caplog, name, hint
+):
     """A typo must not silently leave, say, the cutoff unset; the hub still starts."""
     monkeypatch.setenv(name, "2026-06-19T23:59:00+02:00")
 
@@ -426,8 +475,9 @@ def test_an_unknown_setting_in_the_instance_file_is_named_too(tmp_path, caplog):
     assert "Did you mean HUB_SUBMISSIONS_CLOSE_AT?" in caplog.text
 
 
-def test_known_settings_and_the_suites_own_variables_raise_no_warning(make_app, monkeypatch,
-                                                                      caplog):
+def test_known_settings_and_the_suites_own_variables_raise_no_warning(
+    make_app, monkeypatch, caplog
+):
     from hub.config import KNOWN_EXTRA_NAMES
 
     monkeypatch.setenv("HUB_TIMEZONE", "Europe/Zurich")
@@ -447,18 +497,33 @@ def test_every_hub_variable_the_project_reads_is_known_and_in_the_readme():
     from hub.config import DEFAULTS, KNOWN_EXTRA_NAMES, TEST_PREFIX
 
     root = Path(__file__).resolve().parents[1]
-    sources = [*root.glob("hub/**/*.py"), *root.glob("tests/**/*.py"), *root.glob("bench/*.py"),
-               root / "Makefile", root / ".ci" / "run", root / "wsgi.py"]
+    sources = [
+        *root.glob("hub/**/*.py"),
+        *root.glob("tests/**/*.py"),
+        *root.glob("bench/*.py"),
+        root / "Makefile",
+        root / ".ci" / "run",
+        root / "wsgi.py",
+    ]
     read = set()
     for path in sources:
         read |= set(re.findall(r"\b(HUB_[A-Z][A-Z0-9_]*[A-Z0-9])\b", path.read_text()))
     settings = {f"HUB_{key}" for key in DEFAULTS}
     # Names that appear in the code only as examples of what is NOT a setting.
-    examples = {"HUB_SUBMISSION_CLOSE_AT", "HUB_MAIL_SERVR", "HUB_TIME_ZONE",
-                "HUB_SOMETHING_ELSE_ENTIRELY", "HUB_SUBMISSIONS_CLOSE", "HUB_TEST_SOMETHING",
-                "HUB_TEST_WHATEVER"}
-    unknown = {name for name in read - settings - KNOWN_EXTRA_NAMES - examples
-               if not name.startswith(TEST_PREFIX)}
+    examples = {
+        "HUB_SUBMISSION_CLOSE_AT",
+        "HUB_MAIL_SERVR",
+        "HUB_TIME_ZONE",
+        "HUB_SOMETHING_ELSE_ENTIRELY",
+        "HUB_SUBMISSIONS_CLOSE",
+        "HUB_TEST_SOMETHING",
+        "HUB_TEST_WHATEVER",
+    }
+    unknown = {
+        name
+        for name in read - settings - KNOWN_EXTRA_NAMES - examples
+        if not name.startswith(TEST_PREFIX)
+    }
     assert unknown == set()
     readme = (root / "README.md").read_text()
     for name in sorted(KNOWN_EXTRA_NAMES | {"HUB_TEST_DATABASE_URL"}):

@@ -27,24 +27,10 @@ SECOND = timedelta(seconds=1)
 # --- Helpers ------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
 def banner(page: str) -> str:
     """The text of the deadline banner ('' when there is none)."""
     found = re.search(r'<div class="cutoff-banner[^"]*"[^>]*>(.*?)</div>\s*</div>', page, re.S)
     return re.sub(r" ([.,])", r"\1", text_of(found.group(1))).strip() if found else ""
-
-
-
-
 
 
 def as_utc(instant: datetime | None) -> datetime | None:
@@ -79,11 +65,13 @@ def test_one_second_before_the_cutoff_is_accepted(app, client, cutoff, owner):
     assert as_utc(saved.submitted_at) == CLOSE - SECOND
 
 
-@pytest.mark.parametrize("late", [timedelta(0), SECOND, timedelta(days=3)],
-                         ids=["at-cutoff", "one-second-after", "days-after"])
+@pytest.mark.parametrize(
+    "late",
+    [timedelta(0), SECOND, timedelta(days=3)],
+    ids=["at-cutoff", "one-second-after", "days-after"],
+)
 @pytest.mark.parametrize("action", ["submit", "draft"])
-def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, owner, late,
-                                                         action):
+def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, owner, late, action):
     cutoff.freeze(CLOSE + late)
     typed = form_data(action=action, title="Too late initiative", summary="Kept <text> & more")
 
@@ -95,7 +83,10 @@ def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, ow
     assert field_value(page, "summary") == "Kept <text> & more"
     [kept] = rows(app, owner_id=owner.id)
     assert (kept.title, kept.status, kept.submitted_at) == (
-        "Too late initiative", Status.DRAFT, None)
+        "Too late initiative",
+        Status.DRAFT,
+        None,
+    )
     assert kept.summary == "Kept <text> & more"
     mine = client.get("/my/").text
     assert "Too late initiative" in mine
@@ -107,8 +98,9 @@ def test_after_the_cutoff_a_new_post_is_refused_but_kept(app, client, cutoff, ow
 
 def test_incomplete_late_post_is_kept_too(app, client, cutoff, owner):
     cutoff.freeze(CLOSE + SECOND)
-    page = expect(client.post("/submit/coalition",
-                              data={"title": "Only a title", "action": "submit"}), 403).text
+    page = expect(
+        client.post("/submit/coalition", data={"title": "Only a title", "action": "submit"}), 403
+    ).text
     assert CLOSED_TEXT in page
     assert [(r.title, r.kind) for r in rows(app)] == [("Only a title", "coalition")]
 
@@ -128,8 +120,9 @@ LATE_INVALID = [
 
 
 @pytest.mark.parametrize("name, typed, kept", LATE_INVALID)
-def test_late_post_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, owner, name,
-                                                          typed, kept):
+def test_late_post_with_an_invalid_field_is_kept_as_typed(
+    app, client, cutoff, owner, name, typed, kept
+):
     cutoff.freeze(CLOSE + SECOND)
     data = form_data(title="Late and imperfect", **({} if name == "title" else {name: typed}))
     if name == "title":
@@ -154,8 +147,9 @@ def test_late_post_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, o
     assert shown in detail
 
 
-def test_late_edit_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, owner,
-                                                          create_submission_for):
+def test_late_edit_with_an_invalid_field_is_kept_as_typed(
+    app, client, cutoff, owner, create_submission_for
+):
     sub = create_submission_for(owner, title="Original title")
     cutoff.freeze(CLOSE + SECOND)
     late = form_data(title="Late title", contact_email="ada@", end_date="2020-01-01")
@@ -166,15 +160,17 @@ def test_late_edit_with_an_invalid_field_is_kept_as_typed(app, client, cutoff, o
     assert f'href="/my/{sub.id}">Open the kept copy</a>' in page
     after = row(app, sub.id)
     assert (after.title, after.contact_email) == ("Original title", "ada@example.org")
-    assert (after.kept_changes["title"], after.kept_changes["contact_email"],
-            after.kept_changes["end_date"]) == ("Late title", "ada@", "2020-01-01")
+    assert (
+        after.kept_changes["title"],
+        after.kept_changes["contact_email"],
+        after.kept_changes["end_date"],
+    ) == ("Late title", "ada@", "2020-01-01")
 
 
 def test_a_website_kept_as_typed_is_not_a_link(app, client, cutoff, owner):
     """Kept text is shown as typed; an address that is not a web address stays plain text."""
     cutoff.freeze(CLOSE + SECOND)
-    expect(client.post("/submit/initiative",
-                       data=form_data(website="javascript:alert(1)")), 403)
+    expect(client.post("/submit/initiative", data=form_data(website="javascript:alert(1)")), 403)
     [draft] = rows(app)
     detail = client.get(f"/my/{draft.id}").text
     assert "javascript:alert(1)" in detail
@@ -197,15 +193,17 @@ def test_a_second_late_post_from_the_refusal_page_is_kept_too(app, client, cutof
     assert (after.title, after.kept_changes["title"]) == ("First late text", "Second late text")
 
 
-def test_changed_text_sent_again_with_a_used_form_token_is_not_dropped(app, client, cutoff,
-                                                                       owner):
+def test_changed_text_sent_again_with_a_used_form_token_is_not_dropped(app, client, cutoff, owner):
     """Even sent to the new-form address with the same one-time token (a page of before),
     changed text is shown back, unsaved, with a fresh token: the next press keeps it."""
-    token = field_value(client.get("/submit/initiative", follow_redirects=True).text,
-                        "form_token")
+    token = field_value(client.get("/submit/initiative", follow_redirects=True).text, "form_token")
     cutoff.freeze(CLOSE + SECOND)
-    expect(client.post("/submit/initiative",
-                       data={**form_data(title="First late text"), "form_token": token}), 403)
+    expect(
+        client.post(
+            "/submit/initiative", data={**form_data(title="First late text"), "form_token": token}
+        ),
+        403,
+    )
     again = {**form_data(title="Changed late text"), "form_token": token}
 
     page = expect(client.post("/submit/initiative", data=again), 409).text
@@ -241,8 +239,9 @@ def test_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, owner
 # --- Edits around the cutoff --------------------------------------------------------------
 
 
-def test_edit_one_second_before_the_cutoff_is_applied(app, client, cutoff, owner,
-                                                      create_submission_for):
+def test_edit_one_second_before_the_cutoff_is_applied(
+    app, client, cutoff, owner, create_submission_for
+):
     sub = create_submission_for(owner, title="Original")
     cutoff.freeze(CLOSE - SECOND)
     expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Edited in time")), 302)
@@ -250,14 +249,18 @@ def test_edit_one_second_before_the_cutoff_is_applied(app, client, cutoff, owner
 
 
 @pytest.mark.parametrize("late", [timedelta(0), SECOND], ids=["at-cutoff", "one-second-after"])
-@pytest.mark.parametrize("status, action", [
-    (Status.SUBMITTED, "submit"),
-    (Status.SUBMITTED, "draft"),
-    (Status.DRAFT, "draft"),
-    (Status.DRAFT, "submit"),
-])
+@pytest.mark.parametrize(
+    "status, action",
+    [
+        (Status.SUBMITTED, "submit"),
+        (Status.SUBMITTED, "draft"),
+        (Status.DRAFT, "draft"),
+        (Status.DRAFT, "submit"),
+    ],
+)
 def test_late_edit_leaves_the_item_unchanged_and_keeps_the_text(
-        app, client, cutoff, owner, create_submission_for, late, status, action):
+    app, client, cutoff, owner, create_submission_for, late, status, action
+):
     sub = create_submission_for(owner, status, title="Original title")
     before = row(app, sub.id)
 
@@ -269,8 +272,7 @@ def test_late_edit_leaves_the_item_unchanged_and_keeps_the_text(
     assert "kept with the submission" in page
     assert field_value(page, "title") == "Late title"
     after = row(app, sub.id)
-    assert (after.title, after.summary, after.status) == (
-        "Original title", before.summary, status)
+    assert (after.title, after.summary, after.status) == ("Original title", before.summary, status)
     assert as_utc(after.updated_at) == as_utc(before.updated_at)
     assert after.kept_changes["title"] == "Late title"
     assert after.kept_changes["summary"] == "Late text"
@@ -282,8 +284,9 @@ def test_late_edit_leaves_the_item_unchanged_and_keeps_the_text(
     assert len(rows(app)) == 1
 
 
-def test_edit_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, owner,
-                                                           create_submission_for):
+def test_edit_form_opened_before_the_cutoff_and_sent_after(
+    app, client, cutoff, owner, create_submission_for
+):
     sub = create_submission_for(owner, title="Original title")
     cutoff.freeze(CLOSE - timedelta(hours=1))
     expect(client.get(f"/my/{sub.id}/edit"), 200)
@@ -295,8 +298,9 @@ def test_edit_form_opened_before_the_cutoff_and_sent_after(app, client, cutoff, 
     assert (after.title, after.kept_changes["title"]) == ("Original title", "Sent late")
 
 
-def test_changes_requested_may_be_revised_after_the_cutoff(app, client, cutoff, owner,
-                                                           create_submission_for):
+def test_changes_requested_may_be_revised_after_the_cutoff(
+    app, client, cutoff, owner, create_submission_for
+):
     sub = create_submission_for(owner, Status.CHANGES_REQUESTED, title="Needs work")
     cutoff.freeze(CLOSE + timedelta(days=2))
     expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Reworked")), 302)
@@ -325,8 +329,9 @@ def test_withdraw_before_the_cutoff(app, client, cutoff, owner, create_submissio
 
 
 @pytest.mark.parametrize("late", [timedelta(0), SECOND], ids=["at-cutoff", "one-second-after"])
-def test_withdraw_after_the_cutoff_is_refused(app, client, cutoff, owner, create_submission_for,
-                                              late):
+def test_withdraw_after_the_cutoff_is_refused(
+    app, client, cutoff, owner, create_submission_for, late
+):
     sub = create_submission_for(owner)
     cutoff.freeze(CLOSE + late)
     page = expect(client.post(f"/my/{sub.id}/withdraw"), 403).text
@@ -365,12 +370,13 @@ def test_cutoff_on_a_clock_change_day(app, client, clock, owner, setting, shown)
     page = expect(client.post("/submit/initiative", data=form_data(title="Late")), 403).text
     assert f"Submissions closed on {shown}" in page
     assert [(r.title, r.status) for r in rows(app)] == [
-        ("In time", Status.SUBMITTED), ("Late", Status.DRAFT)]
+        ("In time", Status.SUBMITTED),
+        ("Late", Status.DRAFT),
+    ]
     assert f"Submissions closed on {shown}" in banner(client.get("/").text)
 
 
-def test_autumn_cutoff_is_still_open_the_first_time_the_clock_shows_it(app, client, clock,
-                                                                        owner):
+def test_autumn_cutoff_is_still_open_the_first_time_the_clock_shows_it(app, client, clock, owner):
     """Closing at 02:30 CET: at 02:30 CEST (an hour earlier, same wall time) it is open."""
     clock.close_at = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 CET
     first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 CEST
@@ -385,8 +391,13 @@ def test_cutoff_from_the_settings(app_config):
     """The settings are read with their offset: the same instant whatever the server zone."""
     from hub import create_app
 
-    app = create_app({**app_config, "HUB_SUBMISSIONS_CLOSE_AT": "2026-10-25T02:30:00+01:00",
-                      "HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00Z"})
+    app = create_app(
+        {
+            **app_config,
+            "HUB_SUBMISSIONS_CLOSE_AT": "2026-10-25T02:30:00+01:00",
+            "HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00Z",
+        }
+    )
     try:
         c = app.extensions["hub_clock"]
         assert c.close_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
@@ -399,8 +410,9 @@ def test_cutoff_from_the_settings(app_config):
 # --- No cutoff, not yet open --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("when", [datetime(2000, 1, 1, tzinfo=UTC),
-                                  datetime(2099, 12, 31, 23, 59, tzinfo=UTC)])
+@pytest.mark.parametrize(
+    "when", [datetime(2000, 1, 1, tzinfo=UTC), datetime(2099, 12, 31, 23, 59, tzinfo=UTC)]
+)
 def test_without_a_cutoff_submissions_are_always_open(app, client, clock, owner, when):
     assert (clock.open_at, clock.close_at) == (None, None)
     clock.freeze(when)
@@ -424,8 +436,7 @@ def not_yet_open(cutoff: Clock) -> Clock:
 
 
 def test_before_opening_submitting_is_refused(app, client, not_yet_open, owner):
-    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")),
-                  403).text
+    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")), 403).text
     assert OPENS_TEXT in page
     assert "you can save a draft until then" in page
     assert field_value(page, "title") == "Early bird"
@@ -433,44 +444,52 @@ def test_before_opening_submitting_is_refused(app, client, not_yet_open, owner):
 
 
 def test_before_opening_drafts_may_be_saved_and_edited(app, client, not_yet_open, owner):
-    response = expect(client.post("/submit/initiative",
-                                  data=form_data(action="draft", title="Prepared early")), 302)
+    response = expect(
+        client.post("/submit/initiative", data=form_data(action="draft", title="Prepared early")),
+        302,
+    )
     sub_id = int(response.location.rsplit("/", 1)[1])
-    expect(client.post(f"/my/{sub_id}/edit", data=form_data(action="draft", title="Still a draft")),
-           302)
-    page = expect(client.post(f"/my/{sub_id}/edit", data=form_data(title="Submit early")),
-                  403).text
+    expect(
+        client.post(f"/my/{sub_id}/edit", data=form_data(action="draft", title="Still a draft")),
+        302,
+    )
+    page = expect(client.post(f"/my/{sub_id}/edit", data=form_data(title="Submit early")), 403).text
     assert OPENS_TEXT in page
     assert "Your text was saved as a draft, not submitted." in page
     after = row(app, sub_id)
     # What was typed is the draft, as for a new form: nothing kept aside, nothing lost.
-    assert (after.title, after.status, after.kept_changes) == (
-        "Submit early", Status.DRAFT, None)
+    assert (after.title, after.status, after.kept_changes) == ("Submit early", Status.DRAFT, None)
     detail = text_of(client.get(f"/my/{sub_id}").text)
     assert "refused" not in detail and "after submissions closed" not in detail
 
 
-def test_before_opening_the_page_after_a_refused_submit_saves_to_the_draft(app, client,
-                                                                          not_yet_open, owner):
-    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")),
-                  403).text
+def test_before_opening_the_page_after_a_refused_submit_saves_to_the_draft(
+    app, client, not_yet_open, owner
+):
+    page = expect(client.post("/submit/initiative", data=form_data(title="Early bird")), 403).text
     [draft] = rows(app)
     assert f'action="/my/{draft.id}/edit"' in page
     assert f'href="/my/{draft.id}">Open the saved draft</a>' in page
 
-    expect(client.post(f"/my/{draft.id}/edit",
-                       data=form_data(action="draft", title="Early bird, revised")), 302)
+    expect(
+        client.post(
+            f"/my/{draft.id}/edit", data=form_data(action="draft", title="Early bird, revised")
+        ),
+        302,
+    )
 
     assert [(r.title, r.status) for r in rows(app)] == [("Early bird, revised", Status.DRAFT)]
 
 
 def test_before_opening_changes_to_an_item_in_review_say_when_submissions_open(
-        app, client, not_yet_open, owner, create_submission_for):
+    app, client, not_yet_open, owner, create_submission_for
+):
     """An item already in review before the opening (the opening was moved later): its
     changes are refused and kept, and the page says why in the words of the moment."""
     sub = create_submission_for(owner, title="Submitted early")
-    page = expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Changed early")),
-                  403).text
+    page = expect(
+        client.post(f"/my/{sub.id}/edit", data=form_data(title="Changed early")), 403
+    ).text
     assert OPENS_TEXT in page
     assert row(app, sub.id).kept_changes["title"] == "Changed early"
     detail = text_of(client.get(f"/my/{sub.id}").text)
@@ -533,8 +552,13 @@ def test_home_page_states_the_deadline_once(client, cutoff):
 def test_banner_uses_the_configured_zone(app_config):
     from hub import create_app
 
-    app = create_app({**app_config, "HUB_TIMEZONE": "America/New_York",
-                      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"})
+    app = create_app(
+        {
+            **app_config,
+            "HUB_TIMEZONE": "America/New_York",
+            "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00",
+        }
+    )
     try:
         app.extensions["hub_clock"].freeze(datetime(2026, 6, 1, tzinfo=UTC))
         page = app.test_client().get("/").text
@@ -546,14 +570,17 @@ def test_banner_uses_the_configured_zone(app_config):
 # --- hub.clock on its own -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None),
-    ("", None),
-    ("2026-06-19T23:59:00+02:00", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
-    ("2026-06-19T21:59:00Z", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
-    (" 2026-06-19T21:59:00+00:00 ", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
-    (datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH), datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        ("", None),
+        ("2026-06-19T23:59:00+02:00", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+        ("2026-06-19T21:59:00Z", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+        (" 2026-06-19T21:59:00+00:00 ", datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+        (datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH), datetime(2026, 6, 19, 21, 59, tzinfo=UTC)),
+    ],
+)
 def test_parse_instant_reads_aware_instants(value, expected):
     parsed = parse_instant(value, "SETTING")
     assert parsed == expected
@@ -561,30 +588,46 @@ def test_parse_instant_reads_aware_instants(value, expected):
         assert parsed.utcoffset() == timedelta(0)
 
 
-@pytest.mark.parametrize("value, message", [
-    ("2026-06-19T23:59:00", "needs an offset"),
-    ("2026-06-19", "needs an offset"),
-    (datetime(2026, 6, 19, 23, 59), "needs an offset"),
-    ("19 June 2026", "is not an ISO 8601 date and time"),
-    ("tomorrow", "is not an ISO 8601 date and time"),
-    ("2026-02-30T10:00:00+01:00", "is not an ISO 8601 date and time"),
-    ("2026-06-19T25:00:00+02:00", "is not an ISO 8601 date and time"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2026-06-19T23:59:00", "needs an offset"),
+        ("2026-06-19", "needs an offset"),
+        (datetime(2026, 6, 19, 23, 59), "needs an offset"),
+        ("19 June 2026", "is not an ISO 8601 date and time"),
+        ("tomorrow", "is not an ISO 8601 date and time"),
+        ("2026-02-30T10:00:00+01:00", "is not an ISO 8601 date and time"),
+        ("2026-06-19T25:00:00+02:00", "is not an ISO 8601 date and time"),
+    ],
+)
 def test_parse_instant_refuses_naive_and_garbage(value, message):
     with pytest.raises(ClockError, match=message) as refused:
         parse_instant(value, "HUB_SUBMISSIONS_CLOSE_AT")
     assert "HUB_SUBMISSIONS_CLOSE_AT" in str(refused.value)
 
 
-@pytest.mark.parametrize("config, message", [
-    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-06-20T00:00:00+02:00",
-      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"}, "must be after"),
-    ({"HUB_SUBMISSIONS_OPEN_AT": "2026-06-19T21:59:00Z",
-      "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"}, "must be after"),
-    ({"HUB_TIMEZONE": "Mars/Olympus_Mons"}, "unknown time zone"),
-    ({"HUB_TIMEZONE": "../etc/passwd"}, "unknown time zone"),
-    ({"HUB_SUBMISSIONS_CLOSE_AT": "soon"}, "not an ISO 8601"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            {
+                "HUB_SUBMISSIONS_OPEN_AT": "2026-06-20T00:00:00+02:00",
+                "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00",
+            },
+            "must be after",
+        ),
+        (
+            {
+                "HUB_SUBMISSIONS_OPEN_AT": "2026-06-19T21:59:00Z",
+                "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00",
+            },
+            "must be after",
+        ),
+        ({"HUB_TIMEZONE": "Mars/Olympus_Mons"}, "unknown time zone"),
+        ({"HUB_TIMEZONE": "../etc/passwd"}, "unknown time zone"),
+        ({"HUB_SUBMISSIONS_CLOSE_AT": "soon"}, "not an ISO 8601"),
+    ],
+)
 def test_clock_from_config_refuses_bad_settings(config, message):
     with pytest.raises(ClockError, match=message):
         clock_from_config(config)
@@ -597,22 +640,29 @@ def test_clock_from_config_defaults():
     assert c.seconds_left() is None
 
 
-@pytest.mark.parametrize("instant, with_time, shown", [
-    (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), True, "19 June 2026, 23:59 CEST"),
-    (datetime(2026, 1, 5, 8, 0, tzinfo=UTC), True, "5 January 2026, 09:00 CET"),
-    (datetime(2026, 1, 5, 8, 0), True, "5 January 2026, 09:00 CET"),  # naive = UTC (SQLite)
-    (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), True, "1 January 2027, 00:30 CET"),
-    (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), False, "19 June 2026"),
-    (None, True, ""),
-])
+@pytest.mark.parametrize(
+    "instant, with_time, shown",
+    [
+        (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), True, "19 June 2026, 23:59 CEST"),
+        (datetime(2026, 1, 5, 8, 0, tzinfo=UTC), True, "5 January 2026, 09:00 CET"),
+        (datetime(2026, 1, 5, 8, 0), True, "5 January 2026, 09:00 CET"),  # naive = UTC (SQLite)
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), True, "1 January 2027, 00:30 CET"),
+        (datetime(2026, 6, 19, 21, 59, tzinfo=UTC), False, "19 June 2026"),
+        (None, True, ""),
+    ],
+)
 def test_clock_format(instant, with_time, shown):
     c = clock_from_config({"HUB_TIMEZONE": "Europe/Zurich"})
     assert c.format(instant, with_time=with_time) == shown
 
 
 def test_clock_phase_and_seconds_left():
-    c = clock_from_config({"HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00+01:00",
-                           "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00"})
+    c = clock_from_config(
+        {
+            "HUB_SUBMISSIONS_OPEN_AT": "2026-03-01T09:00:00+01:00",
+            "HUB_SUBMISSIONS_CLOSE_AT": "2026-06-19T23:59:00+02:00",
+        }
+    )
     c.freeze(OPEN - SECOND)
     assert c.phase() is Phase.NOT_YET_OPEN
     c.freeze(OPEN)
@@ -655,9 +705,12 @@ def test_a_slow_upload_is_judged_by_when_it_arrived(app, client, cutoff, owner, 
 
     monkeypatch.setattr(hub.clock, "datetime", Clock)
     body = urlencode(form_data(title="Uploaded slowly"), doseq=True).encode()
-    response = client.post("/submit/initiative", input_stream=SlowBody(body),
-                           content_type="application/x-www-form-urlencoded",
-                           content_length=len(body))
+    response = client.post(
+        "/submit/initiative",
+        input_stream=SlowBody(body),
+        content_type="application/x-www-form-urlencoded",
+        content_length=len(body),
+    )
 
     expect(response, 302)
     [saved] = rows(app)

@@ -29,23 +29,42 @@ def card_of(html: str, title: str) -> str:
 
 
 @pytest.mark.parametrize("path", ["/", "/browse", "/search?q=mangroves"])
-def test_result_cards_show_up_to_three_labelled_theme_badges(client, owner,
-                                                             create_submission_for, path):
-    create_submission_for(owner, Status.APPROVED, title="Mangroves and AI",
-                          summary="Mapping mangroves.", themes=FIVE_THEMES)
-    create_submission_for(owner, Status.APPROVED, title="Mangroves census",
-                          summary="Counting mangroves.", themes=["climate"])
+def test_result_cards_show_up_to_three_labelled_theme_badges(
+    client, owner, create_submission_for, path
+):
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Mangroves and AI",
+        summary="Mapping mangroves.",
+        themes=FIVE_THEMES,
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Mangroves census",
+        summary="Counting mangroves.",
+        themes=["climate"],
+    )
     html = client.get(path).text
 
     many = card_of(html, "Mangroves and AI")
     badges = re.findall(r'<span class="badge badge-theme">(.*?)</span>', many)
-    assert badges == ["Theme: AI for health", "Theme: AI in education",
-                      "Theme: AI for climate and environment"]
-    assert page_text(re.search(r'<span class="more-themes">(.*?)</span></span>', many)
-                     .group(0)).strip() == "+2 more themes"
+    assert badges == [
+        "Theme: AI for health",
+        "Theme: AI in education",
+        "Theme: AI for climate and environment",
+    ]
+    assert (
+        page_text(
+            re.search(r'<span class="more-themes">(.*?)</span></span>', many).group(0)
+        ).strip()
+        == "+2 more themes"
+    )
     one = card_of(html, "Mangroves census")
     assert re.findall(r'class="badge badge-theme">(.*?)<', one) == [
-        "Theme: AI for climate and environment"]
+        "Theme: AI for climate and environment"
+    ]
     assert "more-themes" not in one
     # Every badge of a card names what it is (not colour alone).
     for badge in re.findall(r'<span class="badge [^"]*">(.*?)</span>', many):
@@ -53,20 +72,21 @@ def test_result_cards_show_up_to_three_labelled_theme_badges(client, owner,
 
 
 def test_detail_page_writes_dates_in_words(client, owner, create_submission_for):
-    item = create_submission_for(owner, Status.APPROVED, start_date="2026-09-01",
-                                 end_date="2027-12-31")
+    item = create_submission_for(
+        owner, Status.APPROVED, start_date="2026-09-01", end_date="2027-12-31"
+    )
     html = client.get(f"/s/{item.slug}").text
     dates = page_text(re.search(r"<dt>Dates</dt><dd>(.*?)</dd>", html).group(1)).strip()
     assert dates == "1 September 2026 to 31 December 2027"
     assert '<time datetime="2026-09-01">' in html
 
 
-def test_long_facets_show_the_top_values_and_fold_the_rest(client, owner,
-                                                           create_submission_for):
+def test_long_facets_show_the_top_values_and_fold_the_rest(client, owner, create_submission_for):
     countries = ["FR", "SN", "KE", "BR", "CH", "IN", "JP", "CA", "MX", "NG"]
     for n in range(4):  # FR is the most frequent: it comes first
-        create_submission_for(owner, Status.APPROVED, title=f"Item {n}",
-                              countries=countries if n == 0 else ["FR"])
+        create_submission_for(
+            owner, Status.APPROVED, title=f"Item {n}", countries=countries if n == 0 else ["FR"]
+        )
     html = client.get("/browse").text
     facet = re.search(r"<legend>Country</legend>(.*?)</fieldset>", html, re.S).group(1)
     shown, folded = facet.split('<details class="facet-more"', 1)
@@ -96,26 +116,50 @@ def test_character_counters_are_not_live_regions(client, owner, auth):
 
 
 def test_similar_answers_approved_lookalikes_as_json(client, owner, create_submission_for):
-    public = create_submission_for(owner, Status.APPROVED, title="Mangrove carbon mapping",
-                                   summary="Satellite mapping of mangrove carbon stocks.")
-    create_submission_for(owner, Status.SUBMITTED, title="Mangrove carbon mapping too",
-                          summary="Satellite mapping of mangrove carbon stocks again.")
+    public = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Mangrove carbon mapping",
+        summary="Satellite mapping of mangrove carbon stocks.",
+    )
+    create_submission_for(
+        owner,
+        Status.SUBMITTED,
+        title="Mangrove carbon mapping too",
+        summary="Satellite mapping of mangrove carbon stocks again.",
+    )
 
-    response = client.get("/similar", query_string={
-        "title": "Mangrove mapping", "text": "carbon stocks of mangrove forests"})
+    response = client.get(
+        "/similar",
+        query_string={"title": "Mangrove mapping", "text": "carbon stocks of mangrove forests"},
+    )
 
     assert response.status_code == 200 and response.is_json
-    assert response.json["items"] == [{
-        "title": "Mangrove carbon mapping", "url": f"/s/{public.slug}",
-        "lead_organisation": public.lead_organisation, "kind": "Initiative"}]
+    assert response.json["items"] == [
+        {
+            "title": "Mangrove carbon mapping",
+            "url": f"/s/{public.slug}",
+            "lead_organisation": public.lead_organisation,
+            "kind": "Initiative",
+        }
+    ]
     assert "no-store" in response.headers["Cache-Control"]
-    excluded = client.get("/similar", query_string={
-        "title": "Mangrove mapping", "text": "carbon", "exclude": public.id}).json
+    excluded = client.get(
+        "/similar",
+        query_string={"title": "Mangrove mapping", "text": "carbon", "exclude": public.id},
+    ).json
     assert excluded["items"] == []
 
 
-@pytest.mark.parametrize("query", [{}, {"title": ""}, {"title": "x" * 5000, "text": "y" * 50000},
-                                   {"title": "Mangroves", "exclude": "not-a-number"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"title": ""},
+        {"title": "x" * 5000, "text": "y" * 50000},
+        {"title": "Mangroves", "exclude": "not-a-number"},
+    ],
+)
 def test_similar_copes_with_any_query(client, query):
     response = client.get("/similar", query_string=query)
     assert response.status_code == 200
@@ -125,19 +169,22 @@ def test_similar_copes_with_any_query(client, query):
 # --- The chrome of every page ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "items"), [
-    (None, ["Browse", "Search", "Submit"]),
-    ("submitter", ["Browse", "Search", "Submit", "My submissions"]),
-    ("moderator", ["Browse", "Search", "Submit", "My submissions", "Moderation"]),
-])
+@pytest.mark.parametrize(
+    ("role", "items"),
+    [
+        (None, ["Browse", "Search", "Submit"]),
+        ("submitter", ["Browse", "Search", "Submit", "My submissions"]),
+        ("moderator", ["Browse", "Search", "Submit", "My submissions", "Moderation"]),
+    ],
+)
 def test_navigation_per_role(client, create_user, role, items):
     if role:
-        client.post("/account/login", data={"email": create_user(role).email,
-                                             "password": PASSWORD})
+        client.post("/account/login", data={"email": create_user(role).email, "password": PASSWORD})
     html = client.get("/browse").text
     main_nav = re.search(r'<nav class="main-nav" aria-label="Main">(.*?)</nav>', html, re.S)
     assert re.findall(r"<a [^>]*>([^<]+)</a>", main_nav.group(1)) == items
-    account = page_text(re.search(r'<nav class="account-nav" aria-label="Account">(.*?)</nav>',
-                                  html, re.S).group(1)).split()
+    account = page_text(
+        re.search(r'<nav class="account-nav" aria-label="Account">(.*?)</nav>', html, re.S).group(1)
+    ).split()
     assert account[:2] == (["Log", "out"] if role else ["Log", "in"])
     assert ("Register" in account) is (role is None)

@@ -18,22 +18,54 @@ from hub.submissions.models import Status, Submission
 
 from helpers import PASSWORD, full_content
 
-KIND_FIELD = {"initiative": "objectives", "coalition": "member_organisations",
-              "partnership": "resources", "concrete_action": "timeline"}
+KIND_FIELD = {
+    "initiative": "objectives",
+    "coalition": "member_organisations",
+    "partnership": "resources",
+    "concrete_action": "timeline",
+}
 # Every text a submitter writes, with the code its marker word uses.
-FIELD_CODES = {"title": "ttl", "summary": "smry", "description": "dscr",
-               "lead_organisation": "lead", "partners": "prtn", "objectives": "objv",
-               "member_organisations": "mmbr", "resources": "rsrc", "timeline": "tmln",
-               "contact_name": "cname", "contact_email": "email", "website": "wsite"}
-PUBLIC_TEXT = ("title", "summary", "description", "lead_organisation", "partners",
-               "contact_name", "website")
+FIELD_CODES = {
+    "title": "ttl",
+    "summary": "smry",
+    "description": "dscr",
+    "lead_organisation": "lead",
+    "partners": "prtn",
+    "objectives": "objv",
+    "member_organisations": "mmbr",
+    "resources": "rsrc",
+    "timeline": "tmln",
+    "contact_name": "cname",
+    "contact_email": "email",
+    "website": "wsite",
+}
+PUBLIC_TEXT = (
+    "title",
+    "summary",
+    "description",
+    "lead_organisation",
+    "partners",
+    "contact_name",
+    "website",
+)
 
 # Facet values only the non-public items use (each must count nowhere) ...
-PRIVATE_FACETS = {"country": ["NR"], "region": ["cis"], "theme": ["gender"],
-                  "sdg": ["14"], "stakeholder": ["individual"], "kind": ["concrete_action"]}
+PRIVATE_FACETS = {
+    "country": ["NR"],
+    "region": ["cis"],
+    "theme": ["gender"],
+    "sdg": ["14"],
+    "stakeholder": ["individual"],
+    "kind": ["concrete_action"],
+}
 # ... and the ones only the pending revision brings (public once it is approved).
-REVISION_FACETS = {"country": ["TV"], "region": ["asia_pacific"], "theme": ["health"],
-                   "sdg": ["3"], "stakeholder": ["member_state"]}
+REVISION_FACETS = {
+    "country": ["TV"],
+    "region": ["asia_pacific"],
+    "theme": ["health"],
+    "sdg": ["3"],
+    "stakeholder": ["member_state"],
+}
 # Words the non-public texts share with the public "bait", so similar panels would show them.
 LOOKALIKE = "lagoon mangrove reef seagrass restoration"
 UNKNOWN_WORD = "qzunheardofword"  # planted nowhere: the page any absent word must give
@@ -56,7 +88,8 @@ def marked_content(tag: str, kind: str) -> dict[str, Any]:
         "contact_name": f"{words['contact_name']} Person",
         "contact_email": f"{words['contact_email']}@example.org",
         "website": f"https://{words['website']}.example.org/",
-        "start_date": None, "end_date": None,
+        "start_date": None,
+        "end_date": None,
     }
 
 
@@ -66,14 +99,24 @@ def markers_of(tag: str, kind: str, fields: tuple[str, ...] | None = None) -> se
 
 
 # tag → (status, kind) of the non-public submissions; "wdrn" is approved, then withdrawn.
-HIDDEN = {"draft": (Status.DRAFT, "initiative"), "subm": (Status.SUBMITTED, "coalition"),
-          "chng": (Status.CHANGES_REQUESTED, "partnership"),
-          "rejc": (Status.REJECTED, "concrete_action"), "wdrn": (Status.APPROVED, "initiative"),
-          "dupl": (Status.SUBMITTED, "coalition")}
-HIDDEN_FACETS = dict(countries=["NR"], regions=["cis"], themes=["gender"], sdgs=[14],
-                     stakeholder_group="individual")
-REVISION = dict(countries=["TV"], regions=["asia_pacific"], themes=["health"], sdgs=[3],
-                stakeholder_group="member_state")
+HIDDEN = {
+    "draft": (Status.DRAFT, "initiative"),
+    "subm": (Status.SUBMITTED, "coalition"),
+    "chng": (Status.CHANGES_REQUESTED, "partnership"),
+    "rejc": (Status.REJECTED, "concrete_action"),
+    "wdrn": (Status.APPROVED, "initiative"),
+    "dupl": (Status.SUBMITTED, "coalition"),
+}
+HIDDEN_FACETS = dict(
+    countries=["NR"], regions=["cis"], themes=["gender"], sdgs=[14], stakeholder_group="individual"
+)
+REVISION = dict(
+    countries=["TV"],
+    regions=["asia_pacific"],
+    themes=["health"],
+    sdgs=[3],
+    stakeholder_group="member_state",
+)
 PRIVATE_MARKERS = {m for tag, (_, kind) in HIDDEN.items() for m in markers_of(tag, kind)}
 REVISION_MARKERS = markers_of("revn", "partnership")
 REVISION_PUBLIC = markers_of("revn", "partnership", (*PUBLIC_TEXT, "resources"))
@@ -86,8 +129,16 @@ def misspelt(word: str) -> str:
 
 # Answers that depend only on what is public (no ranking): adding non-public items, a
 # withdrawal and a pending revision must leave them byte for byte the same.
-SNAPSHOT = ("/", "/browse", "/browse?sort=title&per_page=3&page=2", "/stats",
-            "/api/v1/submissions?per_page=100", "/export.csv", "/export.json", "/feed.atom")
+SNAPSHOT = (
+    "/",
+    "/browse",
+    "/browse?sort=title&per_page=3&page=2",
+    "/stats",
+    "/api/v1/submissions?per_page=100",
+    "/export.csv",
+    "/export.json",
+    "/feed.atom",
+)
 
 
 @pytest.fixture
@@ -102,49 +153,101 @@ def world(app, client, clock, create_user, create_submission_for):
     moderator = create_user(role="moderator")
     public = {
         "bait": create_submission_for(
-            owner, Status.APPROVED, kind="initiative", title="Lagoon mangrove reef restoration",
+            owner,
+            Status.APPROVED,
+            kind="initiative",
+            title="Lagoon mangrove reef restoration",
             summary="Seagrass and mangrove lagoon reef restoration with fishers.",
             description="Lagoon reef mangrove seagrass restoration and monitoring.",
-            contact_email="qzbaitmail@example.org", countries=["KE"], regions=["africa"],
-            themes=["climate"], sdgs=[13], stakeholder_group="academia"),
+            contact_email="qzbaitmail@example.org",
+            countries=["KE"],
+            regions=["africa"],
+            themes=["climate"],
+            sdgs=[13],
+            stakeholder_group="academia",
+        ),
         "twin": create_submission_for(
-            owner, Status.APPROVED, kind="coalition", title="Mangrove lagoon reef monitoring",
+            owner,
+            Status.APPROVED,
+            kind="coalition",
+            title="Mangrove lagoon reef monitoring",
             summary="Monitoring seagrass in lagoon and reef sites.",
             description="Mangrove reef lagoon seagrass monitoring network.",
-            countries=["SN"], regions=["africa"], themes=["climate"], sdgs=[13],
-            stakeholder_group="civil_society"),
+            countries=["SN"],
+            regions=["africa"],
+            themes=["climate"],
+            sdgs=[13],
+            stakeholder_group="civil_society",
+        ),
         "revised": create_submission_for(
-            owner, Status.APPROVED, kind="partnership", title="Coastal fisheries cooperative",
-            summary="Fishers share catch data.", description="A cooperative of fishers.",
-            contact_email="qzorigmail@example.org", countries=["FR"], regions=["europe"],
-            themes=["education"], sdgs=[4], stakeholder_group="academia"),
+            owner,
+            Status.APPROVED,
+            kind="partnership",
+            title="Coastal fisheries cooperative",
+            summary="Fishers share catch data.",
+            description="A cooperative of fishers.",
+            contact_email="qzorigmail@example.org",
+            countries=["FR"],
+            regions=["europe"],
+            themes=["education"],
+            sdgs=[4],
+            stakeholder_group="academia",
+        ),
     }
     for n in (1, 2):
         public[f"filler{n}"] = create_submission_for(
-            owner, Status.APPROVED, title=f"Solar school kits {n}", countries=["FR"],
-            regions=["europe"], themes=["education"], sdgs=[4])
+            owner,
+            Status.APPROVED,
+            title=f"Solar school kits {n}",
+            countries=["FR"],
+            regions=["europe"],
+            themes=["education"],
+            sdgs=[4],
+        )
     before = {url: client.get(url).get_data(as_text=True) for url in SNAPSHOT}
-    hidden = {tag: create_submission_for(owner, status, kind=kind,
-                                         **marked_content(tag, kind), **HIDDEN_FACETS)
-              for tag, (status, kind) in HIDDEN.items()}
+    hidden = {
+        tag: create_submission_for(
+            owner, status, kind=kind, **marked_content(tag, kind), **HIDDEN_FACETS
+        )
+        for tag, (status, kind) in HIDDEN.items()
+    }
     # One big segment, as in a real index: withdrawing then only marks the document deleted,
     # and its words stay in Whoosh's term list until a merge (see the did-you-mean test).
     assert app.test_cli_runner().invoke(args=["reindex"]).exit_code == 0
     with app.test_request_context():
         user, mod = db.session.get(User, owner.id), db.session.get(User, moderator.id)
         withdraw_submission(db.session.get(Submission, hidden["wdrn"].id), user)
-        mark_duplicate(db.session.get(Submission, hidden["dupl"].id), mod,
-                       db.session.get(Submission, public["bait"].id))
-        update_submission(db.session.get(Submission, public["revised"].id),
-                          full_content(**marked_content("revn", "partnership"), **REVISION),
-                          submit=True, actor=user)
+        mark_duplicate(
+            db.session.get(Submission, hidden["dupl"].id),
+            mod,
+            db.session.get(Submission, public["bait"].id),
+        )
+        update_submission(
+            db.session.get(Submission, public["revised"].id),
+            full_content(**marked_content("revn", "partnership"), **REVISION),
+            submit=True,
+            actor=user,
+        )
         db.session.commit()
-        states = {s.status for s in db.session.query(Submission)
-                  if s.id in {h.id for h in hidden.values()}}
-    assert states == {Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED,
-                      Status.REJECTED, Status.WITHDRAWN}
-    return {"owner": owner, "moderator": moderator, "public": public, "hidden": hidden,
-            "before": before}
+        states = {
+            s.status
+            for s in db.session.query(Submission)
+            if s.id in {h.id for h in hidden.values()}
+        }
+    assert states == {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.CHANGES_REQUESTED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+    }
+    return {
+        "owner": owner,
+        "moderator": moderator,
+        "public": public,
+        "hidden": hidden,
+        "before": before,
+    }
 
 
 class Scan:
@@ -181,8 +284,17 @@ class Scan:
 def run_scan(client, world, words: set[str], searched: set[str]) -> Scan:
     """Request every public response; search for each word of `searched`."""
     scan = Scan(client, words)
-    for url in ("/", "/browse", "/browse?sort=title", "/search", "/stats", "/export.csv",
-                "/export.json", "/feed.atom", "/api/v1/openapi.json"):
+    for url in (
+        "/",
+        "/browse",
+        "/browse?sort=title",
+        "/search",
+        "/stats",
+        "/export.csv",
+        "/export.json",
+        "/feed.atom",
+        "/api/v1/openapi.json",
+    ):
         scan.get(url)
     scan.get("/api/v1/submissions", per_page=100)
     for s in world["public"].values():
@@ -205,8 +317,10 @@ def run_scan(client, world, words: set[str], searched: set[str]) -> Scan:
 
 
 def facet_counts(body: dict) -> dict[str, Counter]:
-    return {name: Counter({f["value"]: f["count"] for f in items})
-            for name, items in body["facets"].items()}
+    return {
+        name: Counter({f["value"]: f["count"] for f in items})
+        for name, items in body["facets"].items()
+    }
 
 
 def counted(scan: Scan, values: dict[str, list[str]]) -> dict[str, dict]:
@@ -216,8 +330,12 @@ def counted(scan: Scan, values: dict[str, list[str]]) -> dict[str, dict]:
         if "facets" not in body:
             continue
         counts = facet_counts(body)
-        bad = {(name, v): counts[name][v] for name, vs in values.items() for v in vs
-               if counts[name][v] > 0}
+        bad = {
+            (name, v): counts[name][v]
+            for name, vs in values.items()
+            for v in vs
+            if counts[name][v] > 0
+        }
         if bad:
             out[label] = bad
     return out
@@ -230,8 +348,12 @@ def public_counts(client) -> dict[str, Counter]:
         counts["kind"][r["kind"]] += 1
         if r["stakeholder_group"]:
             counts["stakeholder"][r["stakeholder_group"]] += 1
-        for name, key in (("country", "countries"), ("region", "regions"),
-                          ("theme", "themes"), ("sdg", "sdgs")):
+        for name, key in (
+            ("country", "countries"),
+            ("region", "regions"),
+            ("theme", "themes"),
+            ("sdg", "sdgs"),
+        ):
             counts[name].update(str(v) for v in r[key])
     return counts
 
@@ -239,6 +361,7 @@ def public_counts(client) -> dict[str, Counter]:
 def same_page_as_unknown_word(client, url: str, word: str, unknown: str = UNKNOWN_WORD) -> None:
     """Searching `word` gives exactly the answer of a word planted nowhere (`unknown`), the
     query itself aside (a note may quote it)."""
+
     def answer(q: str) -> str:
         response = client.get(url, query_string={"q": q})
         assert response.status_code == 200
@@ -250,16 +373,21 @@ def same_page_as_unknown_word(client, url: str, word: str, unknown: str = UNKNOW
 def stranger_similar_check(app, create_user) -> str:
     """Another account's "check for similar" while writing a lookalike submission."""
     stranger = app.test_client()
-    stranger.post("/account/login", data={"email": create_user().email,
-                                          "password": PASSWORD})
-    response = stranger.post("/submit/initiative", data={
-        "title": "Lagoon mangrove reef seagrass", "action": "similar",
-        "summary": "Restoration of seagrass in a lagoon with mangrove and reef monitoring."})
+    stranger.post("/account/login", data={"email": create_user().email, "password": PASSWORD})
+    response = stranger.post(
+        "/submit/initiative",
+        data={
+            "title": "Lagoon mangrove reef seagrass",
+            "action": "similar",
+            "summary": "Restoration of seagrass in a lagoon with mangrove and reef monitoring.",
+        },
+    )
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
 
 # -- the scans ----------------------------------------------------------------------------
+
 
 def test_nothing_non_public_reaches_any_public_response(app, client, world, create_user):
     words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS
@@ -303,8 +431,9 @@ def test_private_facet_filters_look_like_unused_values(client, world):
         for url, extra in (("/browse", {}), ("/search", {"q": "lagoon"})):
             planted = page(url, country=code, **extra)
             unused = page(url, country="PW", **extra)  # Palau: nobody's country
-            assert (re.sub(rf"\b{code}\b", "XX", planted).replace(name, "Somewhere")
-                    == re.sub(r"\bPW\b", "XX", unused).replace("Palau", "Somewhere"))
+            assert re.sub(rf"\b{code}\b", "XX", planted).replace(name, "Somewhere") == re.sub(
+                r"\bPW\b", "XX", unused
+            ).replace("Palau", "Somewhere")
 
 
 def test_did_you_mean_never_proposes_a_non_public_word(app, client, world):
@@ -330,11 +459,15 @@ def test_revision_becomes_public_only_when_approved(app, client, world):
     assert before.leaks(words) == {}
     assert counted(before, REVISION_FACETS) == {}
     assert "Coastal fisheries cooperative" in client.get(f"/s/{revised.slug}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
     with app.test_request_context():
-        decide_revision(pending_revision(db.session.get(Submission, revised.id)),
-                        db.session.get(User, world["moderator"].id), approve=True)
+        decide_revision(
+            pending_revision(db.session.get(Submission, revised.id)),
+            db.session.get(User, world["moderator"].id),
+            approve=True,
+        )
         db.session.commit()
 
     after = run_scan(client, world, words, searched=REVISION_MARKERS)
@@ -350,8 +483,7 @@ def test_revision_becomes_public_only_when_approved(app, client, world):
     assert "Coastal fisheries cooperative" not in client.get(detail).get_data(as_text=True)
     body = client.get("/api/v1/submissions").get_json()
     assert body["total"] == 5 and facet_counts(body) == public_counts(client)
-    assert all(facet_counts(body)[name][v] == 1 for name, vs in REVISION_FACETS.items()
-               for v in vs)
+    assert all(facet_counts(body)[name][v] == 1 for name, vs in REVISION_FACETS.items() for v in vs)
     assert counted(after, PRIVATE_FACETS) == {}
 
 

@@ -42,8 +42,9 @@ class Inbox:
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         """Keep the message, parsed."""
-        self.messages.append(email.message_from_bytes(envelope.content,
-                                                      policy=email.policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
         return "250 Message accepted"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -85,9 +86,13 @@ def smtp() -> Iterator[SmtpServer]:
 @pytest.fixture
 def app_config(app_config: dict, smtp: SmtpServer) -> dict:
     """Settings of a hub that sends through `smtp` (started by each test as it needs)."""
-    app_config.update(HUB_MAIL_SERVER="127.0.0.1", HUB_MAIL_PORT=smtp.port,
-                      HUB_MAIL_TIMEOUT_SECONDS=2, HUB_BASE_URL="https://hub.example.org",
-                      HUB_MAIL_SENDER="Partnerships Hub <no-reply@hub.example.org>")
+    app_config.update(
+        HUB_MAIL_SERVER="127.0.0.1",
+        HUB_MAIL_PORT=smtp.port,
+        HUB_MAIL_TIMEOUT_SECONDS=2,
+        HUB_BASE_URL="https://hub.example.org",
+        HUB_MAIL_SENDER="Partnerships Hub <no-reply@hub.example.org>",
+    )
     return app_config
 
 
@@ -142,20 +147,22 @@ def test_mail_goes_out_right_after_the_request(app, smtp, create_user):
     smtp.start()
     owner = create_user(email="quick@example.org")
     client = login(app, owner)
-    response = client.post("/submit/initiative",
-                           data={**full_content(), "action": "submit"})
+    response = client.post("/submit/initiative", data={**full_content(), "action": "submit"})
     response.close()
     assert [m["Subject"] for m in smtp.inbox.to("quick@example.org")] == [
-        "Received: AI skills for public servants"]
+        "Received: AI skills for public servants"
+    ]
 
 
-@pytest.mark.parametrize(("decide", "subject", "expected"), [
-    ("approve", "Approved and published", "https://hub.example.org/s/"),
-    ("reject", "Not accepted", "Out of scope for this dialogue."),
-    ("request_changes", "Changes requested", "Please name your partners."),
-])
-def test_decision_mails(app, smtp, create_user, create_submission_for, decide,
-                        subject, expected):
+@pytest.mark.parametrize(
+    ("decide", "subject", "expected"),
+    [
+        ("approve", "Approved and published", "https://hub.example.org/s/"),
+        ("reject", "Not accepted", "Out of scope for this dialogue."),
+        ("request_changes", "Changes requested", "Please name your partners."),
+    ],
+)
+def test_decision_mails(app, smtp, create_user, create_submission_for, decide, subject, expected):
     smtp.start()
     owner = create_user(email="owner@example.org")
     moderator = create_user(role=Role.MODERATOR)
@@ -182,8 +189,7 @@ def test_decision_mails(app, smtp, create_user, create_submission_for, decide,
         assert f"https://hub.example.org/my/{item.id}/edit" in body(message)
 
 
-def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
-                                              create_submission_for):
+def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user, create_submission_for):
     smtp.start()
     mods = [create_user(role=Role.MODERATOR, email=f"mod{i}@example.org") for i in (1, 2)]
     owner = create_user()
@@ -201,9 +207,11 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
         assert f"https://hub.example.org/moderation/{first.id}" in body(digest)
 
     def digests() -> list[EmailMessage]:
-        return [m for m in smtp.inbox.messages
-                if "to review" in m["Subject"] and m["To"] in ("mod1@example.org",
-                                                               "mod2@example.org")]
+        return [
+            m
+            for m in smtp.inbox.messages
+            if "to review" in m["Subject"] and m["To"] in ("mod1@example.org", "mod2@example.org")
+        ]
 
     assert len(digests()) == 2  # one per moderator
 
@@ -222,7 +230,8 @@ def test_moderators_get_one_digest_per_period(app, smtp, clock, create_user,
 
 
 def test_an_item_submitted_within_the_period_is_announced_without_a_sender_loop(
-        app, smtp, clock, create_user):
+    app, smtp, clock, create_user
+):
     """No `send-mail --loop`: the second item, submitted while the first digest's period
     ran, goes out with the first request after the period, even one that queued no mail
     (a moderator opening the queue), and only once."""
@@ -242,8 +251,13 @@ def test_an_item_submitted_within_the_period_is_announced_without_a_sender_loop(
         return [body(m) for m in smtp.inbox.to("mod@example.org")]
 
     for minute, title in ((0, "Announced at once"), (5, "Submitted within the period")):
-        at(start + timedelta(minutes=minute), owner, "POST", "/submit/initiative",
-           data={**full_content(title=title), "action": "submit"})
+        at(
+            start + timedelta(minutes=minute),
+            owner,
+            "POST",
+            "/submit/initiative",
+            data={**full_content(title=title), "action": "submit"},
+        )
     assert len(announced()) == 1 and "Announced at once" in announced()[0]
     visitor = app.test_client()
     at(start + timedelta(minutes=16), visitor, "GET", "/")  # queues nothing itself
@@ -254,8 +268,9 @@ def test_an_item_submitted_within_the_period_is_announced_without_a_sender_loop(
     assert len(announced()) == 2  # each item once
 
 
-def test_nothing_is_lost_while_the_server_is_down(app, smtp, clock, create_user,
-                                                  create_submission_for):
+def test_nothing_is_lost_while_the_server_is_down(
+    app, smtp, clock, create_user, create_submission_for
+):
     owner = create_user(email="patient@example.org")
     now = soon()
     clock.freeze(now)
@@ -283,13 +298,16 @@ def test_nothing_is_lost_while_the_server_is_down(app, smtp, clock, create_user,
     assert deliver(app) == (0, 0)  # and nothing twice
 
 
-def test_a_title_with_a_line_break_cannot_break_the_headers(app, smtp, create_user,
-                                                            create_submission_for):
+def test_a_title_with_a_line_break_cannot_break_the_headers(
+    app, smtp, create_user, create_submission_for
+):
     smtp.start()
     owner = create_user(email="victim@example.org")
     client = login(app, owner)
-    client.post("/submit/initiative", data={
-        **full_content(title="Line one\r\nBcc: everyone@example.org"), "action": "submit"})
+    client.post(
+        "/submit/initiative",
+        data={**full_content(title="Line one\r\nBcc: everyone@example.org"), "action": "submit"},
+    )
     with app.app_context():  # a row written some other way (old data, a script)
         sub = db.session.scalars(select(Submission)).one()
         assert sub.title == "Line one Bcc: everyone@example.org"  # the form joined the lines
@@ -319,13 +337,19 @@ def _digests(app: Flask) -> dict[str, list[str]]:
 def _waiting_for_a_lock(app: Flask) -> bool:
     """Whether some session of this PostgreSQL database waits for a lock."""
     with app.app_context():
-        return bool(db.session.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'")))
+        return bool(
+            db.session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
+            )
+        )
 
 
-def test_two_overlapping_digest_runs_queue_one_digest(app, clock, create_user,
-                                                      create_submission_for):
+def test_two_overlapping_digest_runs_queue_one_digest(
+    app, clock, create_user, create_submission_for
+):
     """The after-response delivery of one request and `send-mail --loop` at the same moment:
     the second run waits for the first to commit, then finds the digest sent."""
     from hub.mail.messages import queue_moderator_digest
@@ -361,16 +385,21 @@ def test_two_overlapping_digest_runs_queue_one_digest(app, clock, create_user,
     for thread in threads:
         thread.join(60)
     with app.app_context():  # the factory's own moderator is one of them
-        everyone = set(db.session.scalars(select(User.email).where(
-            User.role.in_([Role.MODERATOR, Role.ADMIN]))))
+        everyone = set(
+            db.session.scalars(
+                select(User.email).where(User.role.in_([Role.MODERATOR, Role.ADMIN]))
+            )
+        )
     assert {m.email for m in mods} < everyone
     assert counts == {"first": len(everyone), "second": 0}
     assert {to: len(bodies) for to, bodies in _digests(app).items()} == {
-        email: 1 for email in everyone}
+        email: 1 for email in everyone
+    }
 
 
-def test_an_item_committed_after_a_digest_ran_is_in_the_next_one(app, clock, create_user,
-                                                                 create_submission_for):
+def test_an_item_committed_after_a_digest_ran_is_in_the_next_one(
+    app, clock, create_user, create_submission_for
+):
     """A submission's time is when its request began: one that was still committing while a
     digest ran has a time before that digest, and must still be announced by the next."""
     from hub.mail.messages import queue_moderator_digest
@@ -399,10 +428,12 @@ def test_an_item_committed_after_a_digest_ran_is_in_the_next_one(app, clock, cre
     assert "Slow request item" in second and "Early item" not in second
 
 
-@pytest.mark.skipif(not PG_URL, reason="an uncommitted submission is invisible only to "
-                                       "PostgreSQL's other sessions (SQLite has one writer)")
-def test_pg_submission_still_committing_during_a_digest_is_announced_later(app, clock,
-                                                                           create_user):
+@pytest.mark.skipif(
+    not PG_URL,
+    reason="an uncommitted submission is invisible only to "
+    "PostgreSQL's other sessions (SQLite has one writer)",
+)
+def test_pg_submission_still_committing_during_a_digest_is_announced_later(app, clock, create_user):
     from hub.mail.messages import queue_moderator_digest
     from hub.submissions.operations import create_submission
 
@@ -413,8 +444,12 @@ def test_pg_submission_still_committing_during_a_digest_is_announced_later(app, 
     committing = app.app_context()
     committing.push()
     try:
-        create_submission(db.session.get(User, owner.id), "initiative",
-                          content(title="Slow commit item"), submit=True)
+        create_submission(
+            db.session.get(User, owner.id),
+            "initiative",
+            content(title="Slow commit item"),
+            submit=True,
+        )
         db.session.flush()  # written, not committed
         request_session = db.session
         clock.freeze(now + timedelta(seconds=1))
@@ -445,21 +480,48 @@ def test_migration_marks_what_the_last_digest_announced(tmp_path):
         engine = create_engine(url)
         last = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
         with engine.begin() as conn:
-            owner = conn.execute(insert(User.__table__).values(
-                email="o@example.org", password_hash="x", display_name="O", organisation="",
-                role="submitter", created_at=last)).inserted_primary_key[0]
-            ids = [conn.execute(insert(Submission.__table__).values(
-                slug=f"s-{n}", owner_id=owner, kind="initiative", status="submitted",
-                title=f"Item {n}", created_at=last, updated_at=last,
-                submitted_at=last + timedelta(minutes=minutes))).inserted_primary_key[0]
-                for n, minutes in enumerate((-5, 0, 5))]
-            conn.execute(insert(OutboxMail.__table__).values(
-                kind="digest", to_addr="m@example.org", subject="2 new", body="",
-                message_id="<d@hub>", created_at=last))
+            owner = conn.execute(
+                insert(User.__table__).values(
+                    email="o@example.org",
+                    password_hash="x",
+                    display_name="O",
+                    organisation="",
+                    role="submitter",
+                    created_at=last,
+                )
+            ).inserted_primary_key[0]
+            ids = [
+                conn.execute(
+                    insert(Submission.__table__).values(
+                        slug=f"s-{n}",
+                        owner_id=owner,
+                        kind="initiative",
+                        status="submitted",
+                        title=f"Item {n}",
+                        created_at=last,
+                        updated_at=last,
+                        submitted_at=last + timedelta(minutes=minutes),
+                    )
+                ).inserted_primary_key[0]
+                for n, minutes in enumerate((-5, 0, 5))
+            ]
+            conn.execute(
+                insert(OutboxMail.__table__).values(
+                    kind="digest",
+                    to_addr="m@example.org",
+                    subject="2 new",
+                    body="",
+                    message_id="<d@hub>",
+                    created_at=last,
+                )
+            )
         command.upgrade(alembic_config(url), "head")
         with engine.connect() as conn:
-            marked = conn.execute(select(DigestItem.submission_id, DigestItem.announced_at)
-                                  .order_by(DigestItem.submission_id)).all()
+            marked = conn.execute(
+                select(DigestItem.submission_id, DigestItem.announced_at).order_by(
+                    DigestItem.submission_id
+                )
+            ).all()
         engine.dispose()
         assert marked == [(ids[0], last), (ids[1], last)]
 
@@ -507,16 +569,16 @@ def hanging_smtp() -> Iterator[int]:
     listener.close()
 
 
-def test_requests_do_not_wait_for_a_hanging_server_again(app_config, hanging_smtp, clock,
-                                                         create_user, monkeypatch):
+def test_requests_do_not_wait_for_a_hanging_server_again(
+    app_config, hanging_smtp, clock, create_user, monkeypatch
+):
     """The first request after the server hung waits for it once (the timeout); the
     requests after it leave their mail in the outbox until the back-off is over, instead
     of holding their worker for the timeout each. Nothing is lost."""
     from hub import create_app
     from hub.mail import outbox as mail_outbox
 
-    hub = create_app({**app_config, "HUB_MAIL_PORT": hanging_smtp,
-                      "HUB_MAIL_TIMEOUT_SECONDS": 1})
+    hub = create_app({**app_config, "HUB_MAIL_PORT": hanging_smtp, "HUB_MAIL_TIMEOUT_SECONDS": 1})
     try:
         connects: list[datetime] = []
         real_connect = mail_outbox._connect
@@ -536,8 +598,9 @@ def test_requests_do_not_wait_for_a_hanging_server_again(app_config, hanging_smt
         def submit(title: str, at: datetime) -> None:
             hub_clock.freeze(at)
             with hub.app_context():
-                response = client.post("/submit/initiative",
-                                       data={**full_content(title=title), "action": "submit"})
+                response = client.post(
+                    "/submit/initiative", data={**full_content(title=title), "action": "submit"}
+                )
                 assert response.status_code == 302
                 response.close()  # the after-response delivery runs here
 
@@ -549,8 +612,11 @@ def test_requests_do_not_wait_for_a_hanging_server_again(app_config, hanging_smt
         submit("Fourth", start + timedelta(seconds=31))
         assert len(connects) == 2  # the back-off is over: one more try
         with hub.app_context():
-            rows = list(db.session.scalars(select(OutboxMail).where(
-                OutboxMail.kind == "receipt").order_by(OutboxMail.id)))
+            rows = list(
+                db.session.scalars(
+                    select(OutboxMail).where(OutboxMail.kind == "receipt").order_by(OutboxMail.id)
+                )
+            )
         assert len(rows) == 4 and all(m.sent_at is None for m in rows)  # all kept
         # The oldest mail was tried twice (and is backing off again), the others wait due.
         assert [m.attempts for m in rows] == [2, 0, 0, 0]
@@ -559,8 +625,9 @@ def test_requests_do_not_wait_for_a_hanging_server_again(app_config, hanging_smt
         hub.extensions["hub_db"].kw["bind"].dispose()
 
 
-def test_a_working_connection_ends_the_back_off(app, smtp, clock, create_user,
-                                                create_submission_for):
+def test_a_working_connection_ends_the_back_off(
+    app, smtp, clock, create_user, create_submission_for
+):
     owner = create_user(email="patient@example.org")
     now = soon()
     clock.freeze(now)
@@ -578,15 +645,18 @@ def test_a_working_connection_ends_the_back_off(app, smtp, clock, create_user,
         assert not smtp_backing_off()
     deliver(app)
     assert sorted(m["Subject"] for m in smtp.inbox.to("patient@example.org")) == [
-        "Received: Server back", "Received: While down"]
+        "Received: Server back",
+        "Received: While down",
+    ]
 
 
 class StopLoop(Exception):
     """Ends the sender loop in a test."""
 
 
-def test_send_mail_loop_survives_a_database_error(app, smtp, clock, create_user,
-                                                  create_submission_for, monkeypatch, caplog):
+def test_send_mail_loop_survives_a_database_error(
+    app, smtp, clock, create_user, create_submission_for, monkeypatch, caplog
+):
     """A database restart makes one round fail: the loop logs it, rolls back and goes on;
     it never sleeps inside a transaction."""
     from sqlalchemy.exc import OperationalError
@@ -623,12 +693,14 @@ def test_send_mail_loop_survives_a_database_error(app, smtp, clock, create_user,
     assert len(lines) == 2 and lines[1] == "0 sent, 0 failed (will be retried)."
     assert lines[0].endswith(" sent, 0 failed (will be retried).") and lines[0][0] != "0"
     assert [m["Subject"] for m in smtp.inbox.to("loop@example.org")] == [
-        "Received: Sent by the second round"]
+        "Received: Sent by the second round"
+    ]
     assert any("Delivering mail failed" in r.getMessage() for r in caplog.records)
 
 
-def test_two_senders_at_once_send_each_mail_once(app, smtp, clock, create_user,
-                                                 create_submission_for):
+def test_two_senders_at_once_send_each_mail_once(
+    app, smtp, clock, create_user, create_submission_for
+):
     """The after-response delivery and the loop at the same moment: each mail is claimed by
     one of them and arrives once."""
     smtp.start()

@@ -34,14 +34,26 @@ def at(app: Flask, moment: datetime, client: Any, method: str, url: str, **kwarg
 def submitter(app: Flask, create_user: Any) -> Any:
     client = app.test_client()
     user = create_user(email="owner@example.org")
-    at(app, START, client, "POST", "/account/login",
-       data={"email": user.email, "password": PASSWORD})
+    at(
+        app,
+        START,
+        client,
+        "POST",
+        "/account/login",
+        data={"email": user.email, "password": PASSWORD},
+    )
     return client
 
 
 def submit(app: Flask, client: Any, moment: datetime, title: str) -> None:
-    at(app, moment, client, "POST", "/submit/initiative",
-       data={**full_content(title=title), "action": "submit"})
+    at(
+        app,
+        moment,
+        client,
+        "POST",
+        "/submit/initiative",
+        data={**full_content(title=title), "action": "submit"},
+    )
 
 
 def digests(app: Flask) -> list[tuple[str, str]]:
@@ -60,10 +72,15 @@ def test_the_digest_is_kept_in_the_outbox_and_logged(app, create_user, caplog):
     assert sorted(to for to, _body in kept) == ["mod1@example.org", "mod2@example.org"]
     assert all("Kept in the outbox" in body for _to, body in kept)
     assert all(m.sent_at is None for m in outbox(app))  # nothing to send them with
-    logged = [r.getMessage() for r in caplog.records
-              if r.getMessage().startswith("Mail kept in outbox (no HUB_MAIL_SERVER)")]
-    assert any("to mod1@example.org: 1 new submission to review" in line
-               and "Kept in the outbox" in line for line in logged)
+    logged = [
+        r.getMessage()
+        for r in caplog.records
+        if r.getMessage().startswith("Mail kept in outbox (no HUB_MAIL_SERVER)")
+    ]
+    assert any(
+        "to mod1@example.org: 1 new submission to review" in line and "Kept in the outbox" in line
+        for line in logged
+    )
 
 
 def test_the_digest_keeps_its_period_and_announces_each_item_once(app, create_user):

@@ -44,8 +44,7 @@ class Browser:
         self.client = app.test_client()
         self.user = user
         if user is not None:
-            response = self.post("/account/login", data={"email": user.email,
-                                                         "password": PASSWORD})
+            response = self.post("/account/login", data={"email": user.email, "password": PASSWORD})
             assert response.status_code == 302, f"login of {user.email} failed"
 
     def get(self, url: str, **kwargs: Any) -> Any:
@@ -92,12 +91,19 @@ def item_state(app: Flask, submission_id: int) -> dict[str, Any]:
     with app.app_context():
         s = db.session.get(Submission, submission_id)
         return {
-            "status": s.status, "version": s.version, "decided_by_id": s.decided_by_id,
-            "decided_at": s.decided_at, "decision_message": s.decision_message,
-            "duplicate_of_id": s.duplicate_of_id, "published_at": s.published_at,
+            "status": s.status,
+            "version": s.version,
+            "decided_by_id": s.decided_by_id,
+            "decided_at": s.decided_at,
+            "decision_message": s.decision_message,
+            "duplicate_of_id": s.duplicate_of_id,
+            "published_at": s.published_at,
             "title": s.title,
-            "events": db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                        .where(AuditEvent.submission_id == submission_id)),
+            "events": db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.submission_id == submission_id)
+            ),
         }
 
 
@@ -133,8 +139,9 @@ def outbox(app: Flask) -> list[OutboxMail]:
 def set_columns(app: Flask, submission_id: int, **values: Any) -> None:
     """Change stored columns directly (times the tests need to control)."""
     with app.app_context():
-        db.session.execute(update(Submission).where(Submission.id == submission_id)
-                           .values(**values))
+        db.session.execute(
+            update(Submission).where(Submission.id == submission_id).values(**values)
+        )
         db.session.commit()
 
 
@@ -148,8 +155,12 @@ def aware(instant: datetime | None) -> datetime | None:
 def propose(app, item_id: int, owner: User, **changes) -> int:
     """The owner edits their approved submission; returns the pending revision's id."""
     with app.app_context():
-        revision = update_submission(db.session.get(Submission, item_id), content(**changes),
-                                     submit=False, actor=db.session.get(User, owner.id))
+        revision = update_submission(
+            db.session.get(Submission, item_id),
+            content(**changes),
+            submit=False,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
         return revision.id
 
@@ -186,11 +197,13 @@ def world(app: Flask, create_user, create_submission_for, owner: User) -> dict[s
     with app.app_context():
         owner_row = db.session.get(User, owner.id)
         approved_row = db.session.get(Submission, approved.id)
-        revision = update_submission(approved_row, content(title="Better title"),
-                                     submit=False, actor=owner_row)
+        revision = update_submission(
+            approved_row, content(title="Better title"), submit=False, actor=owner_row
+        )
         moderator_row = db.session.scalar(select(User).where(User.role == Role.MODERATOR))
-        exception = ops.grant_exception(owner_row, datetime.now(UTC) + timedelta(days=3),
-                                        "Travel", moderator_row)
+        exception = ops.grant_exception(
+            owner_row, datetime.now(UTC) + timedelta(days=3), "Travel", moderator_row
+        )
         db.session.commit()
         ids = {"revision": revision.id, "exception": exception.id}
     return {"owner": owner, "submitted": submitted, "approved": approved, **ids}
@@ -202,15 +215,20 @@ def _request(browser: Browser, target: str, world: dict[str, Any]) -> Any:
     requests = {
         "queue": lambda: browser.get("/moderation/"),
         "review": lambda: browser.get(f"/moderation/{sid}"),
-        "decide": lambda: browser.post(f"/moderation/{sid}/decide",
-                                       data=decision_form("approve", version)),
-        "bulk": lambda: browser.post("/moderation/bulk",
-                                     data={"ids": [str(sid)], "action": "approve"}),
-        "revision": lambda: browser.post(f"/moderation/revisions/{world['revision']}/decide",
-                                         data={"action": "approve"}),
+        "decide": lambda: browser.post(
+            f"/moderation/{sid}/decide", data=decision_form("approve", version)
+        ),
+        "bulk": lambda: browser.post(
+            "/moderation/bulk", data={"ids": [str(sid)], "action": "approve"}
+        ),
+        "revision": lambda: browser.post(
+            f"/moderation/revisions/{world['revision']}/decide", data={"action": "approve"}
+        ),
         "exceptions": lambda: browser.get("/moderation/exceptions"),
-        "grant": lambda: browser.post("/moderation/exceptions", data={
-            "email": world["owner"].email, "until": "2099-01-01T12:00", "reason": "x"}),
+        "grant": lambda: browser.post(
+            "/moderation/exceptions",
+            data={"email": world["owner"].email, "until": "2099-01-01T12:00", "reason": "x"},
+        ),
         "revoke": lambda: browser.post(f"/moderation/exceptions/{world['exception']}/revoke"),
         "dashboard": lambda: browser.get("/moderation/dashboard"),
         "audit_csv": lambda: browser.get("/moderation/audit.csv"),
@@ -218,19 +236,42 @@ def _request(browser: Browser, target: str, world: dict[str, Any]) -> Any:
     return requests[target]()
 
 
-MODERATOR_EXPECTS = {"queue": 200, "review": 200, "decide": 302, "bulk": 302,
-                     "revision": 302, "exceptions": 200, "grant": 302, "revoke": 302,
-                     "dashboard": 200, "audit_csv": 404}
-ACCESS = [(role, target, 404 if role in ("anonymous", "submitter") else
-           200 if (role, target) == ("admin", "audit_csv") else MODERATOR_EXPECTS[target])
-          for role in ROLES for target in MODERATOR_EXPECTS]
+MODERATOR_EXPECTS = {
+    "queue": 200,
+    "review": 200,
+    "decide": 302,
+    "bulk": 302,
+    "revision": 302,
+    "exceptions": 200,
+    "grant": 302,
+    "revoke": 302,
+    "dashboard": 200,
+    "audit_csv": 404,
+}
+ACCESS = [
+    (
+        role,
+        target,
+        404
+        if role in ("anonymous", "submitter")
+        else 200
+        if (role, target) == ("admin", "audit_csv")
+        else MODERATOR_EXPECTS[target],
+    )
+    for role in ROLES
+    for target in MODERATOR_EXPECTS
+]
 
 
-@pytest.mark.parametrize(("role", "target", "expected"), ACCESS,
-                         ids=[f"{r}-{t}" for r, t, _e in ACCESS])
+@pytest.mark.parametrize(
+    ("role", "target", "expected"), ACCESS, ids=[f"{r}-{t}" for r, t, _e in ACCESS]
+)
 def test_access_table(app, create_user, world, role, target, expected):
-    user = {"anonymous": None, "submitter": world["owner"]}[role] if role in (
-        "anonymous", "submitter") else create_user(role=role)
+    user = (
+        {"anonymous": None, "submitter": world["owner"]}[role]
+        if role in ("anonymous", "submitter")
+        else create_user(role=role)
+    )
     browser = Browser(app, user)
     response = _request(browser, target, world)
     assert response.status_code == expected
@@ -256,15 +297,21 @@ def test_admin_sees_audit_link_moderator_does_not(app, create_user, as_user):
 
 STATES = ("submitted", "changes_requested", "approved", "rejected", "withdrawn", "draft")
 ACTIONS = ("approve", "reject", "request_changes", "duplicate")
-SUCCESS = {"approve": Status.APPROVED, "reject": Status.REJECTED,
-           "request_changes": Status.CHANGES_REQUESTED, "duplicate": Status.REJECTED}
-AUDIT_ACTION = {"approve": Action.APPROVED, "reject": Action.REJECTED,
-                "request_changes": Action.CHANGES_REQUESTED,
-                "duplicate": Action.MARKED_DUPLICATE}
+SUCCESS = {
+    "approve": Status.APPROVED,
+    "reject": Status.REJECTED,
+    "request_changes": Status.CHANGES_REQUESTED,
+    "duplicate": Status.REJECTED,
+}
+AUDIT_ACTION = {
+    "approve": Action.APPROVED,
+    "reject": Action.REJECTED,
+    "request_changes": Action.CHANGES_REQUESTED,
+    "duplicate": Action.MARKED_DUPLICATE,
+}
 
 
-def expected_outcome(state: str, action: str,
-                     role: str = "moderator") -> tuple[int, Status, str]:
+def expected_outcome(state: str, action: str, role: str = "moderator") -> tuple[int, Status, str]:
     """(HTTP status, resulting status, text of the refusal) for state × action × role."""
     if state == "draft" or role == "submitter":
         return 404, Status(state), ""  # drafts are private; the area is not advertised
@@ -279,8 +326,9 @@ def expected_outcome(state: str, action: str,
 
 TRANSITIONS = [(s, a, *expected_outcome(s, a)) for s in STATES for a in ACTIONS]
 DECIDERS = ("submitter", "moderator", "moderator-owner", "admin")
-ROLE_TRANSITIONS = [(r, s, a, *expected_outcome(s, a, r))
-                    for r in DECIDERS for s in STATES for a in ACTIONS]
+ROLE_TRANSITIONS = [
+    (r, s, a, *expected_outcome(s, a, r)) for r in DECIDERS for s in STATES for a in ACTIONS
+]
 
 
 def duplicate_form(version: int | None, duplicate_of: str = "") -> dict[str, Any]:
@@ -291,15 +339,19 @@ def duplicate_form(version: int | None, duplicate_of: str = "") -> dict[str, Any
     return data
 
 
-def post_decision(browser: Browser, submission_id: int, action: str, version: int | None,
-                  **extra: Any) -> Any:
+def post_decision(
+    browser: Browser, submission_id: int, action: str, version: int | None, **extra: Any
+) -> Any:
     """Post a decision as the review page does: approve, request changes and reject are
     buttons of one form; a duplicate has its own form and address."""
     if action == "duplicate":
-        return browser.post(f"/moderation/{submission_id}/duplicate",
-                            data=duplicate_form(version, extra.get("duplicate_of", "")))
-    return browser.post(f"/moderation/{submission_id}/decide",
-                        data=decision_form(action, version, **extra))
+        return browser.post(
+            f"/moderation/{submission_id}/duplicate",
+            data=duplicate_form(version, extra.get("duplicate_of", "")),
+        )
+    return browser.post(
+        f"/moderation/{submission_id}/decide", data=decision_form(action, version, **extra)
+    )
 
 
 @pytest.fixture
@@ -308,24 +360,43 @@ def original(create_submission_for, create_user) -> Submission:
     return create_submission_for(create_user(), status="approved", title="The original")
 
 
-@pytest.mark.parametrize(("role", "state", "action", "code", "result", "refusal"),
-                         ROLE_TRANSITIONS, ids=[f"{r}-{s}-{a}" for r, s, a, *_ in
-                                                ROLE_TRANSITIONS])
-def test_transition_table_over_http(app, clock, create_user, create_submission_for, owner,
-                                    moderator, original, role, state, action, code, result,
-                                    refusal):
+@pytest.mark.parametrize(
+    ("role", "state", "action", "code", "result", "refusal"),
+    ROLE_TRANSITIONS,
+    ids=[f"{r}-{s}-{a}" for r, s, a, *_ in ROLE_TRANSITIONS],
+)
+def test_transition_table_over_http(
+    app,
+    clock,
+    create_user,
+    create_submission_for,
+    owner,
+    moderator,
+    original,
+    role,
+    state,
+    action,
+    code,
+    result,
+    refusal,
+):
     """Every state × decision × role: the status code, the resulting state, exactly one
     audit row and one mail on success, and nothing at all changed on a refusal."""
-    actor = {"submitter": owner, "moderator": moderator,
-             "admin": create_user(role="admin", name="Ada Admin")}.get(role) or create_user(
-        role="moderator", name="Owen Owner-Moderator")
+    actor = {
+        "submitter": owner,
+        "moderator": moderator,
+        "admin": create_user(role="admin", name="Ada Admin"),
+    }.get(role) or create_user(role="moderator", name="Owen Owner-Moderator")
     item_owner = actor if role == "moderator-owner" else owner
     item = create_submission_for(item_owner, status=state, title="Item under review")
     before = snapshot(app, item.id)
     moment = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)
     clock.freeze(moment)
-    extra = {"reject": {"message": REASON}, "request_changes": {"message": CHANGES},
-             "duplicate": {"duplicate_of": str(original.id)}}.get(action, {})
+    extra = {
+        "reject": {"message": REASON},
+        "request_changes": {"message": CHANGES},
+        "duplicate": {"duplicate_of": str(original.id)},
+    }.get(action, {})
     response = post_decision(Browser(app, actor), item.id, action, before["version"], **extra)
 
     assert response.status_code == code
@@ -350,21 +421,24 @@ def test_transition_table_over_http(app, clock, create_user, create_submission_f
         assert f"#{original.id}" in after.decision_message
     else:
         assert after.decision_message == extra["message"]
-    new_events = events(app, item.id)[before["events"]:]
+    new_events = events(app, item.id)[before["events"] :]
     assert [e.action for e in new_events] == [AUDIT_ACTION[action]]  # exactly one, this one
     event = new_events[0]
-    assert (event.actor_id, event.from_status, event.to_status) == (
-        actor.id, state, result.value)
+    assert (event.actor_id, event.from_status, event.to_status) == (actor.id, state, result.value)
     assert aware(event.created_at) == moment
     mails = [m for m in outbox(app) if m.kind == "decision"]
     assert mails[-1].to_addr == owner.email
     assert snapshot(app, item.id)["outbox"] == before["outbox"] + 1
 
 
-@pytest.mark.parametrize(("state", "action", "code", "result", "refusal"), TRANSITIONS,
-                         ids=[f"{s}-{a}" for s, a, *_ in TRANSITIONS])
-def test_transition_table_via_operations(app, create_submission_for, owner, moderator,
-                                         original, state, action, code, result, refusal):
+@pytest.mark.parametrize(
+    ("state", "action", "code", "result", "refusal"),
+    TRANSITIONS,
+    ids=[f"{s}-{a}" for s, a, *_ in TRANSITIONS],
+)
+def test_transition_table_via_operations(
+    app, create_submission_for, owner, moderator, original, state, action, code, result, refusal
+):
     item = create_submission_for(owner, status=state)
     before = snapshot(app, item.id)
     with app.app_context():
@@ -373,10 +447,12 @@ def test_transition_table_via_operations(app, create_submission_for, owner, mode
         calls = {
             "approve": lambda: ops.approve_submission(submission, mod, before["version"]),
             "reject": lambda: ops.reject_submission(submission, mod, REASON, before["version"]),
-            "request_changes": lambda: ops.request_changes(submission, mod, CHANGES,
-                                                           before["version"]),
+            "request_changes": lambda: ops.request_changes(
+                submission, mod, CHANGES, before["version"]
+            ),
             "duplicate": lambda: ops.mark_duplicate(
-                submission, mod, db.session.get(Submission, original.id), before["version"]),
+                submission, mod, db.session.get(Submission, original.id), before["version"]
+            ),
         }
         if code == 302:
             calls[action]()
@@ -398,32 +474,44 @@ REVISION_STATES = ("pending", "approved", "rejected", "withdrawn")
 def expected_revision_outcome(state: str, action: str) -> tuple[int, RevisionStatus, str]:
     """(HTTP status, resulting revision status, text of the refusal) for state × action."""
     if state == "pending":
-        return 302, (RevisionStatus.APPROVED if action == "approve"
-                     else RevisionStatus.REJECTED), ""
+        return (
+            302,
+            (RevisionStatus.APPROVED if action == "approve" else RevisionStatus.REJECTED),
+            "",
+        )
     if state == "withdrawn":
         return 409, RevisionStatus.WITHDRAWN, "The owner withdrew this submission"
     return 409, RevisionStatus(state), f"This revision was already {state} by Rita Referee"
 
 
-REVISION_TRANSITIONS = [(s, a, *expected_revision_outcome(s, a))
-                        for s in REVISION_STATES for a in ("approve", "reject")]
+REVISION_TRANSITIONS = [
+    (s, a, *expected_revision_outcome(s, a)) for s in REVISION_STATES for a in ("approve", "reject")
+]
 
 
-@pytest.mark.parametrize(("state", "action", "code", "result", "refusal"),
-                         REVISION_TRANSITIONS,
-                         ids=[f"{s}-{a}" for s, a, *_ in REVISION_TRANSITIONS])
-def test_revision_transition_table(app, create_user, create_submission_for, owner, moderator,
-                                   state, action, code, result, refusal):
+@pytest.mark.parametrize(
+    ("state", "action", "code", "result", "refusal"),
+    REVISION_TRANSITIONS,
+    ids=[f"{s}-{a}" for s, a, *_ in REVISION_TRANSITIONS],
+)
+def test_revision_transition_table(
+    app, create_user, create_submission_for, owner, moderator, state, action, code, result, refusal
+):
     """An owner's update of an approved item in every state × publish / keep the old."""
     referee = create_user(role="moderator", name="Rita Referee")
     item = create_submission_for(owner, status="approved", title="Public text")
     with app.app_context():
         row = db.session.get(Submission, item.id)
-        revision = update_submission(row, content(title="Proposed text"), submit=False,
-                                     actor=db.session.get(User, owner.id))
+        revision = update_submission(
+            row, content(title="Proposed text"), submit=False, actor=db.session.get(User, owner.id)
+        )
         if state in ("approved", "rejected"):
-            ops.decide_revision(revision, db.session.get(User, referee.id),
-                                approve=state == "approved", message="Decided first.")
+            ops.decide_revision(
+                revision,
+                db.session.get(User, referee.id),
+                approve=state == "approved",
+                message="Decided first.",
+            )
         elif state == "withdrawn":
             from hub.submissions.operations import withdraw_submission
 
@@ -431,8 +519,9 @@ def test_revision_transition_table(app, create_user, create_submission_for, owne
         db.session.commit()
         revision_id = revision.id
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/revisions/{revision_id}/decide",
-                                            data={"action": action, "message": "Typed."})
+    response = Browser(app, moderator).post(
+        f"/moderation/revisions/{revision_id}/decide", data={"action": action, "message": "Typed."}
+    )
     assert response.status_code == code
     with app.app_context():
         stored = db.session.get(Revision, revision_id)
@@ -445,14 +534,14 @@ def test_revision_transition_table(app, create_user, create_submission_for, owne
         assert snapshot(app, item.id) == before
         return
     assert decided_by == moderator.id
-    assert fetch(app, item.id).title == ("Proposed text" if action == "approve"
-                                         else "Public text")
+    assert fetch(app, item.id).title == ("Proposed text" if action == "approve" else "Public text")
     [mail] = [m for m in outbox(app) if m.kind == "revision"]
     assert mail.to_addr == owner.email and "Typed." in mail.body
 
 
-def test_moderator_cannot_decide_the_update_of_their_own_item(app, create_user,
-                                                              create_submission_for):
+def test_moderator_cannot_decide_the_update_of_their_own_item(
+    app, create_user, create_submission_for
+):
     me = create_user(role="moderator")
     mine = create_submission_for(me, status="approved", title="Mine, public")
     revision_id = propose(app, mine.id, me, title="Mine, edited")
@@ -461,8 +550,9 @@ def test_moderator_cannot_decide_the_update_of_their_own_item(app, create_user,
     assert f"/moderation/revisions/{revision_id}/decide" not in page.text  # no form offered
     assert "another moderator must decide on the update" in text_of(page)
     before = snapshot(app, mine.id)
-    response = browser.post(f"/moderation/revisions/{revision_id}/decide",
-                            data={"action": "approve"})
+    response = browser.post(
+        f"/moderation/revisions/{revision_id}/decide", data={"action": "approve"}
+    )
     assert response.status_code == 403
     assert "You cannot decide on your own submission" in text_of(response)
     assert snapshot(app, mine.id) == before
@@ -470,54 +560,74 @@ def test_moderator_cannot_decide_the_update_of_their_own_item(app, create_user,
         assert db.session.get(Revision, revision_id).status is RevisionStatus.PENDING
 
 
-def test_decision_without_expected_version_still_checks_state(app, create_submission_for,
-                                                              owner, moderator):
+def test_decision_without_expected_version_still_checks_state(
+    app, create_submission_for, owner, moderator
+):
     """The bulk path passes no version: the state check alone must refuse."""
     item = create_submission_for(owner, status="approved")
     with app.app_context(), pytest.raises(ops.DecisionRefused, match="Already decided"):
-        ops.reject_submission(db.session.get(Submission, item.id),
-                              db.session.get(User, moderator.id), REASON)
+        ops.reject_submission(
+            db.session.get(Submission, item.id), db.session.get(User, moderator.id), REASON
+        )
 
 
 # --------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/moderation/99999999999999999999"),
-    ("post", "/moderation/2147483648/decide"),
-    ("post", "/moderation/revisions/99999999999/decide"),
-    ("post", "/moderation/exceptions/99999999999/revoke"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/moderation/99999999999999999999"),
+        ("post", "/moderation/2147483648/decide"),
+        ("post", "/moderation/revisions/99999999999/decide"),
+        ("post", "/moderation/exceptions/99999999999/revoke"),
+    ],
+)
 def test_ids_beyond_the_database_range_are_404(app, moderator, method, path):
     assert getattr(Browser(app, moderator), method)(path).status_code == 404
 
 
 def test_bulk_ignores_ids_that_cannot_exist(app, create_submission_for, owner, moderator):
     item = create_submission_for(owner)
-    response = Browser(app, moderator).post("/moderation/bulk", data={
-        "ids": ["99999999999999999999", "-3", "x", str(item.id)], "action": "approve"})
+    response = Browser(app, moderator).post(
+        "/moderation/bulk",
+        data={"ids": ["99999999999999999999", "-3", "x", str(item.id)], "action": "approve"},
+    )
     assert response.status_code == 302
     assert fetch(app, item.id).status is Status.APPROVED
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"action": "reject", "message": "   "}, "message", "Give a reason"),
-    ({"action": "reject"}, "message", "Give a reason"),
-    ({"action": "request_changes", "message": ""}, "message", "Write what should change"),
-    ({"message": "Typed, but no button pressed."}, "action", "Nothing was decided"),
-    ({"action": "publish_everything"}, "action", "Not a valid choice"),
-    ({"action": "duplicate", "duplicate_of": "1"}, "action", "Not a valid choice"),
-    ({"action": "approve", "message": "x" * 4001}, "message", "4000"),
-], ids=["reject-blank-reason", "reject-no-reason", "changes-no-message", "no-button",
-        "forged-action", "duplicate-through-the-decision-form", "message-too-long"])
-def test_bad_decisions_are_refused_next_to_the_field(app, create_submission_for, owner,
-                                                     moderator, data, field, message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"action": "reject", "message": "   "}, "message", "Give a reason"),
+        ({"action": "reject"}, "message", "Give a reason"),
+        ({"action": "request_changes", "message": ""}, "message", "Write what should change"),
+        ({"message": "Typed, but no button pressed."}, "action", "Nothing was decided"),
+        ({"action": "publish_everything"}, "action", "Not a valid choice"),
+        ({"action": "duplicate", "duplicate_of": "1"}, "action", "Not a valid choice"),
+        ({"action": "approve", "message": "x" * 4001}, "message", "4000"),
+    ],
+    ids=[
+        "reject-blank-reason",
+        "reject-no-reason",
+        "changes-no-message",
+        "no-button",
+        "forged-action",
+        "duplicate-through-the-decision-form",
+        "message-too-long",
+    ],
+)
+def test_bad_decisions_are_refused_next_to_the_field(
+    app, create_submission_for, owner, moderator, data, field, message
+):
     """The error is said next to the field (linked by aria-describedby), with 422, the text
     typed is given back, and nothing changes."""
     item = create_submission_for(owner)
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide",
-                                            data={**data, "version": str(before["version"])})
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide", data={**data, "version": str(before["version"])}
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in field_error(page, field)
@@ -532,19 +642,25 @@ def test_bad_decisions_are_refused_next_to_the_field(app, create_submission_for,
     assert snapshot(app, item.id) == before
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("999999", "No submission with that number"),
-    ("", "Enter the number of the original submission"),
-    ("abc", "Not a valid integer"),
-    ("0", "at least 1"),
-    ("99999999999999999999", "at least 1"),
-], ids=["unknown", "missing", "not-a-number", "zero", "huge"])
-def test_bad_duplicate_numbers_are_refused_next_to_the_field(app, create_submission_for,
-                                                             owner, moderator, value, message):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("999999", "No submission with that number"),
+        ("", "Enter the number of the original submission"),
+        ("abc", "Not a valid integer"),
+        ("0", "at least 1"),
+        ("99999999999999999999", "at least 1"),
+    ],
+    ids=["unknown", "missing", "not-a-number", "zero", "huge"],
+)
+def test_bad_duplicate_numbers_are_refused_next_to_the_field(
+    app, create_submission_for, owner, moderator, value, message
+):
     item = create_submission_for(owner)
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/duplicate",
-                                            data=duplicate_form(before["version"], value))
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/duplicate", data=duplicate_form(before["version"], value)
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in field_error(page, "dup-duplicate_of")
@@ -556,22 +672,30 @@ def test_bad_duplicate_numbers_are_refused_next_to_the_field(app, create_submiss
 def test_duplicate_of_itself_is_refused(app, create_submission_for, owner, moderator):
     item = create_submission_for(owner)
     before = snapshot(app, item.id)
-    response = post_decision(Browser(app, moderator), item.id, "duplicate", before["version"],
-                             duplicate_of=str(item.id))
+    response = post_decision(
+        Browser(app, moderator), item.id, "duplicate", before["version"], duplicate_of=str(item.id)
+    )
     assert response.status_code == 422
-    assert "cannot duplicate itself" in field_error(response.get_data(as_text=True),
-                                                    "dup-duplicate_of")
+    assert "cannot duplicate itself" in field_error(
+        response.get_data(as_text=True), "dup-duplicate_of"
+    )
     assert snapshot(app, item.id) == before
 
 
 BAD_VERSIONS = [None, "", "two", "²", "٣", "1.0", "99999999999"]
-BAD_VERSION_IDS = ["absent", "empty", "not-a-number", "superscript-two", "arabic-indic-three",
-                   "decimal", "beyond-any-id"]
+BAD_VERSION_IDS = [
+    "absent",
+    "empty",
+    "not-a-number",
+    "superscript-two",
+    "arabic-indic-three",
+    "decimal",
+    "beyond-any-id",
+]
 
 
 @pytest.mark.parametrize("version", BAD_VERSIONS, ids=BAD_VERSION_IDS)
-def test_missing_version_is_a_bad_request(app, create_submission_for, owner, moderator,
-                                          version):
+def test_missing_version_is_a_bad_request(app, create_submission_for, owner, moderator, version):
     item = create_submission_for(owner)
     before = snapshot(app, item.id)
     data = {"action": "approve"}
@@ -583,10 +707,12 @@ def test_missing_version_is_a_bad_request(app, create_submission_for, owner, mod
     assert snapshot(app, item.id) == before
 
 
-@pytest.mark.parametrize("version", ["²", "٣", "x"], ids=["superscript-two",
-                                                          "arabic-indic-three", "letter"])
+@pytest.mark.parametrize(
+    "version", ["²", "٣", "x"], ids=["superscript-two", "arabic-indic-three", "letter"]
+)
 def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
-        app, create_submission_for, owner, moderator, version):
+    app, create_submission_for, owner, moderator, version
+):
     """A version digits-but-not-ASCII (which int() refuses) is a bad request like any
     other: a 400 page, never a 500, with the reason or the number typed still in the form,
     which now carries the item's version so that sending again works."""
@@ -594,8 +720,10 @@ def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
     before = snapshot(app, item.id)
     browser = Browser(app, moderator)
     typed = "Out of scope: the call is about AI governance, not about hardware."
-    response = browser.post(f"/moderation/{item.id}/decide",
-                            data={"action": "reject", "message": typed, "version": version})
+    response = browser.post(
+        f"/moderation/{item.id}/decide",
+        data={"action": "reject", "message": typed, "version": version},
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "nothing was decided" in text_of(response)
@@ -603,23 +731,30 @@ def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
     assert field_value(page, "version") == str(before["version"])
     assert snapshot(app, item.id) == before
 
-    response = browser.post(f"/moderation/{item.id}/duplicate",
-                            data={"dup-duplicate_of": "12", "dup-version": version})
+    response = browser.post(
+        f"/moderation/{item.id}/duplicate", data={"dup-duplicate_of": "12", "dup-version": version}
+    )
     assert response.status_code == 400
     assert field_value(response.get_data(as_text=True), "dup-duplicate_of") == "12"
     assert snapshot(app, item.id) == before
 
-    response = browser.post(f"/moderation/{item.id}/decide", data={
-        "action": "reject", "message": field_value(page, "message"),
-        "version": field_value(page, "version")})
+    response = browser.post(
+        f"/moderation/{item.id}/decide",
+        data={
+            "action": "reject",
+            "message": field_value(page, "message"),
+            "version": field_value(page, "version"),
+        },
+    )
     assert response.status_code == 302
     assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
-        Status.REJECTED, typed)
+        Status.REJECTED,
+        typed,
+    )
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
-def test_moderator_cannot_decide_own_submission(app, create_user, create_submission_for,
-                                                role):
+def test_moderator_cannot_decide_own_submission(app, create_user, create_submission_for, role):
     me = create_user(role=role)
     mine = create_submission_for(me)
     before = snapshot(app, mine.id)
@@ -629,8 +764,9 @@ def test_moderator_cannot_decide_own_submission(app, create_user, create_submiss
     assert "This is your own submission" in page.text
     assert 'name="version"' not in page.text  # no decision form offered
     for action, extra in [("approve", {}), ("reject", {"message": REASON})]:
-        response = browser.post(f"/moderation/{mine.id}/decide",
-                                data=decision_form(action, before["version"], **extra))
+        response = browser.post(
+            f"/moderation/{mine.id}/decide", data=decision_form(action, before["version"], **extra)
+        )
         assert response.status_code == 403
         assert "You cannot decide on your own submission" in text_of(response)
     assert snapshot(app, mine.id) == before
@@ -639,23 +775,34 @@ def test_moderator_cannot_decide_own_submission(app, create_user, create_submiss
 def test_unknown_submission_is_404(app, moderator):
     browser = Browser(app, moderator)
     assert browser.get("/moderation/999999").status_code == 404
-    assert browser.post("/moderation/999999/decide",
-                        data=decision_form("approve", 1)).status_code == 404
-    assert browser.post("/moderation/revisions/999999/decide",
-                        data={"action": "approve"}).status_code == 404
+    assert (
+        browser.post("/moderation/999999/decide", data=decision_form("approve", 1)).status_code
+        == 404
+    )
+    assert (
+        browser.post("/moderation/revisions/999999/decide", data={"action": "approve"}).status_code
+        == 404
+    )
     assert browser.post("/moderation/exceptions/999999/revoke").status_code == 404
 
 
-def test_stale_version_is_refused_without_overwriting(app, create_submission_for, owner,
-                                                      moderator, create_user):
+def test_stale_version_is_refused_without_overwriting(
+    app, create_submission_for, owner, moderator, create_user
+):
     """A decision posted from a page read before someone else decided is refused."""
     item = create_submission_for(owner)
-    first, second = Browser(app, moderator), Browser(app, create_user(role="admin",
-                                                                        name="Ada Admin"))
+    first, second = (
+        Browser(app, moderator),
+        Browser(app, create_user(role="admin", name="Ada Admin")),
+    )
     version = page_version(first, item.id)
     assert page_version(second, item.id) == version
-    assert second.post(f"/moderation/{item.id}/decide",
-                       data=decision_form("reject", version, message=REASON)).status_code == 302
+    assert (
+        second.post(
+            f"/moderation/{item.id}/decide", data=decision_form("reject", version, message=REASON)
+        ).status_code
+        == 302
+    )
     before = snapshot(app, item.id)
     late = first.post(f"/moderation/{item.id}/decide", data=decision_form("approve", version))
     assert late.status_code == 409
@@ -665,20 +812,21 @@ def test_stale_version_is_refused_without_overwriting(app, create_submission_for
     assert fetch(app, item.id).status is Status.REJECTED
 
 
-def test_decision_refused_after_owner_edit_in_between(app, create_submission_for, owner,
-                                                      moderator):
+def test_decision_refused_after_owner_edit_in_between(app, create_submission_for, owner, moderator):
     """The owner edited the item after the moderator opened it: nothing is decided."""
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
     version = page_version(browser, item.id)
     with app.app_context():
-        update_submission(db.session.get(Submission, item.id),
-                          content(title="Edited while under review"), submit=False,
-                          actor=db.session.get(User, owner.id))
+        update_submission(
+            db.session.get(Submission, item.id),
+            content(title="Edited while under review"),
+            submit=False,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
     before = snapshot(app, item.id)
-    response = browser.post(f"/moderation/{item.id}/decide",
-                            data=decision_form("approve", version))
+    response = browser.post(f"/moderation/{item.id}/decide", data=decision_form("approve", version))
     assert response.status_code == 409
     assert "This submission changed since you opened it" in text_of(response)
     assert "Already decided" not in text_of(response)  # nobody decided anything
@@ -694,17 +842,18 @@ def impatient_sqlite(app_config: dict) -> None:
     app_config["HUB_SQLITE_BUSY_TIMEOUT_MS"] = 300
 
 
-def test_refused_decision_before_the_search_index_exists(app, impatient_sqlite,
-                                                         create_submission_for, owner,
-                                                         moderator, caplog):
+def test_refused_decision_before_the_search_index_exists(
+    app, impatient_sqlite, create_submission_for, owner, moderator, caplog
+):
     """The first page a fresh hub renders in a POST may be a refused decision: it answers
     with the refusal, and the review page's "similar" list (which builds the missing index
     through a session of its own) does not wait for the request's lock."""
     create_submission_for(owner, Status.APPROVED, title="Cold storage of mangrove data")
     item = create_submission_for(owner, title="Mangrove data storage")
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide",
-                                            data=decision_form("reject", before["version"]))
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide", data=decision_form("reject", before["version"])
+    )
     assert response.status_code == 422
     assert "Give a reason" in text_of(response)
     assert "Cold storage of mangrove data" in text_of(response)  # similar, from the new index
@@ -719,14 +868,16 @@ def _positions(text: str, titles: list[str]) -> list[int]:
     return [text.index(t) for t in titles]
 
 
-def test_queue_lists_submitted_oldest_first_with_details(app, create_submission_for, owner,
-                                                         moderator):
+def test_queue_lists_submitted_oldest_first_with_details(
+    app, create_submission_for, owner, moderator
+):
     now = datetime.now(UTC)
     titles = ["Newest item", "Oldest item", "Middle item"]
     ages = [timedelta(minutes=5), timedelta(days=3, hours=1), timedelta(hours=5)]
     for title, age in zip(titles, ages, strict=True):
-        item = create_submission_for(owner, title=title, stakeholder_group="civil_society",
-                                     countries=["KE", "CH"])
+        item = create_submission_for(
+            owner, title=title, stakeholder_group="civil_society", countries=["KE", "CH"]
+        )
         set_columns(app, item.id, submitted_at=now - age)
     create_submission_for(owner, status="draft", title="A private draft")
     create_submission_for(owner, status="approved", title="Public already")
@@ -740,44 +891,67 @@ def test_queue_lists_submitted_oldest_first_with_details(app, create_submission_
 
 
 def _count_badges(text: str) -> dict[str, int]:
-    return {label: int(n) for label, n in re.findall(
-        r'<span class="chip-label">([^<]+)</span> <strong class="chip-count">(\d+)</strong>',
-        text)}
+    return {
+        label: int(n)
+        for label, n in re.findall(
+            r'<span class="chip-label">([^<]+)</span> <strong class="chip-count">(\d+)</strong>',
+            text,
+        )
+    }
 
 
 def test_queue_shows_counts_per_status(app, create_submission_for, owner, moderator):
-    for status, n in [("submitted", 3), ("approved", 2), ("rejected", 1),
-                      ("changes_requested", 1), ("withdrawn", 1), ("draft", 2)]:
+    for status, n in [
+        ("submitted", 3),
+        ("approved", 2),
+        ("rejected", 1),
+        ("changes_requested", 1),
+        ("withdrawn", 1),
+        ("draft", 2),
+    ]:
         for _ in range(n):
             create_submission_for(owner, status=status)
     counts = _count_badges(Browser(app, moderator).get("/moderation/").text)
-    assert counts == {"Submitted": 3, "Approved": 2, "Rejected": 1, "Changes requested": 1,
-                      "Withdrawn": 1, "Updates to review": 0}  # drafts: their owner's only
+    assert counts == {
+        "Submitted": 3,
+        "Approved": 2,
+        "Rejected": 1,
+        "Changes requested": 1,
+        "Withdrawn": 1,
+        "Updates to review": 0,
+    }  # drafts: their owner's only
 
 
 def test_queue_filters_by_status_kind_and_text(app, create_submission_for, owner, moderator):
     create_submission_for(owner, title="Open data for cities", kind="initiative")
-    create_submission_for(owner, title="Coalition on compute", kind="coalition",
-                          lead_organisation="Compute Alliance")
-    create_submission_for(owner, title="Skills partnership", kind="partnership",
-                          summary="Teaching AUDITORS about models.")
+    create_submission_for(
+        owner, title="Coalition on compute", kind="coalition", lead_organisation="Compute Alliance"
+    )
+    create_submission_for(
+        owner,
+        title="Skills partnership",
+        kind="partnership",
+        summary="Teaching AUDITORS about models.",
+    )
     create_submission_for(owner, status="approved", title="Approved initiative")
-    create_submission_for(owner, status="rejected", title="Rejected coalition",
-                          kind="coalition")
+    create_submission_for(owner, status="rejected", title="Rejected coalition", kind="coalition")
     browser = Browser(app, moderator)
 
     def listed(query: str) -> set[str]:
         page = browser.get("/moderation/", query_string=query)
         assert page.status_code == 200
-        return set(re.findall(r'<a href="/moderation/\d+(?:\?[^"]*)?">([^<]+)</a>',
-                              text_of(page)))
+        return set(re.findall(r'<a href="/moderation/\d+(?:\?[^"]*)?">([^<]+)</a>', text_of(page)))
 
     assert listed("") == {"Open data for cities", "Coalition on compute", "Skills partnership"}
     assert listed("status=approved") == {"Approved initiative"}
     assert listed("status=rejected") == {"Rejected coalition"}
-    assert listed("status=") == {"Open data for cities", "Coalition on compute",
-                                 "Skills partnership", "Approved initiative",
-                                 "Rejected coalition"}
+    assert listed("status=") == {
+        "Open data for cities",
+        "Coalition on compute",
+        "Skills partnership",
+        "Approved initiative",
+        "Rejected coalition",
+    }
     assert listed("status=&kind=coalition") == {"Coalition on compute", "Rejected coalition"}
     assert listed("kind=coalition") == {"Coalition on compute"}
     assert listed("q=compute alliance") == {"Coalition on compute"}  # organisation
@@ -793,9 +967,12 @@ def test_queue_pending_revisions_filter(app, create_submission_for, owner, moder
     create_submission_for(owner, status="approved", title="Untouched approved")
     create_submission_for(owner, title="Just submitted")
     with app.app_context():
-        update_submission(db.session.get(Submission, edited.id),
-                          content(title="Edited after approval, v2"), submit=False,
-                          actor=db.session.get(User, owner.id))
+        update_submission(
+            db.session.get(Submission, edited.id),
+            content(title="Edited after approval, v2"),
+            submit=False,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
     browser = Browser(app, moderator)
     queue = text_of(browser.get("/moderation/"))
@@ -815,27 +992,33 @@ def _flashes(response: Any) -> list[str]:
 def test_bulk_approve_selected(app, create_submission_for, owner, moderator):
     a, b, c = (create_submission_for(owner, title=t) for t in ("A one", "B two", "C three"))
     browser = Browser(app, moderator)
-    response = browser.post("/moderation/bulk",
-                            data={"ids": [str(a.id), str(c.id)], "action": "approve"})
+    response = browser.post(
+        "/moderation/bulk", data={"ids": [str(a.id), str(c.id)], "action": "approve"}
+    )
     assert response.status_code == 302
     assert [fetch(app, s.id).status for s in (a, b, c)] == [
-        Status.APPROVED, Status.SUBMITTED, Status.APPROVED]
+        Status.APPROVED,
+        Status.SUBMITTED,
+        Status.APPROVED,
+    ]
     assert all(fetch(app, s.id).decided_by_id == moderator.id for s in (a, c))
     assert "2 submissions approved." in _flashes(browser.get("/moderation/"))
-    approvals = [e for e in events(app) if e.action is Action.APPROVED
-                 and e.actor_id == moderator.id]
+    approvals = [
+        e for e in events(app) if e.action is Action.APPROVED and e.actor_id == moderator.id
+    ]
     assert {e.submission_id for e in approvals} == {a.id, c.id}
     assert len([m for m in outbox(app) if m.kind == "decision"]) == 2
 
 
-def test_bulk_approve_publishes_each_item_once_committed(app, impatient_sqlite,
-                                                         create_submission_for, owner,
-                                                         moderator, caplog):
+def test_bulk_approve_publishes_each_item_once_committed(
+    app, impatient_sqlite, create_submission_for, owner, moderator, caplog
+):
     """Bulk decisions run in one SAVEPOINT per item; the search index is updated after the
     whole request commits (not at each SAVEPOINT, while the request still holds the lock)."""
     items = [create_submission_for(owner, title=f"Bulk pangolin {n}") for n in range(2)]
-    response = Browser(app, moderator).post("/moderation/bulk", data={
-        "ids": [str(s.id) for s in items], "action": "approve"})
+    response = Browser(app, moderator).post(
+        "/moderation/bulk", data={"ids": [str(s.id) for s in items], "action": "approve"}
+    )
     assert response.status_code == 302
     assert all(fetch(app, s.id).status is Status.APPROVED for s in items)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -845,8 +1028,10 @@ def test_bulk_approve_publishes_each_item_once_committed(app, impatient_sqlite,
 
 def test_bulk_reject_with_reason(app, create_submission_for, owner, moderator):
     a, b = create_submission_for(owner), create_submission_for(owner)
-    response = Browser(app, moderator).post("/moderation/bulk", data={
-        "ids": [str(a.id), str(b.id)], "action": "reject", "message": REASON})
+    response = Browser(app, moderator).post(
+        "/moderation/bulk",
+        data={"ids": [str(a.id), str(b.id)], "action": "reject", "message": REASON},
+    )
     assert response.status_code == 302
     for item in (a, b):
         stored = fetch(app, item.id)
@@ -855,18 +1040,25 @@ def test_bulk_reject_with_reason(app, create_submission_for, owner, moderator):
 
 def ticked(page: str) -> set[int]:
     """The ids whose box is ticked in a queue page."""
-    return {int(i) for i in re.findall(
-        r'<input type="checkbox" name="ids" value="(\d+)"[^>]*\bchecked\b', page)}
+    return {
+        int(i)
+        for i in re.findall(
+            r'<input type="checkbox" name="ids" value="(\d+)"[^>]*\bchecked\b', page
+        )
+    }
 
 
 @pytest.mark.parametrize("message", ["", "   "])
-def test_bulk_reject_without_reason_changes_nothing(app, create_submission_for, owner,
-                                                    moderator, message):
+def test_bulk_reject_without_reason_changes_nothing(
+    app, create_submission_for, owner, moderator, message
+):
     items = [create_submission_for(owner) for _ in range(2)]
     before = [snapshot(app, s.id) for s in items]
     browser = Browser(app, moderator)
-    response = browser.post("/moderation/bulk?kind=initiative", data={
-        "ids": [str(items[1].id)], "action": "reject", "message": message})
+    response = browser.post(
+        "/moderation/bulk?kind=initiative",
+        data={"ids": [str(items[1].id)], "action": "reject", "message": message},
+    )
     assert response.status_code == 422  # the queue again, the moderator's work kept
     page = response.get_data(as_text=True)
     assert "Give a reason to reject" in field_error(page, "message")
@@ -875,16 +1067,24 @@ def test_bulk_reject_without_reason_changes_nothing(app, create_submission_for, 
     assert [snapshot(app, s.id) for s in items] == before
 
 
-@pytest.mark.parametrize(("data", "field", "error"), [
-    ({"action": "approve"}, "ids", "Select at least one submission"),
-    ({"ids": ["x", "-1", "99999999999"], "action": "approve"}, "ids",
-     "Select at least one submission"),
-    ({"ids": ["1"], "action": "delete"}, "action", "Not a valid choice"),
-    ({"ids": ["1"], "message": "Typed reason"}, "action", "Nothing was decided"),
-    ({"ids": ["1"], "action": "reject", "message": "x" * 4001}, "message", "4000"),
-], ids=["no-selection", "bad-ids", "forged-action", "no-button", "reason-too-long"])
-def test_bulk_refuses_incomplete_forms_and_keeps_the_work(app, create_submission_for, owner,
-                                                          moderator, data, field, error):
+@pytest.mark.parametrize(
+    ("data", "field", "error"),
+    [
+        ({"action": "approve"}, "ids", "Select at least one submission"),
+        (
+            {"ids": ["x", "-1", "99999999999"], "action": "approve"},
+            "ids",
+            "Select at least one submission",
+        ),
+        ({"ids": ["1"], "action": "delete"}, "action", "Not a valid choice"),
+        ({"ids": ["1"], "message": "Typed reason"}, "action", "Nothing was decided"),
+        ({"ids": ["1"], "action": "reject", "message": "x" * 4001}, "message", "4000"),
+    ],
+    ids=["no-selection", "bad-ids", "forged-action", "no-button", "reason-too-long"],
+)
+def test_bulk_refuses_incomplete_forms_and_keeps_the_work(
+    app, create_submission_for, owner, moderator, data, field, error
+):
     """Each error is said where it belongs, with 422; the ticks and the reason stay."""
     item = create_submission_for(owner)
     before = snapshot(app, item.id)
@@ -899,8 +1099,9 @@ def test_bulk_refuses_incomplete_forms_and_keeps_the_work(app, create_submission
     assert snapshot(app, item.id) == before
 
 
-def test_bulk_reports_refused_items_and_applies_the_others(app, create_submission_for, owner,
-                                                           moderator):
+def test_bulk_reports_refused_items_and_applies_the_others(
+    app, create_submission_for, owner, moderator
+):
     good = create_submission_for(owner, title="Good one")
     decided = create_submission_for(owner, status="approved", title="Decided one")
     own = create_submission_for(moderator, title="Moderator's own")
@@ -908,9 +1109,14 @@ def test_bulk_reports_refused_items_and_applies_the_others(app, create_submissio
     other_good = create_submission_for(owner, title="Another good one")
     untouched = {s.id: item_state(app, s.id) for s in (decided, own, draft)}
     browser = Browser(app, moderator)
-    response = browser.post("/moderation/bulk?kind=initiative&q=one", data={
-        "ids": [str(s.id) for s in (good, decided, own, draft, other_good)] + ["999999"],
-        "action": "reject", "message": REASON})
+    response = browser.post(
+        "/moderation/bulk?kind=initiative&q=one",
+        data={
+            "ids": [str(s.id) for s in (good, decided, own, draft, other_good)] + ["999999"],
+            "action": "reject",
+            "message": REASON,
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/moderation/?kind=initiative&q=one"
     assert fetch(app, good.id).status is Status.REJECTED
@@ -924,36 +1130,60 @@ def test_bulk_reports_refused_items_and_applies_the_others(app, create_submissio
     assert f"#{own.id} “Moderator's own”: You cannot decide on your own submission" in refusals
     assert f"#{draft.id}, #999999: Not found." in refusals  # a draft's existence is not told
     assert "Secret draft" not in refusals
-    assert [e.submission_id for e in events(app) if e.action is Action.REJECTED
-            and e.actor_id == moderator.id] == [good.id, other_good.id]
+    assert [
+        e.submission_id
+        for e in events(app)
+        if e.action is Action.REJECTED and e.actor_id == moderator.id
+    ] == [good.id, other_good.id]
 
 
 # --------------------------------------------------------------------------- review page
 
 
-def test_review_page_shows_content_history_duplicates_and_form(app, create_submission_for,
-                                                               create_user, owner, moderator):
-    item = create_submission_for(owner, title="Open AI curricula for schools",
-                                 lead_organisation="Learning Lab",
-                                 description="A very particular description text.")
+def test_review_page_shows_content_history_duplicates_and_form(
+    app, create_submission_for, create_user, owner, moderator
+):
+    item = create_submission_for(
+        owner,
+        title="Open AI curricula for schools",
+        lead_organisation="Learning Lab",
+        description="A very particular description text.",
+    )
     other = create_user(name="Somebody Else")
-    same_org = create_submission_for(other, title="Something different entirely",
-                                     lead_organisation="learning lab ")
-    similar_title = create_submission_for(other, status="approved",
-                                          title="Open AI curricula for school",
-                                          lead_organisation="Other Org")
-    unrelated = create_submission_for(other, title="Satellite imagery for farms",
-                                      lead_organisation="Agri Org")
-    hidden_draft = create_submission_for(other, status="draft",
-                                         title="Open AI curricula for schools",
-                                         lead_organisation="Learning Lab")
+    same_org = create_submission_for(
+        other, title="Something different entirely", lead_organisation="learning lab "
+    )
+    similar_title = create_submission_for(
+        other,
+        status="approved",
+        title="Open AI curricula for school",
+        lead_organisation="Other Org",
+    )
+    unrelated = create_submission_for(
+        other, title="Satellite imagery for farms", lead_organisation="Agri Org"
+    )
+    hidden_draft = create_submission_for(
+        other,
+        status="draft",
+        title="Open AI curricula for schools",
+        lead_organisation="Learning Lab",
+    )
     with app.app_context():  # a decision in the history, then resubmitted
-        ops.request_changes(db.session.get(Submission, item.id),
-                            db.session.get(User, moderator.id), "Say which schools.")
-        update_submission(db.session.get(Submission, item.id), content(
-            title="Open AI curricula for schools", lead_organisation="Learning Lab",
-            description="A very particular description text."), submit=True,
-            actor=db.session.get(User, owner.id))
+        ops.request_changes(
+            db.session.get(Submission, item.id),
+            db.session.get(User, moderator.id),
+            "Say which schools.",
+        )
+        update_submission(
+            db.session.get(Submission, item.id),
+            content(
+                title="Open AI curricula for schools",
+                lead_organisation="Learning Lab",
+                description="A very particular description text.",
+            ),
+            submit=True,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
 
     page = Browser(app, moderator).get(f"/moderation/{item.id}")
@@ -961,35 +1191,47 @@ def test_review_page_shows_content_history_duplicates_and_form(app, create_submi
     body = text_of(page)
     assert "A very particular description text." in body  # the full submission
     assert owner.email in body
-    history = body[body.index('id="hist-title"'):]
-    assert [a for a in ("created", "submitted", "changes requested", "edited")
-            if a in history] == ["created", "submitted", "changes requested", "edited"]
+    history = body[body.index('id="hist-title"') :]
+    assert [a for a in ("created", "submitted", "changes requested", "edited") if a in history] == [
+        "created",
+        "submitted",
+        "changes requested",
+        "edited",
+    ]
     assert "Say which schools." in history
     assert "(submitted → changes requested)" in history
     assert "(changes requested → submitted)" in history
     assert "by Mona Moderator" in history and "by Olga Owner" in history
-    duplicates = body[body.index('id="dup-title"'):body.index("Similar published")]
+    duplicates = body[body.index('id="dup-title"') : body.index("Similar published")]
     assert f"#{same_org.id} " in duplicates
     assert f"#{similar_title.id} " in duplicates
     assert f"#{unrelated.id} " not in duplicates
     assert f"#{hidden_draft.id} " not in duplicates
     assert f"#{item.id} " not in duplicates
     # An item is listed once: as a possible duplicate, not again among the similar ones.
-    assert body[body.index('id="dup-title"'):].count(f"#{similar_title.id} ") == 1
-    decision = body[body.index('id="decide-title"'):body.index('id="dup-title"')]
-    for name in ('name="message"', 'name="version"', 'name="dup-duplicate_of"',
-                 'name="dup-version"'):
+    assert body[body.index('id="dup-title"') :].count(f"#{similar_title.id} ") == 1
+    decision = body[body.index('id="decide-title"') : body.index('id="dup-title"')]
+    for name in (
+        'name="message"',
+        'name="version"',
+        'name="dup-duplicate_of"',
+        'name="dup-version"',
+    ):
         assert name in decision
     # One button per decision, none chosen in advance (no select with a first option).
     assert re.findall(r'<button type="submit" name="action" value="(\w+)"', decision) == [
-        "approve", "request_changes", "reject"]
+        "approve",
+        "request_changes",
+        "reject",
+    ]
     assert "<select" not in decision
     assert f'action="/moderation/{item.id}/decide"' in decision
     assert f'action="/moderation/{item.id}/duplicate"' in decision
 
 
 def test_review_page_of_decided_item_shows_the_decision_not_the_form(
-        app, create_submission_for, owner, moderator):
+    app, create_submission_for, owner, moderator
+):
     item = create_submission_for(owner, status="rejected")
     body = text_of(Browser(app, moderator).get(f"/moderation/{item.id}"))
     assert 'name="version"' not in body
@@ -1002,12 +1244,14 @@ def test_review_of_a_draft_is_404(app, create_submission_for, owner, moderator):
     assert Browser(app, moderator).get(f"/moderation/{draft.id}").status_code == 404
 
 
-def test_duplicate_is_linked_on_the_review_page(app, create_submission_for, owner,
-                                                moderator, original):
+def test_duplicate_is_linked_on_the_review_page(
+    app, create_submission_for, owner, moderator, original
+):
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
-    post_decision(browser, item.id, "duplicate", page_version(browser, item.id),
-                  duplicate_of=str(original.id))
+    post_decision(
+        browser, item.id, "duplicate", page_version(browser, item.id), duplicate_of=str(original.id)
+    )
     body = text_of(browser.get(f"/moderation/{item.id}"))
     assert f'Marked as a duplicate of <a href="/moderation/{original.id}">' in body
     assert fetch(app, item.id).status is Status.REJECTED  # never public
@@ -1016,8 +1260,9 @@ def test_duplicate_is_linked_on_the_review_page(app, create_submission_for, owne
 # --------------------------------------------------------------------------- audit trail
 
 
-def test_every_transition_is_audited_in_order(app, clock, create_submission_for, create_user,
-                                              owner, moderator, caplog):
+def test_every_transition_is_audited_in_order(
+    app, clock, create_submission_for, create_user, owner, moderator, caplog
+):
     """A life: create, submit, changes requested, edit + resubmit, approve, revision
     proposed and approved, a second revision rejected; then a withdrawal and a duplicate."""
     caplog.set_level(logging.INFO, logger="hub.audit")
@@ -1040,31 +1285,42 @@ def test_every_transition_is_audited_in_order(app, clock, create_submission_for,
         moments.append(moment)
         clock.freeze(moment)
         if step in ("request_changes", "approve"):
-            response = browser.post(f"/moderation/{item.id}/decide", data=decision_form(
-                step, fetch(app, item.id).version, **extra))
+            response = browser.post(
+                f"/moderation/{item.id}/decide",
+                data=decision_form(step, fetch(app, item.id).version, **extra),
+            )
             assert response.status_code == 302
         elif step in ("resubmit", "revise"):
             with app.app_context():
-                update_submission(db.session.get(Submission, item.id),
-                                  content(**(extra or {"title": "Life of an item"})),
-                                  submit=step == "resubmit",
-                                  actor=db.session.get(User, owner.id))
+                update_submission(
+                    db.session.get(Submission, item.id),
+                    content(**(extra or {"title": "Life of an item"})),
+                    submit=step == "resubmit",
+                    actor=db.session.get(User, owner.id),
+                )
                 db.session.commit()
         else:
             with app.app_context():
-                revision_id = db.session.scalar(select(Revision.id).where(
-                    Revision.submission_id == item.id,
-                    Revision.status == RevisionStatus.PENDING))
-            response = browser.post(f"/moderation/revisions/{revision_id}/decide", data={
-                "action": step.removeprefix("revision_"), **extra})
+                revision_id = db.session.scalar(
+                    select(Revision.id).where(
+                        Revision.submission_id == item.id, Revision.status == RevisionStatus.PENDING
+                    )
+                )
+            response = browser.post(
+                f"/moderation/revisions/{revision_id}/decide",
+                data={"action": step.removeprefix("revision_"), **extra},
+            )
             assert response.status_code == 302
             assert last_flash(browser, response).startswith(
-                "Update published: “Life of an item, v2”" if step == "revision_approve"
-                else "Update refused: “Life of an item, v2”")
+                "Update published: “Life of an item, v2”"
+                if step == "revision_approve"
+                else "Update refused: “Life of an item, v2”"
+            )
     clock.freeze(None)
 
-    trail = [(e.action, e.from_status, e.to_status, e.actor_id, e.message)
-             for e in events(app, item.id)]
+    trail = [
+        (e.action, e.from_status, e.to_status, e.actor_id, e.message) for e in events(app, item.id)
+    ]
     o, m = owner.id, moderator.id
     assert trail == [
         (Action.CREATED, None, "draft", o, ""),
@@ -1073,37 +1329,58 @@ def test_every_transition_is_audited_in_order(app, clock, create_submission_for,
         (Action.EDITED, "changes_requested", "changes_requested", o, ""),
         (Action.SUBMITTED, "changes_requested", "submitted", o, ""),
         (Action.APPROVED, "submitted", "approved", m, ""),
-        (Action.REVISION_PROPOSED, "approved", "approved", o,
-         "Edit of the approved text awaits review."),
+        (
+            Action.REVISION_PROPOSED,
+            "approved",
+            "approved",
+            o,
+            "Edit of the approved text awaits review.",
+        ),
         (Action.REVISION_APPROVED, "approved", "approved", m, ""),
-        (Action.REVISION_PROPOSED, "approved", "approved", o,
-         "Edit of the approved text awaits review."),
+        (
+            Action.REVISION_PROPOSED,
+            "approved",
+            "approved",
+            o,
+            "Edit of the approved text awaits review.",
+        ),
         (Action.REVISION_REJECTED, "approved", "approved", m, "Keep v2."),
     ]
     when = [aware(e.created_at) for e in events(app, item.id)][2:]
     assert when == [moments[0], moments[1], moments[1], *moments[2:]]
     logged = [r.getMessage() for r in caplog.records if r.name == "hub.audit"]
-    assert any(line.startswith("approved: submission=") and "submitted -> approved" in line
-               for line in logged)
+    assert any(
+        line.startswith("approved: submission=") and "submitted -> approved" in line
+        for line in logged
+    )
     assert any(line.startswith("revision_rejected:") and "Keep v2." in line for line in logged)
 
     withdrawn = create_submission_for(owner, status="withdrawn")
     assert [(e.action, e.from_status, e.to_status) for e in events(app, withdrawn.id)][-1] == (
-        Action.WITHDRAWN, "submitted", "withdrawn")
+        Action.WITHDRAWN,
+        "submitted",
+        "withdrawn",
+    )
 
 
 def test_exception_grant_and_revoke_are_audited(app, clock, create_user, moderator):
     late = create_user(email="late@example.org")
     browser = Browser(app, moderator)
-    response = browser.post("/moderation/exceptions", data={
-        "email": "late@example.org", "until": "2099-06-20T18:00", "reason": "Visa delays"})
+    response = browser.post(
+        "/moderation/exceptions",
+        data={"email": "late@example.org", "until": "2099-06-20T18:00", "reason": "Visa delays"},
+    )
     assert response.status_code == 302
     assert last_flash(browser, response) == (
-        "late@example.org may submit until 20 June 2099, 18:00 CEST.")
+        "late@example.org may submit until 20 June 2099, 18:00 CEST."
+    )
     granted = [e for e in events(app) if e.action is Action.EXCEPTION_GRANTED]
     assert len(granted) == 1
     assert (granted[0].actor_id, granted[0].subject_user_id, granted[0].submission_id) == (
-        moderator.id, late.id, None)
+        moderator.id,
+        late.id,
+        None,
+    )
     assert granted[0].message == "Until 20 June 2099, 18:00 CEST. Visa delays"
     with app.app_context():
         exception_id = db.session.scalar(select(DeadlineException.id))
@@ -1138,13 +1415,15 @@ def test_audit_csv_of_a_fresh_hub_has_its_header(app, create_user):
     assert _csv_rows(response) == []
 
 
-def test_audit_csv_keeps_accents_for_spreadsheets(app, create_user, create_submission_for,
-                                                  owner, moderator):
+def test_audit_csv_keeps_accents_for_spreadsheets(
+    app, create_user, create_submission_for, owner, moderator
+):
     item = create_submission_for(owner, title="Café numérique")
     reason = "Hors du périmètre : « coopération » déjà publiée à Genève."
-    Browser(app, moderator).post(f"/moderation/{item.id}/decide",
-                                 data=decision_form("reject", fetch(app, item.id).version,
-                                                    message=reason))
+    Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide",
+        data=decision_form("reject", fetch(app, item.id).version, message=reason),
+    )
     response = Browser(app, create_user(role="admin")).get("/moderation/audit.csv")
     data = response.get_data()
     assert data.startswith(("\ufeff" + AUDIT_HEADER + "\r\n").encode())
@@ -1152,15 +1431,17 @@ def test_audit_csv_keeps_accents_for_spreadsheets(app, create_user, create_submi
     assert row["message"] == reason
 
 
-def test_audit_csv_contains_every_event(app, clock, create_user, create_submission_for, owner,
-                                        moderator):
+def test_audit_csv_contains_every_event(
+    app, clock, create_user, create_submission_for, owner, moderator
+):
     admin = create_user(role="admin")
     item = create_submission_for(owner, title="Exported")
     moment = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)  # 2 July in Geneva, 1 July in UTC
     clock.freeze(moment)
-    Browser(app, moderator).post(f"/moderation/{item.id}/decide",
-                                 data=decision_form("reject", fetch(app, item.id).version,
-                                                    message=REASON))
+    Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide",
+        data=decision_form("reject", fetch(app, item.id).version, message=REASON),
+    )
     clock.freeze(None)
     response = Browser(app, admin).get("/moderation/audit.csv")
     assert response.status_code == 200
@@ -1170,21 +1451,33 @@ def test_audit_csv_contains_every_event(app, clock, create_user, create_submissi
     assert len(rows) == len(events(app))
     assert [r["id"] for r in rows] == [str(e.id) for e in events(app)]
     rejected = [r for r in rows if r["action"] == "rejected" and r["submission_id"] == str(item.id)]
-    assert rejected == [{
-        "id": rejected[0]["id"], "when_utc": "2026-07-01T22:15:00+00:00",
-        "actor": moderator.email, "action": "rejected", "submission_id": str(item.id),
-        "account": "", "from_status": "submitted", "to_status": "rejected", "message": REASON,
-    }]
+    assert rejected == [
+        {
+            "id": rejected[0]["id"],
+            "when_utc": "2026-07-01T22:15:00+00:00",
+            "actor": moderator.email,
+            "action": "rejected",
+            "submission_id": str(item.id),
+            "account": "",
+            "from_status": "submitted",
+            "to_status": "rejected",
+            "message": REASON,
+        }
+    ]
     assert any(r["action"] == "created" and r["actor"] == owner.email for r in rows)
 
 
-@pytest.mark.parametrize("reason", ['=HYPERLINK("http://evil.example","x")', "+1+2", "-3",
-                                    "@SUM(A1)", "\t=1+1"])
-def test_audit_csv_neutralises_formulas(app, create_user, create_submission_for, owner,
-                                        moderator, reason):
+@pytest.mark.parametrize(
+    "reason", ['=HYPERLINK("http://evil.example","x")', "+1+2", "-3", "@SUM(A1)", "\t=1+1"]
+)
+def test_audit_csv_neutralises_formulas(
+    app, create_user, create_submission_for, owner, moderator, reason
+):
     item = create_submission_for(owner)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/decide", data=decision_form(
-        "reject", fetch(app, item.id).version, message=reason))
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/decide",
+        data=decision_form("reject", fetch(app, item.id).version, message=reason),
+    )
     assert response.status_code == 302
     stored = fetch(app, item.id).decision_message  # the form strips surrounding blanks
     rows = _csv_rows(Browser(app, create_user(role="admin")).get("/moderation/audit.csv"))
@@ -1195,32 +1488,40 @@ def test_audit_csv_neutralises_formulas(app, create_user, create_submission_for,
 
 def test_audit_csv_exports_account_events_and_system_rows(app, create_user, moderator):
     admin = create_user(role="admin")
-    Browser(app, moderator).post("/moderation/exceptions", data={
-        "email": admin.email, "until": "2099-01-01T00:00", "reason": ""})
+    Browser(app, moderator).post(
+        "/moderation/exceptions",
+        data={"email": admin.email, "until": "2099-01-01T00:00", "reason": ""},
+    )
     rows = _csv_rows(Browser(app, admin).get("/moderation/audit.csv"))
     [row] = [r for r in rows if r["action"] == "exception_granted"]
     assert (row["actor"], row["account"], row["submission_id"]) == (
-        moderator.email, admin.email, "")
+        moderator.email,
+        admin.email,
+        "",
+    )
 
 
 # --------------------------------------------------------------------------- dashboard
 
 
-def submit_at(app: Flask, clock: Any, owner: User, when: datetime, kind: str = "initiative",
-              **fields: Any) -> int:
+def submit_at(
+    app: Flask, clock: Any, owner: User, when: datetime, kind: str = "initiative", **fields: Any
+) -> int:
     """Create and submit an item at `when` (the audit trail records that instant)."""
     from hub.submissions.operations import create_submission
 
     clock.freeze(when)
     with app.app_context():
-        item = create_submission(db.session.get(User, owner.id), kind, content(**fields),
-                                 submit=True)
+        item = create_submission(
+            db.session.get(User, owner.id), kind, content(**fields), submit=True
+        )
         db.session.commit()
         return item.id
 
 
-def decide_at(app: Flask, clock: Any, submission_id: int, when: datetime, how: str,
-              moderator: User) -> None:
+def decide_at(
+    app: Flask, clock: Any, submission_id: int, when: datetime, how: str, moderator: User
+) -> None:
     """A moderator's decision at `when`; "resubmit" is the owner's resubmission."""
     clock.freeze(when)
     with app.app_context():
@@ -1239,20 +1540,25 @@ def decide_at(app: Flask, clock: Any, submission_id: int, when: datetime, how: s
 
 def bar_rows(page: str) -> dict[str, int]:
     """Label -> figure of every bar of the page's charts (tables of bars)."""
-    return {html.unescape(label): int(n) for label, n in re.findall(
-        r'<th scope="row">([^<]+)</th>\s*<td>.*?<span class="bar-value">(\d+)</span>', page,
-        re.S)}
+    return {
+        html.unescape(label): int(n)
+        for label, n in re.findall(
+            r'<th scope="row">([^<]+)</th>\s*<td>.*?<span class="bar-value">(\d+)</span>',
+            page,
+            re.S,
+        )
+    }
 
 
-def test_dashboard_shows_counts_charts_and_median(app, clock, create_submission_for, owner,
-                                                  moderator):
+def test_dashboard_shows_counts_charts_and_median(
+    app, clock, create_submission_for, owner, moderator
+):
     """Figures come from the audit trail: a resubmission neither moves the first submission
     to another day nor hides the decision that asked for it."""
     t0 = datetime(2026, 6, 9, 18, 0, tzinfo=UTC)  # 20:00 on 9 June in Geneva
     hours = timedelta(hours=1)
     for how, delay in (("approve", 2), ("reject", 4), ("request_changes", 30)):
-        decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + delay * hours, how,
-                  moderator)
+        decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + delay * hours, how, moderator)
     revised = submit_at(app, clock, owner, t0)
     decide_at(app, clock, revised, t0 + 1 * hours, "request_changes", moderator)
     decide_at(app, clock, revised, t0 + 10 * hours, "resubmit", moderator)  # 10 June
@@ -1269,10 +1575,17 @@ def test_dashboard_shows_counts_charts_and_median(app, clock, create_submission_
     assert "<strong>2.0 hours</strong>" in body
     assert "(5 decisions," in body
     bars = bar_rows(response.get_data(as_text=True))
-    assert {k: bars[k] for k in ("Draft", "Submitted", "Changes requested", "Approved",
-                                 "Rejected", "Withdrawn")} == {
-        "Draft": 1, "Submitted": 2, "Changes requested": 1, "Approved": 2, "Rejected": 1,
-        "Withdrawn": 0}  # as people say them, not "changes_requested"
+    assert {
+        k: bars[k]
+        for k in ("Draft", "Submitted", "Changes requested", "Approved", "Rejected", "Withdrawn")
+    } == {
+        "Draft": 1,
+        "Submitted": 2,
+        "Changes requested": 1,
+        "Approved": 2,
+        "Rejected": 1,
+        "Withdrawn": 0,
+    }  # as people say them, not "changes_requested"
     assert (bars["Coalition"], bars["Initiative"]) == (2, 4)
     assert (bars["Tue 9 Jun"], bars["Wed 10 Jun"], bars["Thu 11 Jun"]) == (4, 0, 2)
     assert "30 days" in body and "changes_requested" not in body
@@ -1282,9 +1595,21 @@ def test_dashboard_median_in_days_and_without_decisions(app, clock, owner, moder
     browser = Browser(app, moderator)
     assert "no decisions yet" in text_of(browser.get("/moderation/dashboard"))
     t0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
-    decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + timedelta(minutes=20),
-              "approve", moderator)
+    decide_at(
+        app,
+        clock,
+        submit_at(app, clock, owner, t0),
+        t0 + timedelta(minutes=20),
+        "approve",
+        moderator,
+    )
     assert "<strong>20 minutes</strong>" in text_of(browser.get("/moderation/dashboard"))
-    decide_at(app, clock, submit_at(app, clock, owner, t0), t0 + timedelta(days=6, minutes=-20),
-              "approve", moderator)  # the median of two: their mean, 3 days
+    decide_at(
+        app,
+        clock,
+        submit_at(app, clock, owner, t0),
+        t0 + timedelta(days=6, minutes=-20),
+        "approve",
+        moderator,
+    )  # the median of two: their mean, 3 days
     assert "<strong>3.0 days</strong>" in text_of(browser.get("/moderation/dashboard"))

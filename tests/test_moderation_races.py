@@ -38,8 +38,10 @@ from test_moderation import (
 )
 
 ROUNDS = 3
-pg_only = pytest.mark.skipif(not PG_URL, reason="the uncommitted-write interleaving needs "
-                                                "PostgreSQL (SQLite lets one writer in)")
+pg_only = pytest.mark.skipif(
+    not PG_URL,
+    reason="the uncommitted-write interleaving needs PostgreSQL (SQLite lets one writer in)",
+)
 
 
 def together(*calls: Callable[[], Any]) -> list[Any]:
@@ -67,34 +69,54 @@ def csrf_free_post(session: requests.Session, url: str, data: dict) -> requests.
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_bulk_and_single_decision_on_the_same_item(app, live, create_user,  # noqa: F811
-                                                   create_submission_for, round_):
+def test_bulk_and_single_decision_on_the_same_item(
+    app,
+    live,  # noqa: F811 - the fixture imported above
+    create_user,  # noqa: F811
+    create_submission_for,
+    round_,
+):
     owner = create_user()
     ann = create_user(role=Role.MODERATOR, name="Ann Approver")
     rob = create_user(role=Role.MODERATOR, name="Rob Rejecter")
     raced = create_submission_for(owner, title="Raced item")
     other = create_submission_for(owner, title="Other item")
     single, bulk = logged_in(live, ann.email), logged_in(live, rob.email)
-    version = re.search(r'name="version" type="hidden" value="(\d+)"',
-                        single.get(f"{live}/moderation/{raced.id}", timeout=30).text).group(1)
+    version = re.search(
+        r'name="version" type="hidden" value="(\d+)"',
+        single.get(f"{live}/moderation/{raced.id}", timeout=30).text,
+    ).group(1)
     queue = bulk.get(f"{live}/moderation/", timeout=30).text
     versions = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', queue))
 
     answer, bulk_answer = together(
-        lambda: csrf_free_post(single, f"{live}/moderation/{raced.id}/decide",
-                               {"action": "approve", "version": version}),
-        lambda: csrf_free_post(bulk, f"{live}/moderation/bulk", {
-            "action": "reject", "message": "Out of scope.",
-            "ids": [str(raced.id), str(other.id)],
-            **{f"version-{i}": v for i, v in versions.items()}}))
+        lambda: csrf_free_post(
+            single,
+            f"{live}/moderation/{raced.id}/decide",
+            {"action": "approve", "version": version},
+        ),
+        lambda: csrf_free_post(
+            bulk,
+            f"{live}/moderation/bulk",
+            {
+                "action": "reject",
+                "message": "Out of scope.",
+                "ids": [str(raced.id), str(other.id)],
+                **{f"version-{i}": v for i, v in versions.items()},
+            },
+        ),
+    )
 
     assert bulk_answer.status_code == 302
     report = " ".join(_flashes_of(bulk.get(f"{live}/moderation/", timeout=30).text))
     assert "UPDATE statement" not in report and "were matched" not in report
     with app.app_context():
-        decisions = db.session.execute(select(AuditEvent.action, AuditEvent.actor_id).where(
-            AuditEvent.submission_id == raced.id,
-            AuditEvent.action.in_([Action.APPROVED, Action.REJECTED]))).all()
+        decisions = db.session.execute(
+            select(AuditEvent.action, AuditEvent.actor_id).where(
+                AuditEvent.submission_id == raced.id,
+                AuditEvent.action.in_([Action.APPROVED, Action.REJECTED]),
+            )
+        ).all()
     assert len(decisions) == 1  # exactly one decision on the raced item, whoever won
     assert fetch(app, other.id).status is Status.REJECTED  # the bulk's other item is done
     if answer.status_code == 302:  # the single decision won: the bulk says who and when
@@ -117,26 +139,42 @@ def _flashes_of(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_one_account_granted_an_exception_twice_at_once(app, live, create_user,  # noqa: F811
-                                                        round_):
+def test_one_account_granted_an_exception_twice_at_once(
+    app,
+    live,  # noqa: F811 - the fixture imported above
+    create_user,  # noqa: F811
+    round_,
+):
     """A double click (or two moderators): both grants succeed in order, one row remains
     with the later one's date, and both are in the audit trail. Never a 500."""
     late = create_user(email="late@example.org")
     first = logged_in(live, create_user(role=Role.MODERATOR).email)
     second = logged_in(live, create_user(role=Role.MODERATOR).email)
-    answers = together(*(
-        (lambda s=s, until=until: csrf_free_post(s, f"{live}/moderation/exceptions", {
-            "email": late.email, "until": until, "reason": "Visa"}))
-        for s, until in ((first, "2099-01-01T12:00"), (second, "2099-02-01T12:00"))))
+    answers = together(
+        *(
+            (
+                lambda s=s, until=until: csrf_free_post(
+                    s,
+                    f"{live}/moderation/exceptions",
+                    {"email": late.email, "until": until, "reason": "Visa"},
+                )
+            )
+            for s, until in ((first, "2099-01-01T12:00"), (second, "2099-02-01T12:00"))
+        )
+    )
     assert [a.status_code for a in answers] == [302, 302]
     with app.app_context():
         rows = db.session.scalars(select(DeadlineException)).all()
-        grants = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == Action.EXCEPTION_GRANTED).order_by(AuditEvent.id)).all()
+        grants = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == Action.EXCEPTION_GRANTED)
+            .order_by(AuditEvent.id)
+        ).all()
         assert len(rows) == 1 and len(grants) == 2
         # The row holds what the grant recorded last.
         assert grants[-1].message.startswith(
-            "Until 1 February 2099" if rows[0].until.month == 2 else "Until 1 January 2099")
+            "Until 1 February 2099" if rows[0].until.month == 2 else "Until 1 January 2099"
+        )
         assert "replaces the exception until" in grants[-1].message
 
 
@@ -156,9 +194,12 @@ def write_held_open(app: Flask, *statements: tuple[str, dict]) -> Iterator[Calla
     def release_when_waited_for() -> None:
         with engine.connect() as probe:
             deadline = time.monotonic() + 60
-            while not probe.execute(text(
+            while not probe.execute(
+                text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'")).scalar():
+                    "AND wait_event_type = 'Lock'"
+                )
+            ).scalar():
                 assert time.monotonic() < deadline, "the request never waited for the write"
                 time.sleep(0.01)
         trans.commit()
@@ -185,44 +226,63 @@ def in_thread(call: Callable[[], Any]) -> Callable[[], Any]:
     return wait
 
 
-DECIDED_BY_OTTO = ("UPDATE submissions SET status = 'approved', decided_by_id = :m, "
-                   "decided_at = :t, published_at = :t, version = version + 1 WHERE id = :i")
+DECIDED_BY_OTTO = (
+    "UPDATE submissions SET status = 'approved', decided_by_id = :m, "
+    "decided_at = :t, published_at = :t, version = version + 1 WHERE id = :i"
+)
 MOMENT = datetime(2026, 5, 4, 10, 30, tzinfo=UTC)  # 12:30 CEST
 
 
 @pg_only
-def test_pg_bulk_refusal_names_who_decided_while_it_ran(app, create_submission_for,
-                                                        create_user):
+def test_pg_bulk_refusal_names_who_decided_while_it_ran(app, create_submission_for, create_user):
     owner, otto = create_user(), create_user(role=Role.MODERATOR, name="Otto Other")
     raced = create_submission_for(owner, title="Raced item")
     browser = Browser(app, create_user(role=Role.MODERATOR))
-    with write_held_open(app, (DECIDED_BY_OTTO, {"m": otto.id, "t": MOMENT,
-                                                 "i": raced.id})) as release:
-        answer = in_thread(lambda: browser.post("/moderation/bulk", data={
-            "ids": [str(raced.id)], "action": "reject", "message": "No."}))
+    with write_held_open(
+        app, (DECIDED_BY_OTTO, {"m": otto.id, "t": MOMENT, "i": raced.id})
+    ) as release:
+        answer = in_thread(
+            lambda: browser.post(
+                "/moderation/bulk",
+                data={"ids": [str(raced.id)], "action": "reject", "message": "No."},
+            )
+        )
         release()
         assert answer().status_code == 302
-    [_, report] = [f for f in _flashes(browser.get("/moderation/"))
-                   if not f.startswith("Logged in")]
-    assert report == (f"1 not decided — #{raced.id} “Raced item”: Already decided by Otto "
-                      "Other at 4 May 2026, 12:30 CEST: now “Approved — public”. Nothing was "
-                      "changed.")
+    [_, report] = [
+        f for f in _flashes(browser.get("/moderation/")) if not f.startswith("Logged in")
+    ]
+    assert report == (
+        f"1 not decided — #{raced.id} “Raced item”: Already decided by Otto "
+        "Other at 4 May 2026, 12:30 CEST: now “Approved — public”. Nothing was "
+        "changed."
+    )
     assert fetch(app, raced.id).status is Status.APPROVED
 
 
 @pg_only
-def test_pg_stale_decision_form_comes_back_with_the_current_version(app, create_user,
-                                                                    create_submission_for):
+def test_pg_stale_decision_form_comes_back_with_the_current_version(
+    app, create_user, create_submission_for
+):
     owner = create_user()
     item = create_submission_for(owner)
     browser = Browser(app, create_user(role=Role.MODERATOR))
     seen = page_version(browser, item.id)
     reason = "My long, carefully typed reason."
-    with write_held_open(app, ("UPDATE submissions SET title = 'Owner edit', updated_at = :t, "
-                               "version = version + 1 WHERE id = :i",
-                               {"t": MOMENT, "i": item.id})) as release:
-        answer = in_thread(lambda: browser.post(f"/moderation/{item.id}/decide", data=(
-            decision_form("reject", seen, message=reason))))
+    with write_held_open(
+        app,
+        (
+            "UPDATE submissions SET title = 'Owner edit', updated_at = :t, "
+            "version = version + 1 WHERE id = :i",
+            {"t": MOMENT, "i": item.id},
+        ),
+    ) as release:
+        answer = in_thread(
+            lambda: browser.post(
+                f"/moderation/{item.id}/decide",
+                data=(decision_form("reject", seen, message=reason)),
+            )
+        )
         release()
         response = answer()
     assert response.status_code == 409
@@ -230,8 +290,10 @@ def test_pg_stale_decision_form_comes_back_with_the_current_version(app, create_
     page = response.get_data(as_text=True)
     assert field_value(page, "version") == str(fetch(app, item.id).version)
     assert field_value(page, "message") == reason
-    again = browser.post(f"/moderation/{item.id}/decide", data=decision_form(
-        "reject", int(field_value(page, "version")), message=reason))
+    again = browser.post(
+        f"/moderation/{item.id}/decide",
+        data=decision_form("reject", int(field_value(page, "version")), message=reason),
+    )
     assert again.status_code == 302
     assert fetch(app, item.id).status is Status.REJECTED
 
@@ -242,21 +304,32 @@ def test_pg_revision_decided_meanwhile_says_by_whom(app, create_user, create_sub
     item = create_submission_for(owner, status="approved")
     revision_id = propose(app, item.id, owner, title="v2")
     browser = Browser(app, create_user(role=Role.MODERATOR))
-    stamp = re.search(r'name="seen" type="hidden" value="(\d+)"',
-                      browser.get(f"/moderation/{item.id}").text).group(1)
+    stamp = re.search(
+        r'name="seen" type="hidden" value="(\d+)"', browser.get(f"/moderation/{item.id}").text
+    ).group(1)
     with write_held_open(
-            app, ("UPDATE submissions SET version = version + 1 WHERE id = :i", {"i": item.id}),
-            ("UPDATE revisions SET status = 'approved', decided_at = :t, decided_by_id = :m "
-             "WHERE id = :r", {"t": MOMENT, "m": otto.id, "r": revision_id})) as release:
-        answer = in_thread(lambda: browser.post(
-            f"/moderation/revisions/{revision_id}/decide",
-            data={"action": "reject", "message": "Typed reason", "seen": stamp}))
+        app,
+        ("UPDATE submissions SET version = version + 1 WHERE id = :i", {"i": item.id}),
+        (
+            "UPDATE revisions SET status = 'approved', decided_at = :t, decided_by_id = :m "
+            "WHERE id = :r",
+            {"t": MOMENT, "m": otto.id, "r": revision_id},
+        ),
+    ) as release:
+        answer = in_thread(
+            lambda: browser.post(
+                f"/moderation/revisions/{revision_id}/decide",
+                data={"action": "reject", "message": "Typed reason", "seen": stamp},
+            )
+        )
         release()
         response = answer()
     assert response.status_code == 409
     body = text_of(response)
-    assert ("This revision was already approved by Otto Other at 4 May 2026, 12:30 CEST. "
-            "Nothing was changed.") in body
+    assert (
+        "This revision was already approved by Otto Other at 4 May 2026, 12:30 CEST. "
+        "Nothing was changed."
+    ) in body
     assert "Typed reason" in body  # shown, not lost
     with app.app_context():
         assert db.session.get(Revision, revision_id).decided_by_id == otto.id
@@ -271,18 +344,34 @@ def test_pg_exception_granted_while_another_grant_commits(app, create_user, by_s
     me = create_user(role=Role.MODERATOR)
     other = me if by_self else create_user(role=Role.MODERATOR, name="Otto Other")
     browser = Browser(app, me)
-    with write_held_open(app, (
+    with write_held_open(
+        app,
+        (
             "INSERT INTO deadline_exceptions (user_id, until, reason, granted_by_id, "
             "granted_at) VALUES (:u, :until, 'x', :m, :t)",
-            {"u": late.id, "until": datetime(2099, 1, 1, tzinfo=UTC), "m": other.id,
-             "t": MOMENT})) as release:
-        answer = in_thread(lambda: browser.post("/moderation/exceptions", data={
-            "email": late.email, "until": "2099-02-01T12:00", "reason": "Typed"}))
+            {"u": late.id, "until": datetime(2099, 1, 1, tzinfo=UTC), "m": other.id, "t": MOMENT},
+        ),
+    ) as release:
+        answer = in_thread(
+            lambda: browser.post(
+                "/moderation/exceptions",
+                data={"email": late.email, "until": "2099-02-01T12:00", "reason": "Typed"},
+            )
+        )
         release()
         assert answer().status_code == 302
     with app.app_context():
         [row] = db.session.scalars(select(DeadlineException)).all()
         assert (row.until, row.reason, row.granted_by_id) == (
-            datetime(2099, 2, 1, 11, 0, tzinfo=UTC), "Typed", me.id)
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == Action.EXCEPTION_GRANTED)) == 1
+            datetime(2099, 2, 1, 11, 0, tzinfo=UTC),
+            "Typed",
+            me.id,
+        )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == Action.EXCEPTION_GRANTED)
+            )
+            == 1
+        )

@@ -44,7 +44,8 @@ def seen_stamp(page_html: str) -> str:
 
 
 def test_revision_changed_after_the_moderator_read_it_is_not_published(
-        app, owner, moderator, create_submission_for):
+    app, owner, moderator, create_submission_for
+):
     item = create_submission_for(owner, status="approved", title="Original public title")
     revision_id = propose(app, item.id, owner, title="Harmless update")
     browser = Browser(app, moderator)
@@ -53,8 +54,9 @@ def test_revision_changed_after_the_moderator_read_it_is_not_published(
     stamp = seen_stamp(page.text)
 
     propose(app, item.id, owner, title="Buy cheap pills here")  # edited meanwhile
-    response = browser.post(f"/moderation/revisions/{revision_id}/decide",
-                            data={"action": "approve", "seen": stamp})
+    response = browser.post(
+        f"/moderation/revisions/{revision_id}/decide", data={"action": "approve", "seen": stamp}
+    )
     assert response.status_code == 409
     body = text_of(response)
     assert "changed this update since you opened the page" in body
@@ -64,22 +66,30 @@ def test_revision_changed_after_the_moderator_read_it_is_not_published(
     assert "Buy cheap pills here" not in public
 
     fresh = seen_stamp(response.text)
-    ok = browser.post(f"/moderation/revisions/{revision_id}/decide",
-                      data={"action": "approve", "seen": fresh})
+    ok = browser.post(
+        f"/moderation/revisions/{revision_id}/decide", data={"action": "approve", "seen": fresh}
+    )
     assert ok.status_code == 302
     assert fetch(app, item.id).title == "Buy cheap pills here"
 
 
-def test_revision_decided_twice_is_refused(app, owner, moderator, create_user,
-                                           create_submission_for):
+def test_revision_decided_twice_is_refused(
+    app, owner, moderator, create_user, create_submission_for
+):
     item = create_submission_for(owner, status="approved")
     revision_id = propose(app, item.id, owner, title="Second version")
     first, second = Browser(app, moderator), Browser(app, create_user(role="admin", name="Al"))
     stamp = seen_stamp(first.get(f"/moderation/{item.id}").text)
-    assert first.post(f"/moderation/revisions/{revision_id}/decide",
-                      data={"action": "approve", "seen": stamp}).status_code == 302
-    late = second.post(f"/moderation/revisions/{revision_id}/decide",
-                       data={"action": "reject", "message": "No", "seen": stamp})
+    assert (
+        first.post(
+            f"/moderation/revisions/{revision_id}/decide", data={"action": "approve", "seen": stamp}
+        ).status_code
+        == 302
+    )
+    late = second.post(
+        f"/moderation/revisions/{revision_id}/decide",
+        data={"action": "reject", "message": "No", "seen": stamp},
+    )
     assert late.status_code == 409
     assert "This revision was already approved by Mona Moderator" in text_of(late)
     with app.app_context():
@@ -87,17 +97,22 @@ def test_revision_decided_twice_is_refused(app, owner, moderator, create_user,
     assert fetch(app, item.id).title == "Second version"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"action": "publish_everything"}, "Not a valid choice"),
-    ({"action": "approve", "message": "x" * 4001}, "4000"),
-    ({"action": "reject", "message": "  "}, "Give a reason"),
-])
-def test_bad_revision_decisions_say_what_is_wrong(app, owner, moderator, create_submission_for,
-                                                  data, message):
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"action": "publish_everything"}, "Not a valid choice"),
+        ({"action": "approve", "message": "x" * 4001}, "4000"),
+        ({"action": "reject", "message": "  "}, "Give a reason"),
+    ],
+)
+def test_bad_revision_decisions_say_what_is_wrong(
+    app, owner, moderator, create_submission_for, data, message
+):
     item = create_submission_for(owner, status="approved", title="Stays as it is")
     revision_id = propose(app, item.id, owner, title="Proposed change")
-    response = Browser(app, moderator).post(f"/moderation/revisions/{revision_id}/decide",
-                                            data=data)
+    response = Browser(app, moderator).post(
+        f"/moderation/revisions/{revision_id}/decide", data=data
+    )
     assert response.status_code == 422
     assert message in text_of(response)
     assert fetch(app, item.id).title == "Stays as it is"
@@ -108,23 +123,28 @@ def test_bad_revision_decisions_say_what_is_wrong(app, owner, moderator, create_
 # --------------------------------------------------------------------------- public slug
 
 
-def test_public_slug_comes_from_the_approved_title_and_then_stays(app, owner, moderator,
-                                                                  create_submission_for):
-    draft = create_submission_for(owner, status="draft",
-                                  title="Zqsecret acquisition of Acme Corp")
+def test_public_slug_comes_from_the_approved_title_and_then_stays(
+    app, owner, moderator, create_submission_for
+):
+    draft = create_submission_for(owner, status="draft", title="Zqsecret acquisition of Acme Corp")
     assert fetch(app, draft.id).slug.startswith("submission-")
     with app.app_context():
         row = db.session.get(Submission, draft.id)
-        update_submission(row, content(title="Open data for rivers"), submit=True,
-                          actor=db.session.get(User, owner.id))
+        update_submission(
+            row,
+            content(title="Open data for rivers"),
+            submit=True,
+            actor=db.session.get(User, owner.id),
+        )
         ops.approve_submission(row, db.session.get(User, moderator.id))
         db.session.commit()
     slug = fetch(app, draft.id).slug
     assert slug.startswith("open-data-for-rivers-") and "zqsecret" not in slug
     revision_id = propose(app, draft.id, owner, title="Open data for rivers and lakes")
     with app.app_context():
-        ops.decide_revision(db.session.get(Revision, revision_id),
-                            db.session.get(User, moderator.id), approve=True)
+        ops.decide_revision(
+            db.session.get(Revision, revision_id), db.session.get(User, moderator.id), approve=True
+        )
         db.session.commit()
     assert fetch(app, draft.id).slug == slug  # a permanent link stays permanent
     assert app.test_client().get(f"/s/{slug}").status_code == 200
@@ -133,29 +153,32 @@ def test_public_slug_comes_from_the_approved_title_and_then_stays(app, owner, mo
 # --------------------------------------------------------------------------- duplicates
 
 
-def test_duplicate_of_a_draft_is_refused(app, owner, moderator, create_user,
-                                         create_submission_for):
+def test_duplicate_of_a_draft_is_refused(app, owner, moderator, create_user, create_submission_for):
     item = create_submission_for(owner)
     private = create_submission_for(create_user(), status="draft", title="Secret draft plan")
     before = snapshot(app, item.id)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/duplicate", data={
-        "dup-duplicate_of": str(private.id), "dup-version": before["version"]})
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/duplicate",
+        data={"dup-duplicate_of": str(private.id), "dup-version": before["version"]},
+    )
     assert response.status_code == 422
     assert "No submission with that number exists." in text_of(response)
     assert "Secret draft plan" not in text_of(response)
     assert snapshot(app, item.id) == before
 
 
-@pytest.mark.parametrize(("original_status", "public"), [("submitted", False),
-                                                         ("approved", True)])
-def test_duplicate_message_names_only_a_public_original(app, owner, moderator, create_user,
-                                                        create_submission_for,
-                                                        original_status, public):
-    original = create_submission_for(create_user(), status=original_status,
-                                     title="Someone else's plan")
+@pytest.mark.parametrize(("original_status", "public"), [("submitted", False), ("approved", True)])
+def test_duplicate_message_names_only_a_public_original(
+    app, owner, moderator, create_user, create_submission_for, original_status, public
+):
+    original = create_submission_for(
+        create_user(), status=original_status, title="Someone else's plan"
+    )
     item = create_submission_for(owner)
-    response = Browser(app, moderator).post(f"/moderation/{item.id}/duplicate", data={
-        "dup-duplicate_of": str(original.id), "dup-version": fetch(app, item.id).version})
+    response = Browser(app, moderator).post(
+        f"/moderation/{item.id}/duplicate",
+        data={"dup-duplicate_of": str(original.id), "dup-version": fetch(app, item.id).version},
+    )
     assert response.status_code == 302
     message = fetch(app, item.id).decision_message
     assert f"#{original.id}" in message
@@ -169,21 +192,30 @@ def test_duplicate_message_names_only_a_public_original(app, owner, moderator, c
 # --------------------------------------------------------------------------- bulk
 
 
-def test_bulk_skips_an_item_edited_since_the_queue_was_shown(app, owner, moderator,
-                                                             create_submission_for):
+def test_bulk_skips_an_item_edited_since_the_queue_was_shown(
+    app, owner, moderator, create_submission_for
+):
     fresh, edited = create_submission_for(owner), create_submission_for(owner)
     browser = Browser(app, moderator)
     queue = browser.get("/moderation/").text
     versions = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', queue))
     assert set(versions) == {str(fresh.id), str(edited.id)}
     with app.app_context():
-        update_submission(db.session.get(Submission, edited.id),
-                          content(title="Edited after the queue loaded"), submit=False,
-                          actor=db.session.get(User, owner.id))
+        update_submission(
+            db.session.get(Submission, edited.id),
+            content(title="Edited after the queue loaded"),
+            submit=False,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
-    response = browser.post("/moderation/bulk", data={
-        "ids": [str(fresh.id), str(edited.id)], "action": "approve",
-        **{f"version-{i}": v for i, v in versions.items()}})
+    response = browser.post(
+        "/moderation/bulk",
+        data={
+            "ids": [str(fresh.id), str(edited.id)],
+            "action": "approve",
+            **{f"version-{i}": v for i, v in versions.items()},
+        },
+    )
     assert response.status_code == 302
     assert fetch(app, fresh.id).status is Status.APPROVED
     assert fetch(app, edited.id).status is Status.SUBMITTED
@@ -198,14 +230,16 @@ def test_bulk_skips_an_item_edited_since_the_queue_was_shown(app, owner, moderat
 CUTOFF = datetime(2026, 6, 19, 21, 59, tzinfo=UTC)  # 19 June 2026, 23:59 CEST
 
 
-def test_exception_holds_to_the_minute_for_that_account_only(app, clock,
-                                                             create_user, moderator,
-                                                             create_submission_for):
+def test_exception_holds_to_the_minute_for_that_account_only(
+    app, clock, create_user, moderator, create_submission_for
+):
     late, other = create_user(email="late@example.org"), create_user(email="other@example.org")
     clock.close_at = CUTOFF
     clock.freeze(CUTOFF - timedelta(hours=1))
-    response = Browser(app, moderator).post("/moderation/exceptions", data={
-        "email": "late@example.org", "until": "2026-06-20T18:00", "reason": "Visa delays"})
+    response = Browser(app, moderator).post(
+        "/moderation/exceptions",
+        data={"email": "late@example.org", "until": "2026-06-20T18:00", "reason": "Visa delays"},
+    )
     assert response.status_code == 302
     with app.app_context():
         until = db.session.scalar(select(DeadlineException.until))
@@ -255,8 +289,9 @@ def _changes_button(page_html: str) -> str:
     return found.group(0)
 
 
-def test_changes_cannot_be_requested_once_revisions_closed(app, clock, owner, moderator,
-                                                          create_submission_for):
+def test_changes_cannot_be_requested_once_revisions_closed(
+    app, clock, owner, moderator, create_submission_for
+):
     """Cutoff 20 days ago, revisions closed 5 days ago: sending the item back would be a
     dead end (the owner's resubmission would be refused), so the button is disabled with
     the reason, and a post sent anyway is refused with the typed message kept."""
@@ -268,25 +303,32 @@ def test_changes_cannot_be_requested_once_revisions_closed(app, clock, owner, mo
     page = browser.get(f"/moderation/{item.id}")
     assert page.status_code == 200
     assert " disabled" in _changes_button(page.text)
-    assert "Changes can no longer be requested: revisions closed on 5 July 2026, 12:00 CEST" \
+    assert (
+        "Changes can no longer be requested: revisions closed on 5 July 2026, 12:00 CEST"
         in plain(page)
+    )
     assert "grant the owner a deadline exception" in plain(page)
     for other in ("approve", "reject"):  # the other decisions stay available
-        assert " disabled" not in re.search(rf'<button[^>]*value="{other}"[^>]*>',
-                                            page.text).group(0)
+        assert " disabled" not in re.search(rf'<button[^>]*value="{other}"[^>]*>', page.text).group(
+            0
+        )
 
     before = snapshot(app, item.id)
     typed = "Please add the partners' names and roles (typed with care)."
-    response = browser.post(f"/moderation/{item.id}/decide", data={
-        "action": "request_changes", "message": typed, "version": str(before["version"])})
+    response = browser.post(
+        f"/moderation/{item.id}/decide",
+        data={"action": "request_changes", "message": typed, "version": str(before["version"])},
+    )
     assert response.status_code == 409
     assert "Revisions closed on 5 July 2026, 12:00 CEST" in plain(response)
     assert "Nothing was changed." in plain(response)
     assert field_value(response.get_data(as_text=True), "message") == typed
     assert snapshot(app, item.id) == before  # no decision, no mail, no audit row
     # The typed text can go with another decision from the same page.
-    response = browser.post(f"/moderation/{item.id}/decide", data={
-        "action": "reject", "message": typed, "version": str(before["version"])})
+    response = browser.post(
+        f"/moderation/{item.id}/decide",
+        data={"action": "reject", "message": typed, "version": str(before["version"])},
+    )
     assert response.status_code == 302
     assert fetch(app, item.id).status is Status.REJECTED
 
@@ -295,14 +337,18 @@ def test_changes_cannot_be_requested_once_revisions_closed(app, clock, owner, mo
     assert refusal is not None and refusal.status == 409
 
 
-@pytest.mark.parametrize(("revisions_close", "exception", "until"), [
-    (None, None, None),
-    (timedelta(days=5), None, timedelta(days=5)),
-    (-timedelta(days=5), timedelta(days=3), timedelta(days=3)),
-], ids=["revisions-unlimited", "revisions-still-open", "closed-but-owner-has-exception"])
+@pytest.mark.parametrize(
+    ("revisions_close", "exception", "until"),
+    [
+        (None, None, None),
+        (timedelta(days=5), None, timedelta(days=5)),
+        (-timedelta(days=5), timedelta(days=3), timedelta(days=3)),
+    ],
+    ids=["revisions-unlimited", "revisions-still-open", "closed-but-owner-has-exception"],
+)
 def test_changes_requested_after_the_cutoff_can_be_resubmitted(
-        app, clock, owner, moderator, create_submission_for, revisions_close, exception,
-        until):
+    app, clock, owner, moderator, create_submission_for, revisions_close, exception, until
+):
     """After the cutoff, changes may be requested as long as the owner can still resubmit:
     HUB_REVISIONS_CLOSE_AT unset (no limit) or not passed, or a deadline exception of
     theirs. The mail names the instant the owner really has (never one that has passed),
@@ -313,16 +359,25 @@ def test_changes_requested_after_the_cutoff_can_be_resubmitted(
     clock.freeze(NOW)
     if exception is not None:
         with app.app_context():
-            ops.grant_exception(db.session.get(User, owner.id), NOW + exception, "Travel",
-                                db.session.get(User, moderator.id))
+            ops.grant_exception(
+                db.session.get(User, owner.id),
+                NOW + exception,
+                "Travel",
+                db.session.get(User, moderator.id),
+            )
             db.session.commit()
     browser = Browser(app, moderator)
     page = browser.get(f"/moderation/{item.id}")
     assert " disabled" not in _changes_button(page.text)
     assert "Changes can no longer be requested" not in plain(page)
-    response = browser.post(f"/moderation/{item.id}/decide", data={
-        "action": "request_changes", "message": CHANGES,
-        "version": str(page_version(browser, item.id))})
+    response = browser.post(
+        f"/moderation/{item.id}/decide",
+        data={
+            "action": "request_changes",
+            "message": CHANGES,
+            "version": str(page_version(browser, item.id)),
+        },
+    )
     assert response.status_code == 302
     assert fetch(app, item.id).status is Status.CHANGES_REQUESTED
 

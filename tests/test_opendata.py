@@ -29,18 +29,38 @@ def owner(create_user):
 @pytest.fixture
 def published(owner, create_submission_for):
     """Three approved submissions (oldest first) and a hidden one."""
-    a = create_submission_for(owner, Status.APPROVED, title="Écoles numériques pour tous",
-                              summary="Former les enseignants à l'IA — ça marche.",
-                              countries=["FR", "SN"], sdgs=[4, 17], themes=["education"],
-                              partners="Université Gaston-Berger\nÉcole 42")
-    b = create_submission_for(owner, Status.APPROVED, kind="coalition",
-                              title="Fish & chips <fast> \"quoted\" 'single'",
-                              summary="Less-than < and greater-than > & ampersand.",
-                              lead_organisation="R&D <Lab>", countries=["KE"], sdgs=[13],
-                              start_date=None, end_date=None, language=None,
-                              stakeholder_group=None)
-    c = create_submission_for(owner, Status.APPROVED, kind="partnership",
-                              title="中文 and العربية titles", countries=["CN", "EG"], sdgs=[])
+    a = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Écoles numériques pour tous",
+        summary="Former les enseignants à l'IA — ça marche.",
+        countries=["FR", "SN"],
+        sdgs=[4, 17],
+        themes=["education"],
+        partners="Université Gaston-Berger\nÉcole 42",
+    )
+    b = create_submission_for(
+        owner,
+        Status.APPROVED,
+        kind="coalition",
+        title="Fish & chips <fast> \"quoted\" 'single'",
+        summary="Less-than < and greater-than > & ampersand.",
+        lead_organisation="R&D <Lab>",
+        countries=["KE"],
+        sdgs=[13],
+        start_date=None,
+        end_date=None,
+        language=None,
+        stakeholder_group=None,
+    )
+    c = create_submission_for(
+        owner,
+        Status.APPROVED,
+        kind="partnership",
+        title="中文 and العربية titles",
+        countries=["CN", "EG"],
+        sdgs=[],
+    )
     hidden = create_submission_for(owner, Status.SUBMITTED, title="Hidden pending walrus")
     return a, b, c, hidden
 
@@ -67,6 +87,7 @@ def as_csv_cell(name: str, value: object) -> str:
 
 
 # -- CSV ----------------------------------------------------------------------------------
+
 
 def test_csv_has_one_row_per_approved_submission_in_a_stable_order(client, published):
     response = client.get("/export.csv")
@@ -105,15 +126,13 @@ def test_empty_exports_are_still_valid(client):
 def test_exports_are_streamed(client, owner, create_submission_for):
     long_text = "Long description of the programme. " * 500  # ~17 KB per row
     for n in range(3):
-        create_submission_for(owner, Status.APPROVED, title=f"Long one {n}",
-                              description=long_text)
+        create_submission_for(owner, Status.APPROVED, title=f"Long one {n}", description=long_text)
     for url in ("/export.csv", "/export.json"):
         whole = client.get(url).get_data()
         response = client.get(url, buffered=False)
         try:
             assert response.is_streamed and "Content-Length" not in response.headers
-            chunks = [bytes(c) if isinstance(c, bytes) else c.encode()
-                      for c in response.response]
+            chunks = [bytes(c) if isinstance(c, bytes) else c.encode() for c in response.response]
         finally:
             response.close()
         assert len(chunks) > 3, url  # sent piece by piece, not built whole first
@@ -149,6 +168,7 @@ def test_csv_neutralises_spreadsheet_formulas(client, owner, create_submission_f
 
 # -- JSON ---------------------------------------------------------------------------------
 
+
 def test_json_export_is_the_api_records(client, published):
     response = client.get("/export.json")
     assert response.status_code == 200
@@ -166,6 +186,7 @@ def test_json_export_is_the_api_records(client, published):
 
 # -- Atom ---------------------------------------------------------------------------------
 
+
 def parse_feed(client) -> ET.Element:
     response = client.get("/feed.atom")
     assert response.status_code == 200
@@ -174,12 +195,17 @@ def parse_feed(client) -> ET.Element:
 
 
 def entries(feed: ET.Element) -> list[dict[str, str]]:
-    return [{"title": e.findtext(f"{ATOM}title"), "id": e.findtext(f"{ATOM}id"),
-             "updated": e.findtext(f"{ATOM}updated"),
-             "summary": e.findtext(f"{ATOM}summary"),
-             "author": e.findtext(f"{ATOM}author/{ATOM}name"),
-             "link": e.find(f"{ATOM}link").get("href")}
-            for e in feed.findall(f"{ATOM}entry")]
+    return [
+        {
+            "title": e.findtext(f"{ATOM}title"),
+            "id": e.findtext(f"{ATOM}id"),
+            "updated": e.findtext(f"{ATOM}updated"),
+            "summary": e.findtext(f"{ATOM}summary"),
+            "author": e.findtext(f"{ATOM}author/{ATOM}name"),
+            "link": e.find(f"{ATOM}link").get("href"),
+        }
+        for e in feed.findall(f"{ATOM}entry")
+    ]
 
 
 def test_feed_lists_latest_approved_first_with_escaped_text(client, published):
@@ -211,14 +237,20 @@ def test_feed_moves_an_approved_revision_to_the_top(app, client, published, crea
     moderator = create_user(role="moderator")
     with app.test_request_context():
         s = db.session.get(Submission, a.id)
-        update_submission(s, full_content(title="Écoles numériques, deuxième phase",
-                                          start_date=None, end_date=None),
-                          submit=True, actor=db.session.get(User, s.owner_id))
+        update_submission(
+            s,
+            full_content(title="Écoles numériques, deuxième phase", start_date=None, end_date=None),
+            submit=True,
+            actor=db.session.get(User, s.owner_id),
+        )
         db.session.commit()
     assert [e["title"] for e in entries(parse_feed(client))][-1] == a.title  # not yet
     with app.test_request_context():
-        decide_revision(pending_revision(db.session.get(Submission, a.id)),
-                        db.session.get(User, moderator.id), approve=True)
+        decide_revision(
+            pending_revision(db.session.get(Submission, a.id)),
+            db.session.get(User, moderator.id),
+            approve=True,
+        )
         db.session.commit()
     titles = [e["title"] for e in entries(parse_feed(client))]
     assert titles == ["Écoles numériques, deuxième phase", c.title, b.title]
@@ -230,13 +262,16 @@ def test_feed_is_bounded(client, published, monkeypatch):
     assert [e["title"] for e in entries(parse_feed(client))] == [c.title, b.title]
 
 
-def test_feed_stays_well_formed_with_characters_xml_forbids(client, owner,
-                                                            create_submission_for):
+def test_feed_stays_well_formed_with_characters_xml_forbids(client, owner, create_submission_for):
     """U+FFFE/U+FFFF pass the forms' control-character cleaning, and older rows may hold
     C0 controls; one such title must not break the whole feed for every reader."""
-    create_submission_for(owner, Status.APPROVED, title="Odd\uffff title\ufffe here\x0b",
-                          summary="Bell\x07 and escape\x1b in the summary",
-                          lead_organisation="Org\x01")
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Odd\uffff title\ufffe here\x0b",
+        summary="Bell\x07 and escape\x1b in the summary",
+        lead_organisation="Org\x01",
+    )
     got = entries(parse_feed(client))
     assert got[0]["title"] == "Odd title here"
     assert got[0]["summary"] == "Bell and escape in the summary"
@@ -245,9 +280,10 @@ def test_feed_stays_well_formed_with_characters_xml_forbids(client, owner,
 
 # -- Dates of first publication and of the last public change --------------------------------
 
-def test_an_approved_update_keeps_the_first_publication_date(app, client, clock, owner,
-                                                             create_user,
-                                                             create_submission_for):
+
+def test_an_approved_update_keeps_the_first_publication_date(
+    app, client, clock, owner, create_user, create_submission_for
+):
     """published_at is the first approval and stays; updated_at is the last change of the
     public version (an approved update), never an edit the public does not see. The API,
     both exports, the feed and the public page agree."""
@@ -256,8 +292,14 @@ def test_an_approved_update_keeps_the_first_publication_date(app, client, clock,
 
     moderator = create_user(role="moderator")
     item = create_submission_for(owner, Status.SUBMITTED, title="First version")
-    approved, edited, updated = (datetime.fromisoformat(t) for t in (
-        "2026-03-02T09:00:00+00:00", "2026-04-01T08:00:00+00:00", "2026-04-20T15:30:00+00:00"))
+    approved, edited, updated = (
+        datetime.fromisoformat(t)
+        for t in (
+            "2026-03-02T09:00:00+00:00",
+            "2026-04-01T08:00:00+00:00",
+            "2026-04-20T15:30:00+00:00",
+        )
+    )
 
     def act(at: datetime, change) -> None:
         clock.freeze(at)
@@ -273,10 +315,12 @@ def test_an_approved_update_keeps_the_first_publication_date(app, client, clock,
         rows = csv_rows(client.get("/export.csv"))
         record = dict(zip(rows[0], rows[1], strict=True))
         [entry] = ET.fromstring(client.get("/feed.atom").get_data()).findall(f"{ATOM}entry")
-        return {"api": (api["published_at"], api["updated_at"]),
-                "json": (exported["published_at"], exported["updated_at"]),
-                "csv": (record["published_at"], record["updated_at"]),
-                "atom": (entry.findtext(f"{ATOM}published"), entry.findtext(f"{ATOM}updated"))}
+        return {
+            "api": (api["published_at"], api["updated_at"]),
+            "json": (exported["published_at"], exported["updated_at"]),
+            "csv": (record["published_at"], record["updated_at"]),
+            "atom": (entry.findtext(f"{ATOM}published"), entry.findtext(f"{ATOM}updated")),
+        }
 
     def db_slug() -> str:
         with app.app_context():
@@ -290,17 +334,24 @@ def test_an_approved_update_keeps_the_first_publication_date(app, client, clock,
     assert dates() == everywhere(approved, approved)
 
     def edit(s: Submission, _m: User) -> None:
-        update_submission(s, full_content(title="Second version", start_date=None,
-                                          end_date=None), submit=True,
-                          actor=db.session.get(User, s.owner_id))
+        update_submission(
+            s,
+            full_content(title="Second version", start_date=None, end_date=None),
+            submit=True,
+            actor=db.session.get(User, s.owner_id),
+        )
 
     act(edited, edit)  # a pending update: the public sees nothing of it
     assert dates() == everywhere(approved, approved)
     act(updated, lambda s, m: ops.decide_revision(pending_revision(s), m, approve=True))
     assert dates() == everywhere(approved, updated)
     act(updated + timedelta(days=3), edit)
-    act(updated + timedelta(days=4), lambda s, m: ops.decide_revision(
-        pending_revision(s), m, approve=False, message="Keep the second version."))
+    act(
+        updated + timedelta(days=4),
+        lambda s, m: ops.decide_revision(
+            pending_revision(s), m, approve=False, message="Keep the second version."
+        ),
+    )
     assert dates() == everywhere(approved, updated)  # a refused update changes nothing public
 
     page = client.get(f"/s/{db_slug()}").get_data(as_text=True)

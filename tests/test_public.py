@@ -54,21 +54,42 @@ def owner(create_user):
 @pytest.fixture
 def published(owner, create_submission_for):
     """Three approved submissions with different facets, one draft."""
-    a = create_submission_for(owner, Status.APPROVED, kind="initiative",
-                              title="Écoles numériques pour tous",
-                              summary="Former les enseignants à l'intelligence artificielle.",
-                              countries=["FR", "SN"], regions=["europe", "africa"],
-                              themes=["education"], sdgs=[4], stakeholder_group="academia")
-    b = create_submission_for(owner, Status.APPROVED, kind="coalition",
-                              title="Open data coalition for climate models",
-                              summary="Sharing climate datasets openly.",
-                              countries=["KE"], regions=["africa"], themes=["climate"],
-                              sdgs=[13], stakeholder_group="civil_society")
-    c = create_submission_for(owner, Status.APPROVED, kind="partnership",
-                              title="Running safety evaluations",
-                              summary="Partners are running AI safety evaluations together.",
-                              countries=["CH"], regions=["europe"], themes=["safety"],
-                              sdgs=[9], stakeholder_group="private_sector")
+    a = create_submission_for(
+        owner,
+        Status.APPROVED,
+        kind="initiative",
+        title="Écoles numériques pour tous",
+        summary="Former les enseignants à l'intelligence artificielle.",
+        countries=["FR", "SN"],
+        regions=["europe", "africa"],
+        themes=["education"],
+        sdgs=[4],
+        stakeholder_group="academia",
+    )
+    b = create_submission_for(
+        owner,
+        Status.APPROVED,
+        kind="coalition",
+        title="Open data coalition for climate models",
+        summary="Sharing climate datasets openly.",
+        countries=["KE"],
+        regions=["africa"],
+        themes=["climate"],
+        sdgs=[13],
+        stakeholder_group="civil_society",
+    )
+    c = create_submission_for(
+        owner,
+        Status.APPROVED,
+        kind="partnership",
+        title="Running safety evaluations",
+        summary="Partners are running AI safety evaluations together.",
+        countries=["CH"],
+        regions=["europe"],
+        themes=["safety"],
+        sdgs=[9],
+        stakeholder_group="private_sector",
+    )
     d = create_submission_for(owner, Status.DRAFT, title="Hidden draft quokka")
     return a, b, c, d
 
@@ -122,15 +143,21 @@ def test_sort_by_title_and_pagination(client, published):
     assert "Running safety evaluations" in html and 'rel="prev"' in html
 
 
-@pytest.mark.parametrize("args", ["page=abc", "per_page=-3", "sort=evil", "kind=nope",
-                                  "page=99999999999999999999", "sdg=99"])
+@pytest.mark.parametrize(
+    "args",
+    ["page=abc", "per_page=-3", "sort=evil", "kind=nope", "page=99999999999999999999", "sdg=99"],
+)
 def test_browse_forgives_bad_parameters(client, published, args):
     assert client.get(f"/browse?{args}").status_code == 200
 
 
 def test_search_page_highlights_and_escapes(client, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Evaluating <script>alert(1)</script>",
-                          summary="We are running <b>bold</b> evaluations of models.")
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Evaluating <script>alert(1)</script>",
+        summary="We are running <b>bold</b> evaluations of models.",
+    )
     html = client.get("/search?q=run").get_data(as_text=True)
     check_html(html)
     assert '<mark class="hit' in html and ">running</mark>" in html
@@ -149,8 +176,11 @@ def test_a_query_of_invisible_characters_is_no_query(client, published, q):
     """Pasted control characters are dropped as in every form: the page is the same as for
     an empty search, not "No results for “ ”"."""
     html = client.get(f"/search?q={q}").get_data(as_text=True)
-    assert html.count('<li class="result card">') == client.get("/search?q=").get_data(
-        as_text=True).count('<li class="result card">') > 0
+    assert (
+        html.count('<li class="result card">')
+        == client.get("/search?q=").get_data(as_text=True).count('<li class="result card">')
+        > 0
+    )
     assert "No results" not in html
 
 
@@ -160,8 +190,12 @@ def test_search_did_you_mean(client, published):
 
 
 def test_detail_page_never_shows_private_email(client, owner, create_submission_for):
-    s = create_submission_for(owner, Status.APPROVED, contact_email="secret.person@example.org",
-                              contact_name="Public Name")
+    s = create_submission_for(
+        owner,
+        Status.APPROVED,
+        contact_email="secret.person@example.org",
+        contact_name="Public Name",
+    )
     html = client.get(f"/s/{s.slug}").get_data(as_text=True)
     check_html(html)
     assert "Public Name" in html and "secret.person" not in html
@@ -175,12 +209,20 @@ def test_detail_of_non_public_is_404(client, owner, create_submission_for):
 
 
 def test_detail_similar_panel(client, owner, create_submission_for):
-    a = create_submission_for(owner, Status.APPROVED, title="Climate data sharing",
-                              summary="Climate data sharing between weather services",
-                              description="climate data weather forecasts")
-    create_submission_for(owner, Status.APPROVED, title="Weather data for climate",
-                          summary="Weather services share climate data",
-                          description="climate weather data")
+    a = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Climate data sharing",
+        summary="Climate data sharing between weather services",
+        description="climate data weather forecasts",
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Weather data for climate",
+        summary="Weather services share climate data",
+        description="climate weather data",
+    )
     html = client.get(f"/s/{a.slug}").get_data(as_text=True)
     similar = html.split('id="similar-title"')[1]
     assert "Weather data for climate" in similar and "Climate data sharing" not in similar
@@ -191,23 +233,37 @@ def test_stats_page_draws_each_chart_from_a_table(client, published):
     html = client.get("/stats").get_data(as_text=True)
     check_html(html)
     assert html.count('<table class="bar-table">') == 5 and "Hidden draft" not in html
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>\s*<td>.*?'
-                      r'<span class="bar-value">(\d+)</span>', html, re.S)
-    assert {("Coalition", "1"), ("Initiative", "1"), ("Partnership", "1"),
-            ("Africa", "2"), ("Europe", "2")} <= set(rows)
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th>\s*<td>.*?'
+        r'<span class="bar-value">(\d+)</span>',
+        html,
+        re.S,
+    )
+    assert {
+        ("Coalition", "1"),
+        ("Initiative", "1"),
+        ("Partnership", "1"),
+        ("Africa", "2"),
+        ("Europe", "2"),
+    } <= set(rows)
     # Each bar is an SVG drawn on the server, its length proportional to the count.
     for table in html.split('<table class="bar-table">')[1:]:
-        bars = [(int(n), float(w)) for w, n in re.findall(
-            r'<rect class="bar" width="([\d.]+)"[^>]*/></svg><span class="bar-value">(\d+)<',
-            table)]
+        bars = [
+            (int(n), float(w))
+            for w, n in re.findall(
+                r'<rect class="bar" width="([\d.]+)"[^>]*/></svg><span class="bar-value">(\d+)<',
+                table,
+            )
+        ]
         assert bars, "a chart without SVG bars"
         biggest = max(n for n, _ in bars)
         assert all(abs(w - 100 * n / biggest) < 0.1 for n, w in bars), bars
 
 
 def test_the_api_link_carries_every_filter_of_the_page(client, published):
-    page = client.get("/browse?region=africa&region=europe&kind=coalition&kind=bogus"
-                      "&sort=title").get_data(as_text=True)
+    page = client.get(
+        "/browse?region=africa&region=europe&kind=coalition&kind=bogus&sort=title"
+    ).get_data(as_text=True)
     link = re.search(r'<a href="([^"]+)">JSON \(API\)</a>', page).group(1)
     api = client.get(link.replace("&amp;", "&"))
     assert api.status_code == 200  # the unknown value the page forgave is not passed on
@@ -217,7 +273,8 @@ def test_the_api_link_carries_every_filter_of_the_page(client, published):
 
 
 def test_public_pages_are_cached_for_anonymous_visitors_until_something_is_published(
-        app, client, owner, create_submission_for, auth):
+    app, client, owner, create_submission_for, auth
+):
     """A page is rendered once per content version; an approval (a new index version)
     shows at once, and logged-in visitors always get a page of their own."""
     from hub.moderation.operations import approve_submission
@@ -239,8 +296,10 @@ def test_public_pages_are_cached_for_anonymous_visitors_until_something_is_publi
         from hub.auth.models import Role, User
         from hub.extensions import db
 
-        approve_submission(db.session.get(Submission, waiting.id),
-                           db.session.scalar(select(User).where(User.role == Role.MODERATOR)))
+        approve_submission(
+            db.session.get(Submission, waiting.id),
+            db.session.scalar(select(User).where(User.role == Role.MODERATOR)),
+        )
         db.session.commit()
     assert "Freshly approved ocelot" in client.get("/browse").get_data(as_text=True)
 
@@ -249,8 +308,9 @@ def test_public_pages_are_cached_for_anonymous_visitors_until_something_is_publi
     assert "Log out" in page and "Freshly approved ocelot" in page
 
 
-def test_a_forged_host_header_does_not_poison_the_cached_page(app, client, owner,
-                                                              create_submission_for):
+def test_a_forged_host_header_does_not_poison_the_cached_page(
+    app, client, owner, create_submission_for
+):
     app.config["HUB_PAGE_CACHE"] = 32
     s = create_submission_for(owner, "approved", title="Permanent heron")
     forged = client.get(f"/s/{s.slug}", headers={"Host": "evil.example"}).get_data(as_text=True)
@@ -259,15 +319,22 @@ def test_a_forged_host_header_does_not_poison_the_cached_page(app, client, owner
     assert "evil.example" not in page and f"http://localhost/s/{s.slug}" in page  # ... only
 
 
-@pytest.mark.parametrize("times, expected", [
-    ([], []),
-    # Months in Geneva time: 31 May 22:30 UTC is 1 June 00:30 CEST; April is empty.
-    (["2026-03-15T12:00:00+00:00", "2026-05-31T22:30:00+00:00", "2026-06-02T09:00:00+00:00"],
-     [("2026-03", 1), ("2026-04", 0), ("2026-05", 0), ("2026-06", 2)]),
-    (["2025-12-31T23:30:00+00:00", "2026-01-01T10:00:00+00:00"], [("2026-01", 2)]),
-    (["2025-12-31T22:30:00+00:00", "2026-01-01T10:00:00+00:00"],
-     [("2025-12", 1), ("2026-01", 1)]),
-])
+@pytest.mark.parametrize(
+    "times, expected",
+    [
+        ([], []),
+        # Months in Geneva time: 31 May 22:30 UTC is 1 June 00:30 CEST; April is empty.
+        (
+            ["2026-03-15T12:00:00+00:00", "2026-05-31T22:30:00+00:00", "2026-06-02T09:00:00+00:00"],
+            [("2026-03", 1), ("2026-04", 0), ("2026-05", 0), ("2026-06", 2)],
+        ),
+        (["2025-12-31T23:30:00+00:00", "2026-01-01T10:00:00+00:00"], [("2026-01", 2)]),
+        (
+            ["2025-12-31T22:30:00+00:00", "2026-01-01T10:00:00+00:00"],
+            [("2025-12", 1), ("2026-01", 1)],
+        ),
+    ],
+)
 def test_approvals_per_month_in_geneva_time_with_empty_months(times, expected):
     from datetime import datetime
     from zoneinfo import ZoneInfo
@@ -297,12 +364,16 @@ class template_rendered_to:  # noqa: N801 - used as a context manager
         self.into.append(template.name)
 
 
-def test_dates_are_written_in_words_on_public_and_private_pages(client, owner, auth,
-                                                                create_submission_for):
-    s = create_submission_for(owner, Status.APPROVED, start_date="2026-09-01",
-                              end_date="2027-12-31")
+def test_dates_are_written_in_words_on_public_and_private_pages(
+    client, owner, auth, create_submission_for
+):
+    s = create_submission_for(
+        owner, Status.APPROVED, start_date="2026-09-01", end_date="2027-12-31"
+    )
     auth.login(owner)
     for url in (f"/s/{s.slug}", f"/my/{s.id}"):
         page = client.get(url).text
-        assert ('<time datetime="2026-09-01">1 September 2026</time> to '
-                '<time datetime="2027-12-31">31 December 2027</time>') in page, url
+        assert (
+            '<time datetime="2026-09-01">1 September 2026</time> to '
+            '<time datetime="2027-12-31">31 December 2027</time>'
+        ) in page, url

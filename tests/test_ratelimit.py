@@ -20,8 +20,9 @@ from hub.ratelimit import Limit, RateLimitHit, parse_limits
 from helpers import PASSWORD, field_value, form_data, page_text, rows
 
 NOW = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
-NO_LIMITS = {f"HUB_RATELIMIT_{scope}": "" for scope in
-             ("LOGIN", "REGISTER", "PASSWORD", "SUBMIT", "DECIDE")}
+NO_LIMITS = {
+    f"HUB_RATELIMIT_{scope}": "" for scope in ("LOGIN", "REGISTER", "PASSWORD", "SUBMIT", "DECIDE")
+}
 
 
 @pytest.fixture
@@ -43,8 +44,16 @@ def later(app: Flask, **delta: float) -> None:
 
 def message(response: Any) -> str:
     """The page's flash and notice texts."""
-    return page_text(" ".join(re.findall(r'<(?:p|div) class="(?:flash|notice)[^"]*"[^>]*>(.*?)'
-                                         r'</(?:p|div)>', response.text, re.S)))
+    return page_text(
+        " ".join(
+            re.findall(
+                r'<(?:p|div) class="(?:flash|notice)[^"]*"[^>]*>(.*?)'
+                r"</(?:p|div)>",
+                response.text,
+                re.S,
+            )
+        )
+    )
 
 
 def login(client: Any, email: str, password: str = "wrong-password-here") -> Any:
@@ -55,20 +64,32 @@ def login(client: Any, email: str, password: str = "wrong-password-here") -> Any
 # --- The settings ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("", []),
-    ("10 per 15 minutes per account", [Limit(10, 900, "account")]),
-    ("5 per minute per IP; 100 per hour per account",
-     [Limit(5, 60, "ip"), Limit(100, 3600, "account")]),
-    (" 3  per  2 days  per  ip ", [Limit(3, 172800, "ip")]),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", []),
+        ("10 per 15 minutes per account", [Limit(10, 900, "account")]),
+        (
+            "5 per minute per IP; 100 per hour per account",
+            [Limit(5, 60, "ip"), Limit(100, 3600, "account")],
+        ),
+        (" 3  per  2 days  per  ip ", [Limit(3, 172800, "ip")]),
+    ],
+)
 def test_limits_are_read_as_people_write_them(value, expected):
     assert parse_limits("HUB_RATELIMIT_LOGIN", value) == expected
 
 
-@pytest.mark.parametrize("value", ["10 per fortnight per IP", "ten per minute per IP",
-                                   "0 per minute per IP", "5 per minute",
-                                   "5 per minute per IP; 6 per hour per IP"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10 per fortnight per IP",
+        "ten per minute per IP",
+        "0 per minute per IP",
+        "5 per minute",
+        "5 per minute per IP; 6 per hour per IP",
+    ],
+)
 def test_a_wrong_limit_stops_the_start_naming_the_setting(app_config, value):
     with pytest.raises(ValueError, match="HUB_RATELIMIT_SUBMIT"):
         create_app({**app_config, "HUB_RATELIMIT_SUBMIT": value})
@@ -83,10 +104,10 @@ def test_an_unknown_storage_stops_the_start(app_config):
 
 
 @pytest.mark.parametrize("storage", ["database", "memory"])
-def test_too_many_logins_for_an_account_get_429_keeping_the_email(make_app, create_user,
-                                                                  storage):
-    app = make_app(HUB_RATELIMIT_LOGIN="3 per 15 minutes per account",
-                   HUB_RATELIMIT_STORAGE=storage)
+def test_too_many_logins_for_an_account_get_429_keeping_the_email(make_app, create_user, storage):
+    app = make_app(
+        HUB_RATELIMIT_LOGIN="3 per 15 minutes per account", HUB_RATELIMIT_STORAGE=storage
+    )
     user = create_user()
     client = app.test_client()
     for _ in range(3):
@@ -184,9 +205,16 @@ def test_too_many_registrations_get_429_keeping_what_was_typed(make_app):
     client = app.test_client()
 
     def register(n: int) -> Any:
-        return client.post("/account/register", data={
-            "email": f"new{n}@example.org", "display_name": f"Amina {n}",
-            "organisation": "Institut", "password": PASSWORD, "confirm": PASSWORD})
+        return client.post(
+            "/account/register",
+            data={
+                "email": f"new{n}@example.org",
+                "display_name": f"Amina {n}",
+                "organisation": "Institut",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        )
 
     assert register(1).status_code == 302
     client.post("/account/logout")
@@ -212,14 +240,18 @@ def test_too_many_submission_posts_get_429_keeping_the_text(make_app, create_use
     client = app.test_client()
     client.post("/account/login", data={"email": user.email, "password": PASSWORD})
     for n in range(2):
-        assert client.post("/submit/initiative", data=form_data(
-            action="draft", title=f"Draft {n}")).status_code == 302
+        assert (
+            client.post(
+                "/submit/initiative", data=form_data(action="draft", title=f"Draft {n}")
+            ).status_code
+            == 302
+        )
     # Checking for similar submissions saves nothing and is not counted.
-    assert client.post("/submit/initiative", data=form_data(action="similar")).status_code \
-        == 200
+    assert client.post("/submit/initiative", data=form_data(action="similar")).status_code == 200
 
-    response = client.post("/submit/initiative", data=form_data(
-        title="Santé numérique dans les écoles"))
+    response = client.post(
+        "/submit/initiative", data=form_data(title="Santé numérique dans les écoles")
+    )
 
     assert response.status_code == 429
     assert "Too many attempts, try again in 10 minutes" in message(response)
@@ -227,8 +259,9 @@ def test_too_many_submission_posts_get_429_keeping_the_text(make_app, create_use
     assert [s.title for s in rows(app)] == ["Draft 0", "Draft 1"]
 
     draft = rows(app)[0]
-    response = client.post(f"/my/{draft.id}/edit", data=form_data(action="draft",
-                                                                   title="Edited title"))
+    response = client.post(
+        f"/my/{draft.id}/edit", data=form_data(action="draft", title="Edited title")
+    )
     assert response.status_code == 429
     assert field_value(response.text, "title") == "Edited title"
     assert rows(app)[0].title == "Draft 0"
@@ -247,17 +280,27 @@ def moderating(make_app, create_user, create_submission_for):
     items = [create_submission_for(owner, title=f"Item {n}") for n in range(2)]
     client = app.test_client()
     client.post("/account/login", data={"email": moderator.email, "password": PASSWORD})
-    assert client.post(f"/moderation/{items[0].id}/decide", data={
-        "action": "approve", "version": items[0].version}).status_code == 302
+    assert (
+        client.post(
+            f"/moderation/{items[0].id}/decide",
+            data={"action": "approve", "version": items[0].version},
+        ).status_code
+        == 302
+    )
     return app, client, items, owner
 
 
 def test_too_many_decisions_get_429_keeping_the_message(moderating):
     app, client, items, _owner = moderating
 
-    response = client.post(f"/moderation/{items[1].id}/decide", data={
-        "action": "reject", "message": "Hors sujet : merci de lire l'appel.",
-        "version": items[1].version})
+    response = client.post(
+        f"/moderation/{items[1].id}/decide",
+        data={
+            "action": "reject",
+            "message": "Hors sujet : merci de lire l'appel.",
+            "version": items[1].version,
+        },
+    )
 
     assert response.status_code == 429
     assert "Too many attempts, try again in 10 minutes" in message(response)
@@ -268,8 +311,14 @@ def test_too_many_decisions_get_429_keeping_the_message(moderating):
 def test_too_many_bulk_decisions_get_429_keeping_the_reason(moderating):
     app, client, items, _owner = moderating
 
-    response = client.post("/moderation/bulk", data={
-        "ids": [str(items[1].id)], "action": "reject", "message": "Out of scope for the call."})
+    response = client.post(
+        "/moderation/bulk",
+        data={
+            "ids": [str(items[1].id)],
+            "action": "reject",
+            "message": "Out of scope for the call.",
+        },
+    )
 
     assert response.status_code == 429
     assert "Too many attempts" in message(response)
@@ -277,8 +326,9 @@ def test_too_many_bulk_decisions_get_429_keeping_the_reason(moderating):
     assert rows(app, id=items[1].id)[0].status.value == "submitted"
 
 
-def test_too_many_decisions_on_updates_get_429_keeping_the_message(moderating,
-                                                                   create_submission_for):
+def test_too_many_decisions_on_updates_get_429_keeping_the_message(
+    moderating, create_submission_for
+):
     from hub.moderation.models import Revision
     from hub.submissions.models import Submission
     from hub.submissions.operations import update_submission
@@ -287,13 +337,16 @@ def test_too_many_decisions_on_updates_get_429_keeping_the_message(moderating,
     approved = create_submission_for(owner, status="approved")
     with app.app_context():
         sub = db.session.get(Submission, approved.id)
-        update_submission(sub, content_of(sub, summary="A new summary."), submit=True,
-                          actor=sub.owner)
+        update_submission(
+            sub, content_of(sub, summary="A new summary."), submit=True, actor=sub.owner
+        )
         db.session.commit()
         revision = db.session.scalar(select(Revision))
 
-    response = client.post(f"/moderation/revisions/{revision.id}/decide", data={
-        "action": "reject", "message": "Gardez l'ancienne version."})
+    response = client.post(
+        f"/moderation/revisions/{revision.id}/decide",
+        data={"action": "reject", "message": "Gardez l'ancienne version."},
+    )
 
     assert response.status_code == 429
     assert "Too many attempts" in message(response)
@@ -317,14 +370,21 @@ def test_browsing_is_never_throttled(make_app, create_user, create_submission_fo
     item = create_submission_for(create_user(), status="approved")
     client = app.test_client()
     for _ in range(5):
-        for path in ("/", "/browse", "/search?q=skills", f"/s/{item.slug}", "/stats",
-                     "/account/login", "/account/register", "/api/v1/submissions"):
+        for path in (
+            "/",
+            "/browse",
+            "/search?q=skills",
+            f"/s/{item.slug}",
+            "/stats",
+            "/account/login",
+            "/account/register",
+            "/api/v1/submissions",
+        ):
             assert client.get(path).status_code == 200, path
 
 
 def test_throttling_is_off_when_disabled(make_app, create_user):
-    app = make_app(HUB_RATELIMIT_LOGIN="1 per hour per account",
-                   HUB_RATELIMIT_ENABLED=False)
+    app = make_app(HUB_RATELIMIT_LOGIN="1 per hour per account", HUB_RATELIMIT_ENABLED=False)
     user = create_user()
     client = app.test_client()
     for _ in range(3):
@@ -335,8 +395,10 @@ def test_throttling_is_off_when_disabled(make_app, create_user):
 def test_too_many_duplicate_markings_get_429_keeping_the_number(moderating):
     app, client, items, _owner = moderating
 
-    response = client.post(f"/moderation/{items[1].id}/duplicate", data={
-        "dup-duplicate_of": str(items[0].id), "dup-version": items[1].version})
+    response = client.post(
+        f"/moderation/{items[1].id}/duplicate",
+        data={"dup-duplicate_of": str(items[0].id), "dup-version": items[1].version},
+    )
 
     assert response.status_code == 429
     assert "Too many attempts" in message(response)

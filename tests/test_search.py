@@ -45,11 +45,23 @@ def index(app):
 def test_word_fields_hold_words_as_written():
     """The word fields are indexed from words_of(); the highlighter uses word_analyzer():
     both must give the same words."""
-    text = ("L'IA d’Éthique : GOVERNANCE, développement & the children's plans; "
-            "aujourd'hui qu’elle e-gov 2026_plan")
+    text = (
+        "L'IA d’Éthique : GOVERNANCE, développement & the children's plans; "
+        "aujourd'hui qu’elle e-gov 2026_plan"
+    )
     assert words_of(text) == [t.text for t in word_analyzer()(text)]
-    assert words_of(text) == ["ia", "ethique", "governance", "developpement", "children's",
-                              "plans", "aujourd'hui", "e", "gov", "2026_plan"]
+    assert words_of(text) == [
+        "ia",
+        "ethique",
+        "governance",
+        "developpement",
+        "children's",
+        "plans",
+        "aujourd'hui",
+        "e",
+        "gov",
+        "2026_plan",
+    ]
 
 
 def test_snowball_not_porter():
@@ -59,84 +71,148 @@ def test_snowball_not_porter():
     assert {t.text for t in french("gouvernements gouvernement")} == {"gouvern"}
 
 
-@pytest.mark.parametrize("query, title", [
-    ("developpement", "Développement des écoles numériques"),  # accents folded
-    ("ÉCOLE", "Développement des écoles numériques"),  # case, accent, French plural
-    ("enseignant", "Développement des écoles numériques"),  # French plural in summary
-    ("formé", "Développement des écoles numériques"),  # French verb form (former)
-    ("policy", "Running AI safety policies"),  # English plural
-    ("run", "Running AI safety policies"),  # English verb form
-    ("evaluated", "Running AI safety policies"),  # evaluations → evalu
-    ("gouvernance de l'IA", "Gouvernance de l’IA : une charte"),  # elision, either apostrophe
-    ("intelligence artificielle", "Développement des écoles numériques"),  # "l'intelligence"
-    ('"intelligence artificielle"', "Développement des écoles numériques"),  # phrase after l'
-    ("ethique", "Gouvernance de l’IA : une charte"),  # "d'éthique", unaccented
-    ("formées", "Développement des écoles numériques"),  # feminine participle → former
-    ("formee", "Développement des écoles numériques"),  # the same typed without accents
-    ("créer", "Gouvernance de l’IA : une charte"),  # → "créée"
-    ("child", "Running AI safety policies"),  # irregular plural: children
-    ("women", "Running AI safety policies"),  # … and woman
-])
+@pytest.mark.parametrize(
+    "query, title",
+    [
+        ("developpement", "Développement des écoles numériques"),  # accents folded
+        ("ÉCOLE", "Développement des écoles numériques"),  # case, accent, French plural
+        ("enseignant", "Développement des écoles numériques"),  # French plural in summary
+        ("formé", "Développement des écoles numériques"),  # French verb form (former)
+        ("policy", "Running AI safety policies"),  # English plural
+        ("run", "Running AI safety policies"),  # English verb form
+        ("evaluated", "Running AI safety policies"),  # evaluations → evalu
+        ("gouvernance de l'IA", "Gouvernance de l’IA : une charte"),  # elision, either apostrophe
+        ("intelligence artificielle", "Développement des écoles numériques"),  # "l'intelligence"
+        ('"intelligence artificielle"', "Développement des écoles numériques"),  # phrase after l'
+        ("ethique", "Gouvernance de l’IA : une charte"),  # "d'éthique", unaccented
+        ("formées", "Développement des écoles numériques"),  # feminine participle → former
+        ("formee", "Développement des écoles numériques"),  # the same typed without accents
+        ("créer", "Gouvernance de l’IA : une charte"),  # → "créée"
+        ("child", "Running AI safety policies"),  # irregular plural: children
+        ("women", "Running AI safety policies"),  # … and woman
+    ],
+)
 def test_accents_plurals_and_verb_forms(app, owner, create_submission_for, query, title):
-    create_submission_for(owner, Status.APPROVED, title="Développement des écoles numériques",
-                          summary="Les gouvernements former des enseignants.",
-                          description="Programme national de l'intelligence artificielle.")
-    create_submission_for(owner, Status.APPROVED, title="Running AI safety policies",
-                          summary="Evaluations of models.",
-                          description="Shared tests for children and a woman.")
-    create_submission_for(owner, Status.APPROVED, title="Gouvernance de l’IA : une charte",
-                          summary="Une charte d'éthique créée par des villes.",
-                          description="Texte.")
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Développement des écoles numériques",
+        summary="Les gouvernements former des enseignants.",
+        description="Programme national de l'intelligence artificielle.",
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Running AI safety policies",
+        summary="Evaluations of models.",
+        description="Shared tests for children and a woman.",
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Gouvernance de l’IA : une charte",
+        summary="Une charte d'éthique créée par des villes.",
+        description="Texte.",
+    )
     result = listing(app, query)
     assert [s.title for s in result.items] == [title] and not result.partial
 
 
 def test_elided_word_is_highlighted_without_its_article(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Charte de l'IA",
-                          summary="Pour l'éthique.", description="x")
+    create_submission_for(
+        owner, Status.APPROVED, title="Charte de l'IA", summary="Pour l'éthique.", description="x"
+    )
     result = listing(app, "IA")
-    assert re.fullmatch(r'Charte de l\'<mark class="hit t\d">IA</mark>',
-                        str(result.titles[result.items[0].id]))
+    assert re.fullmatch(
+        r'Charte de l\'<mark class="hit t\d">IA</mark>', str(result.titles[result.items[0].id])
+    )
     snippet = str(listing(app, "ethique").snippets[result.items[0].id])
     assert re.search(r'Pour l\'<mark class="hit t\d">éthique</mark>', snippet), snippet
 
 
 def test_field_boosts_title_before_description(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Other things",
-                          summary="Unrelated", description="mangrove " * 3)
-    create_submission_for(owner, Status.APPROVED, title="Summary item", summary="Mangrove work",
-                          description="none")
-    create_submission_for(owner, Status.APPROVED, title="Mangrove restoration",
-                          summary="Coasts", description="none")
-    create_submission_for(owner, Status.APPROVED, title="Org item", summary="x",
-                          lead_organisation="Mangrove Trust", description="none")
-    assert titles(app, "mangrove") == ["Mangrove restoration", "Summary item", "Org item",
-                                       "Other things"]
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Other things",
+        summary="Unrelated",
+        description="mangrove " * 3,
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Summary item", summary="Mangrove work", description="none"
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Mangrove restoration", summary="Coasts", description="none"
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Org item",
+        summary="x",
+        lead_organisation="Mangrove Trust",
+        description="none",
+    )
+    assert titles(app, "mangrove") == [
+        "Mangrove restoration",
+        "Summary item",
+        "Org item",
+        "Other things",
+    ]
 
 
 def test_phrase_query(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Open data for health",
-                          summary="x", description="y")
-    create_submission_for(owner, Status.APPROVED, title="Data that is open",
-                          summary="x", description="y")
+    create_submission_for(
+        owner, Status.APPROVED, title="Open data for health", summary="x", description="y"
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Data that is open", summary="x", description="y"
+    )
     assert titles(app, '"open data"') == ["Open data for health"]
     assert sorted(titles(app, "open data")) == ["Data that is open", "Open data for health"]
 
 
 def test_and_by_default_with_partial_fallback(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Solar grids", summary="Energy",
-                          description="z")
-    create_submission_for(owner, Status.APPROVED, title="Solar schools", summary="Education",
-                          description="z")
+    create_submission_for(
+        owner, Status.APPROVED, title="Solar grids", summary="Energy", description="z"
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Solar schools", summary="Education", description="z"
+    )
     assert titles(app, "solar schools") == ["Solar schools"]
     result = listing(app, "solar unicorns")
     assert result.partial and result.total == 2
 
 
-@pytest.mark.parametrize("q", ['title:(', '"', '"unbalanced', "*", "**", "?", "(((", ")",
-                               "AND", "OR OR", "NOT", "a" * 5000, "word " * 400, "\x00\x01",
-                               "*ing", "a*", "[a TO z]", "title:x^9", "*:*", "'", "\\", "%",
-                               "ü*", "😀", "<script>"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "title:(",
+        '"',
+        '"unbalanced',
+        "*",
+        "**",
+        "?",
+        "(((",
+        ")",
+        "AND",
+        "OR OR",
+        "NOT",
+        "a" * 5000,
+        "word " * 400,
+        "\x00\x01",
+        "*ing",
+        "a*",
+        "[a TO z]",
+        "title:x^9",
+        "*:*",
+        "'",
+        "\\",
+        "%",
+        "ü*",
+        "😀",
+        "<script>",
+    ],
+)
 def test_malformed_queries_never_fail(client, app, owner, create_submission_for, q):
     create_submission_for(owner, Status.APPROVED)
     response = client.get("/search", query_string={"q": q})
@@ -193,35 +269,49 @@ DEVELOPPEMENT = "Développement des écoles numériques"
 @pytest.fixture
 def two_languages(owner, create_submission_for) -> None:
     """The reviewer's English item and a French one; no other word begins like theirs."""
-    create_submission_for(owner, Status.APPROVED, title=GOVERNANCE, language="en",
-                          summary="Public funds for digital skills.",
-                          description="Workshops in three regions.", themes=["climate"])
-    create_submission_for(owner, Status.APPROVED, title=DEVELOPPEMENT, language="fr",
-                          summary="La gouvernance de l’IA dans les écoles.",
-                          description="Une charte d'éthique pour les enseignants.",
-                          themes=["education"])
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title=GOVERNANCE,
+        language="en",
+        summary="Public funds for digital skills.",
+        description="Workshops in three regions.",
+        themes=["climate"],
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title=DEVELOPPEMENT,
+        language="fr",
+        summary="La gouvernance de l’IA dans les écoles.",
+        description="Une charte d'éthique pour les enseignants.",
+        themes=["education"],
+    )
 
 
-@pytest.mark.parametrize("q, found", [
-    ("governa*", [GOVERNANCE]),  # longer than the stem ("govern")
-    ("governanc*", [GOVERNANCE]),
-    ("GOVERNA*", [GOVERNANCE]),
-    ("developm*", [GOVERNANCE]),
-    ("development*", [GOVERNANCE]),  # a whole word with a *
-    ("programm*", [GOVERNANCE]),
-    ("gov?rnance", [GOVERNANCE]),  # ? stands for one letter
-    ("develop*", [DEVELOPPEMENT, GOVERNANCE]),
-    ("développ*", [DEVELOPPEMENT]),
-    ("developp*", [DEVELOPPEMENT]),  # typed without accents
-    ("DÉVELOPPEM*", [DEVELOPPEMENT]),
-    ("gouvernanc*", [DEVELOPPEMENT]),  # French, in the summary
-    ("numériq*", [DEVELOPPEMENT]),
-    ("d'éthi*", [DEVELOPPEMENT]),  # elision typed, as in the text
-    ("ethiq*", [DEVELOPPEMENT]),
-    ("enseignan*", [DEVELOPPEMENT]),  # French plural, longer than the stem
-    ("governa* worksh*", [GOVERNANCE]),  # two beginnings, both must match
-    ("governa* skills", [GOVERNANCE]),  # a beginning and a word
-])
+@pytest.mark.parametrize(
+    "q, found",
+    [
+        ("governa*", [GOVERNANCE]),  # longer than the stem ("govern")
+        ("governanc*", [GOVERNANCE]),
+        ("GOVERNA*", [GOVERNANCE]),
+        ("developm*", [GOVERNANCE]),
+        ("development*", [GOVERNANCE]),  # a whole word with a *
+        ("programm*", [GOVERNANCE]),
+        ("gov?rnance", [GOVERNANCE]),  # ? stands for one letter
+        ("develop*", [DEVELOPPEMENT, GOVERNANCE]),
+        ("développ*", [DEVELOPPEMENT]),
+        ("developp*", [DEVELOPPEMENT]),  # typed without accents
+        ("DÉVELOPPEM*", [DEVELOPPEMENT]),
+        ("gouvernanc*", [DEVELOPPEMENT]),  # French, in the summary
+        ("numériq*", [DEVELOPPEMENT]),
+        ("d'éthi*", [DEVELOPPEMENT]),  # elision typed, as in the text
+        ("ethiq*", [DEVELOPPEMENT]),
+        ("enseignan*", [DEVELOPPEMENT]),  # French plural, longer than the stem
+        ("governa* worksh*", [GOVERNANCE]),  # two beginnings, both must match
+        ("governa* skills", [GOVERNANCE]),  # a beginning and a word
+    ],
+)
 def test_any_beginning_of_a_public_word_finds_it(app, client, two_languages, q, found):
     """The search box promises "a trailing * for word beginnings": the beginning of a word
     as written, however much longer than the stem the index holds."""
@@ -232,12 +322,23 @@ def test_any_beginning_of_a_public_word_finds_it(app, client, two_languages, q, 
 
 
 def test_word_beginnings_of_organisation_names(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Coastal survey",
-                          lead_organisation="Northbridge University, Centre for AI Policy",
-                          partners="Société Générale des Eaux\nUNESCO")
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Coastal survey",
+        lead_organisation="Northbridge University, Centre for AI Policy",
+        partners="Société Générale des Eaux\nUNESCO",
+    )
     create_submission_for(owner, Status.APPROVED, title="Solar grids")
-    for q in ("northbr*", "Universi*", "sociét*", "societe*", "génér*", "unesc*",
-              "northbridg* coast*"):
+    for q in (
+        "northbr*",
+        "Universi*",
+        "sociét*",
+        "societe*",
+        "génér*",
+        "unesc*",
+        "northbridg* coast*",
+    ):
         result = listing(app, q)
         assert [s.title for s in result.items] == ["Coastal survey"], q
         assert result.notes == [], q
@@ -246,16 +347,33 @@ def test_word_beginnings_of_organisation_names(app, owner, create_submission_for
 def test_a_word_beginning_ranks_title_hits_first(app, owner, create_submission_for):
     """Title > summary > organisations > description, as for words ("governanc*" is longer
     than the stem, so only the unstemmed fields can answer it)."""
-    create_submission_for(owner, Status.APPROVED, title="Other things",
-                          summary="Unrelated", description="governance " * 3)
-    create_submission_for(owner, Status.APPROVED, title="Summary item",
-                          summary="Governance work", description="none")
-    create_submission_for(owner, Status.APPROVED, title="Governance charter",
-                          summary="Coasts", description="none")
-    create_submission_for(owner, Status.APPROVED, title="Org item", summary="x",
-                          lead_organisation="Governance Trust", description="none")
-    assert titles(app, "governanc*") == ["Governance charter", "Summary item", "Org item",
-                                         "Other things"]
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Other things",
+        summary="Unrelated",
+        description="governance " * 3,
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Summary item", summary="Governance work", description="none"
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Governance charter", summary="Coasts", description="none"
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Org item",
+        summary="x",
+        lead_organisation="Governance Trust",
+        description="none",
+    )
+    assert titles(app, "governanc*") == [
+        "Governance charter",
+        "Summary item",
+        "Org item",
+        "Other things",
+    ]
 
 
 def test_wildcard_notes_quote_only_what_was_typed(app, two_languages):
@@ -263,40 +381,50 @@ def test_wildcard_notes_quote_only_what_was_typed(app, two_languages):
     rest of the query was searched without it."""
     one = listing(app, "governa* zzq*")
     assert [s.title for s in one.items] == [GOVERNANCE]
-    assert one.notes == ["No word in the published contributions begins like “zzq*”; "
-                         "it was left out of the search."]
+    assert one.notes == [
+        "No word in the published contributions begins like “zzq*”; it was left out of the search."
+    ]
     two = listing(app, "governa* yyx* zzq*")
-    assert two.notes == ["No word in the published contributions begins like “yyx*”, "
-                         "“zzq*”; they were left out of the search."]
+    assert two.notes == [
+        "No word in the published contributions begins like “yyx*”, "
+        "“zzq*”; they were left out of the search."
+    ]
     alone = listing(app, "zzq* gov?rnz")
     assert alone.total == 0
-    assert alone.notes == ["No word in the published contributions begins like “zzq*” or "
-                           "matches “gov?rnz”."]
+    assert alone.notes == [
+        "No word in the published contributions begins like “zzq*” or matches “gov?rnz”."
+    ]
     short = listing(app, "governa* l'é*")
     assert short.total == 1
     assert short.notes == ["Wildcards need 2 letters before the * or ?; “l'é*” was ignored."]
 
 
 def test_word_beginnings_are_highlighted_with_the_words(app, owner, create_submission_for):
-    s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE,
-                              summary="Public funds for the governance of digital skills.",
-                              description="Workshops.")
+    s = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title=GOVERNANCE,
+        summary="Public funds for the governance of digital skills.",
+        description="Workshops.",
+    )
     result = listing(app, "governa* programmes")
     title = str(result.titles[s.id])
-    assert re.fullmatch(r'<mark class="hit t\d">Governance</mark> of development '
-                        r'<mark class="hit t\d">programmes</mark>', title), title
-    assert re.search(r'the <mark class="hit t\d">governance</mark> of digital',
-                     str(result.snippets[s.id]))
+    assert re.fullmatch(
+        r'<mark class="hit t\d">Governance</mark> of development '
+        r'<mark class="hit t\d">programmes</mark>',
+        title,
+    ), title
+    assert re.search(
+        r'the <mark class="hit t\d">governance</mark> of digital', str(result.snippets[s.id])
+    )
 
 
 def test_facets_count_what_a_word_beginning_finds(app, two_languages):
     result = listing(app, "develop*")
-    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
-                                                                   "education": 1}
+    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1, "education": 1}
     result = listing(app, "develop*", filters={"theme": ("education",)})
     assert [s.title for s in result.items] == [DEVELOPPEMENT]
-    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1,
-                                                                   "education": 1}
+    assert {f.value: f.count for f in result.facets["theme"]} == {"climate": 1, "education": 1}
 
 
 def test_did_you_mean_keeps_a_word_beginning_as_typed(app, owner, create_submission_for):
@@ -305,8 +433,7 @@ def test_did_you_mean_keeps_a_word_beginning_as_typed(app, owner, create_submiss
     assert result.partial and result.suggestion == "governa* unicorn"
 
 
-def test_a_word_only_non_public_text_holds_begins_nothing(app, owner, index,
-                                                          create_submission_for):
+def test_a_word_only_non_public_text_holds_begins_nothing(app, owner, index, create_submission_for):
     """Whoosh keeps a withdrawn item's words until a merge, and an item whose removal is
     queued is still in the index: neither makes a beginning match or changes the note."""
     from hub.submissions.operations import withdraw_submission
@@ -322,26 +449,29 @@ def test_a_word_only_non_public_text_holds_begins_nothing(app, owner, index,
         blocker = index._ix.writer()  # the writer is busy: this removal stays queued
     try:
         with app.app_context():
-            withdraw_submission(db.session.get(Submission, queued.id),
-                                db.session.get(User, owner.id))
+            withdraw_submission(
+                db.session.get(Submission, queued.id), db.session.get(User, owner.id)
+            )
             db.session.commit()
         for q in ("zorbla*", "quixot*", "zzq*"):
             result = listing(app, q)
             assert result.total == 0, q
-            assert result.notes == [f"No word in the published contributions begins like "
-                                    f"“{q}”."], q
+            assert result.notes == [f"No word in the published contributions begins like “{q}”."], q
         assert titles(app, "clim* OR zorbla*") == ["Climate adaptation"]
     finally:
         blocker.cancel()
 
 
 def test_facets_count_the_result_set(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Water one", kind="coalition",
-                          themes=["climate"])
-    create_submission_for(owner, Status.APPROVED, title="Water two", kind="initiative",
-                          themes=["climate", "health"])
-    create_submission_for(owner, Status.APPROVED, title="Fire three", kind="initiative",
-                          themes=["health"])
+    create_submission_for(
+        owner, Status.APPROVED, title="Water one", kind="coalition", themes=["climate"]
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Water two", kind="initiative", themes=["climate", "health"]
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Fire three", kind="initiative", themes=["health"]
+    )
     result = listing(app, "water")
     counts = {f.value: f.count for f in result.facets["theme"]}
     assert counts == {"climate": 2, "health": 1}
@@ -351,10 +481,16 @@ def test_facets_count_the_result_set(app, owner, create_submission_for):
 
 
 def test_did_you_mean_uses_public_words_only(app, owner, create_submission_for):
-    create_submission_for(owner, Status.APPROVED, title="Biodiversity monitoring",
-                          summary="x", description="y")
-    create_submission_for(owner, Status.SUBMITTED, title="Biodiversidad secretword",
-                          summary="secretwords", description="secretwordz")
+    create_submission_for(
+        owner, Status.APPROVED, title="Biodiversity monitoring", summary="x", description="y"
+    )
+    create_submission_for(
+        owner,
+        Status.SUBMITTED,
+        title="Biodiversidad secretword",
+        summary="secretwords",
+        description="secretwordz",
+    )
     assert listing(app, "biodiversty").suggestion == "biodiversity"
     assert listing(app, "secretwrd").suggestion is None
 
@@ -404,8 +540,9 @@ def test_withdrawal_removes_the_document(app, owner, create_submission_for):
     assert listing(app, "").total == 0
 
 
-def test_pending_revision_is_not_indexed_until_approved(app, owner, moderator,
-                                                        create_submission_for):
+def test_pending_revision_is_not_indexed_until_approved(
+    app, owner, moderator, create_submission_for
+):
     from hub.moderation.operations import decide_revision
     from hub.submissions.operations import pending_revision, update_submission
 
@@ -413,10 +550,12 @@ def test_pending_revision_is_not_indexed_until_approved(app, owner, moderator,
 
     s = create_submission_for(owner, Status.APPROVED, title="Original okapi")
     with app.test_request_context():
-        update_submission(db.session.get(Submission, s.id),
-                          full_content(title="Revised okapi platypus", start_date=None,
-                                       end_date=None), submit=True,
-                          actor=db.session.get(User, owner.id))
+        update_submission(
+            db.session.get(Submission, s.id),
+            full_content(title="Revised okapi platypus", start_date=None, end_date=None),
+            submit=True,
+            actor=db.session.get(User, owner.id),
+        )
         db.session.commit()
     assert titles(app, "platypus") == []
     assert titles(app, "okapi") == ["Original okapi"]
@@ -428,7 +567,8 @@ def test_pending_revision_is_not_indexed_until_approved(app, owner, moderator,
 
 
 def test_writer_lock_never_fails_the_request_and_queue_is_drained_later(
-        app, client, owner, create_submission_for, index):
+    app, client, owner, create_submission_for, index
+):
     create_submission_for(owner, Status.APPROVED, title="First ibis")
     with app.app_context():
         index._open()
@@ -505,8 +645,7 @@ def test_missing_or_unreadable_index_is_rebuilt(app, owner, create_submission_fo
     assert titles(app, "tapir") == ["Rebuilt tapir"]
 
 
-def test_browse_serves_from_sql_while_a_big_index_builds(app, owner, create_submission_for,
-                                                         index):
+def test_browse_serves_from_sql_while_a_big_index_builds(app, owner, create_submission_for, index):
     create_submission_for(owner, Status.APPROVED, title="Patient sloth")
     with app.app_context():
         index.close()
@@ -522,23 +661,38 @@ def test_browse_serves_from_sql_while_a_big_index_builds(app, owner, create_subm
 def test_similar_to_text(app, owner, create_submission_for):
     from hub.search import similar_to_text
 
-    a = create_submission_for(owner, Status.APPROVED, title="Mangrove carbon credits",
-                              summary="Blue carbon in mangrove forests",
-                              description="mangrove carbon coastal")
-    create_submission_for(owner, Status.APPROVED, title="Coastal mangrove mapping",
-                          summary="Mapping mangrove forests", description="mangrove coastal")
-    create_submission_for(owner, Status.APPROVED, title="Unrelated tax policy",
-                          summary="Taxes", description="fiscal")
-    create_submission_for(owner, Status.SUBMITTED, title="Mangrove secret pending",
-                          summary="mangrove", description="mangrove coastal carbon")
+    a = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Mangrove carbon credits",
+        summary="Blue carbon in mangrove forests",
+        description="mangrove carbon coastal",
+    )
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Coastal mangrove mapping",
+        summary="Mapping mangrove forests",
+        description="mangrove coastal",
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Unrelated tax policy", summary="Taxes", description="fiscal"
+    )
+    create_submission_for(
+        owner,
+        Status.SUBMITTED,
+        title="Mangrove secret pending",
+        summary="mangrove",
+        description="mangrove coastal carbon",
+    )
     with app.test_request_context():
-        found = similar_to_text("Mangroves", "carbon in coastal mangrove forests",
-                                exclude_id=a.id)
+        found = similar_to_text("Mangroves", "carbon in coastal mangrove forests", exclude_id=a.id)
     assert [s.title for s in found] == ["Coastal mangrove mapping"]
 
 
-def test_did_you_mean_never_offers_words_of_a_withdrawn_item(app, owner, create_submission_for,
-                                                             index):
+def test_did_you_mean_never_offers_words_of_a_withdrawn_item(
+    app, owner, create_submission_for, index
+):
     """Whoosh keeps a deleted document's words in its segment until a merge: a suggestion
     must come from a document the public can still see."""
     from hub.submissions.operations import withdraw_submission
@@ -556,22 +710,27 @@ def test_did_you_mean_never_offers_words_of_a_withdrawn_item(app, owner, create_
     assert listing(app, "climatte").suggestion == "climate"
 
 
-def test_counts_leave_out_an_item_whose_removal_is_still_queued(app, client, owner,
-                                                                create_submission_for, index):
+def test_counts_leave_out_an_item_whose_removal_is_still_queued(
+    app, client, owner, create_submission_for, index
+):
     """While another worker holds the index writer, a withdrawn item is still in the index:
     totals, facet counts and statistics follow SQL, not the stale index."""
     from hub.submissions.operations import withdraw_submission
 
     create_submission_for(owner, Status.APPROVED, title="Reef survey", countries=["KE"])
-    gone = create_submission_for(owner, Status.APPROVED, title="Reef restoration",
-                                 countries=["FJ"], stakeholder_group="individual")
+    gone = create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Reef restoration",
+        countries=["FJ"],
+        stakeholder_group="individual",
+    )
     with app.app_context():
         index._open()
         blocker = index._ix.writer()  # the writer is busy: the removal stays queued
     try:
         with app.app_context():
-            withdraw_submission(db.session.get(Submission, gone.id),
-                                db.session.get(User, owner.id))
+            withdraw_submission(db.session.get(Submission, gone.id), db.session.get(User, owner.id))
             db.session.commit()
             assert db.session.query(IndexTask).count() == 1
         result = listing(app, "reef")
@@ -593,8 +752,9 @@ def test_sdg_facet_ties_are_in_goal_order(app, owner, create_submission_for):
     assert [f.value for f in listing(app, "").facets["sdg"]] == ["4", "9", "17"]
 
 
-def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(app, owner, index,
-                                                                       create_submission_for):
+def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(
+    app, owner, index, create_submission_for
+):
     """Words analysed one way at indexing and another at query time would silently never be
     found: such an index is rebuilt, and check-index says why it is not usable."""
     from hub.search.engine import STAMP
@@ -613,8 +773,9 @@ def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(app, owner,
     assert app.test_cli_runner().invoke(args=["check-index"]).exit_code == 0
 
 
-def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(app, owner, index,
-                                                                      create_submission_for):
+def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
+    app, owner, index, create_submission_for
+):
     """An index built before the unstemmed word fields existed holds no words for them: it is
     rebuilt, not read with a schema that would find no word beginning."""
     import shutil
@@ -644,8 +805,9 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(app, owner
     assert (index.link / STAMP).read_text().strip() == str(ANALYSIS_VERSION)
 
 
-def test_check_index_reports_a_missing_index_without_building_it(app, owner, index,
-                                                                  create_submission_for):
+def test_check_index_reports_a_missing_index_without_building_it(
+    app, owner, index, create_submission_for
+):
     create_submission_for(owner, Status.APPROVED, title="Unindexed quokka")
     with app.app_context():
         index.close()
@@ -655,12 +817,16 @@ def test_check_index_reports_a_missing_index_without_building_it(app, owner, ind
     assert not index.link.exists()
 
 
-def test_check_index_reports_a_document_that_should_not_be_there(app, owner, index,
-                                                                 create_submission_for):
+def test_check_index_reports_a_document_that_should_not_be_there(
+    app, owner, index, create_submission_for
+):
     s = create_submission_for(owner, Status.APPROVED, title="Quietly pulled gecko")
     with app.app_context():
-        db.session.execute(Submission.__table__.update().where(Submission.id == s.id)
-                           .values(status=Status.REJECTED, decision_message="Spam."))
+        db.session.execute(
+            Submission.__table__.update()
+            .where(Submission.id == s.id)
+            .values(status=Status.REJECTED, decision_message="Spam.")
+        )
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["check-index"])
     assert result.exit_code == 1
@@ -668,15 +834,18 @@ def test_check_index_reports_a_document_that_should_not_be_there(app, owner, ind
 
 
 def test_a_row_changed_behind_the_hubs_back_is_healed_and_never_counted(
-        app, client, owner, index, create_submission_for):
+    app, client, owner, index, create_submission_for
+):
     """The database decides: an index document whose row is no longer approved (a manual
     UPDATE) is never shown, and the periodic comparison queues it out of the counts too."""
     kept = create_submission_for(owner, Status.APPROVED, title="Reef survey", countries=["KE"])
-    pulled = create_submission_for(owner, Status.APPROVED, title="Reef pulled",
-                                   countries=["FJ"])
+    pulled = create_submission_for(owner, Status.APPROVED, title="Reef pulled", countries=["FJ"])
     with app.app_context():
-        db.session.execute(Submission.__table__.update().where(Submission.id == pulled.id)
-                           .values(status=Status.REJECTED, decision_message="Spam."))
+        db.session.execute(
+            Submission.__table__.update()
+            .where(Submission.id == pulled.id)
+            .values(status=Status.REJECTED, decision_message="Spam.")
+        )
         db.session.commit()
     api = client.get("/api/v1/submissions?q=reef").get_json()
     assert [i["title"] for i in api["items"]] == ["Reef survey"]  # reloaded from SQL
@@ -694,8 +863,13 @@ def test_similar_panels_show_at_most_five(app, client, owner, create_submission_
     from hub.search import similar_to_text
 
     for n in range(8):
-        create_submission_for(owner, Status.APPROVED, title=f"Mangrove carbon project {n}",
-                              summary="Mangrove carbon", description="mangrove carbon coast")
+        create_submission_for(
+            owner,
+            Status.APPROVED,
+            title=f"Mangrove carbon project {n}",
+            summary="Mangrove carbon",
+            description="mangrove carbon coast",
+        )
     with app.test_request_context():
         found = similar_to_text("Mangrove carbon", "mangrove carbon coast")
     assert len(found) == 5
@@ -707,12 +881,16 @@ def test_similar_panels_show_at_most_five(app, client, owner, create_submission_
 
 def db_first_slug(app) -> str:
     with app.app_context():
-        return db.session.scalars(Submission.__table__.select().with_only_columns(
-            Submission.slug).where(Submission.status == Status.APPROVED)).first()
+        return db.session.scalars(
+            Submission.__table__.select()
+            .with_only_columns(Submission.slug)
+            .where(Submission.status == Status.APPROVED)
+        ).first()
 
 
-def test_the_server_start_rebuilds_a_missing_index_in_the_background(app, owner, index,
-                                                                     create_submission_for):
+def test_the_server_start_rebuilds_a_missing_index_in_the_background(
+    app, owner, index, create_submission_for
+):
     """wsgi.py calls warm_up(): the server answers at once and the index appears."""
     create_submission_for(owner, Status.APPROVED, title="Started capybara")
     with app.app_context():
@@ -729,8 +907,7 @@ def test_index_task_ids_are_never_reused(app, owner, index, create_submission_fo
     same id again (SQLite would without AUTOINCREMENT)."""
     create_submission_for(owner, Status.APPROVED, title="First")
     with app.app_context():
-        first = db.session.scalar(Submission.__table__.select().with_only_columns(
-            Submission.id))
+        first = db.session.scalar(Submission.__table__.select().with_only_columns(Submission.id))
         db.session.add(IndexTask(submission_id=first))
         db.session.commit()
         used = db.session.scalar(IndexTask.__table__.select().with_only_columns(IndexTask.id))
@@ -744,7 +921,8 @@ def test_index_task_ids_are_never_reused(app, owner, index, create_submission_fo
 
 
 def test_a_commit_that_merges_segments_while_the_searcher_refreshes_is_not_an_error(
-        app, owner, index, create_submission_for, caplog):
+    app, owner, index, create_submission_for, caplog
+):
     """A writer (another worker's approval) may commit, merge segments and delete their
     files between a reader's reading of the table of contents and its opening of those
     segments: the reader reads the newer table instead of failing or logging an error."""

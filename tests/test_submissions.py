@@ -49,32 +49,11 @@ KIND_HEADINGS = {
 # --- Helpers ------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def as_utc(instant: datetime | None) -> datetime | None:
     """SQLite hands back naive UTC; PostgreSQL aware. Compare both as aware UTC."""
     if instant is None:
         return None
     return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
 
 
 @pytest.fixture
@@ -122,14 +101,17 @@ def test_unknown_kind_is_404(client, owner, kind):
     assert count(client.application) == 0
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/submit/"),
-    ("get", "/submit/initiative"),
-    ("get", "/my/"),
-    ("get", "/my/1"),
-    ("get", "/my/1/edit"),
-    ("post", "/my/1/withdraw"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/submit/"),
+        ("get", "/submit/initiative"),
+        ("get", "/my/"),
+        ("get", "/my/1"),
+        ("get", "/my/1/edit"),
+        ("post", "/my/1/withdraw"),
+    ],
+)
 def test_login_required(client, method, path):
     response = expect(getattr(client, method)(path), 302)
 
@@ -149,8 +131,9 @@ def test_post_without_login_saves_nothing(client):
 
 def test_incomplete_draft_is_saved(app, client, clock, owner):
     clock.freeze(NOW)
-    response = expect(client.post("/submit/initiative",
-                                  data={"title": "Only a title", "action": "draft"}), 302)
+    response = expect(
+        client.post("/submit/initiative", data={"title": "Only a title", "action": "draft"}), 302
+    )
 
     saved = row(app, detail_id(response))
     assert saved.status is Status.DRAFT
@@ -171,13 +154,25 @@ def test_empty_draft_is_saved_untitled(app, client, owner):
 
 
 def test_incomplete_submission_is_refused_and_keeps_the_text(app, client, owner):
-    typed = {"title": "Half-done initiative", "summary": "What we <plan> & why",
-             "objectives": "Train people", "action": "submit"}
+    typed = {
+        "title": "Half-done initiative",
+        "summary": "What we <plan> & why",
+        "objectives": "Train people",
+        "action": "submit",
+    }
 
     page = expect(client.post("/submit/initiative", data=typed), 422).text
 
-    missing = ("description", "lead_organisation", "stakeholder_group", "countries",
-               "themes", "language", "contact_name", "contact_email")
+    missing = (
+        "description",
+        "lead_organisation",
+        "stakeholder_group",
+        "countries",
+        "themes",
+        "language",
+        "contact_name",
+        "contact_email",
+    )
     for name in missing:
         assert field_error(page, name).startswith("Required to submit"), name
     for name in ("title", "summary", "objectives", "partners", "website"):
@@ -208,16 +203,18 @@ def test_complete_submission_is_submitted(app, client, clock, owner, kind):
     assert STATUS_LABELS[Status.SUBMITTED] in page
 
 
-@pytest.mark.parametrize("kind, name, blank", [
-    ("coalition", "member_organisations", ""),
-    ("partnership", "partners", ""),
-    ("concrete_action", "start_date", ""),
-    ("concrete_action", "timeline", ""),
-    ("initiative", "title", "   "),
-])
+@pytest.mark.parametrize(
+    "kind, name, blank",
+    [
+        ("coalition", "member_organisations", ""),
+        ("partnership", "partners", ""),
+        ("concrete_action", "start_date", ""),
+        ("concrete_action", "timeline", ""),
+        ("initiative", "title", "   "),
+    ],
+)
 def test_kind_specific_required_fields(app, client, owner, kind, name, blank):
-    page = expect(client.post(f"/submit/{kind}", data=form_data(kind, **{name: blank})),
-                  422).text
+    page = expect(client.post(f"/submit/{kind}", data=form_data(kind, **{name: blank})), 422).text
     assert field_error(page, name).startswith("Required to submit")
     assert count(app) == 0
 
@@ -226,21 +223,28 @@ def test_kind_specific_required_fields(app, client, owner, kind, name, blank):
     assert [r.status for r in rows(app)] == [Status.DRAFT]
 
 
-@pytest.mark.parametrize("kind, name", [
-    ("initiative", "objectives"),
-    ("initiative", "partners"),
-    ("coalition", "partners"),
-    ("concrete_action", "end_date"),
-    ("partnership", "resources"),
-])
+@pytest.mark.parametrize(
+    "kind, name",
+    [
+        ("initiative", "objectives"),
+        ("initiative", "partners"),
+        ("coalition", "partners"),
+        ("concrete_action", "end_date"),
+        ("partnership", "resources"),
+    ],
+)
 def test_optional_fields_may_stay_empty(app, client, owner, kind, name):
     expect(client.post(f"/submit/{kind}", data=form_data(kind, **{name: ""})), 302)
     assert [r.status for r in rows(app)] == [Status.SUBMITTED]
 
 
 def test_fields_of_other_kinds_are_not_stored(app, client, owner):
-    data = form_data("initiative", timeline="Secret timeline",
-                     member_organisations="Secret members", resources="Secret resources")
+    data = form_data(
+        "initiative",
+        timeline="Secret timeline",
+        member_organisations="Secret members",
+        resources="Secret resources",
+    )
     response = expect(client.post("/submit/initiative", data=data), 302)
 
     saved = row(app, detail_id(response))
@@ -250,8 +254,14 @@ def test_fields_of_other_kinds_are_not_stored(app, client, owner):
 
 
 def test_hub_fields_cannot_be_posted(app, client, owner):
-    forged = form_data(status="approved", owner_id="999", slug="mine", kind="coalition",
-                       submitted_at="2000-01-01", version="7")
+    forged = form_data(
+        status="approved",
+        owner_id="999",
+        slug="mine",
+        kind="coalition",
+        submitted_at="2000-01-01",
+        version="7",
+    )
     response = expect(client.post("/submit/initiative", data=forged), 302)
 
     saved = row(app, detail_id(response))
@@ -313,8 +323,9 @@ def test_back_to_a_sent_form_without_script_leads_to_the_first_result(app, clien
     assert count(app) == 1
 
 
-def test_a_form_address_used_by_another_account_gets_a_fresh_token(client, auth, owner,
-                                                                   create_user):
+def test_a_form_address_used_by_another_account_gets_a_fresh_token(
+    client, auth, owner, create_user
+):
     address = expect(client.get("/submit/initiative"), 302).location
     token = form_token(client.get(address).text)
     expect(client.post(address, data={**form_data(), "form_token": token}), 302)
@@ -335,8 +346,9 @@ def test_two_forms_create_two_submissions(app, client, owner):
 
 def test_refused_post_does_not_use_up_the_form_token(app, client, owner):
     token = form_token(client.get("/submit/initiative", follow_redirects=True).text)
-    expect(client.post("/submit/initiative",
-                       data={**form_data(summary=""), "form_token": token}), 422)
+    expect(
+        client.post("/submit/initiative", data={**form_data(summary=""), "form_token": token}), 422
+    )
     expect(client.post("/submit/initiative", data={**form_data(), "form_token": token}), 302)
     assert count(app) == 1
 
@@ -362,25 +374,31 @@ def test_form_token_of_another_account_does_not_break_the_post(app, client, auth
 STILL_IN_REVIEW = "Changes saved. The submission is still awaiting review."
 
 
-@pytest.mark.parametrize("status, action, after, flashed", [
-    (Status.DRAFT, "draft", Status.DRAFT, "Changes saved."),
-    (Status.DRAFT, "submit", Status.SUBMITTED, "Submitted."),
-    (Status.SUBMITTED, "draft", Status.SUBMITTED, STILL_IN_REVIEW),
-    (Status.SUBMITTED, "submit", Status.SUBMITTED, STILL_IN_REVIEW),  # "Save changes"
-    (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED, "Submitted."),
-    (Status.CHANGES_REQUESTED, "save", Status.CHANGES_REQUESTED, "Changes saved."),
-    (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED, "Changes saved."),
-])
-def test_edit_while_editable(app, client, clock, owner, create_submission_for, status, action,
-                             after, flashed):
+@pytest.mark.parametrize(
+    "status, action, after, flashed",
+    [
+        (Status.DRAFT, "draft", Status.DRAFT, "Changes saved."),
+        (Status.DRAFT, "submit", Status.SUBMITTED, "Submitted."),
+        (Status.SUBMITTED, "draft", Status.SUBMITTED, STILL_IN_REVIEW),
+        (Status.SUBMITTED, "submit", Status.SUBMITTED, STILL_IN_REVIEW),  # "Save changes"
+        (Status.CHANGES_REQUESTED, "submit", Status.SUBMITTED, "Submitted."),
+        (Status.CHANGES_REQUESTED, "save", Status.CHANGES_REQUESTED, "Changes saved."),
+        (Status.CHANGES_REQUESTED, "draft", Status.CHANGES_REQUESTED, "Changes saved."),
+    ],
+)
+def test_edit_while_editable(
+    app, client, clock, owner, create_submission_for, status, action, after, flashed
+):
     sub = create_submission_for(owner, status, title="Before the edit")
     page = expect(client.get(f"/my/{sub.id}/edit"), 200).text
     assert field_value(page, "title") == "Before the edit"
     assert "Edit initiative" in page
 
     clock.freeze(NOW)
-    response = expect(client.post(f"/my/{sub.id}/edit",
-                                  data=form_data(action=action, title="After the edit")), 302)
+    response = expect(
+        client.post(f"/my/{sub.id}/edit", data=form_data(action=action, title="After the edit")),
+        302,
+    )
 
     assert response.location == f"/my/{sub.id}"
     shown = client.get(f"/my/{sub.id}").text
@@ -412,13 +430,20 @@ IN_REVIEW = [Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED]
 @pytest.mark.parametrize("status", IN_REVIEW)
 @pytest.mark.parametrize("action", ["submit", "save", "draft"])
 def test_incomplete_edit_of_an_item_in_review_is_refused_whatever_the_button(
-        app, client, owner, create_submission_for, status, action):
+    app, client, owner, create_submission_for, status, action
+):
     """Once an item is no longer a draft, every save is checked in full: the "draft"
     button (not offered there, but a page of before or a forged post may send it) cannot
     empty a submission in review, nor make an empty update of an approved one."""
     sub = create_submission_for(owner, status, title="Complete")
-    emptied = form_data(action=action, title="Edited", summary="", description="",
-                        stakeholder_group="", countries=[])
+    emptied = form_data(
+        action=action,
+        title="Edited",
+        summary="",
+        description="",
+        stakeholder_group="",
+        countries=[],
+    )
 
     page = expect(client.post(f"/my/{sub.id}/edit", data=emptied), 422).text
 
@@ -433,33 +458,39 @@ def test_incomplete_edit_of_an_item_in_review_is_refused_whatever_the_button(
         assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
 
 
-@pytest.mark.parametrize("status, buttons", [
-    (Status.DRAFT, ["Submit for review", "Save as draft"]),
-    (Status.SUBMITTED, ["Save changes"]),
-    (Status.CHANGES_REQUESTED, ["Submit again for review", "Save changes without submitting"]),
-    (Status.APPROVED, ["Send the update for review"]),
-])
-def test_edit_page_offers_a_draft_button_only_for_drafts(client, owner, create_submission_for,
-                                                         status, buttons):
+@pytest.mark.parametrize(
+    "status, buttons",
+    [
+        (Status.DRAFT, ["Submit for review", "Save as draft"]),
+        (Status.SUBMITTED, ["Save changes"]),
+        (Status.CHANGES_REQUESTED, ["Submit again for review", "Save changes without submitting"]),
+        (Status.APPROVED, ["Send the update for review"]),
+    ],
+)
+def test_edit_page_offers_a_draft_button_only_for_drafts(
+    client, owner, create_submission_for, status, buttons
+):
     sub = create_submission_for(owner, status)
     page = expect(client.get(f"/my/{sub.id}/edit"), 200).text
-    shown = re.findall(r'<button type="submit" name="action" value="(?:submit|save|draft)"'
-                       r'[^>]*>([^<]+)</button>', page)
+    shown = re.findall(
+        r'<button type="submit" name="action" value="(?:submit|save|draft)"'
+        r"[^>]*>([^<]+)</button>",
+        page,
+    )
     assert shown == buttons
 
 
-def test_changes_requested_may_be_saved_without_resubmitting(app, client, owner,
-                                                             create_submission_for):
+def test_changes_requested_may_be_saved_without_resubmitting(
+    app, client, owner, create_submission_for
+):
     sub = create_submission_for(owner, Status.CHANGES_REQUESTED, title="Needs work")
-    expect(client.post(f"/my/{sub.id}/edit", data=form_data(action="save", title="Reworking")),
-           302)
+    expect(client.post(f"/my/{sub.id}/edit", data=form_data(action="save", title="Reworking")), 302)
     saved = row(app, sub.id)
     assert (saved.title, saved.status) == ("Reworking", Status.CHANGES_REQUESTED)
 
 
 @pytest.mark.parametrize("status", [Status.REJECTED, Status.WITHDRAWN])
-def test_decided_or_withdrawn_cannot_be_edited(app, client, owner, create_submission_for,
-                                               status):
+def test_decided_or_withdrawn_cannot_be_edited(app, client, owner, create_submission_for, status):
     sub = create_submission_for(owner, status, title="Frozen text")
     before = row(app, sub.id)
 
@@ -488,8 +519,9 @@ def test_edit_of_approved_item_waits_for_review(app, client, owner, create_submi
 # --- Withdrawing --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED,
-                                    Status.APPROVED])
+@pytest.mark.parametrize(
+    "status", [Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED]
+)
 def test_withdraw_then_no_more_edits(app, client, owner, create_submission_for, status):
     sub = create_submission_for(owner, status, title="To withdraw")
 
@@ -519,10 +551,10 @@ def test_withdraw_needs_post(client, owner, create_submission_for):
 # --- My submissions -----------------------------------------------------------------------
 
 
-def test_my_submissions_lists_each_with_status_and_last_change(app, client, clock, owner,
-                                                               create_submission_for):
-    for status in (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED,
-                   Status.WITHDRAWN):
+def test_my_submissions_lists_each_with_status_and_last_change(
+    app, client, clock, owner, create_submission_for
+):
+    for status in (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED, Status.WITHDRAWN):
         create_submission_for(owner, status, title=f"Item {status.value}")
     clock.freeze(NOW)
     client.post("/submit/coalition", data={"title": "Item draft", "action": "draft"})
@@ -533,7 +565,7 @@ def test_my_submissions_lists_each_with_status_and_last_change(app, client, cloc
 
     stored = rows(app, owner_id=owner.id)
     assert len(stored) == 6
-    body = page[page.index("<tbody>"):]
+    body = page[page.index("<tbody>") :]
     for sub in stored:
         line = re.search(rf'<tr>\s*<td><a href="/my/{sub.id}">(.*?)</tr>', body, re.S)
         assert line, sub.title
@@ -561,15 +593,19 @@ def test_my_submissions_empty(client, owner):
 # --- Other people's submissions -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("method, suffix", [
-    ("get", ""),
-    ("get", "/edit"),
-    ("post", "/edit"),
-    ("post", "/withdraw"),
-])
+@pytest.mark.parametrize(
+    "method, suffix",
+    [
+        ("get", ""),
+        ("get", "/edit"),
+        ("post", "/edit"),
+        ("post", "/withdraw"),
+    ],
+)
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.APPROVED])
-def test_someone_elses_submission_is_404(app, client, owner, create_user,
-                                         create_submission_for, method, suffix, status):
+def test_someone_elses_submission_is_404(
+    app, client, owner, create_user, create_submission_for, method, suffix, status
+):
     other = create_submission_for(create_user(), status, title="Not yours")
     before = row(app, other.id)
 
@@ -583,18 +619,32 @@ def test_someone_elses_submission_is_404(app, client, owner, create_user,
     assert after.kept_changes is None
 
 
-@pytest.mark.parametrize("method, suffix", [
-    ("get", ""), ("get", "/edit"), ("post", "/edit"), ("post", "/withdraw"),
-])
+@pytest.mark.parametrize(
+    "method, suffix",
+    [
+        ("get", ""),
+        ("get", "/edit"),
+        ("post", "/edit"),
+        ("post", "/withdraw"),
+    ],
+)
 @pytest.mark.parametrize("submission_id", ["999999", "0"])
 def test_nonexistent_submission_is_404(client, owner, method, suffix, submission_id):
     expect(getattr(client, method)(f"/my/{submission_id}{suffix}"), 404)
 
 
-@pytest.mark.parametrize("path", [
-    "/my/abc", "/my/-1", "/my/1.5/edit", "/my/1e3", "/my/99999999999999999999",
-    "/my/2147483648", "/my/%EF%BC%91",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/my/abc",
+        "/my/-1",
+        "/my/1.5/edit",
+        "/my/1e3",
+        "/my/99999999999999999999",
+        "/my/2147483648",
+        "/my/%EF%BC%91",
+    ],
+)
 def test_malformed_submission_id_is_404(client, owner, path):
     expect(client.get(path), 404)
 
@@ -606,13 +656,21 @@ def test_operations_create_update_withdraw(app, clock, owner):
     clock.freeze(NOW)
     with app.app_context():
         user = db.session.get(User, owner.id)
-        draft = create_submission(user, "coalition", {"title": "Direct", "timeline": "No"},
-                                  submit=False, form_token="tok-1")
+        draft = create_submission(
+            user,
+            "coalition",
+            {"title": "Direct", "timeline": "No"},
+            submit=False,
+            form_token="tok-1",
+        )
         db.session.commit()
         assert (draft.status, draft.timeline, draft.submitted_at) == (Status.DRAFT, "", None)
 
-        content = {**full_content(title="Direct, complete"),
-                   "start_date": date(2026, 9, 1), "end_date": date(2027, 1, 1)}
+        content = {
+            **full_content(title="Direct, complete"),
+            "start_date": date(2026, 9, 1),
+            "end_date": date(2027, 1, 1),
+        }
         clock.freeze(NOW + timedelta(hours=1))
         update_submission(draft, content, submit=True, actor=user)
         db.session.commit()
@@ -627,7 +685,10 @@ def test_operations_create_update_withdraw(app, clock, owner):
 
     saved = row(app, draft_id)
     assert (saved.title, saved.status, saved.form_token) == (
-        "Direct, complete", Status.WITHDRAWN, "tok-1")
+        "Direct, complete",
+        Status.WITHDRAWN,
+        "tok-1",
+    )
 
 
 def test_operations_refuse_what_the_views_refuse(app, clock, owner, create_submission_for):
@@ -646,8 +707,12 @@ def test_operations_refuse_what_the_views_refuse(app, clock, owner, create_submi
         with pytest.raises(SubmissionsClosed, match="Submissions closed on 2 March 2026"):
             create_submission(user, "initiative", full_content(), submit=True)
         with pytest.raises(SubmissionsClosed):
-            update_submission(db.session.get(Submission, submitted.id), {"title": "Late"},
-                              submit=False, actor=user)
+            update_submission(
+                db.session.get(Submission, submitted.id),
+                {"title": "Late"},
+                submit=False,
+                actor=user,
+            )
         with pytest.raises(SubmissionsClosed):
             withdraw_submission(db.session.get(Submission, submitted.id), user)
         db.session.rollback()
@@ -667,8 +732,14 @@ def summary_of(page: str) -> str:
 def test_error_summary_follows_the_order_of_the_page(client, owner):
     """The summary lists fields in the order a person meets them on the page (not in the
     order the form's code declares them): the required ones together, then the others."""
-    data = {"action": "submit", "title": "x" * 201, "website": "example.org",
-            "start_date": "2026-09-01", "end_date": "2026-01-01", "contact_email": "ada@"}
+    data = {
+        "action": "submit",
+        "title": "x" * 201,
+        "website": "example.org",
+        "start_date": "2026-09-01",
+        "end_date": "2026-01-01",
+        "contact_email": "ada@",
+    }
     page = expect(client.post("/submit/coalition", data=data), 422).text
 
     summary = summary_of(page)
@@ -692,8 +763,18 @@ def test_error_summary_names_the_required_fields_once(client, owner):
     assert text.count("These fields are required to submit (a draft may leave them empty):") == 1
     assert "Required to submit" not in text
     assert re.findall(r'href="#([a-z_]+)-field"', summary) == [
-        "title", "summary", "description", "member_organisations", "lead_organisation",
-        "stakeholder_group", "contact_name", "contact_email", "countries", "themes", "language"]
+        "title",
+        "summary",
+        "description",
+        "member_organisations",
+        "lead_organisation",
+        "stakeholder_group",
+        "contact_name",
+        "contact_email",
+        "countries",
+        "themes",
+        "language",
+    ]
     assert "Please check 11 fields" in text
     # Each field still says it next to itself.
     assert field_error(page, "title") == "Required to submit (drafts may leave it empty)."
@@ -706,13 +787,20 @@ def test_countries_are_checkboxes_by_continent_with_global_first(client, owner):
     assert "<select" not in block and "Ctrl" not in block
     assert block.index('value="global"') < block.index("<details")
     assert re.findall(r"<summary>([^<]+)</summary>", block) == [
-        "Africa", "Americas", "Asia", "Europe", "Oceania", "Antarctica"]
-    boxes = re.findall(r'<input type="checkbox" name="countries" id="([^"]+)" value="([^"]+)"',
-                       block)
+        "Africa",
+        "Americas",
+        "Asia",
+        "Europe",
+        "Oceania",
+        "Antarctica",
+    ]
+    boxes = re.findall(
+        r'<input type="checkbox" name="countries" id="([^"]+)" value="([^"]+)"', block
+    )
     assert sorted(value for _, value in boxes) == sorted(countries())
     for box_id, _ in boxes:
         assert f'<label for="{box_id}">' in block
-    assert "<details class=\"choice-group\" open" not in block  # nothing ticked: all folded
+    assert '<details class="choice-group" open' not in block  # nothing ticked: all folded
 
 
 def test_a_continent_with_ticked_countries_starts_open_and_names_them(client, owner):
@@ -720,10 +808,20 @@ def test_a_continent_with_ticked_countries_starts_open_and_names_them(client, ow
     page = expect(client.post("/submit/initiative", data=data), 422).text
     block = re.search(r'id="countries-field">(.*?)</fieldset>', page, re.S).group(1)
 
-    groups = {name.strip(): opened for opened, name in re.findall(
-        r'<details class="choice-group"( open)?>\s*<summary>([^<]+)', block)}
-    assert groups == {"Africa": " open", "Americas": "", "Asia": "", "Europe": "",
-                      "Oceania": "", "Antarctica": ""}
+    groups = {
+        name.strip(): opened
+        for opened, name in re.findall(
+            r'<details class="choice-group"( open)?>\s*<summary>([^<]+)', block
+        )
+    }
+    assert groups == {
+        "Africa": " open",
+        "Americas": "",
+        "Asia": "",
+        "Europe": "",
+        "Oceania": "",
+        "Antarctica": "",
+    }
     assert "(2 selected: Kenya, Senegal)" in block
     for code in ("KE", "SN", "global"):
         assert re.search(rf'value="{code}" checked>', block), code
@@ -734,9 +832,13 @@ def test_date_fields_have_no_format_hint_but_an_unreadable_date_says_how(client,
     page = expect(client.get("/submit/concrete_action", follow_redirects=True), 200).text
     assert "YYYY" not in page
     assert 'type="date"' in page
-    page = expect(client.post("/submit/concrete_action",
-                              data=form_data("concrete_action", start_date="19/06/2026")),
-                  422).text
+    page = expect(
+        client.post(
+            "/submit/concrete_action", data=form_data("concrete_action", start_date="19/06/2026")
+        ),
+        422,
+    ).text
     assert field_error(page, "start_date") == (
-        "Not a valid date. Write it as year-month-day, for example 2026-09-01.")
+        "Not a valid date. Write it as year-month-day, for example 2026-09-01."
+    )
     assert field_value(page, "start_date") == "19/06/2026"

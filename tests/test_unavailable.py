@@ -78,8 +78,10 @@ def test_a_post_while_sqlite_stays_locked_answers_503_not_500(locked_sqlite, cre
     app, holder = locked_sqlite
     user = create_user()
     client = app.test_client()
-    assert client.post("/account/login", data={"email": user.email,
-                                               "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/account/login", data={"email": user.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
     holder.execute("BEGIN IMMEDIATE")
     response = client.post("/submit/initiative", data=form_data(title="Kept in the browser"))
@@ -104,8 +106,9 @@ def test_login_while_sqlite_stays_locked_answers_503(locked_sqlite, create_user)
     user = create_user()
     holder.execute("BEGIN IMMEDIATE")
     try:
-        response = app.test_client().post("/account/login", data={
-            "email": user.email, "password": PASSWORD})
+        response = app.test_client().post(
+            "/account/login", data={"email": user.email, "password": PASSWORD}
+        )
     finally:
         holder.execute("ROLLBACK")
     assert_503_page(response)
@@ -129,8 +132,9 @@ def test_the_503_page_is_the_hubs_design_for_an_aborted_request(app):
     """A view or proxy that aborts with 503 gets the same page (maintenance)."""
     from flask import abort
 
-    app.add_url_rule("/test-only/maintenance", "test_only_maintenance",
-                     lambda: abort(503, retry_after=120))
+    app.add_url_rule(
+        "/test-only/maintenance", "test_only_maintenance", lambda: abort(503, retry_after=120)
+    )
     response = app.test_client().get("/test-only/maintenance")
     assert_503_page(response)
     assert response.headers["Retry-After"] == "120"

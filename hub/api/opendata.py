@@ -41,8 +41,12 @@ def _xml_attr(text: str) -> str:
 
 def _approved() -> Iterator[Submission]:
     """Every approved submission, oldest first, fetched in batches."""
-    stmt = (select(Submission).where(Submission.status == Status.APPROVED)
-            .order_by(Submission.id).execution_options(yield_per=500))
+    stmt = (
+        select(Submission)
+        .where(Submission.status == Status.APPROVED)
+        .order_by(Submission.id)
+        .execution_options(yield_per=500)
+    )
     yield from db.session.scalars(stmt)
 
 
@@ -78,25 +82,36 @@ def export_json() -> Response:
             yield ("," if i else "") + "\n" + json.dumps(public_record(s), ensure_ascii=False)
         yield "\n]\n"
 
-    return Response(stream_with_context(chunks()), content_type="application/json; charset=utf-8",
-                    headers={"Content-Disposition": "inline; filename=submissions.json"})
+    return Response(
+        stream_with_context(chunks()),
+        content_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": "inline; filename=submissions.json"},
+    )
 
 
 @bp.route("/feed.atom")
 def feed() -> Response:
     """The latest approved submissions as an Atom 1.0 feed."""
     latest = db.session.scalars(
-        select(Submission).where(Submission.status == Status.APPROVED)
-        .order_by(Submission.published_at.desc(), Submission.id.desc()).limit(FEED_SIZE)).all()
+        select(Submission)
+        .where(Submission.status == Status.APPROVED)
+        .order_by(Submission.published_at.desc(), Submission.id.desc())
+        .limit(FEED_SIZE)
+    ).all()
     self_url = url_for("opendata.feed", _external=True)
     home = url_for("public.home", _external=True)
-    updated = max((utc(s.published_at or s.updated_at) or "" for s in latest),
-                  default="1970-01-01T00:00:00Z")
-    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
-             "<title>Partnerships Hub: latest approved contributions</title>",
-             f"<id>{escape(self_url)}</id>", f"<updated>{updated}</updated>",
-             f'<link rel="self" href={quoteattr(self_url)}/>',
-             f"<link href={quoteattr(home)}/>", "<author><name>Partnerships Hub</name></author>"]
+    updated = max(
+        (utc(s.published_at or s.updated_at) or "" for s in latest), default="1970-01-01T00:00:00Z"
+    )
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+        "<title>Partnerships Hub: latest approved contributions</title>",
+        f"<id>{escape(self_url)}</id>",
+        f"<updated>{updated}</updated>",
+        f'<link rel="self" href={quoteattr(self_url)}/>',
+        f"<link href={quoteattr(home)}/>",
+        "<author><name>Partnerships Hub</name></author>",
+    ]
     for s in latest:
         link = url_for("public.detail", slug=s.slug, _external=True)
         when = utc(s.published_at or s.updated_at)  # the public version's last change
@@ -107,6 +122,7 @@ def feed() -> Response:
             f"<updated>{when}</updated>"
             f"<author><name>{_xml(s.lead_organisation or 'Partnerships Hub')}</name></author>"
             f"<category term={_xml_attr(s.kind)} label={_xml_attr(s.kind_label)}/>"
-            f'<summary type="text">{_xml(s.summary)}</summary></entry>')
+            f'<summary type="text">{_xml(s.summary)}</summary></entry>'
+        )
     parts.append("</feed>\n")
     return Response("\n".join(parts), content_type="application/atom+xml; charset=utf-8")

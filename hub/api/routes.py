@@ -28,10 +28,17 @@ def list_submissions() -> Response | tuple[Response | str, int]:
     except BadRequest as exc:
         return render_error(400, str(exc))
     listing = find(req)
-    facets = {name: [{"value": f.value, "label": f.label, "count": f.count}
-                     for f in items] for name, items in listing.facets.items()}
-    body = {"items": [public_record(s) for s in listing.items], "total": listing.total,
-            "page": req.page, "per_page": req.per_page, "facets": facets}
+    facets = {
+        name: [{"value": f.value, "label": f.label, "count": f.count} for f in items]
+        for name, items in listing.facets.items()
+    }
+    body = {
+        "items": [public_record(s) for s in listing.items],
+        "total": listing.total,
+        "page": req.page,
+        "per_page": req.per_page,
+        "facets": facets,
+    }
     if listing.notes:
         body["notes"] = listing.notes
     if listing.suggestion:
@@ -42,8 +49,9 @@ def list_submissions() -> Response | tuple[Response | str, int]:
 @bp.route("/submissions/<slug:slug>")
 def get_submission(slug: str) -> Response | tuple[Response | str, int]:
     """One approved submission by its permanent slug."""
-    submission = db.session.scalar(select(Submission).where(
-        Submission.slug == slug, Submission.status == Status.APPROVED))
+    submission = db.session.scalar(
+        select(Submission).where(Submission.slug == slug, Submission.status == Status.APPROVED)
+    )
     if submission is None:
         return render_error(404, "No approved submission has this slug.")
     return jsonify(public_record(submission))

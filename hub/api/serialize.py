@@ -12,10 +12,29 @@ from hub.submissions.models import Submission
 
 # Stable column order of the exports; the API items have the same keys (plus `url`).
 PUBLIC_FIELDS = (
-    "slug", "kind", "title", "summary", "description", "lead_organisation",
-    "stakeholder_group", "countries", "regions", "themes", "sdgs", "partners", "website",
-    "start_date", "end_date", "language", "contact_name", "objectives",
-    "member_organisations", "resources", "timeline", "published_at", "updated_at",
+    "slug",
+    "kind",
+    "title",
+    "summary",
+    "description",
+    "lead_organisation",
+    "stakeholder_group",
+    "countries",
+    "regions",
+    "themes",
+    "sdgs",
+    "partners",
+    "website",
+    "start_date",
+    "end_date",
+    "language",
+    "contact_name",
+    "objectives",
+    "member_organisations",
+    "resources",
+    "timeline",
+    "published_at",
+    "updated_at",
 )
 LIST_FIELDS = ("countries", "regions", "themes", "sdgs")
 

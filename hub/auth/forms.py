@@ -20,15 +20,26 @@ from hub.forms import HubForm
 class RegisterForm(HubForm):
     """Create an account."""
 
-    email = EmailField("E-mail", validators=[InputRequired(), Length(max=EMAIL_MAX),
-                                             Email(message="Enter a valid e-mail address.")])
+    email = EmailField(
+        "E-mail",
+        validators=[
+            InputRequired(),
+            Length(max=EMAIL_MAX),
+            Email(message="Enter a valid e-mail address."),
+        ],
+    )
     # DataRequired, not InputRequired: a name of only blanks is cleaned to "" before this runs.
     display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX)])
-    organisation = StringField("Organisation", validators=[Length(max=ORGANISATION_MAX)],
-                               description="Optional. The organisation you represent.")
+    organisation = StringField(
+        "Organisation",
+        validators=[Length(max=ORGANISATION_MAX)],
+        description="Optional. The organisation you represent.",
+    )
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])
-    confirm = PasswordField("Repeat the password", validators=[
-        InputRequired(), EqualTo("password", message="The two passwords differ.")])
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
 
     def validate_password(self, field: PasswordField) -> None:
         """Enforce HUB_MIN_PASSWORD_LENGTH."""

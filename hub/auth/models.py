@@ -47,8 +47,14 @@ class User(UserMixin, Base):
     display_name: Mapped[str] = mapped_column(String(NAME_MAX))
     organisation: Mapped[str] = mapped_column(String(ORGANISATION_MAX), default="")
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20),
+        Enum(
+            Role,
+            name="user_role",
+            native_enum=False,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+            length=20,
+        ),
         default=Role.SUBMITTER,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -39,15 +39,25 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, password: str, display_name: str, organisation: str = "",
-                role: Role = Role.SUBMITTER) -> User:
+def create_user(
+    email: str,
+    password: str,
+    display_name: str,
+    organisation: str = "",
+    role: Role = Role.SUBMITTER,
+) -> User:
     """Create an account; raise EmailTaken when the e-mail is in use."""
     email = email.strip().lower()
     if find_user(email) is not None:
         raise EmailTaken(email)
-    user = User(email=email, password_hash=hash_password(password),
-                display_name=display_name.strip(), organisation=organisation.strip(), role=role,
-                created_at=clock().now())
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        organisation=organisation.strip(),
+        role=role,
+        created_at=clock().now(),
+    )
     db.session.add(user)
     db.session.flush()
     logger.info("User %s created with role %s", user.email, role)

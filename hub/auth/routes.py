@@ -40,11 +40,15 @@ PARKABLE = {"submissions.new", "submissions.edit"}
 def unauthorized() -> Response:
     """Send to the login page; a submission form posted meanwhile is kept for later."""
     if request.method == "POST" and request.endpoint in PARKABLE and _same_origin():
-        session["parked_post"] = park_post(request.path, request.form.to_dict(flat=False),
-                                           replaces=session.get("parked_post"))
+        session["parked_post"] = park_post(
+            request.path, request.form.to_dict(flat=False), replaces=session.get("parked_post")
+        )
         db.session.commit()
-        flash("Your session had expired, so nothing was submitted yet. Log in again: what "
-              "you typed is kept and will be back in the form.", "info")
+        flash(
+            "Your session had expired, so nothing was submitted yet. Log in again: what "
+            "you typed is kept and will be back in the form.",
+            "info",
+        )
         # Back to the same address: a new form's one-time token is in it.
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     flash("Please log in to continue.", "info")
@@ -73,16 +77,23 @@ def safe_next(target: str | None) -> str:
             return url_for("submissions.mine")
         # Control characters cannot go into a Location header (and browsers drop some of
         # them, turning "/\t/evil.example" into "//evil.example").
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target
-                and target.isprintable()):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+            and target.isprintable()
+        ):
             return target
     return url_for("submissions.mine")
 
 
-CSRF_NOTICE = ("The form's security token was missing or expired (the page was open a "
-               "long time, or the browser restored it), so nothing was done. What you typed is "
-               "below, except the password: type it again and press the button.")
+CSRF_NOTICE = (
+    "The form's security token was missing or expired (the page was open a "
+    "long time, or the browser restored it), so nothing was done. What you typed is "
+    "below, except the password: type it again and press the button."
+)
 
 
 # Register and login check CSRF themselves (form-level, as the submission forms do), so an
@@ -100,8 +111,12 @@ def register() -> Response | tuple[str, int] | str:
         return render_template("auth/register.html", form=form), 429
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, form.display_name.data,
-                               form.organisation.data or "")
+            user = create_user(
+                form.email.data,
+                form.password.data,
+                form.display_name.data,
+                form.organisation.data or "",
+            )
             db.session.commit()
         except EmailTaken:
             form.email.errors.append(EMAIL_TAKEN)

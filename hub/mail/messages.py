@@ -19,9 +19,11 @@ from hub.submissions.models import Status, Submission
 def url(endpoint: str, **values: object) -> str:
     """An absolute URL on HUB_BASE_URL; works without a request (the sender runs in none)."""
     base = urlsplit(current_app.config["HUB_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc or "localhost",
-                                       script_name=base.path.rstrip("/") or "/",
-                                       url_scheme=base.scheme or "http")
+    adapter = current_app.url_map.bind(
+        base.netloc or "localhost",
+        script_name=base.path.rstrip("/") or "/",
+        url_scheme=base.scheme or "http",
+    )
     return adapter.build(endpoint, values, force_external=True)
 
 
@@ -33,12 +35,19 @@ def _send(kind: str, to_addr: str, subject: str, template: str, **context: objec
 def receipt(submission: Submission, resubmitted: bool = False) -> None:
     """Tell the owner their submission arrived."""
     verb = "Resubmitted" if resubmitted else "Received"
-    _send("receipt", submission.owner.email, f"{verb}: {submission.title}", "receipt.txt",
-          submission=submission, resubmitted=resubmitted)
+    _send(
+        "receipt",
+        submission.owner.email,
+        f"{verb}: {submission.title}",
+        "receipt.txt",
+        submission=submission,
+        resubmitted=resubmitted,
+    )
 
 
-def decision(submission: Submission, message: str = "",
-             revisions_until: datetime | None = None) -> None:
+def decision(
+    submission: Submission, message: str = "", revisions_until: datetime | None = None
+) -> None:
     """Tell the owner what a moderator decided (approved, rejected, changes requested);
     `revisions_until` is their last instant to resubmit (None = no limit)."""
     subjects = {
@@ -47,21 +56,41 @@ def decision(submission: Submission, message: str = "",
         Status.CHANGES_REQUESTED: "Changes requested",
     }
     subject = f"{subjects[submission.status]}: {submission.title}"
-    _send("decision", submission.owner.email, subject, "decision.txt", submission=submission,
-          message=message, revisions_until=revisions_until)
+    _send(
+        "decision",
+        submission.owner.email,
+        subject,
+        "decision.txt",
+        submission=submission,
+        message=message,
+        revisions_until=revisions_until,
+    )
 
 
 def revision_decision(submission: Submission, approved: bool, message: str) -> None:
     """Tell the owner whether their edit of an approved submission was accepted."""
     subject = f"{'Update published' if approved else 'Update not accepted'}: {submission.title}"
-    _send("revision", submission.owner.email, subject, "revision.txt", submission=submission,
-          approved=approved, message=message)
+    _send(
+        "revision",
+        submission.owner.email,
+        subject,
+        "revision.txt",
+        submission=submission,
+        approved=approved,
+        message=message,
+    )
 
 
 def exception_granted(user: User, until_text: str) -> None:
     """Tell a user they may submit late."""
-    _send("exception", user.email, "You may submit after the deadline", "exception.txt",
-          user=user, until_text=until_text)
+    _send(
+        "exception",
+        user.email,
+        "You may submit after the deadline",
+        "exception.txt",
+        user=user,
+        until_text=until_text,
+    )
 
 
 # Any constant both runs agree on: the PostgreSQL advisory lock that serialises digests.
@@ -82,7 +111,8 @@ def _take_digest_lock() -> None:
 
 # A submission waiting for review that no digest announced yet (in this round of review).
 _NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
-    DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at)
+    DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at
+)
 _MODERATOR = User.role.in_([Role.MODERATOR, Role.ADMIN])
 
 
@@ -98,8 +128,10 @@ def digest_due() -> bool:
     lock, so a caller can check cheaply and often (the digest itself checks again)."""
     if _digest_sent_recently(clock().now()):
         return False
-    return bool(db.session.scalar(select(exists().where(_NOT_ANNOUNCED)))
-                and db.session.scalar(select(exists().where(_MODERATOR))))
+    return bool(
+        db.session.scalar(select(exists().where(_NOT_ANNOUNCED)))
+        and db.session.scalar(select(exists().where(_MODERATOR)))
+    )
 
 
 def queue_moderator_digest() -> int:
@@ -114,19 +146,27 @@ def queue_moderator_digest() -> int:
     now = clock().now()
     if _digest_sent_recently(now):
         return 0
-    new_items = list(db.session.scalars(
-        select(Submission).where(_NOT_ANNOUNCED).order_by(Submission.submitted_at,
-                                                          Submission.id)))
+    new_items = list(
+        db.session.scalars(
+            select(Submission)
+            .where(_NOT_ANNOUNCED)
+            .order_by(Submission.submitted_at, Submission.id)
+        )
+    )
     if not new_items:
         return 0
     moderators = db.session.scalars(select(User).where(_MODERATOR)).all()
     if not moderators:  # nothing is marked: the first digest after one exists says it all
         return 0
     # The submission instant is copied in SQL, so the marker matches the row exactly.
-    db.session.execute(insert(DigestItem).from_select(
-        ["submission_id", "submitted_at", "announced_at"],
-        select(Submission.id, Submission.submitted_at, literal(now, UTCDateTime()))
-        .where(Submission.id.in_([item.id for item in new_items]))))
+    db.session.execute(
+        insert(DigestItem).from_select(
+            ["submission_id", "submitted_at", "announced_at"],
+            select(Submission.id, Submission.submitted_at, literal(now, UTCDateTime())).where(
+                Submission.id.in_([item.id for item in new_items])
+            ),
+        )
+    )
     subject = f"{len(new_items)} new submission{'s' if len(new_items) > 1 else ''} to review"
     for moderator in moderators:
         _send("digest", moderator.email, subject, "digest.txt", items=new_items)

@@ -26,11 +26,9 @@ class OutboxMail(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
-                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
-                                                      index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # A sender claims a mail until this instant, so two processes never send it twice.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -45,8 +43,9 @@ class DigestItem(Base):
     """
 
     __tablename__ = "digest_items"
-    __table_args__ = (UniqueConstraint("submission_id", "submitted_at",
-                                       name="uq_digest_items_submission_round"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id", "submitted_at", name="uq_digest_items_submission_round"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))

@@ -33,16 +33,23 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
     domain = parseaddr(current_app.config["HUB_MAIL_SENDER"])[1].rpartition("@")[2] or "hub"
     # A header is one line: a title pasted with a line break must not end it (or add one).
     subject = " ".join(_HEADER_UNSAFE.sub(" ", subject).split())
-    mail = OutboxMail(kind=kind, to_addr=to_addr, subject=subject[:300], body=body,
-                      message_id=make_msgid(domain=domain), created_at=clock().now(),
-                      next_attempt_at=clock().now())
+    mail = OutboxMail(
+        kind=kind,
+        to_addr=to_addr,
+        subject=subject[:300],
+        body=body,
+        message_id=make_msgid(domain=domain),
+        created_at=clock().now(),
+        next_attempt_at=clock().now(),
+    )
     db.session.add(mail)
     g.hub_mail_queued = True
     if current_app.config.get("HUB_MAIL_SERVER"):
         logger.info("Mail queued (%s) to %s: %s", kind, to_addr, subject)
     else:  # no SMTP server: the log is where an operator reads what would have gone out
-        logger.info("Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s\n%s", to_addr,
-                    subject, body)
+        logger.info(
+            "Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s\n%s", to_addr, subject, body
+        )
     return mail
 
 
@@ -63,8 +70,11 @@ def _claim(mail_id: int, now: datetime) -> bool:
     """Take a due mail for this process; False when another sender has it."""
     result = db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
-               or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now))
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.sent_at.is_(None),
+            or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
+        )
         .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     )
     db.session.commit()
@@ -105,9 +115,11 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         return 0, 0
     now = clock().now()
     due = db.session.scalars(
-        select(OutboxMail.id).where(OutboxMail.sent_at.is_(None),
-                                    OutboxMail.next_attempt_at <= now)
-        .order_by(OutboxMail.id).limit(limit)).all()
+        select(OutboxMail.id)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at <= now)
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    ).all()
     # No transaction stays open across the loop: each write below begins one of its own
     # (on SQLite a transaction that read and then writes fails at once when another sender
     # wrote in between, and one held open while the server talks would stop every writer).
@@ -151,8 +163,11 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
                 _failed(tried, exc, now)
                 failed += 1
             else:
-                db.session.execute(update(OutboxMail).where(OutboxMail.id == mail_id).values(
-                    sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None))
+                db.session.execute(
+                    update(OutboxMail)
+                    .where(OutboxMail.id == mail_id)
+                    .values(sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None)
+                )
                 db.session.commit()
                 sent += 1
                 logger.info("Mail %s sent", tried.label)
@@ -172,8 +187,11 @@ class _Tried:
 
 
 def _connect(config: dict) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(config["HUB_MAIL_SERVER"], int(config["HUB_MAIL_PORT"]),
-                        timeout=int(config["HUB_MAIL_TIMEOUT_SECONDS"]))
+    smtp = smtplib.SMTP(
+        config["HUB_MAIL_SERVER"],
+        int(config["HUB_MAIL_PORT"]),
+        timeout=int(config["HUB_MAIL_TIMEOUT_SECONDS"]),
+    )
     if config.get("HUB_MAIL_USE_TLS"):
         smtp.starttls()
     if config.get("HUB_MAIL_USERNAME"):
@@ -195,11 +213,17 @@ def _failed(tried: _Tried, exc: Exception, now: datetime, connecting: bool = Fal
     attempts = tried.attempts + 1
     delay = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
     error = f"{CONNECT_FAILED if connecting else ''}{type(exc).__name__}: {exc}"[:2000]
-    db.session.execute(update(OutboxMail).where(OutboxMail.id == tried.mail_id).values(
-        attempts=attempts, next_attempt_at=now + delay, claimed_until=None, last_error=error))
+    db.session.execute(
+        update(OutboxMail)
+        .where(OutboxMail.id == tried.mail_id)
+        .values(
+            attempts=attempts, next_attempt_at=now + delay, claimed_until=None, last_error=error
+        )
+    )
     db.session.commit()
-    logger.warning("Mail %s failed (attempt %s, retry in %s): %s", tried.label, attempts,
-                   delay, error)
+    logger.warning(
+        "Mail %s failed (attempt %s, retry in %s): %s", tried.label, attempts, delay, error
+    )
 
 
 def _server_is_back(now: datetime) -> None:
@@ -207,9 +231,13 @@ def _server_is_back(now: datetime) -> None:
     (and deliveries after requests resume, see smtp_backing_off)."""
     db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at > now,
-               OutboxMail.last_error.startswith(CONNECT_FAILED))
-        .values(next_attempt_at=now))
+        .where(
+            OutboxMail.sent_at.is_(None),
+            OutboxMail.next_attempt_at > now,
+            OutboxMail.last_error.startswith(CONNECT_FAILED),
+        )
+        .values(next_attempt_at=now)
+    )
     db.session.commit()
 
 
@@ -220,10 +248,17 @@ def smtp_backing_off() -> bool:
     hold the worker for HUB_MAIL_TIMEOUT_SECONDS each time): the mail waits in the outbox
     for the sender loop, or for the first request after the back-off.
     """
-    return bool(db.session.scalar(select(
-        exists().where(OutboxMail.sent_at.is_(None),
-                       OutboxMail.next_attempt_at > clock().now(),
-                       OutboxMail.last_error.startswith(CONNECT_FAILED)))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    OutboxMail.sent_at.is_(None),
+                    OutboxMail.next_attempt_at > clock().now(),
+                    OutboxMail.last_error.startswith(CONNECT_FAILED),
+                )
+            )
+        )
+    )
 
 
 def deliver_after_request(queued: bool = True) -> None:
@@ -235,8 +270,10 @@ def deliver_after_request(queued: bool = True) -> None:
             return  # without a server the outbox and the log are where mail goes
         if smtp_backing_off():
             db.session.rollback()
-            logger.info("The SMTP server was unreachable at the last attempt: new mail waits "
-                        "in the outbox for the next attempt")
+            logger.info(
+                "The SMTP server was unreachable at the last attempt: new mail waits "
+                "in the outbox for the next attempt"
+            )
             return
         deliver_due(limit=20)
     except (TimeoutError, OSError, smtplib.SMTPException) as exc:  # pragma: no cover

@@ -34,10 +34,12 @@ from hub.routing import MAX_ID, parse_id
 MESSAGE_MAX = 4000
 
 # The buttons of each form: value -> label.
-DECISIONS = {"approve": "Approve and publish", "request_changes": "Request changes",
-             "reject": "Reject"}
-REVISION_DECISIONS = {"approve": "Publish this update",
-                      "reject": "Keep the current public version"}
+DECISIONS = {
+    "approve": "Approve and publish",
+    "request_changes": "Request changes",
+    "reject": "Reject",
+}
+REVISION_DECISIONS = {"approve": "Publish this update", "reject": "Keep the current public version"}
 BULK_DECISIONS = {"approve": "Approve selected", "reject": "Reject selected"}
 SELECT_ALL = "select_all"  # the bulk form's no-script "select all on this page" button
 
@@ -60,9 +62,11 @@ class DecisionForm(HubForm):
 
     action = StringField("Decision", validators=[_one_of(DECISIONS)])
     message = TextAreaField(
-        "Message to the submitter", validators=[Length(max=MESSAGE_MAX)],
+        "Message to the submitter",
+        validators=[Length(max=MESSAGE_MAX)],
         description="Sent by e-mail with your decision and kept in the history. Required to "
-                    "reject or to request changes; optional when approving.")
+        "reject or to request changes; optional when approving.",
+    )
     version = HiddenField()
 
     def validate_message(self, field: Any) -> None:
@@ -72,19 +76,26 @@ class DecisionForm(HubForm):
         if self.action.data == "reject":
             raise ValidationError("Give a reason: it is sent to the submitter.")
         if self.action.data == "request_changes":
-            raise ValidationError("Write what should change: the message goes to the "
-                                  "submitter.")
+            raise ValidationError("Write what should change: the message goes to the submitter.")
 
 
 class DuplicateForm(HubForm):
     """Reject as a duplicate of another submission (a small form of its own)."""
 
-    duplicate_of = IntegerField("Number of the original submission", validators=[
-        InputRequired(message="Enter the number of the original submission."),
-        NumberRange(min=1, max=MAX_ID, message="Enter the number of the original "
-                    "submission (a whole number of at least 1).")],
+    duplicate_of = IntegerField(
+        "Number of the original submission",
+        validators=[
+            InputRequired(message="Enter the number of the original submission."),
+            NumberRange(
+                min=1,
+                max=MAX_ID,
+                message="Enter the number of the original "
+                "submission (a whole number of at least 1).",
+            ),
+        ],
         description="Rejects this submission and tells the submitter which one it "
-                    "duplicates (named only if it is public).")
+        "duplicates (named only if it is public).",
+    )
     version = HiddenField()
 
 
@@ -102,11 +113,13 @@ class IdListField(Field):
 class BulkForm(HubForm):
     """Approve or reject the submissions ticked in the queue."""
 
-    action = StringField("Decision", validators=[
-        _one_of({**BULK_DECISIONS, SELECT_ALL: "Select all on this page"})])
+    action = StringField(
+        "Decision", validators=[_one_of({**BULK_DECISIONS, SELECT_ALL: "Select all on this page"})]
+    )
     ids = IdListField("Selected submissions", default=list)
-    message = TextAreaField("Reason (required to reject; sent to each submitter)",
-                            validators=[Length(max=MESSAGE_MAX)])
+    message = TextAreaField(
+        "Reason (required to reject; sent to each submitter)", validators=[Length(max=MESSAGE_MAX)]
+    )
 
     def validate_ids(self, field: Any) -> None:
         """A decision needs something to apply to."""
@@ -124,8 +137,10 @@ class RevisionForm(HubForm):
 
     action = StringField("Decision on the update", validators=[_one_of(REVISION_DECISIONS)])
     message = TextAreaField(
-        "Message to the submitter about the update", validators=[Length(max=MESSAGE_MAX)],
-        description="Required to keep the current version; optional when publishing.")
+        "Message to the submitter about the update",
+        validators=[Length(max=MESSAGE_MAX)],
+        description="Required to keep the current version; optional when publishing.",
+    )
     seen = HiddenField()  # the revision_stamp() of the text shown
 
     def validate_message(self, field: Any) -> None:
@@ -137,10 +152,15 @@ class RevisionForm(HubForm):
 class ExceptionForm(HubForm):
     """Let one account submit late."""
 
-    email = EmailField("Account e-mail", validators=[InputRequired(), Length(max=254),
-                                                     Email(message="Enter a valid e-mail.")])
-    until = DateTimeLocalField("Allowed until (Geneva time)", format="%Y-%m-%dT%H:%M",
-                               validators=[InputRequired(message="Enter a date and time.")])
+    email = EmailField(
+        "Account e-mail",
+        validators=[InputRequired(), Length(max=254), Email(message="Enter a valid e-mail.")],
+    )
+    until = DateTimeLocalField(
+        "Allowed until (Geneva time)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message="Enter a date and time.")],
+    )
     reason = StringField("Reason", validators=[Length(max=1000)])
 
     def validate_until(self, field: Any) -> None:
@@ -155,5 +175,5 @@ class ExceptionForm(HubForm):
         if back.replace(tzinfo=None) != field.data:
             raise ValidationError(
                 f"{field.data:%H:%M} does not exist in Geneva time on that day: the clocks "
-                "go forward an hour that night. Choose a time an hour later.")
-
+                "go forward an hour that night. Choose a time an hour later."
+            )

@@ -24,8 +24,14 @@ from hub.submissions.models import Submission
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=30,
-                values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=30,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class Action(enum.StrEnum):
@@ -53,22 +59,23 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         CheckConstraint("length(message) <= 4000", name="message_length"),
-        CheckConstraint("submission_id IS NOT NULL OR subject_user_id IS NOT NULL",
-                        name="has_subject"),
+        CheckConstraint(
+            "submission_id IS NOT NULL OR subject_user_id IS NOT NULL", name="has_subject"
+        ),
         Index("ix_audit_events_submission_created", "submission_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int | None] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"))
+        ForeignKey("submissions.id", ondelete="CASCADE")
+    )
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[Action] = mapped_column(_enum(Action, "audit_action"))
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str | None] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
-                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
@@ -93,20 +100,27 @@ class Revision(Base):
     __tablename__ = "revisions"
     __table_args__ = (
         CheckConstraint(
-            "(status = 'pending') = (decided_at IS NULL)", name="decided_iff_not_pending"),
+            "(status = 'pending') = (decided_at IS NULL)", name="decided_iff_not_pending"
+        ),
         CheckConstraint("length(message) <= 4000", name="message_length"),
         # At most one pending revision per submission: later edits update it.
-        Index("uq_revisions_one_pending", "submission_id", unique=True,
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_revisions_one_pending",
+            "submission_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[RevisionStatus] = mapped_column(_enum(RevisionStatus, "revision_status"),
-                                                   default=RevisionStatus.PENDING)
+    status: Mapped[RevisionStatus] = mapped_column(
+        _enum(RevisionStatus, "revision_status"), default=RevisionStatus.PENDING
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -124,8 +138,7 @@ class DeadlineException(Base):
     __table_args__ = (CheckConstraint("length(reason) <= 1000", name="reason_length"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     until: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text, default="")
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -33,7 +33,9 @@ def already_decided(submission: Submission) -> DecisionRefused:
     when = clock().format(submission.decided_at or submission.updated_at)
     return DecisionRefused(
         f"Already decided by {who} at {when}: now “{submission.status_label}”. "
-        "Nothing was changed.", 409)
+        "Nothing was changed.",
+        409,
+    )
 
 
 def changed_meanwhile(submission: Submission) -> DecisionRefused:
@@ -43,31 +45,37 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     item still awaiting a decision) says so instead of naming a decision nobody made.
     """
     edited_since_decision = submission.decided_at is None or (
-        submission.updated_at != submission.decided_at)
+        submission.updated_at != submission.decided_at
+    )
     if submission.status in DECIDABLE and edited_since_decision:
         return DecisionRefused(
             "This submission changed since you opened it (last change "
             f"{clock().format(submission.updated_at)}). Reload it and decide again. "
-            "Nothing was changed.", 409)
+            "Nothing was changed.",
+            409,
+        )
     return already_decided(submission)
 
 
-def decision_refusal(submission: Submission, moderator: User,
-                     expected_version: int | None = None) -> DecisionRefused | None:
+def decision_refusal(
+    submission: Submission, moderator: User, expected_version: int | None = None
+) -> DecisionRefused | None:
     """Why `moderator` cannot decide on `submission` now: their own item, a changed
     version, the wrong state (None when they can)."""
     if not moderator.is_moderator:
         return DecisionRefused("Only moderators can decide on submissions.", 403)
     if submission.owner_id == moderator.id:
-        return DecisionRefused("You cannot decide on your own submission; ask another "
-                               "moderator.", 403)
+        return DecisionRefused(
+            "You cannot decide on your own submission; ask another moderator.", 403
+        )
     if expected_version is not None and submission.version != expected_version:
         return changed_meanwhile(submission)
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
             return already_decided(submission)
         return DecisionRefused(
-            f"A {submission.status_label.lower()} submission cannot be decided on.", 409)
+            f"A {submission.status_label.lower()} submission cannot be decided on.", 409
+        )
     return None
 
 
@@ -78,8 +86,9 @@ def _check(submission: Submission, moderator: User, expected_version: int | None
         raise refusal
 
 
-def _decide(submission: Submission, moderator: User, status: Status, message: str,
-            action: Action) -> None:
+def _decide(
+    submission: Submission, moderator: User, status: Status, message: str, action: Action
+) -> None:
     before = submission.status
     now = clock().now()
     submission.status = status
@@ -91,13 +100,13 @@ def _decide(submission: Submission, moderator: User, status: Status, message: st
         if submission.published_at is None:  # first publication: the permanent public slug
             submission.slug = new_slug(submission.title)
         submission.published_at = now
-    record(action, moderator, submission, from_status=before, to_status=status,
-           message=message)
+    record(action, moderator, submission, from_status=before, to_status=status, message=message)
     db.session.flush()  # the version check happens here: a concurrent winner raises
 
 
-def approve_submission(submission: Submission, moderator: User,
-                       expected_version: int | None = None, message: str = "") -> Submission:
+def approve_submission(
+    submission: Submission, moderator: User, expected_version: int | None = None, message: str = ""
+) -> Submission:
     """Publish a submission; a message, if any, goes with the approval mail and is kept."""
     _check(submission, moderator, expected_version)
     _decide(submission, moderator, Status.APPROVED, message.strip(), Action.APPROVED)
@@ -105,8 +114,9 @@ def approve_submission(submission: Submission, moderator: User,
     return submission
 
 
-def reject_submission(submission: Submission, moderator: User, reason: str,
-                      expected_version: int | None = None) -> Submission:
+def reject_submission(
+    submission: Submission, moderator: User, reason: str, expected_version: int | None = None
+) -> Submission:
     """Reject with a reason that is sent to the submitter."""
     if not reason.strip():
         raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
@@ -131,28 +141,36 @@ def changes_refusal(submission: Submission) -> DecisionRefused | None:
     return DecisionRefused(
         f"Revisions closed on {clock().format(until)}: the owner could no longer edit and "
         "resubmit, so changes cannot be requested. Approve or reject it instead, or grant "
-        "the owner a deadline exception first. Nothing was changed.", 409)
+        "the owner a deadline exception first. Nothing was changed.",
+        409,
+    )
 
 
-def request_changes(submission: Submission, moderator: User, message: str,
-                    expected_version: int | None = None) -> Submission:
+def request_changes(
+    submission: Submission, moderator: User, message: str, expected_version: int | None = None
+) -> Submission:
     """Send the item back to its owner with a message; they may revise and resubmit."""
     if not message.strip():
-        raise DecisionRefused("Write what should change: the message goes to the submitter.",
-                              422)
+        raise DecisionRefused("Write what should change: the message goes to the submitter.", 422)
     _check(submission, moderator, expected_version)
     refusal = changes_refusal(submission)
     if refusal is not None:  # sending it back would be a dead end for the owner
         raise refusal
-    _decide(submission, moderator, Status.CHANGES_REQUESTED, message.strip(),
-            Action.CHANGES_REQUESTED)
-    mails.decision(submission, message.strip(),
-                   revisions_until=revisions_open_until(submission.owner))
+    _decide(
+        submission, moderator, Status.CHANGES_REQUESTED, message.strip(), Action.CHANGES_REQUESTED
+    )
+    mails.decision(
+        submission, message.strip(), revisions_until=revisions_open_until(submission.owner)
+    )
     return submission
 
 
-def mark_duplicate(submission: Submission, moderator: User, original: Submission | None,
-                   expected_version: int | None = None) -> Submission:
+def mark_duplicate(
+    submission: Submission,
+    moderator: User,
+    original: Submission | None,
+    expected_version: int | None = None,
+) -> Submission:
     """Reject as a duplicate of another submission (kept linked, never public)."""
     if original is None or original.status is Status.DRAFT:  # drafts are their owner's alone
         raise DecisionRefused("No submission with that number exists.", 422)
@@ -162,8 +180,10 @@ def mark_duplicate(submission: Submission, moderator: User, original: Submission
     submission.duplicate_of = original
     # The message goes to this submitter: name the original only when it is public.
     if original.status is Status.APPROVED:
-        message = (f"Duplicate of “{original.title}” (#{original.id}), already published: "
-                   f"{mails.url('public.detail', slug=original.slug)}")
+        message = (
+            f"Duplicate of “{original.title}” (#{original.id}), already published: "
+            f"{mails.url('public.detail', slug=original.slug)}"
+        )
     else:
         message = f"Duplicate of submission #{original.id}, already received by the hub."
     _decide(submission, moderator, Status.REJECTED, message, Action.MARKED_DUPLICATE)
@@ -176,30 +196,38 @@ def revision_stamp(revision: Revision) -> str:
     return str(int(revision.updated_at.timestamp() * 1_000_000))
 
 
-def revision_refusal(revision: Revision, moderator: User,
-                     seen: str | None = None) -> DecisionRefused | None:
+def revision_refusal(
+    revision: Revision, moderator: User, seen: str | None = None
+) -> DecisionRefused | None:
     """Why a decision on `revision` cannot be applied now (None when it can)."""
     if revision.status is RevisionStatus.WITHDRAWN:  # with its submission, by the owner
         return DecisionRefused(
             "The owner withdrew this submission, and its update with it, at "
-            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+            f"{clock().format(revision.decided_at)}. Nothing was changed.",
+            409,
+        )
     if revision.status is not RevisionStatus.PENDING:
         who = revision.decided_by.display_name if revision.decided_by else "another moderator"
         return DecisionRefused(
             f"This revision was already {revision.status.value} by {who} at "
-            f"{clock().format(revision.decided_at)}. Nothing was changed.", 409)
+            f"{clock().format(revision.decided_at)}. Nothing was changed.",
+            409,
+        )
     if seen is not None and seen != revision_stamp(revision):
         return DecisionRefused(
             "The owner changed this update since you opened the page (last change "
             f"{clock().format(revision.updated_at)}). Read the new text and decide again. "
-            "Nothing was changed.", 409)
+            "Nothing was changed.",
+            409,
+        )
     if revision.submission.owner_id == moderator.id:
         return DecisionRefused("You cannot decide on your own submission.", 403)
     return None
 
 
-def decide_revision(revision: Revision, moderator: User, approve: bool,
-                    message: str = "", seen: str | None = None) -> Revision:
+def decide_revision(
+    revision: Revision, moderator: User, approve: bool, message: str = "", seen: str | None = None
+) -> Revision:
     """Publish a pending revision (replacing the public text) or keep the old version.
 
     `seen` is the revision_stamp() of the text the moderator read: if the owner changed
@@ -223,9 +251,14 @@ def decide_revision(revision: Revision, moderator: User, approve: bool,
         submission.published_at = now
     else:
         submission.updated_at = now
-    record(Action.REVISION_APPROVED if approve else Action.REVISION_REJECTED, moderator,
-           submission, from_status=submission.status, to_status=submission.status,
-           message=message.strip())
+    record(
+        Action.REVISION_APPROVED if approve else Action.REVISION_REJECTED,
+        moderator,
+        submission,
+        from_status=submission.status,
+        to_status=submission.status,
+        message=message.strip(),
+    )
     db.session.flush()
     mails.revision_decision(submission, approve, message.strip())
     return revision
@@ -244,8 +277,7 @@ def grant_exception(user: User, until: datetime, reason: str, moderator: User) -
     if not moderator.is_moderator:
         raise DecisionRefused("Only moderators can grant exceptions.", 403)
     if user.id == moderator.id:  # the same conflict of interest as deciding one's own item
-        raise DecisionRefused("You cannot grant yourself an exception: ask another "
-                              "moderator.", 403)
+        raise DecisionRefused("You cannot grant yourself an exception: ask another moderator.", 403)
     now = clock().now()
     if until <= now:
         raise DecisionRefused("Choose an instant in the future.", 422)
@@ -254,8 +286,9 @@ def grant_exception(user: User, until: datetime, reason: str, moderator: User) -
     if exception is None:
         try:
             with db.session.begin_nested():
-                exception = DeadlineException(user=user, until=until, granted_by=moderator,
-                                              granted_at=now)
+                exception = DeadlineException(
+                    user=user, until=until, granted_by=moderator, granted_at=now
+                )
                 db.session.add(exception)
         except IntegrityError:
             # A grant for the same account committed meanwhile (a double click, or two
@@ -270,8 +303,12 @@ def grant_exception(user: User, until: datetime, reason: str, moderator: User) -
     exception.granted_at = now
     until_text = clock().format(until)
     replacing = f" (replaces the exception until {clock().format(previous)})" if previous else ""
-    record(Action.EXCEPTION_GRANTED, moderator, subject_user=user,
-           message=f"Until {until_text}{replacing}. {reason.strip()}".strip())
+    record(
+        Action.EXCEPTION_GRANTED,
+        moderator,
+        subject_user=user,
+        message=f"Until {until_text}{replacing}. {reason.strip()}".strip(),
+    )
     db.session.flush()
     mails.exception_granted(user, until_text)
     return exception
@@ -281,8 +318,12 @@ def revoke_exception(exception: DeadlineException, moderator: User) -> None:
     """Withdraw a deadline exception."""
     if not moderator.is_moderator:
         raise DecisionRefused("Only moderators can revoke exceptions.", 403)
-    record(Action.EXCEPTION_REVOKED, moderator, subject_user=exception.user,
-           message=f"Was until {clock().format(exception.until)}.")
+    record(
+        Action.EXCEPTION_REVOKED,
+        moderator,
+        subject_user=exception.user,
+        message=f"Was until {clock().format(exception.until)}.",
+    )
     db.session.delete(exception)
     db.session.flush()
 

@@ -32,8 +32,9 @@ PAGE_SIZE = 100
 DUPLICATE_CANDIDATES = 2000
 REVISIONS = "revisions"  # pseudo-status of the queue: pending revisions of approved items
 FIELD_BREAK = "\x1f"  # between the texts the queue filter searches
-QUEUE_STATUSES = frozenset({s.value for s in Status} - {Status.DRAFT.value}
-                           | {REVISIONS, ""})  # "" = any status but draft
+QUEUE_STATUSES = frozenset(
+    {s.value for s in Status} - {Status.DRAFT.value} | {REVISIONS, ""}
+)  # "" = any status but draft
 
 
 def status_name(status: Status) -> str:
@@ -58,8 +59,12 @@ class QueueFilters:
             status = Status.SUBMITTED.value
         kind = args.get("kind", "")
         page = parse_id(args.get("page")) or 1
-        return cls(status=status, kind=kind if kind in KINDS else "",
-                   text=clean_text(args.get("q", ""))[:200], page=page)
+        return cls(
+            status=status,
+            kind=kind if kind in KINDS else "",
+            text=clean_text(args.get("q", ""))[:200],
+            page=page,
+        )
 
     def args(self, page: int | None = None) -> dict[str, str | int]:
         """Query arguments that show these filters again (for url_for)."""
@@ -77,8 +82,13 @@ class QueueFilters:
 
     def describe(self) -> str:
         """The filters in words, for the link back to the queue."""
-        parts = ["updates to review" if self.status == REVISIONS
-                 else status_name(Status(self.status)).lower() if self.status else "any status"]
+        parts = [
+            "updates to review"
+            if self.status == REVISIONS
+            else status_name(Status(self.status)).lower()
+            if self.status
+            else "any status"
+        ]
         if self.kind:
             parts.append(KINDS[self.kind].lower())
         if self.text:
@@ -119,9 +129,13 @@ def queue_statement(status: str, kind: str, text: str) -> Select:
         like = f"%{_like_escape(fold(text) or '')}%"
         # One call per row over the three texts, joined by a character no needle contains
         # (clean_text removes control characters), so a match never spans two of them.
-        joined = func.coalesce(Submission.title, "").concat(FIELD_BREAK).concat(
-            func.coalesce(Submission.lead_organisation, "")).concat(FIELD_BREAK).concat(
-            func.coalesce(Submission.summary, ""))
+        joined = (
+            func.coalesce(Submission.title, "")
+            .concat(FIELD_BREAK)
+            .concat(func.coalesce(Submission.lead_organisation, ""))
+            .concat(FIELD_BREAK)
+            .concat(func.coalesce(Submission.summary, ""))
+        )
         stmt = stmt.where(folded(joined).like(like, escape="\\"))
     return stmt.order_by(*_order_key())
 
@@ -142,13 +156,15 @@ def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
 
 def actionable(moderator_id: int) -> Any:
     """SQL condition: items this moderator can decide on (or whose update they can)."""
-    return and_(Submission.owner_id != moderator_id,
-                or_(Submission.status.in_(DECIDABLE),
-                    Submission.id.in_(_pending_revision_ids())))
+    return and_(
+        Submission.owner_id != moderator_id,
+        or_(Submission.status.in_(DECIDABLE), Submission.id.in_(_pending_revision_ids())),
+    )
 
 
-def next_in_queue(filters: QueueFilters, after: Submission,
-                  moderator_id: int) -> tuple[Submission, QueueFilters] | None:
+def next_in_queue(
+    filters: QueueFilters, after: Submission, moderator_id: int
+) -> tuple[Submission, QueueFilters] | None:
     """The next item after `after` in the queue's order that the moderator can act on,
     with the filters (page included) of the queue page it is on; None at the end.
 
@@ -156,33 +172,55 @@ def next_in_queue(filters: QueueFilters, after: Submission,
     (submission time, id) is what counts.
     """
     stmt = queue_statement(filters.status, filters.kind, filters.text).where(
-        actionable(moderator_id), Submission.id != after.id)
+        actionable(moderator_id), Submission.id != after.id
+    )
     if after.submitted_at is not None:
-        stmt = stmt.where(or_(Submission.submitted_at > after.submitted_at,
-                              and_(Submission.submitted_at == after.submitted_at,
-                                   Submission.id > after.id)))
+        stmt = stmt.where(
+            or_(
+                Submission.submitted_at > after.submitted_at,
+                and_(Submission.submitted_at == after.submitted_at, Submission.id > after.id),
+            )
+        )
     following = db.session.scalars(stmt.limit(1)).first()
     if following is None:
         return None
-    before = queue_statement(filters.status, filters.kind, filters.text).order_by(None).where(
-        or_(Submission.submitted_at < following.submitted_at,
-            and_(Submission.submitted_at == following.submitted_at,
-                 Submission.id < following.id)))
+    before = (
+        queue_statement(filters.status, filters.kind, filters.text)
+        .order_by(None)
+        .where(
+            or_(
+                Submission.submitted_at < following.submitted_at,
+                and_(
+                    Submission.submitted_at == following.submitted_at, Submission.id < following.id
+                ),
+            )
+        )
+    )
     position = db.session.scalar(select(func.count()).select_from(before.subquery())) or 0
     return following, replace(filters, page=position // PAGE_SIZE + 1)
 
 
 def pending_revision_count() -> int:
     """How many approved items have an update waiting."""
-    return db.session.scalar(select(func.count()).select_from(Revision)
-                             .where(Revision.status == RevisionStatus.PENDING)) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Revision)
+            .where(Revision.status == RevisionStatus.PENDING)
+        )
+        or 0
+    )
 
 
 def history(submission: Submission) -> list[AuditEvent]:
     """The submission's audit trail, oldest first."""
-    return list(db.session.scalars(select(AuditEvent)
-                                   .where(AuditEvent.submission_id == submission.id)
-                                   .order_by(AuditEvent.created_at, AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.submission_id == submission.id)
+            .order_by(AuditEvent.created_at, AuditEvent.id)
+        )
+    )
 
 
 def possible_duplicates(submission: Submission, limit: int = 5) -> list[Submission]:
@@ -194,15 +232,17 @@ def possible_duplicates(submission: Submission, limit: int = 5) -> list[Submissi
     words = sorted(set(re.findall(r"\w{3,}", title)), key=len, reverse=True)[:4]
     candidates = [Submission.title.ilike(f"%{_like_escape(w)}%", escape="\\") for w in words]
     if org:
-        candidates.append(func.trim(Submission.lead_organisation).ilike(_like_escape(org),
-                                                                        escape="\\"))
+        candidates.append(
+            func.trim(Submission.lead_organisation).ilike(_like_escape(org), escape="\\")
+        )
     if not candidates:
         return []
     rows = db.session.execute(
         select(Submission.id, Submission.title, Submission.lead_organisation)
-        .where(Submission.id != submission.id, Submission.status != Status.DRAFT,
-               or_(*candidates))
-        .order_by(Submission.id.desc()).limit(DUPLICATE_CANDIDATES)).all()
+        .where(Submission.id != submission.id, Submission.status != Status.DRAFT, or_(*candidates))
+        .order_by(Submission.id.desc())
+        .limit(DUPLICATE_CANDIDATES)
+    ).all()
     scored: list[tuple[float, int]] = []
     for row_id, row_title, row_org in rows:
         same_org = bool(org) and (row_org or "").strip().lower() == org
@@ -210,8 +250,7 @@ def possible_duplicates(submission: Submission, limit: int = 5) -> list[Submissi
         if same_org or ratio >= 0.8:
             scored.append((ratio + (1 if same_org else 0), row_id))
     ids = [row_id for _score, row_id in sorted(scored, reverse=True)[:limit]]
-    found = {s.id: s for s in db.session.scalars(select(Submission)
-                                                 .where(Submission.id.in_(ids)))}
+    found = {s.id: s for s in db.session.scalars(select(Submission).where(Submission.id.in_(ids)))}
     return [found[i] for i in ids]
 
 
@@ -222,12 +261,12 @@ def _like_escape(text: str) -> str:
 
 def exceptions() -> list[DeadlineException]:
     """All deadline exceptions, latest deadline first."""
-    return list(db.session.scalars(select(DeadlineException)
-                                   .order_by(DeadlineException.until.desc())))
+    return list(
+        db.session.scalars(select(DeadlineException).order_by(DeadlineException.until.desc()))
+    )
 
 
-DECISIONS = (Action.APPROVED, Action.REJECTED, Action.CHANGES_REQUESTED,
-             Action.MARKED_DUPLICATE)
+DECISIONS = (Action.APPROVED, Action.REJECTED, Action.CHANGES_REQUESTED, Action.MARKED_DUPLICATE)
 
 
 @dataclass
@@ -245,11 +284,18 @@ def figures(today: date, days: int = 30) -> Figures:
     """Counts per status and kind, first submissions per day, and the median wait for a
     decision, the last two from the audit trail (a resubmission resets submitted_at and
     decided_at on the row, not the history)."""
-    by_status = dict(db.session.execute(
-        select(Submission.status, func.count()).group_by(Submission.status)).all())
-    by_kind = dict(db.session.execute(
-        select(Submission.kind, func.count()).where(Submission.status != Status.DRAFT)
-        .group_by(Submission.kind)).all())
+    by_status = dict(
+        db.session.execute(
+            select(Submission.status, func.count()).group_by(Submission.status)
+        ).all()
+    )
+    by_kind = dict(
+        db.session.execute(
+            select(Submission.kind, func.count())
+            .where(Submission.status != Status.DRAFT)
+            .group_by(Submission.kind)
+        ).all()
+    )
     hours = decision_waits()
     return Figures(
         by_status=[(status_name(status), by_status.get(status, 0)) for status in Status],
@@ -266,9 +312,12 @@ def first_submissions_per_day(today: date, days: int) -> list[tuple[date, int]]:
     start = today - timedelta(days=days - 1)
     since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     instants = db.session.scalars(
-        select(AuditEvent.created_at).where(AuditEvent.action == Action.SUBMITTED,
-                                            AuditEvent.from_status == Status.DRAFT.value,
-                                            AuditEvent.created_at >= since)).all()
+        select(AuditEvent.created_at).where(
+            AuditEvent.action == Action.SUBMITTED,
+            AuditEvent.from_status == Status.DRAFT.value,
+            AuditEvent.created_at >= since,
+        )
+    ).all()
     counts: dict[date, int] = {start + timedelta(days=i): 0 for i in range(days)}
     for instant in instants:
         day = clock().local(instant).date()
@@ -282,10 +331,13 @@ def decision_waits() -> list[float]:
     counted (a request for changes as well as the approval after the resubmission)."""
     rows = db.session.execute(
         select(AuditEvent.submission_id, AuditEvent.action, AuditEvent.created_at)
-        .where(AuditEvent.submission_id.is_not(None),
-               AuditEvent.action.in_((Action.SUBMITTED, *DECISIONS)))
+        .where(
+            AuditEvent.submission_id.is_not(None),
+            AuditEvent.action.in_((Action.SUBMITTED, *DECISIONS)),
+        )
         .order_by(AuditEvent.submission_id, AuditEvent.created_at, AuditEvent.id)
-        .execution_options(yield_per=2000))
+        .execution_options(yield_per=2000)
+    )
     hours: list[float] = []
     current, submitted_at = None, None
     for submission_id, action, created_at in rows:

@@ -71,11 +71,20 @@ Page = Response | tuple[str, int] | str
 # The forms a moderator types into check their CSRF token themselves (form-level, as the
 # submission and login forms do), so an expired token re-shows the page with the text kept
 # instead of the bare error page; _moderators_only() checks every other post.
-FORM_LEVEL_CSRF = frozenset({"moderation.decide", "moderation.duplicate", "moderation.bulk",
-                             "moderation.decide_revision_view", "moderation.exceptions"})
-CSRF_NOTICE = ("This form had expired (its security token was missing or too old: the page "
-               "was open a long time, or the browser restored it), so nothing was done. What "
-               "you typed is below: check it and press the button again.")
+FORM_LEVEL_CSRF = frozenset(
+    {
+        "moderation.decide",
+        "moderation.duplicate",
+        "moderation.bulk",
+        "moderation.decide_revision_view",
+        "moderation.exceptions",
+    }
+)
+CSRF_NOTICE = (
+    "This form had expired (its security token was missing or too old: the page "
+    "was open a long time, or the browser restored it), so nothing was done. What "
+    "you typed is below: check it and press the button again."
+)
 csrf.exempt(bp)  # the global check would answer before the area hides itself
 
 
@@ -107,21 +116,31 @@ def queue() -> Page:
     return _queue_page(_filters())
 
 
-def _queue_page(filters: QueueFilters, form: BulkForm | None = None, status: int = 200,
-                select_all: bool = False) -> tuple[str, int]:
+def _queue_page(
+    filters: QueueFilters, form: BulkForm | None = None, status: int = 200, select_all: bool = False
+) -> tuple[str, int]:
     """The queue, with the bulk form as posted (ticks and message kept) when given."""
     result = queries.queue_page(filters.status, filters.kind, filters.text, filters.page)
     filters = replace(filters, page=result.page)
     # Only what this moderator can decide gets a box: not their own items, not decided ones,
     # not updates of approved items (those are read and decided one by one).
-    decidable = [s.id for s in result.items
-                 if s.status in DECIDABLE and s.owner_id != current_user.id]
+    decidable = [
+        s.id for s in result.items if s.status in DECIDABLE and s.owner_id != current_user.id
+    ]
     form = form or BulkForm(formdata=None)
     selected = set(decidable) if select_all else set(form.ids.data or [])
-    return render_template("moderation/queue.html", result=result, filters=filters,
-                           counts=status_counts(), kinds=KINDS, decidable=set(decidable),
-                           selected=selected, revisions=queries.pending_revision_count(),
-                           bulk=form, now=clock().now()), status
+    return render_template(
+        "moderation/queue.html",
+        result=result,
+        filters=filters,
+        counts=status_counts(),
+        kinds=KINDS,
+        decidable=set(decidable),
+        selected=selected,
+        revisions=queries.pending_revision_count(),
+        bulk=form,
+        now=clock().now(),
+    ), status
 
 
 @bp.route("/<id:submission_id>")
@@ -130,10 +149,15 @@ def review(submission_id: int) -> str:
     return _review_page(_submission_or_404(submission_id))[0]
 
 
-def _review_page(submission: Submission, status: int = 200, *,
-                 form: DecisionForm | None = None, duplicate_form: DuplicateForm | None = None,
-                 revision_form: RevisionForm | None = None,
-                 unsent: str = "") -> tuple[str, int]:
+def _review_page(
+    submission: Submission,
+    status: int = 200,
+    *,
+    form: DecisionForm | None = None,
+    duplicate_form: DuplicateForm | None = None,
+    revision_form: RevisionForm | None = None,
+    unsent: str = "",
+) -> tuple[str, int]:
     """The review page; forms not given are fresh (never filled from another form's post).
 
     `unsent` is a message the moderator typed for a decision that could not be applied
@@ -141,28 +165,41 @@ def _review_page(submission: Submission, status: int = 200, *,
     """
     filters = _filters()
     form = form or DecisionForm(formdata=None, version=str(submission.version))
-    duplicate_form = duplicate_form or DuplicateForm(formdata=None, prefix="dup",
-                                                     version=str(submission.version))
+    duplicate_form = duplicate_form or DuplicateForm(
+        formdata=None, prefix="dup", version=str(submission.version)
+    )
     revision = pending_revision(submission)
     changes = _revision_changes(submission, revision) if revision else []
     revision_form = revision_form or RevisionForm(formdata=None)
     if revision is not None:  # the decision applies to the text shown on this page
         revision_form.seen.data = revision_stamp(revision)
-    exception = db.session.scalar(select(DeadlineException)
-                                  .where(DeadlineException.user_id == submission.owner_id))
+    exception = db.session.scalar(
+        select(DeadlineException).where(DeadlineException.user_id == submission.owner_id)
+    )
     duplicates = queries.possible_duplicates(submission)
     shown = {d.id for d in duplicates}  # an item is listed once, as a possible duplicate
     following = queries.next_in_queue(filters, submission, current_user.id)
     decidable = submission.status in DECIDABLE
     changes_closed = revisions_closed_at(submission) if decidable else None
     return render_template(
-        "moderation/review.html", submission=submission, form=form,
-        duplicate_form=duplicate_form, history=queries.history(submission),
-        duplicates=duplicates, similar=[s for s in _similar(submission) if s.id not in shown],
-        revision=revision, changes=changes, revision_form=revision_form, exception=exception,
+        "moderation/review.html",
+        submission=submission,
+        form=form,
+        duplicate_form=duplicate_form,
+        history=queries.history(submission),
+        duplicates=duplicates,
+        similar=[s for s in _similar(submission) if s.id not in shown],
+        revision=revision,
+        changes=changes,
+        revision_form=revision_form,
+        exception=exception,
         own=submission.owner_id == current_user.id,
-        decidable=decidable, filters=filters, following=following, unsent=unsent,
-        changes_closed=changes_closed), status
+        decidable=decidable,
+        filters=filters,
+        following=following,
+        unsent=unsent,
+        changes_closed=changes_closed,
+    ), status
 
 
 def _similar(submission: Submission) -> list[Submission]:
@@ -171,8 +208,12 @@ def _similar(submission: Submission) -> list[Submission]:
         from hub.search import similar_to_text
     except ImportError:
         return []
-    return similar_to_text(submission.title, f"{submission.summary}\n{submission.description}",
-                           exclude_id=submission.id, limit=5)
+    return similar_to_text(
+        submission.title,
+        f"{submission.summary}\n{submission.description}",
+        exclude_id=submission.id,
+        limit=5,
+    )
 
 
 def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[str, Any, Any]]:
@@ -206,13 +247,16 @@ def _title(submission: Submission, limit: int = 80) -> str:
     """“Title” (#id), the title shortened for messages."""
     title = submission.title or "(untitled)"
     if len(title) > limit:
-        title = title[:limit - 1].rstrip() + "…"
+        title = title[: limit - 1].rstrip() + "…"
     return f"“{title}” (#{submission.id})"
 
 
-def _decision_refused(submission_id: int, refused: DecisionRefused,
-                      form: DecisionForm | None = None,
-                      duplicate_form: DuplicateForm | None = None) -> tuple[str, int]:
+def _decision_refused(
+    submission_id: int,
+    refused: DecisionRefused,
+    form: DecisionForm | None = None,
+    duplicate_form: DuplicateForm | None = None,
+) -> tuple[str, int]:
     """The review page after a refused decision, on the item as it is now.
 
     When the item can still be decided (it was only edited meanwhile), the forms carry its
@@ -231,8 +275,12 @@ def _decision_refused(submission_id: int, refused: DecisionRefused,
     if form is not None:
         form = DecisionForm(formdata=None, version=version, message=typed)
     if duplicate_form is not None:
-        duplicate_form = DuplicateForm(formdata=None, prefix="dup", version=version,
-                                       duplicate_of=duplicate_form.duplicate_of.data)
+        duplicate_form = DuplicateForm(
+            formdata=None,
+            prefix="dup",
+            version=version,
+            duplicate_of=duplicate_form.duplicate_of.data,
+        )
     return _review_page(submission, refused.status, form=form, duplicate_form=duplicate_form)
 
 
@@ -249,14 +297,14 @@ def decide(submission_id: int) -> Page:
         if form.action.data == "approve":
             approve_submission(submission, current_user, expected, message)
             done = f"Approved and published: {_title(submission)}." + (
-                " Your message went to the submitter with the approval." if message else "")
+                " Your message went to the submitter with the approval." if message else ""
+            )
         elif form.action.data == "reject":
             reject_submission(submission, current_user, message, expected)
             done = f"Rejected: {_title(submission)}; the submitter was told why."
         else:
             request_changes(submission, current_user, message, expected)
-            done = (f"Changes requested: {_title(submission)}; the submitter was sent "
-                    "your message.")
+            done = f"Changes requested: {_title(submission)}; the submitter was sent your message."
         db.session.commit()
     except DecisionRefused as refused:
         return _decision_refused(submission_id, refused, form=form)
@@ -265,8 +313,9 @@ def decide(submission_id: int) -> Page:
     return _after_decision(submission, done)
 
 
-def _checked_version(submission: Submission, form: FlaskForm, name: str
-                     ) -> tuple[int, None] | tuple[None, Page]:
+def _checked_version(
+    submission: Submission, form: FlaskForm, name: str
+) -> tuple[int, None] | tuple[None, Page]:
     """The version a decision form was read at, or the page that refuses the post
     (throttled, invalid, or no version); `name` is the form's name on the review page."""
     if (throttled := refusal()) is not None:
@@ -277,8 +326,9 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
         flash(CSRF_NOTICE, "error")
         # Decided meanwhile, the page has no form to put the text back in: shown apart.
         typed = (form.message.data or "") if isinstance(form, DecisionForm) else ""
-        return None, _review_page(submission, 400, **{name: form},
-                                  unsent="" if submission.status in DECIDABLE else typed)
+        return None, _review_page(
+            submission, 400, **{name: form}, unsent="" if submission.status in DECIDABLE else typed
+        )
     if not valid:
         # An item that cannot be decided at all shows no form to put the errors in: say why.
         cannot = decision_refusal(submission, current_user)
@@ -290,9 +340,12 @@ def _checked_version(submission: Submission, form: FlaskForm, name: str
     if expected is None:
         # Nothing says which text the moderator read: the page shows the item as it is now
         # and the form carries that version, with what they typed, to send again.
-        flash("The form was incomplete (no version, or not a valid one), so nothing was "
-              "decided. Check the submission below as it is now and send again: what you "
-              "typed is kept.", "error")
+        flash(
+            "The form was incomplete (no version, or not a valid one), so nothing was "
+            "decided. Check the submission below as it is now and send again: what you "
+            "typed is kept.",
+            "error",
+        )
         form.version.data = str(submission.version)
         return None, _review_page(submission, 400, **{name: form})
     return expected, None
@@ -323,14 +376,15 @@ def duplicate(submission_id: int) -> Page:
         if refused.status == 422:  # about the number typed: said next to it
             db.session.rollback()
             form.duplicate_of.errors = [*form.duplicate_of.errors, str(refused)]
-            return _review_page(db.session.get(Submission, submission_id), 422,
-                                duplicate_form=form)
+            return _review_page(db.session.get(Submission, submission_id), 422, duplicate_form=form)
         return _decision_refused(submission_id, refused, duplicate_form=form)
     except StaleDataError:
-        return _decision_refused(submission_id, _changed_meanwhile(submission_id),
-                                 duplicate_form=form)
-    return _after_decision(submission, f"Rejected as a duplicate of #{original.id}: "
-                                       f"{_title(submission)}.")
+        return _decision_refused(
+            submission_id, _changed_meanwhile(submission_id), duplicate_form=form
+        )
+    return _after_decision(
+        submission, f"Rejected as a duplicate of #{original.id}: {_title(submission)}."
+    )
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -370,18 +424,20 @@ def bulk() -> Page:
             refused.append((submission_id, submission.title, str(exc)))
         except StaleDataError:  # decided by someone else between our read and our write
             db.session.refresh(submission)
-            refused.append((submission_id, submission.title,
-                            str(changed_meanwhile(submission))))
+            refused.append((submission_id, submission.title, str(changed_meanwhile(submission))))
     db.session.commit()
-    flash(f"{done} submission{'s' if done != 1 else ''} "
-          f"{'approved' if approve else 'rejected'}.", "success")
+    flash(
+        f"{done} submission{'s' if done != 1 else ''} {'approved' if approve else 'rejected'}.",
+        "success",
+    )
     if refused:
         flash(bulk_refusals(refused), "error")
     return redirect(url_for(".queue", **filters.args()))
 
 
-def bulk_refusals(refused: list[tuple[int, str, str]], groups: int = 4,
-                  ids_per_group: int = 12) -> str:
+def bulk_refusals(
+    refused: list[tuple[int, str, str]], groups: int = 4, ids_per_group: int = 12
+) -> str:
     """One message for the items a bulk decision left alone, grouped by reason and
     bounded in length (one message per item could overflow the session cookie, and then
     the browser would show none at all)."""
@@ -425,31 +481,45 @@ def decide_revision_view(revision_id: int) -> Page:
     valid = form.validate()
     if csrf_failed(form):
         flash(CSRF_NOTICE, "error")
-        return _review_page(revision.submission, 400, revision_form=form,
-                            unsent=_unsent(revision, form))
+        return _review_page(
+            revision.submission, 400, revision_form=form, unsent=_unsent(revision, form)
+        )
     if not valid:
         return _review_page(revision.submission, 422, revision_form=form)
     approve = form.action.data == "approve"
     try:
-        decide_revision(revision, current_user, approve, form.message.data or "",
-                        seen=form.seen.data or None)
+        decide_revision(
+            revision, current_user, approve, form.message.data or "", seen=form.seen.data or None
+        )
         db.session.commit()
     except (DecisionRefused, StaleDataError) as exc:
         db.session.rollback()
         db.session.refresh(revision)
         db.session.refresh(revision.submission)
-        refused = exc if isinstance(exc, DecisionRefused) else (
+        refused = (
+            exc
+            if isinstance(exc, DecisionRefused)
             # Decided or edited by someone else between our read and our write: say who.
-            revision_refusal(revision, current_user, form.seen.data or None)
-            or DecisionRefused("This submission changed at the same moment; read it again "
-                               "and decide. Nothing was changed.", 409))
+            else (
+                revision_refusal(revision, current_user, form.seen.data or None)
+                or DecisionRefused(
+                    "This submission changed at the same moment; read it again "
+                    "and decide. Nothing was changed.",
+                    409,
+                )
+            )
+        )
         flash(str(refused), "error")
-        return _review_page(revision.submission, refused.status, revision_form=form,
-                            unsent=_unsent(revision, form))
+        return _review_page(
+            revision.submission, refused.status, revision_form=form, unsent=_unsent(revision, form)
+        )
     submission = revision.submission
-    return _after_decision(submission, f"Update published: {_title(submission)}." if approve
-                           else f"Update refused: {_title(submission)}; the public version "
-                                "is unchanged.")
+    return _after_decision(
+        submission,
+        f"Update published: {_title(submission)}."
+        if approve
+        else f"Update refused: {_title(submission)}; the public version is unchanged.",
+    )
 
 
 @bp.route("/exceptions", methods=["GET", "POST"])
@@ -475,19 +545,23 @@ def exceptions() -> Page:
             except DecisionRefused as refused:
                 db.session.rollback()
                 # Granting oneself is about the account chosen; a past instant about the time.
-                (form.email if refused.status == 403 else form.until).errors.append(
-                    str(refused))
+                (form.email if refused.status == 403 else form.until).errors.append(str(refused))
                 status = refused.status
             else:
-                replaced = (f" This replaces the exception until {clock().format(earlier_until)}."
-                            if earlier_until else "")
-                flash(f"{user.email} may submit until {clock().format(until)}.{replaced}",
-                      "success")
+                replaced = (
+                    f" This replaces the exception until {clock().format(earlier_until)}."
+                    if earlier_until
+                    else ""
+                )
+                flash(
+                    f"{user.email} may submit until {clock().format(until)}.{replaced}", "success"
+                )
                 return redirect(url_for(".exceptions"))
     if form.errors and status == 200:
         status = 422
-    return render_template("moderation/exceptions.html", form=form,
-                           exceptions=queries.exceptions()), status
+    return render_template(
+        "moderation/exceptions.html", form=form, exceptions=queries.exceptions()
+    ), status
 
 
 @bp.route("/exceptions/<id:exception_id>/revoke", methods=["POST"])
@@ -515,18 +589,32 @@ def audit_csv() -> Response:
         for event in db.session.scalars(stmt):
             # Every cell is made formula-safe, not only the message: an e-mail such as
             # =1+1@x.org is valid.
-            yield (event.id, clock().local(event.created_at).astimezone(UTC).isoformat(
-                       "T", "seconds"),
-                   event.actor.email if event.actor else "system", event.action.value,
-                   event.submission_id or "",
-                   event.subject_user.email if event.subject_user else "",
-                   event.from_status or "", event.to_status or "", event.message)
+            yield (
+                event.id,
+                clock().local(event.created_at).astimezone(UTC).isoformat("T", "seconds"),
+                event.actor.email if event.actor else "system",
+                event.action.value,
+                event.submission_id or "",
+                event.subject_user.email if event.subject_user else "",
+                event.from_status or "",
+                event.to_status or "",
+                event.message,
+            )
 
     return csv_download(AUDIT_COLUMNS, rows(), "audit.csv")
 
 
-AUDIT_COLUMNS = ["id", "when_utc", "actor", "action", "submission_id", "account",
-                 "from_status", "to_status", "message"]
+AUDIT_COLUMNS = [
+    "id",
+    "when_utc",
+    "actor",
+    "action",
+    "submission_id",
+    "account",
+    "from_status",
+    "to_status",
+    "message",
+]
 
 
 @bp.route("/dashboard")

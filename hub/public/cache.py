@@ -52,8 +52,12 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         size = int(current_app.config["HUB_PAGE_CACHE"])
-        if (not size or request.method != "GET" or current_user.is_authenticated
-                or session.get("_flashes")):
+        if (
+            not size
+            or request.method != "GET"
+            or current_user.is_authenticated
+            or session.get("_flashes")
+        ):
             return view(*args, **kwargs)
         version = _content_version()
         if version is None:

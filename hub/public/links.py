@@ -10,8 +10,13 @@ from markupsafe import Markup, escape
 from hub.search.listing import FacetCount, Request
 
 
-def listing_url(req: Request, endpoint: str = "public.browse", toggle: tuple[str, str] | None
-                = None, drop: str | None = None, **changes: Any) -> str:
+def listing_url(
+    req: Request,
+    endpoint: str = "public.browse",
+    toggle: tuple[str, str] | None = None,
+    drop: str | None = None,
+    **changes: Any,
+) -> str:
     """The URL of `req` with one facet value toggled, a facet dropped, or q/sort/page changed.
 
     Changing anything but the page goes back to page 1.
@@ -48,7 +53,9 @@ def facet_list(name: str, items: list[FacetCount]) -> Markup:
     for f in items:
         value = escape(f.value)
         checked = " checked" if f.selected else ""
-        rows.append(f'<li><input type="checkbox" id="f-{facet}-{value}" name="{facet}" '
-                    f'value="{value}"{checked}>\n    <label for="f-{facet}-{value}">'
-                    f'{escape(f.label)} <span class="facet-count">({f.count})</span></label></li>')
+        rows.append(
+            f'<li><input type="checkbox" id="f-{facet}-{value}" name="{facet}" '
+            f'value="{value}"{checked}>\n    <label for="f-{facet}-{value}">'
+            f'{escape(f.label)} <span class="facet-count">({f.count})</span></label></li>'
+        )
     return Markup('<ul class="facet-list">\n  ' + "".join(rows) + "\n</ul>")

@@ -48,8 +48,9 @@ def home() -> str:
     # The index's listing: counted from its facet masks, not by scanning the table.
     listing = find(Request(sort="newest", per_page=LATEST))
     per_kind = {f.value: f.count for f in listing.facets["kind"]}
-    return render_template("public/home.html", per_kind=per_kind, latest=listing.items,
-                           total=listing.total)
+    return render_template(
+        "public/home.html", per_kind=per_kind, latest=listing.items, total=listing.total
+    )
 
 
 @bp.route("/browse")
@@ -59,10 +60,16 @@ def browse() -> str:
     """Approved submissions: words, facets (combinable), sort and pages, all in the URL."""
     req = request_from_args(request.args)
     listing = find(req)
-    return render_template("public/browse.html", listing=listing, req=req,
-                           facet_titles=FACET_TITLES, sorts=SORTS, listing_url=listing_url,
-                           facet_list=facet_list,
-                           searching=request.endpoint == "public.search" or bool(req.q))
+    return render_template(
+        "public/browse.html",
+        listing=listing,
+        req=req,
+        facet_titles=FACET_TITLES,
+        sorts=SORTS,
+        listing_url=listing_url,
+        facet_list=facet_list,
+        searching=request.endpoint == "public.search" or bool(req.q),
+    )
 
 
 @bp.route("/s/<slug:slug>")
@@ -72,12 +79,20 @@ def detail(slug: str) -> str:
     submission = db.session.scalar(_public().where(Submission.slug == slug))
     if submission is None:
         abort(404)
-    similar = similar_to_text(submission.title,
-                              f"{submission.summary}\n{submission.description}",
-                              exclude_id=submission.id, limit=5, cache=True)
-    return render_template("public/detail.html", s=submission, similar=similar,
-                           published=submission.first_published_at,
-                           updated=submission.published_at or submission.updated_at)
+    similar = similar_to_text(
+        submission.title,
+        f"{submission.summary}\n{submission.description}",
+        exclude_id=submission.id,
+        limit=5,
+        cache=True,
+    )
+    return render_template(
+        "public/detail.html",
+        s=submission,
+        similar=similar,
+        published=submission.first_published_at,
+        updated=submission.published_at or submission.updated_at,
+    )
 
 
 @bp.route("/stats")
@@ -85,11 +100,20 @@ def detail(slug: str) -> str:
 def stats() -> str:
     """Public statistics: tables of figures drawn as server-rendered SVG bar charts."""
     listing = find(Request(per_page=1))
-    charts_ = [(f"Approved submissions by {FACET_TITLES[name].lower()}",
-                [(f.label, f.count) for f in listing.facets[name]])
-               for name in ("kind", "stakeholder", "region", "theme")]
-    return render_template("public/stats.html", total=listing.total, charts=charts_,
-                           over_time=per_month(published_times(), clock().zone), vocab=vocab)
+    charts_ = [
+        (
+            f"Approved submissions by {FACET_TITLES[name].lower()}",
+            [(f.label, f.count) for f in listing.facets[name]],
+        )
+        for name in ("kind", "stakeholder", "region", "theme")
+    ]
+    return render_template(
+        "public/stats.html",
+        total=listing.total,
+        charts=charts_,
+        over_time=per_month(published_times(), clock().zone),
+        vocab=vocab,
+    )
 
 
 def per_month(times: list[float], zone: tzinfo) -> list[tuple[str, int]]:
@@ -117,11 +141,18 @@ def similar() -> Response:
     form's live "similar" panel (a GET, so a writer's typing never takes a write lock)."""
     title = clean_text(request.args.get("title", ""))[:300]
     words = clean_text(request.args.get("text", ""))[:2000]
-    found = similar_to_text(title, words, exclude_id=parse_id(request.args.get("exclude")),
-                            limit=5)
-    response = jsonify(items=[{
-        "title": s.title, "url": url_for("public.detail", slug=s.slug),
-        "lead_organisation": s.lead_organisation, "kind": s.kind_label} for s in found])
+    found = similar_to_text(title, words, exclude_id=parse_id(request.args.get("exclude")), limit=5)
+    response = jsonify(
+        items=[
+            {
+                "title": s.title,
+                "url": url_for("public.detail", slug=s.slug),
+                "lead_organisation": s.lead_organisation,
+                "kind": s.kind_label,
+            }
+            for s in found
+        ]
+    )
     response.cache_control.no_store = True
     return response
 
@@ -134,7 +165,7 @@ def healthz() -> tuple[Response, int]:
         revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError as exc:
         db.session.rollback()
-        return jsonify(status="error", database="unreachable",
-                       detail=type(exc).__name__), 503
-    return jsonify(status="ok", database="ok", backend=db.engine.dialect.name,
-                   schema_revision=revision), 200
+        return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
+    return jsonify(
+        status="ok", database="ok", backend=db.engine.dialect.name, schema_revision=revision
+    ), 200

@@ -33,8 +33,9 @@ def current_index() -> SearchIndex:
     return current_app.extensions["hub_search"]
 
 
-def similar_to_text(title: str, text: str, exclude_id: int | None = None,
-                    limit: int = 5, cache: bool = False) -> list[Submission]:
+def similar_to_text(
+    title: str, text: str, exclude_id: int | None = None, limit: int = 5, cache: bool = False
+) -> list[Submission]:
     """Up to `limit` approved submissions most like this title and text (more-like-this on the
     distinctive key terms of the text, title words counted twice). Empty if the index is
     unavailable. With `cache`, the answer for `exclude_id` is kept for the index version
@@ -57,8 +58,9 @@ def similar_to_text(title: str, text: str, exclude_id: int | None = None,
     return [s for s in load_public(ids) if s.id != exclude_id][:limit]
 
 
-def _similar_ids(searcher: Searcher, title: str, text: str, exclude_id: int | None,
-                 limit: int) -> list[int]:
+def _similar_ids(
+    searcher: Searcher, title: str, text: str, exclude_id: int | None, limit: int
+) -> list[int]:
     """Ids of the documents most like the text (see similar_to_text)."""
     reader = searcher.reader()
     # A word found in more than 1 document in 20 says little about what is similar and
@@ -73,8 +75,10 @@ def _similar_ids(searcher: Searcher, title: str, text: str, exclude_id: int | No
     title_terms = distinctive("title", title, 6) if title else []
     if not key_terms and not title_terms:
         return []
-    q = wq.Or([wq.Term("description", w, boost=s) for w, s in key_terms]
-              + [wq.Term("title", w, boost=2 * s) for w, s in title_terms])
+    q = wq.Or(
+        [wq.Term("description", w, boost=s) for w, s in key_terms]
+        + [wq.Term("title", w, boost=2 * s) for w, s in title_terms]
+    )
     mask = None
     if exclude_id is not None:
         docnum = searcher.document_number(id=str(exclude_id))

@@ -34,8 +34,12 @@ TEXT_FIELDS = tuple(BOOSTS)
 # found nothing there. One twin per boosted field (not one field for all) keeps a title hit
 # above a description hit at the same indexing cost (docs/performance.md); all_fr needs no
 # twin, it holds the same words as the four together.
-WORD_FIELDS = {"title": "title_words", "summary": "summary_words", "orgs": "orgs_words",
-               "description": "description_words"}
+WORD_FIELDS = {
+    "title": "title_words",
+    "summary": "summary_words",
+    "orgs": "orgs_words",
+    "description": "description_words",
+}
 
 
 # What the analysis does; stored with every index generation, so an index built by an older
@@ -49,8 +53,14 @@ _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 _TOKEN = r"\w+(?:['’]\w+)*"
 _WORDS = re.compile(_TOKEN)
 # English plurals Snowball leaves alone; the words people write about here.
-_IRREGULAR_EN = {"children": "child", "women": "woman", "men": "man", "analyses": "analysis",
-                 "criteria": "criterion", "phenomena": "phenomenon"}
+_IRREGULAR_EN = {
+    "children": "child",
+    "women": "woman",
+    "men": "man",
+    "analyses": "analysis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+}
 
 
 class ElisionFilter(Filter):
@@ -63,7 +73,7 @@ class ElisionFilter(Filter):
             text = t.text.replace("’", "'")
             m = _ELISION.match(text)
             if m:
-                text = text[m.end():]
+                text = text[m.end() :]
                 if getattr(t, "startchar", None) is not None:
                     t.startchar += m.end()  # highlight the word, not its article
             t.text = text
@@ -101,8 +111,13 @@ class FrenchFeminineFilter(Filter):
 
 def word_analyzer() -> Analyzer:
     """Words, lowercased and accent-folded, elisions and stop words dropped: not stemmed."""
-    return (RegexTokenizer(_TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | ElisionFilter() | StopFilter(stoplist=STOPWORDS, minsize=1))
+    return (
+        RegexTokenizer(_TOKEN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | ElisionFilter()
+        | StopFilter(stoplist=STOPWORDS, minsize=1)
+    )
 
 
 def text_analyzer(lang: str) -> Analyzer:
@@ -121,7 +136,7 @@ def fold(word: str) -> str:
     without its French elision."""
     word = word.lower().translate(accent_map).replace("’", "'")
     m = _ELISION.match(word)
-    return word[m.end():] if m else word
+    return word[m.end() :] if m else word
 
 
 def words_of(text: str) -> list[str]:
@@ -144,8 +159,9 @@ def make_schema() -> fields.Schema:
     twins for word beginnings, facets."""
     english = text_analyzer("en")
     # No positions in the twins: a word beginning is never part of a phrase.
-    words = {name: fields.TEXT(analyzer=word_analyzer(), phrase=False)
-             for name in WORD_FIELDS.values()}
+    words = {
+        name: fields.TEXT(analyzer=word_analyzer(), phrase=False) for name in WORD_FIELDS.values()
+    }
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         title=fields.TEXT(analyzer=english),
@@ -160,8 +176,9 @@ def make_schema() -> fields.Schema:
     )
 
 
-_FR_WORDS = re.compile(r"\b(?:le|la|les|des|du|et|une|pour|dans|est|sur|avec|aux|par|au)\b",
-                       re.IGNORECASE)
+_FR_WORDS = re.compile(
+    r"\b(?:le|la|les|des|du|et|une|pour|dans|est|sur|avec|aux|par|au)\b", re.IGNORECASE
+)
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|for|with|is|on|by|a|an)\b", re.IGNORECASE)
 
 
@@ -195,9 +212,13 @@ def sort_title(title: str) -> str:
 def facet_record(s: Submission) -> dict[str, Any]:
     """Filterable, countable and sortable values of one public submission."""
     return {
-        "id": s.id, "kind": s.kind, "stakeholder": s.stakeholder_group or "",
-        "country": list(s.countries or []), "region": list(s.regions or []),
-        "theme": list(s.themes or []), "sdg": [str(n) for n in s.sdgs or []],
+        "id": s.id,
+        "kind": s.kind,
+        "stakeholder": s.stakeholder_group or "",
+        "country": list(s.countries or []),
+        "region": list(s.regions or []),
+        "theme": list(s.themes or []),
+        "sdg": [str(n) for n in s.sdgs or []],
         "published": timestamp(s.published_at or s.updated_at),
         "title": sort_title(s.title),
     }

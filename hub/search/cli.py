@@ -19,8 +19,10 @@ def register(app: Flask) -> None:
         index: SearchIndex = current_app.extensions["hub_search"]
         started = time.perf_counter()
         count = index.rebuild()
-        click.echo(f"Indexed {count} approved submissions in {time.perf_counter() - started:.1f}"
-                   f" s into {index.link} (swapped in atomically).")
+        click.echo(
+            f"Indexed {count} approved submissions in {time.perf_counter() - started:.1f}"
+            f" s into {index.link} (swapped in atomically)."
+        )
 
     @app.cli.command("check-index")
     @click.option("--show", default=20, show_default=True, help="How many ids to list.")
@@ -36,20 +38,25 @@ def register(app: Flask) -> None:
         index: SearchIndex = current_app.extensions["hub_search"]
         problem = index.problem()
         if problem:  # say so rather than rebuild it here: the operator asked for a check
-            raise click.ClickException(f"The search index at {index.link} is {problem}: "
-                                       "run `flask --app hub reindex`.")
+            raise click.ClickException(
+                f"The search index at {index.link} is {problem}: run `flask --app hub reindex`."
+            )
         index.drain(timeout=10)
         try:
             indexed = index.indexed_ids()
         except IndexUnavailable as exc:
-            raise click.ClickException(f"No readable index at {index.link}: "
-                                       "run `flask --app hub reindex`.") from exc
-        public = set(db.session.scalars(select(Submission.id).where(
-            Submission.status == Status.APPROVED)))
+            raise click.ClickException(
+                f"No readable index at {index.link}: run `flask --app hub reindex`."
+            ) from exc
+        public = set(
+            db.session.scalars(select(Submission.id).where(Submission.status == Status.APPROVED))
+        )
         queued = len(db.session.scalars(select(IndexTask.id)).all())
         missing, extra = sorted(public - indexed), sorted(indexed - public)
-        click.echo(f"{len(public)} approved in the database, {len(indexed)} in the index, "
-                   f"{queued} updates queued.")
+        click.echo(
+            f"{len(public)} approved in the database, {len(indexed)} in the index, "
+            f"{queued} updates queued."
+        )
         click.echo(f"Missing from the index: {len(missing)} {missing[:show] if missing else ''}")
         click.echo(f"Extra in the index (not public): {len(extra)} {extra[:show] if extra else ''}")
         if missing or extra:

@@ -37,6 +37,7 @@ _RACE_RETRIES = 5
 # Written into every generation: which analysis built it (see ANALYSIS_VERSION).
 STAMP = "hub-analysis"
 
+
 class SearchIndex:
     """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
 
@@ -71,14 +72,19 @@ class SearchIndex:
             return True
         # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
         if not os.path.isdir(target) or not any(
-                name.endswith(".toc") for name in os.listdir(target)):
+            name.endswith(".toc") for name in os.listdir(target)
+        ):
             return False
         if built_by(target) != ANALYSIS_VERSION:
             # Words would be analysed differently at query time and silently not found.
             if target not in self._outdated:
                 self._outdated.add(target)
-                logger.warning("Search index at %s was built by another analysis (%s, now %s): "
-                               "rebuilding it", self.link, built_by(target), ANALYSIS_VERSION)
+                logger.warning(
+                    "Search index at %s was built by another analysis (%s, now %s): rebuilding it",
+                    self.link,
+                    built_by(target),
+                    ANALYSIS_VERSION,
+                )
             return False
         for attempt in range(_RACE_RETRIES):
             storage = _TrackedStorage(target)
@@ -90,13 +96,15 @@ class SearchIndex:
                 storage.close_opened()
                 if attempt < _RACE_RETRIES - 1:
                     continue
-                logger.error("Search index at %s keeps changing under its readers (%r): "
-                             "rebuilding it", self.link, exc)
+                logger.error(
+                    "Search index at %s keeps changing under its readers (%r): rebuilding it",
+                    self.link,
+                    exc,
+                )
                 return False
             except Exception as exc:  # a half-written or foreign directory: treat as missing
                 storage.close_opened()  # whoosh leaves the file it choked on open
-                logger.error("Search index at %s is unreadable (%r): rebuilding it",
-                             self.link, exc)
+                logger.error("Search index at %s is unreadable (%r): rebuilding it", self.link, exc)
                 return False
         storage.opened.clear()  # from here on the readers own their files
         self.close()
@@ -125,8 +133,9 @@ class SearchIndex:
         with self._lock:
             if self._building is not None and self._building.is_alive():
                 return
-            self._building = threading.Thread(target=self._rebuild_quietly, daemon=True,
-                                              name="hub-index-rebuild")
+            self._building = threading.Thread(
+                target=self._rebuild_quietly, daemon=True, name="hub-index-rebuild"
+            )
             self._building.start()
 
     def _rebuild_quietly(self) -> None:
@@ -172,8 +181,9 @@ class SearchIndex:
                     key = (segment.segment_id(), segment.deleted_count())
                     reader = old.get(key)
                     if reader is None:
-                        reader = SegmentReader(ix.storage, info.schema, segment,
-                                               generation=info.generation)
+                        reader = SegmentReader(
+                            ix.storage, info.schema, segment, generation=info.generation
+                        )
                         opened.append(reader)
                     readers.append(reader)
                 break
@@ -210,8 +220,7 @@ class SearchIndex:
             key = f"{self._target}:{reader.segment().segment_id()}"
             segment = self._segments.get(key)
             if segment is None:
-                segment = self._segments[key] = read_segment(reader.column_reader("facets"),
-                                                             size)
+                segment = self._segments[key] = read_segment(reader.column_reader("facets"), size)
             keys.add(key)
             parts.append((segment, offset, live_mask(reader, size)))
         for stale in set(self._segments) - keys:  # merged away
@@ -269,11 +278,19 @@ class SearchIndex:
     def _apply_tasks(self, writer: Any, batch: int) -> int:
         """Re-read queued submissions from SQL and make the index agree; then dequeue."""
         with self.sessions() as session:
-            tasks = session.execute(select(IndexTask.id, IndexTask.submission_id)
-                                    .order_by(IndexTask.id).limit(batch)).all()
+            tasks = session.execute(
+                select(IndexTask.id, IndexTask.submission_id).order_by(IndexTask.id).limit(batch)
+            ).all()
             ids = {t.submission_id for t in tasks}
-            public = session.scalars(select(Submission).where(
-                Submission.id.in_(ids), Submission.status == Status.APPROVED)).all() if ids else []
+            public = (
+                session.scalars(
+                    select(Submission).where(
+                        Submission.id.in_(ids), Submission.status == Status.APPROVED
+                    )
+                ).all()
+                if ids
+                else []
+            )
             docs = [document_for(s) for s in public]
         if not tasks:
             writer.cancel()
@@ -320,17 +337,23 @@ class SearchIndex:
         with self.searcher() as searcher:
             indexed = self.facet_table(searcher).live_ids()
         with self.sessions() as session:
-            public = set(session.scalars(select(Submission.id).where(
-                Submission.status == Status.APPROVED)))
+            public = set(
+                session.scalars(select(Submission.id).where(Submission.status == Status.APPROVED))
+            )
             queued = set(session.scalars(select(IndexTask.submission_id)))
         differ = sorted((public ^ indexed) - queued)
         if differ:
             with Session(self._write_engine) as session, session.begin():
                 now = datetime.now(UTC)
-                session.execute(insert(IndexTask), [{"submission_id": i, "created_at": now}
-                                                    for i in differ])
-            logger.warning("The search index disagreed with the database on %d submissions "
-                           "(%s): queued to be made agree", len(differ), differ[:20])
+                session.execute(
+                    insert(IndexTask), [{"submission_id": i, "created_at": now} for i in differ]
+                )
+            logger.warning(
+                "The search index disagreed with the database on %d submissions "
+                "(%s): queued to be made agree",
+                len(differ),
+                differ[:20],
+            )
         return len(differ)
 
     def rebuild(self, force: bool = True, drain: bool = True, wait: bool = True) -> int:
@@ -355,8 +378,11 @@ class SearchIndex:
             count = 0
             try:
                 with self.sessions() as session:
-                    rows = session.scalars(select(Submission).where(
-                        Submission.status == Status.APPROVED).execution_options(yield_per=500))
+                    rows = session.scalars(
+                        select(Submission)
+                        .where(Submission.status == Status.APPROVED)
+                        .execution_options(yield_per=500)
+                    )
                     for s in rows:
                         writer.add_document(**document_for(s))
                         count += 1
@@ -408,11 +434,14 @@ class SearchIndex:
         """Why the index on disk cannot be used as it is (None: it can), without rebuilding."""
         target = os.path.realpath(self.link)
         if not os.path.isdir(target) or not any(
-                name.endswith(".toc") for name in os.listdir(target)):
+            name.endswith(".toc") for name in os.listdir(target)
+        ):
             return "missing"
         if built_by(target) != ANALYSIS_VERSION:
-            return (f"built by an older analysis ({built_by(target) or 'unknown'}; "
-                    f"this hub uses {ANALYSIS_VERSION})")
+            return (
+                f"built by an older analysis ({built_by(target) or 'unknown'}; "
+                f"this hub uses {ANALYSIS_VERSION})"
+            )
         storage = _TrackedStorage(target)
         try:
             whoosh_index.FileIndex(storage, schema=self.schema).searcher().close()
@@ -425,8 +454,14 @@ class SearchIndex:
     def approved_count(self) -> int:
         """How many submissions are public in SQL."""
         with self.sessions() as session:
-            return session.scalar(select(func.count()).select_from(Submission)
-                                  .where(Submission.status == Status.APPROVED)) or 0
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Submission)
+                    .where(Submission.status == Status.APPROVED)
+                )
+                or 0
+            )
 
     def _rebuild_lock_path(self) -> Path:
         return self.link.parent / f"{self.link.name}.rebuild.lock"
@@ -477,7 +512,6 @@ class LRU(OrderedDict):
 
 class IndexUnavailable(Exception):
     """The index is missing, unreadable or being rebuilt: answer from SQL instead."""
-
 
 
 @contextmanager

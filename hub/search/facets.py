@@ -86,7 +86,7 @@ def read_segment(column: Any, size: int) -> Segment:
         ids[n], published[n], titles[n] = record["id"], record["published"], record["title"]
         for name in FACET_NAMES:
             values = record[name]
-            for value in (values if isinstance(values, list) else [values] if values else []):
+            for value in values if isinstance(values, list) else [values] if values else []:
                 bitmap = bitmaps[name].get(value)
                 if bitmap is None:
                     bitmap = bitmaps[name][value] = Bitmap(size)

@@ -33,10 +33,22 @@ from hub.submissions.models import Status, Submission
 # (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
 FacetRow = tuple
 # URL/API parameter → position in a FacetRow, and its vocabulary.
-FACETS: dict[str, int] = {"kind": 1, "stakeholder": 2, "country": 3, "region": 4, "theme": 5,
-                          "sdg": 6}
-FACET_TITLES = {"kind": "Kind", "stakeholder": "Stakeholder group", "region": "Region",
-                "country": "Country", "theme": "Theme", "sdg": "Sustainable Development Goal"}
+FACETS: dict[str, int] = {
+    "kind": 1,
+    "stakeholder": 2,
+    "country": 3,
+    "region": 4,
+    "theme": 5,
+    "sdg": 6,
+}
+FACET_TITLES = {
+    "kind": "Kind",
+    "stakeholder": "Stakeholder group",
+    "region": "Region",
+    "country": "Country",
+    "theme": "Theme",
+    "sdg": "Sustainable Development Goal",
+}
 SORTS = {"relevance": "Relevance", "newest": "Newest first", "title": "Title (A–Z)"}
 MAX_PER_PAGE = 100
 _MULTI = {"country", "region", "theme", "sdg"}
@@ -45,8 +57,11 @@ _MULTI = {"country", "region", "theme", "sdg"}
 def vocabulary(facet: str) -> dict[str, str]:
     """Allowed values of a facet and their labels."""
     return {
-        "kind": vocab.KINDS, "stakeholder": vocab.STAKEHOLDER_GROUPS, "region": vocab.REGIONS,
-        "theme": vocab.THEMES, "country": vocab.countries(),
+        "kind": vocab.KINDS,
+        "stakeholder": vocab.STAKEHOLDER_GROUPS,
+        "region": vocab.REGIONS,
+        "theme": vocab.THEMES,
+        "country": vocab.countries(),
         "sdg": {str(n): f"SDG {n}: {label}" for n, label in vocab.SDGS.items()},
     }[facet]
 
@@ -97,8 +112,7 @@ def request_from_args(args: Any, strict: bool = False, default_per_page: int = 2
     q = one_line(clean_text(args.get("q") or ""))
     if strict and len(q) > MAX_QUERY_CHARS:  # pages shorten it and say so
         raise BadRequest(f"q must be at most {MAX_QUERY_CHARS} characters.")
-    return Request(q=q, filters=filters, sort=sort, page=page,
-                   per_page=per_page)
+    return Request(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,30}")
@@ -159,8 +173,9 @@ def _passes(row: FacetRow, filters: dict[str, tuple[str, ...]], skip: str | None
     return True
 
 
-def filter_and_count(rows: Iterable[tuple[int, FacetRow]], req: Request
-                     ) -> tuple[array, dict[str, Counter]]:
+def filter_and_count(
+    rows: Iterable[tuple[int, FacetRow]], req: Request
+) -> tuple[array, dict[str, Counter]]:
     """Rows passing every filter, and per-facet counts that ignore that facet's own filter
     (so several values of one facet can be combined)."""
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
@@ -188,10 +203,14 @@ def _facet_lists(counts: dict[str, Counter], req: Request) -> dict[str, list[Fac
     for name in FACETS:
         labels = vocabulary(name)
         selected = set(req.filters.get(name, ()))
-        items = [FacetCount(v, labels.get(v, v), n, v in selected)
-                 for v, n in counts[name].items() if v in labels]
-        items += [FacetCount(v, labels.get(v, v), 0, True) for v in selected
-                  if v not in counts[name]]
+        items = [
+            FacetCount(v, labels.get(v, v), n, v in selected)
+            for v, n in counts[name].items()
+            if v in labels
+        ]
+        items += [
+            FacetCount(v, labels.get(v, v), 0, True) for v in selected if v not in counts[name]
+        ]
         # Most used first; ties by label, SDGs by number (SDG 4 before SDG 17).
         items.sort(key=lambda f: (-f.count, int(f.value) if name == "sdg" else 0, f.label))
         out[name] = items
@@ -227,10 +246,13 @@ def find(req: Request) -> Listing:
 def _unpublished_ids() -> frozenset[int]:
     """Submissions the index may still hold but SQL no longer shows: their removal is queued
     (the writer was busy, or another worker has not drained yet)."""
-    return frozenset(db.session.scalars(
-        select(IndexTask.submission_id).outerjoin(
-            Submission, Submission.id == IndexTask.submission_id)
-        .where(or_(Submission.id.is_(None), Submission.status != Status.APPROVED))))
+    return frozenset(
+        db.session.scalars(
+            select(IndexTask.submission_id)
+            .outerjoin(Submission, Submission.id == IndexTask.submission_id)
+            .where(or_(Submission.id.is_(None), Submission.status != Status.APPROVED))
+        )
+    )
 
 
 TOP = 200  # best-ranked hits kept per query: the first pages of any filter combination
@@ -267,8 +289,9 @@ def _match(searcher: Any, query: Any, size: int) -> Matches:
     return Matches(collector.bitmap.to_int(), ranked)
 
 
-def _page(order: Iterable[int], members: Members, start: int, count: int,
-          total: int) -> list[int] | None:
+def _page(
+    order: Iterable[int], members: Members, start: int, count: int, total: int
+) -> list[int] | None:
     """Documents start..start+count of `order` that are members; None when `order` (a
     truncated ranking) ends before the page is complete."""
     out: list[int] = []
@@ -295,23 +318,31 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
             stale = table.docs_of_ids(unpublished)
             visible &= ~stale
             hidden = frozenset(Members(stale, table.size).all())
-        parsed = parse(req.q, searcher.schema, searcher.reader(),
-                       hidden=hidden) if req.q.strip() else None
+        parsed = (
+            parse(req.q, searcher.schema, searcher.reader(), hidden=hidden)
+            if req.q.strip()
+            else None
+        )
         if parsed is not None and parsed.query is None:
-            return Listing(req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req),
-                           notes=parsed.notes)
+            return Listing(
+                req, [], 0, _facet_lists({n: Counter() for n in FACETS}, req), notes=parsed.notes
+            )
         partial = False
         matches = None
         if parsed is not None:
             strict = parsed
-            matches = cache.remember((version, "q", strict.text),
-                                     lambda: _match(searcher, strict.query, table.size))
+            matches = cache.remember(
+                (version, "q", strict.text), lambda: _match(searcher, strict.query, table.size)
+            )
             if not matches.mask & visible and len(parsed.words) > 1:
-                loose = parse(req.q, searcher.schema, searcher.reader(), any_word=True,
-                              hidden=hidden)
+                loose = parse(
+                    req.q, searcher.schema, searcher.reader(), any_word=True, hidden=hidden
+                )
                 if loose.query is not None:
-                    wider = cache.remember((version, "or", loose.text),
-                                           lambda: _match(searcher, loose.query, table.size))
+                    wider = cache.remember(
+                        (version, "or", loose.text),
+                        lambda: _match(searcher, loose.query, table.size),
+                    )
                     if wider.mask & visible:
                         partial, parsed, matches = True, loose, wider
         found = visible & matches.mask if matches is not None else visible
@@ -333,8 +364,9 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
         if matches is not None and req.sort == "relevance":
             page_docs = _page(matches.ranked, members, start, req.per_page, total)
             if page_docs is None:  # past the kept ranking: rank the filtered set itself
-                hits = searcher.search(parsed.query, limit=start + req.per_page,
-                                       filter=set(members.all()))
+                hits = searcher.search(
+                    parsed.query, limit=start + req.per_page, filter=set(members.all())
+                )
                 page_docs = [d for _, d in hits.top_n][start:]
         else:
             sort = "title" if req.sort == "title" else "newest"
@@ -342,14 +374,24 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
         suggestion = None
         if parsed is not None and (partial or not total):
             suggestion = suggest(searcher, parsed, hidden)
-            better = suggestion and parse(suggestion, searcher.schema, searcher.reader(),
-                                          hidden=hidden)
-            if not better or better.query is None or not any(
-                    d not in hidden for d in searcher.docs_for_query(better.query)):
+            better = suggestion and parse(
+                suggestion, searcher.schema, searcher.reader(), hidden=hidden
+            )
+            if (
+                not better
+                or better.query is None
+                or not any(d not in hidden for d in searcher.docs_for_query(better.query))
+            ):
                 suggestion = None
         ids = [table.ids[d] for d in page_docs]
-    listing = Listing(req, load_public(ids), total, _facet_lists(counts, req),
-                      notes=parsed.notes if parsed else [], partial=partial)
+    listing = Listing(
+        req,
+        load_public(ids),
+        total,
+        _facet_lists(counts, req),
+        notes=parsed.notes if parsed else [],
+        partial=partial,
+    )
     if suggestion and suggestion.lower() != req.q.lower():
         listing.suggestion = suggestion
     if parsed is not None:
@@ -375,17 +417,23 @@ def published_times() -> list[float]:
                 return sorted(published[d] for d in Members(visible, table.size).all())
     except IndexUnavailable:
         pass
-    return sorted(timestamp(t) for t in db.session.scalars(
-        select(func.coalesce(Submission.published_at, Submission.updated_at))
-        .where(Submission.status == Status.APPROVED)))
+    return sorted(
+        timestamp(t)
+        for t in db.session.scalars(
+            select(func.coalesce(Submission.published_at, Submission.updated_at)).where(
+                Submission.status == Status.APPROVED
+            )
+        )
+    )
 
 
 def load_public(ids: list[int]) -> list[Submission]:
     """Approved submissions with these ids, in this order (anything else is left out)."""
     if not ids:
         return []
-    rows = db.session.scalars(select(Submission).where(
-        Submission.id.in_(ids), Submission.status == Status.APPROVED)).all()
+    rows = db.session.scalars(
+        select(Submission).where(Submission.id.in_(ids), Submission.status == Status.APPROVED)
+    ).all()
     by_id = {s.id: s for s in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -397,20 +445,39 @@ def _from_sql(req: Request) -> Listing:
     parsed = ParsedQuery(req.q, None)
     for word in parsed.words[:8]:
         like = f"%{word}%"
-        stmt = stmt.where(or_(*(getattr(Submission, c).ilike(like) for c in
-                                ("title", "summary", "description", "lead_organisation"))))
+        stmt = stmt.where(
+            or_(
+                *(
+                    getattr(Submission, c).ilike(like)
+                    for c in ("title", "summary", "description", "lead_organisation")
+                )
+            )
+        )
     rows = []
     for s in db.session.scalars(stmt):
         r = facet_record(s)
-        rows.append((s.id, (r["id"], r["kind"], r["stakeholder"], tuple(r["country"]),
-                            tuple(r["region"]), tuple(r["theme"]), tuple(r["sdg"]),
-                            r["published"], r["title"])))
+        rows.append(
+            (
+                s.id,
+                (
+                    r["id"],
+                    r["kind"],
+                    r["stakeholder"],
+                    tuple(r["country"]),
+                    tuple(r["region"]),
+                    tuple(r["theme"]),
+                    tuple(r["sdg"]),
+                    r["published"],
+                    r["title"],
+                ),
+            )
+        )
     passing, counts = filter_and_count(rows, req)
     by_id = dict(rows)
     ordered = _order(passing, by_id.__getitem__, "title" if req.sort == "title" else "newest")
     start = (req.page - 1) * req.per_page
-    ids = list(ordered[start:start + req.per_page])
+    ids = list(ordered[start : start + req.per_page])
     notes = ["Search is being rebuilt: results are matched word by word for now."] if req.q else []
-    return Listing(req, load_public(ids), len(passing), _facet_lists(counts, req), notes=notes,
-                   from_sql=True)
-
+    return Listing(
+        req, load_public(ids), len(passing), _facet_lists(counts, req), notes=notes, from_sql=True
+    )

@@ -82,8 +82,15 @@ def clean(raw: str) -> tuple[str, list[str]]:
 class _Parser(QueryParser):
     """Words go to the stemmed fields; wildcards, as typed, to their unstemmed twins."""
 
-    def term_query(self, fieldname: str, text: str, termclass: type, boost: float = 1.0,
-                   tokenize: bool = True, removestops: bool = True) -> wq.Query | None:
+    def term_query(
+        self,
+        fieldname: str,
+        text: str,
+        termclass: type,
+        boost: float = 1.0,
+        tokenize: bool = True,
+        removestops: bool = True,
+    ) -> wq.Query | None:
         """The query of one word or wildcard in one field (None: not searched there)."""
         if termclass not in (wq.Wildcard, wq.Prefix):
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
@@ -104,8 +111,13 @@ def _parser(schema: object, any_word: bool) -> QueryParser:
     return parser
 
 
-def parse(raw: str, schema: object, reader: IndexReader, any_word: bool = False,
-          hidden: frozenset[int] = frozenset()) -> ParsedQuery:
+def parse(
+    raw: str,
+    schema: object,
+    reader: IndexReader,
+    any_word: bool = False,
+    hidden: frozenset[int] = frozenset(),
+) -> ParsedQuery:
     """Parse with the query syntax; anything the parser chokes on is searched as plain words.
     `hidden`: document numbers the public must not see (their removal is queued)."""
     text, notes = clean(raw)
@@ -116,8 +128,9 @@ def parse(raw: str, schema: object, reader: IndexReader, any_word: bool = False,
         q = bound_wildcards(q, reader, notes, hidden)
     except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
         words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
-        notes.append("Search operators in your query could not be read; "
-                     "it was searched as plain words.")
+        notes.append(
+            "Search operators in your query could not be read; it was searched as plain words."
+        )
         try:
             q = _parser(schema, any_word).parse(words) if words else wq.NullQuery
         except Exception:
@@ -129,8 +142,9 @@ def parse(raw: str, schema: object, reader: IndexReader, any_word: bool = False,
     return ParsedQuery(text, q, notes)
 
 
-def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str],
-                    hidden: frozenset[int] = frozenset()) -> wq.Query:
+def bound_wildcards(
+    q: wq.Query, reader: IndexReader, notes: list[str], hidden: frozenset[int] = frozenset()
+) -> wq.Query:
     """Replace each prefix/wildcard with at most MAX_EXPANSIONS words of visible documents;
     drop leading or too-short wildcards (they would scan the whole vocabulary). Notes quote
     wildcards as typed."""
@@ -147,15 +161,20 @@ def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str],
         pattern = fold(typed)
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
-            _note(notes, f"Wildcards need {MIN_PREFIX} letters before the * or ?; "
-                         f"“{typed}” was ignored.")
+            _note(
+                notes,
+                f"Wildcards need {MIN_PREFIX} letters before the * or ?; “{typed}” was ignored.",
+            )
             return wq.NullQuery
         terms = []
         for word in _expand(reader, node.fieldname, literal, pattern, hidden):
             if len(terms) == MAX_EXPANSIONS:
-                _note(notes, f"“{typed}” stands for more than {MAX_EXPANSIONS} words; only "
-                             f"the first {MAX_EXPANSIONS} were searched. Type more letters to "
-                             "narrow it.")
+                _note(
+                    notes,
+                    f"“{typed}” stands for more than {MAX_EXPANSIONS} words; only "
+                    f"the first {MAX_EXPANSIONS} were searched. Type more letters to "
+                    "narrow it.",
+                )
                 break
             terms.append(wq.Term(node.fieldname, word, boost=node.boost))
         if terms:
@@ -168,9 +187,15 @@ def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str],
     unmatched = {typed: is_prefix for typed, is_prefix in missing.items() if typed not in found}
     if unmatched:
         # "Left out" only when something else was searched: alone, it found nothing.
-        rest = "" if bounded is wq.NullQuery or not list(bounded.all_terms()) else (
-            "; it was left out of the search" if len(unmatched) == 1
-            else "; they were left out of the search")
+        rest = (
+            ""
+            if bounded is wq.NullQuery or not list(bounded.all_terms())
+            else (
+                "; it was left out of the search"
+                if len(unmatched) == 1
+                else "; they were left out of the search"
+            )
+        )
         parts = []
         for verb, is_prefix in (("begins like", True), ("matches", False)):  # gov?rnz "matches"
             typed = sorted(t for t, prefix in unmatched.items() if prefix is is_prefix)
@@ -180,8 +205,9 @@ def bound_wildcards(q: wq.Query, reader: IndexReader, notes: list[str],
     return bounded
 
 
-def _expand(reader: IndexReader, fieldname: str, literal: str, pattern: str,
-            hidden: frozenset[int]) -> Iterator[str]:
+def _expand(
+    reader: IndexReader, fieldname: str, literal: str, pattern: str, hidden: frozenset[int]
+) -> Iterator[str]:
     """Words of `fieldname` beginning with `literal` that match `pattern` and occur in a
     document the public sees.
 
@@ -192,7 +218,8 @@ def _expand(reader: IndexReader, fieldname: str, literal: str, pattern: str,
     for term in islice(reader.expand_prefix(fieldname, literal), MAX_SCANNED):
         word = term.decode() if isinstance(term, bytes) else term
         if fnmatchcase(word, pattern) and any(
-                d not in hidden for d in reader.postings(fieldname, word).all_ids()):
+            d not in hidden for d in reader.postings(fieldname, word).all_ids()
+        ):
             yield word
 
 
@@ -227,8 +254,9 @@ def passages(text: str, terms: set[str], most: int = 3) -> str:
     sentences = [s for s in _SENTENCES.split(text) if s.strip()]
     if len(sentences) <= most:
         return text
-    pattern = re.compile(r"\b(?:" + "|".join(
-        re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")")
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")"
+    )
     scored = []
     for i, sentence in enumerate(sentences):
         found = set(pattern.findall(sentence.lower().translate(accent_map)))
@@ -247,14 +275,19 @@ def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260
         french = terms_of(q, ("all_fr",))
         words = terms_of(q, tuple(WORD_FIELDS.values()))
         if english or french or words:
-            fragmenter = WholeFragmenter() if whole else ContextFragmenter(maxchars=limit,
-                                                                           surround=60)
+            fragmenter = (
+                WholeFragmenter() if whole else ContextFragmenter(maxchars=limit, surround=60)
+            )
             source = text if whole else passages(text, english | french | words)
             # Every word a term matches, stemmed or not ("solar gouvern*" marks both), is
             # marked in one pass of the unstemmed analysis.
-            marked = {w for w in set(words_of(source)) if w in words
-                      or english.intersection(_stems(w, "en"))
-                      or french.intersection(_stems(w, "fr"))}
+            marked = {
+                w
+                for w in set(words_of(source))
+                if w in words
+                or english.intersection(_stems(w, "en"))
+                or french.intersection(_stems(w, "fr"))
+            }
             if marked:
                 out = highlight(source, marked, _WORD_ANALYZER, fragmenter, _FORMATTER, top=2)
                 if out and "<mark" in out:
@@ -271,8 +304,9 @@ def _stems(word: str, lang: str) -> tuple[str, ...]:
     return tuple(t.text for t in (_EN if lang == "en" else _FR)(word, mode="query"))
 
 
-def suggest(searcher: Searcher, parsed: ParsedQuery,
-            hidden: frozenset[int] = frozenset()) -> str | None:
+def suggest(
+    searcher: Searcher, parsed: ParsedQuery, hidden: frozenset[int] = frozenset()
+) -> str | None:
     """A corrected query from words of documents the public can see, or None.
 
     The spelling vocabulary also holds terms of documents deleted from the index (until their
@@ -284,12 +318,20 @@ def suggest(searcher: Searcher, parsed: ParsedQuery,
     for word in _QUERY_WORD.findall(parsed.text):
         lower = word.lower()
         # A wildcard is a word beginning, not a misspelt word: it is kept as typed, * and all.
-        if (word in _OPERATORS or len(lower) < 3 or "*" in word or "?" in word
-                or _visible(searcher, lower, hidden)):
+        if (
+            word in _OPERATORS
+            or len(lower) < 3
+            or "*" in word
+            or "?" in word
+            or _visible(searcher, lower, hidden)
+        ):
             out.append(word)
             continue
-        options = [o for o in searcher.suggest("spell", lower, limit=5, maxdist=2, prefix=1)
-                   if _visible(searcher, o, hidden)]
+        options = [
+            o
+            for o in searcher.suggest("spell", lower, limit=5, maxdist=2, prefix=1)
+            if _visible(searcher, o, hidden)
+        ]
         if options:
             out.append(options[0])
             changed = True

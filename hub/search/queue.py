@@ -35,18 +35,25 @@ def _touches_public(obj: Submission, new: bool) -> bool:
 
 def collect(session: Session, _flush_context: Any) -> None:
     """Queue a task for every submission whose public version may have changed."""
-    ids = {obj.id for obj in session.new
-           if isinstance(obj, Submission) and _touches_public(obj, new=True)}
-    ids |= {obj.id for obj in session.dirty
-            if isinstance(obj, Submission) and _touches_public(obj, new=False)}
+    ids = {
+        obj.id
+        for obj in session.new
+        if isinstance(obj, Submission) and _touches_public(obj, new=True)
+    }
+    ids |= {
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Submission) and _touches_public(obj, new=False)
+    }
     ids |= {obj.id for obj in session.deleted if isinstance(obj, Submission)}
     ids.discard(None)
     ids -= session.info.get(PENDING, set())
     if not ids:
         return
     now = datetime.now(UTC)
-    session.connection().execute(insert(IndexTask), [{"submission_id": i, "created_at": now}
-                                                     for i in sorted(ids)])
+    session.connection().execute(
+        insert(IndexTask), [{"submission_id": i, "created_at": now} for i in sorted(ids)]
+    )
     session.info.setdefault(PENDING, set()).update(ids)
 
 

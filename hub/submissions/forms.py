@@ -79,8 +79,9 @@ class GroupedCheckboxesField(CheckboxesField):
     folding groups; the form macro renders it from `top` and `groups` ((heading, options)
     pairs), each option a (value, label) pair."""
 
-    def __init__(self, *args: Any, top: Options, groups: list[tuple[str, Options]],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, top: Options, groups: list[tuple[str, Options]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.top, self.groups = top, groups
 
@@ -142,45 +143,80 @@ class SubmissionForm(HubForm):
     requires the fields in REQUIRED."""
 
     REQUIRED: tuple[str, ...] = (
-        "title", "summary", "description", "lead_organisation", "stakeholder_group",
-        "countries", "themes", "language", "contact_name", "contact_email",
+        "title",
+        "summary",
+        "description",
+        "lead_organisation",
+        "stakeholder_group",
+        "countries",
+        "themes",
+        "language",
+        "contact_name",
+        "contact_email",
     )
 
     form_token = HiddenField(filters=[form_token_or_none])
-    title = StringField("Title", validators=[_limit("title")],
-                        description="A short, specific name for your contribution.")
-    summary = TextAreaField("Summary", validators=[_limit("summary")],
-                            description="What it is and what it will achieve, in a few lines.")
-    description = TextAreaField("Description", validators=[_limit("description")],
-                                description="The full picture: goals, activities, who benefits.")
+    title = StringField(
+        "Title",
+        validators=[_limit("title")],
+        description="A short, specific name for your contribution.",
+    )
+    summary = TextAreaField(
+        "Summary",
+        validators=[_limit("summary")],
+        description="What it is and what it will achieve, in a few lines.",
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[_limit("description")],
+        description="The full picture: goals, activities, who benefits.",
+    )
     lead_organisation = StringField("Lead organisation", validators=[_limit("lead_organisation")])
     stakeholder_group = SelectField(
-        "Stakeholder group", default="",
-        choices=_options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]))
+        "Stakeholder group",
+        default="",
+        choices=_options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]),
+    )
     countries = GroupedCheckboxesField(
-        "Countries", choices=_options(countries().items()), groups=country_groups(),
+        "Countries",
+        choices=_options(countries().items()),
+        groups=country_groups(),
         top=[(GLOBAL, countries()[GLOBAL])],
         description="Where it takes place: “Global” for worldwide work, or open a continent "
-                    "and tick its countries.")
+        "and tick its countries.",
+    )
     regions = CheckboxesField("Regions", choices=_options(REGIONS.items()))
     themes = CheckboxesField("Themes", choices=_options(THEMES.items()))
-    sdgs = CheckboxesField("Sustainable Development Goals", coerce=int,
-                           choices=_options((n, f"SDG {n}: {name}") for n, name in SDGS.items()))
-    partners = TextAreaField("Partners", validators=[_limit("partners")],
-                             description="One organisation per line.")
+    sdgs = CheckboxesField(
+        "Sustainable Development Goals",
+        coerce=int,
+        choices=_options((n, f"SDG {n}: {name}") for n, name in SDGS.items()),
+    )
+    partners = TextAreaField(
+        "Partners", validators=[_limit("partners")], description="One organisation per line."
+    )
     website = URLField("Website", validators=[_limit("website"), http_url])
     start_date = HubDateField("Start date", validators=[Optional()])
     end_date = HubDateField("End date", validators=[Optional()])
     language = SelectField(
-        "Language of this text", default="",
-        choices=_options([("", "Choose a language…"), *LANGUAGES.items()]))
-    contact_name = StringField("Public contact name", validators=[_limit("contact_name")],
-                               description="Shown on the public page.")
+        "Language of this text",
+        default="",
+        choices=_options([("", "Choose a language…"), *LANGUAGES.items()]),
+    )
+    contact_name = StringField(
+        "Public contact name",
+        validators=[_limit("contact_name")],
+        description="Shown on the public page.",
+    )
     contact_email = EmailField(
         "Contact e-mail (private)",
-        validators=[_limit("contact_email"),
-                    Optional(), Email(message="Enter a valid e-mail address.")],
-        description="Seen only by moderators; never published.")
+        validators=[
+            _limit("contact_email"),
+            Optional(),
+            Email(message="Enter a valid e-mail address."),
+        ],
+        description="Seen only by moderators; never published.",
+    )
 
     def validate_end_date(self, field: DateField) -> None:
         """An end date cannot come before the start date."""
@@ -203,7 +239,7 @@ class SubmissionForm(HubForm):
         if not submitting:
             return ok
         message = REQUIRED_DRAFT if draft else REQUIRED_IN_REVIEW
-        self.required_note = (REQUIRED_NOTE_DRAFT if draft else REQUIRED_NOTE_IN_REVIEW)
+        self.required_note = REQUIRED_NOTE_DRAFT if draft else REQUIRED_NOTE_IN_REVIEW
         for name in self.REQUIRED:
             field = self[name]
             if not field.data and not field.errors:
@@ -214,8 +250,11 @@ class SubmissionForm(HubForm):
 
     def content(self) -> dict[str, Any]:
         """The submitted values, keyed by model field ('' in a choice means "not chosen")."""
-        data = {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "form_token")}
+        data = {
+            name: field.data
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "form_token")
+        }
         for name in ("stakeholder_group", "language"):
             data[name] = data[name] or None
         for name, value in data.items():
@@ -268,8 +307,11 @@ def _empty(field: Field) -> Any:
 class InitiativeForm(SubmissionForm):
     """An initiative: a programme or effort led by one organisation."""
 
-    objectives = TextAreaField("Objectives", validators=[_limit("objectives")],
-                               description="What the initiative sets out to achieve.")
+    objectives = TextAreaField(
+        "Objectives",
+        validators=[_limit("objectives")],
+        description="What the initiative sets out to achieve.",
+    )
 
 
 class CoalitionForm(SubmissionForm):
@@ -277,24 +319,32 @@ class CoalitionForm(SubmissionForm):
 
     REQUIRED = (*SubmissionForm.REQUIRED, "member_organisations")
     member_organisations = TextAreaField(
-        "Member organisations", validators=[_limit("member_organisations")],
-        description="One member per line, with its country if useful.")
+        "Member organisations",
+        validators=[_limit("member_organisations")],
+        description="One member per line, with its country if useful.",
+    )
 
 
 class PartnershipForm(SubmissionForm):
     """A partnership: named partners pooling resources."""
 
     REQUIRED = (*SubmissionForm.REQUIRED, "partners")
-    resources = TextAreaField("Resources committed", validators=[_limit("resources")],
-                              description="Funding, expertise, data or in-kind support.")
+    resources = TextAreaField(
+        "Resources committed",
+        validators=[_limit("resources")],
+        description="Funding, expertise, data or in-kind support.",
+    )
 
 
 class ConcreteActionForm(SubmissionForm):
     """A concrete action: a deliverable with a timeline."""
 
     REQUIRED = (*SubmissionForm.REQUIRED, "start_date", "timeline")
-    timeline = TextAreaField("Timeline", validators=[_limit("timeline")],
-                             description="Milestones, one per line: “2026-09 — pilot in 3 cities”.")
+    timeline = TextAreaField(
+        "Timeline",
+        validators=[_limit("timeline")],
+        description="Milestones, one per line: “2026-09 — pilot in 3 cities”.",
+    )
 
 
 FORMS: dict[str, type[SubmissionForm]] = {

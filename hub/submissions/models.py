@@ -99,8 +99,10 @@ def list_check_sql(column: str, limit: int) -> str:
 
 
 def _list_checks() -> tuple[CheckConstraint, ...]:
-    return tuple(CheckConstraint(list_check_sql(col, limit), name=f"{col}_list")
-                 for col, limit in LIST_LIMITS.items())
+    return tuple(
+        CheckConstraint(list_check_sql(col, limit), name=f"{col}_list")
+        for col, limit in LIST_LIMITS.items()
+    )
 
 
 class Submission(Base):
@@ -148,8 +150,14 @@ class Submission(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[Status] = mapped_column(
-        Enum(Status, name="submission_status", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20),
+        Enum(
+            Status,
+            name="submission_status",
+            native_enum=False,
+            create_constraint=True,
+            values_callable=lambda e: [m.value for m in e],
+            length=20,
+        ),
         default=Status.DRAFT,
         index=True,
         # The index queue must know a status that left "approved", even when it was set on an
@@ -250,5 +258,4 @@ class ParkedPost(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     path: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
-                                                 index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -20,9 +20,25 @@ from hub.submissions.models import ParkedPost, Status, Submission
 
 # Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
 CONTENT_FIELDS = (
-    "title", "summary", "description", "lead_organisation", "stakeholder_group", "countries",
-    "regions", "themes", "sdgs", "partners", "website", "start_date", "end_date", "language",
-    "contact_name", "contact_email", "objectives", "member_organisations", "resources",
+    "title",
+    "summary",
+    "description",
+    "lead_organisation",
+    "stakeholder_group",
+    "countries",
+    "regions",
+    "themes",
+    "sdgs",
+    "partners",
+    "website",
+    "start_date",
+    "end_date",
+    "language",
+    "contact_name",
+    "contact_email",
+    "objectives",
+    "member_organisations",
+    "resources",
     "timeline",
 )
 KIND_FIELDS = {
@@ -46,14 +62,16 @@ def personal_deadline(user: User | None) -> datetime | None:
     from hub.moderation.models import DeadlineException
 
     exception = db.session.scalar(
-        select(DeadlineException).where(DeadlineException.user_id == user.id))
+        select(DeadlineException).where(DeadlineException.user_id == user.id)
+    )
     if exception is not None:
         return max(c.close_at, exception.until)
     return c.close_at
 
 
-def write_refusal(submitting: bool, user: User | None = None,
-                  submission: Submission | None = None) -> str | None:
+def write_refusal(
+    submitting: bool, user: User | None = None, submission: Submission | None = None
+) -> str | None:
     """Why the clock refuses this write now, or None when it is allowed.
 
     Drafts may be prepared before the call opens; after the cutoff nothing is written,
@@ -87,8 +105,9 @@ def revisions_open_until(user: User | None) -> datetime | None:
     return max(deadline, revisions_close_at)
 
 
-def ensure_window(submitting: bool, user: User | None = None,
-                  submission: Submission | None = None) -> None:
+def ensure_window(
+    submitting: bool, user: User | None = None, submission: Submission | None = None
+) -> None:
     """Raise SubmissionsClosed when the clock refuses this write."""
     refusal = write_refusal(submitting, user, submission)
     if refusal:
@@ -99,8 +118,6 @@ def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """The content fields of `data` that belong to `kind`."""
     foreign = ALL_KIND_FIELDS - set(KIND_FIELDS[kind])
     return {k: data[k] for k in CONTENT_FIELDS if k in data and k not in foreign}
-
-
 
 
 def new_slug(title: str = "") -> str:
@@ -137,8 +154,12 @@ def create_submission(
     ensure_window(submitting=submit, user=owner)
     now = clock().now()
     submission = Submission(
-        owner=owner, kind=kind, slug=new_slug(), form_token=form_token,
-        created_at=now, status=Status.DRAFT,
+        owner=owner,
+        kind=kind,
+        slug=new_slug(),
+        form_token=form_token,
+        created_at=now,
+        status=Status.DRAFT,
     )
     _apply(submission, data, now)
     db.session.add(submission)
@@ -162,16 +183,20 @@ def _mark_submitted(submission: Submission, actor: User, now: datetime) -> None:
     mails.receipt(submission, resubmitted=before is Status.CHANGES_REQUESTED)
 
 
-def update_submission(submission: Submission, data: dict[str, Any], *, submit: bool,
-                      actor: User) -> Submission | Revision:
+def update_submission(
+    submission: Submission, data: dict[str, Any], *, submit: bool, actor: User
+) -> Submission | Revision:
     """Save the owner's edit; `submit` moves a draft or changes-requested item to submitted.
 
     An approved item keeps its public text: the edit becomes (or updates) a pending revision.
     """
     if not submission.is_editable:
         raise ValueError(f"A {submission.status_label.lower()} submission cannot be edited.")
-    ensure_window(submitting=submit or submission.status is not Status.DRAFT, user=actor,
-                  submission=submission)
+    ensure_window(
+        submitting=submit or submission.status is not Status.DRAFT,
+        user=actor,
+        submission=submission,
+    )
     now = clock().now()
     if submission.status is Status.APPROVED:
         return propose_revision(submission, data, actor, now)
@@ -186,8 +211,9 @@ def update_submission(submission: Submission, data: dict[str, Any], *, submit: b
     return submission
 
 
-def propose_revision(submission: Submission, data: dict[str, Any], actor: User,
-                     now: datetime) -> Revision:
+def propose_revision(
+    submission: Submission, data: dict[str, Any], actor: User, now: datetime
+) -> Revision:
     """Store an edit of an approved submission as its (single) pending revision."""
     content = {k: _jsonable(v) for k, v in content_for(submission.kind, data).items()}
     revision = pending_revision(submission)
@@ -198,16 +224,25 @@ def propose_revision(submission: Submission, data: dict[str, Any], actor: User,
         revision.content = content
     revision.updated_at = now
     submission.updated_at = now
-    record(Action.REVISION_PROPOSED, actor, submission, from_status=submission.status,
-           to_status=submission.status, message="Edit of the approved text awaits review.")
+    record(
+        Action.REVISION_PROPOSED,
+        actor,
+        submission,
+        from_status=submission.status,
+        to_status=submission.status,
+        message="Edit of the approved text awaits review.",
+    )
     db.session.flush()
     return revision
 
 
 def pending_revision(submission: Submission) -> Revision | None:
     """The submission's revision awaiting review, if any."""
-    return db.session.scalar(select(Revision).where(
-        Revision.submission_id == submission.id, Revision.status == RevisionStatus.PENDING))
+    return db.session.scalar(
+        select(Revision).where(
+            Revision.submission_id == submission.id, Revision.status == RevisionStatus.PENDING
+        )
+    )
 
 
 def withdraw_submission(submission: Submission, actor: User) -> Submission:
@@ -229,9 +264,14 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
     return submission
 
 
-def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
-                      submission: Submission | None, form_token: str | None,
-                      raw: dict[str, Any] | None = None) -> Submission:
+def keep_refused_post(
+    owner: User,
+    kind: str,
+    data: dict[str, Any],
+    submission: Submission | None,
+    form_token: str | None,
+    raw: dict[str, Any] | None = None,
+) -> Submission:
     """Keep text the clock refused: a new draft, or kept changes beside an existing item.
 
     `data` is valid content; `raw`, when some fields were not valid, is the whole post as
@@ -240,8 +280,14 @@ def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
     now = clock().now()
     content = content_for(kind, data)
     if submission is None:
-        submission = Submission(owner=owner, kind=kind, slug=new_slug(),
-                                form_token=form_token, created_at=now, status=Status.DRAFT)
+        submission = Submission(
+            owner=owner,
+            kind=kind,
+            slug=new_slug(),
+            form_token=form_token,
+            created_at=now,
+            status=Status.DRAFT,
+        )
         _apply(submission, content, now)
         db.session.add(submission)
         if raw is not None:
@@ -252,8 +298,14 @@ def keep_refused_post(owner: User, kind: str, data: dict[str, Any],
         kept = raw if raw is not None else content
         submission.kept_changes = {k: _jsonable(v) for k, v in content_for(kind, kept).items()}
         submission.kept_at = now
-    record(Action.LATE_POST_KEPT, owner, submission, from_status=submission.status,
-           to_status=submission.status, message="Refused by the clock; text kept for the owner.")
+    record(
+        Action.LATE_POST_KEPT,
+        owner,
+        submission,
+        from_status=submission.status,
+        to_status=submission.status,
+        message="Refused by the clock; text kept for the owner.",
+    )
     db.session.flush()
     return submission
 
@@ -273,14 +325,20 @@ def by_form_token(owner: User, token: str | None) -> Submission | None:
 
 def form_token_used(token: str | None) -> bool:
     """Whether any account's submission was created by a form with this token."""
-    return bool(token) and db.session.scalar(
-        select(Submission.id).where(Submission.form_token == token)) is not None
+    return (
+        bool(token)
+        and db.session.scalar(select(Submission.id).where(Submission.form_token == token))
+        is not None
+    )
 
 
 def owned_submissions(owner: User) -> list[Submission]:
     """The owner's submissions, most recently changed first."""
-    stmt = (select(Submission).where(Submission.owner_id == owner.id)
-            .order_by(Submission.updated_at.desc(), Submission.id.desc()))
+    stmt = (
+        select(Submission)
+        .where(Submission.owner_id == owner.id)
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -297,15 +355,18 @@ def park_post(path: str, form: dict[str, list[str]], replaces: str | None = None
     when more than PARK_MAX_ROWS are kept.
     """
     now = clock().now()
-    db.session.execute(delete(ParkedPost).where(
-        ParkedPost.created_at < now - timedelta(hours=PARK_HOURS)))
+    db.session.execute(
+        delete(ParkedPost).where(ParkedPost.created_at < now - timedelta(hours=PARK_HOURS))
+    )
     if replaces:
         db.session.execute(delete(ParkedPost).where(ParkedPost.token == replaces))
     keep = set(CONTENT_FIELDS) | {"form_token", "action"}
-    data = {k: [v[:PARK_MAX_CHARS] for v in values[:300]]
-            for k, values in form.items() if k in keep}
-    oldest = select(ParkedPost.token).order_by(ParkedPost.created_at.desc()).offset(
-        PARK_MAX_ROWS - 1)
+    data = {
+        k: [v[:PARK_MAX_CHARS] for v in values[:300]] for k, values in form.items() if k in keep
+    }
+    oldest = (
+        select(ParkedPost.token).order_by(ParkedPost.created_at.desc()).offset(PARK_MAX_ROWS - 1)
+    )
     db.session.execute(delete(ParkedPost).where(ParkedPost.token.in_(oldest)))
     token = secrets.token_urlsafe(32)
     db.session.add(ParkedPost(token=token, path=path[:200], data=data, created_at=now))

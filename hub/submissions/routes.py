@@ -51,34 +51,55 @@ def _own_or_404(submission_id: int) -> Submission:
     return submission
 
 
-def _render_form(form: SubmissionForm, kind: str, submission: Submission | None,
-                 status: int = 200, notice: str | None = None,
-                 similar: list[Submission] | None = None, *, kept_link: str | None = None,
-                 action: str | None = None, notice_class: str = "notice-error"
-                 ) -> tuple[str, int]:
+def _render_form(
+    form: SubmissionForm,
+    kind: str,
+    submission: Submission | None,
+    status: int = 200,
+    notice: str | None = None,
+    similar: list[Submission] | None = None,
+    *,
+    kept_link: str | None = None,
+    action: str | None = None,
+    notice_class: str = "notice-error",
+) -> tuple[str, int]:
     """The submission form. `kept_link` labels a link to `submission` (only when something
     was stored there); `action` is where the next post goes (default: this address)."""
     draft = submission is None or submission.status is Status.DRAFT
-    return render_template("submissions/form.html", form=form, kind=kind, kind_label=KINDS[kind],
-                           submission=submission, notice=notice, similar=similar,
-                           kept_link=kept_link, action=action, notice_class=notice_class,
-                           draft=draft), status
+    return render_template(
+        "submissions/form.html",
+        form=form,
+        kind=kind,
+        kind_label=KINDS[kind],
+        submission=submission,
+        notice=notice,
+        similar=similar,
+        kept_link=kept_link,
+        action=action,
+        notice_class=notice_class,
+        draft=draft,
+    ), status
 
 
-def _similar_check(form: SubmissionForm, kind: str,
-                   submission: Submission | None) -> tuple[str, int]:
+def _similar_check(
+    form: SubmissionForm, kind: str, submission: Submission | None
+) -> tuple[str, int]:
     """Re-show the form, unsaved, with up to five similar published submissions."""
     from hub.search import similar_to_text
 
     form.validate_for(False)  # show limit errors, but "required" ones would only distract
-    similar = similar_to_text(form.title.data or "",
-                              f"{form.summary.data or ''}\n{form.description.data or ''}",
-                              exclude_id=submission.id if submission else None, limit=5)
+    similar = similar_to_text(
+        form.title.data or "",
+        f"{form.summary.data or ''}\n{form.description.data or ''}",
+        exclude_id=submission.id if submission else None,
+        limit=5,
+    )
     return _render_form(form, kind, submission, 200, similar=similar)
 
 
-def _restored_form(kind: str, submission: Submission | None = None,
-                   token: str | None = None) -> tuple[str, int] | None:
+def _restored_form(
+    kind: str, submission: Submission | None = None, token: str | None = None
+) -> tuple[str, int] | None:
     """The form refilled with what this browser posted before its login expired, if any."""
     data = unpark_post(session.pop("parked_post", None), request.path)
     if data is None:
@@ -87,18 +108,29 @@ def _restored_form(kind: str, submission: Submission | None = None,
     form = FORMS[kind](formdata=MultiDict([(k, v) for k, values in data.items() for v in values]))
     if not form.form_token.data and submission is None:
         form.form_token.data = token or secrets.token_urlsafe(24)
-    return _render_form(form, kind, submission, 200,
-                        "We kept what you typed before your session expired. Check it and "
-                        "press the button again to save or submit.")
+    return _render_form(
+        form,
+        kind,
+        submission,
+        200,
+        "We kept what you typed before your session expired. Check it and "
+        "press the button again to save or submit.",
+    )
 
 
-CSRF_NOTICE = ("Your session's security token expired or was missing, so nothing was saved. "
-               "Your text is still below: check it and press the button again.")
-SENT_TWICE = ("This form was sent twice at the same moment and nothing was saved. Your text "
-              "is below: press the button again.")
-CHANGED_MEANWHILE = ("This submission changed at the same moment (another tab, or a moderator's "
-                     "decision), so nothing was saved. Your text is below: copy it, then reload "
-                     "the submission to see its current version.")
+CSRF_NOTICE = (
+    "Your session's security token expired or was missing, so nothing was saved. "
+    "Your text is still below: check it and press the button again."
+)
+SENT_TWICE = (
+    "This form was sent twice at the same moment and nothing was saved. Your text "
+    "is below: press the button again."
+)
+CHANGED_MEANWHILE = (
+    "This submission changed at the same moment (another tab, or a moderator's "
+    "decision), so nothing was saved. Your text is below: copy it, then reload "
+    "the submission to see its current version."
+)
 
 
 @bp.route("/submit/")
@@ -108,8 +140,9 @@ def choose_kind() -> str:
     return render_template("submissions/choose.html", kinds=KINDS)
 
 
-def _refused_or_invalid(form: SubmissionForm, kind: str, submission: Submission | None,
-                        submitting: bool) -> Page | None:
+def _refused_or_invalid(
+    form: SubmissionForm, kind: str, submission: Submission | None, submitting: bool
+) -> Page | None:
     """The page to answer when the post cannot be applied, else None.
 
     Order matters: a forged or stale CSRF token saves nothing; a post the clock refuses is
@@ -130,30 +163,43 @@ def _refused_or_invalid(form: SubmissionForm, kind: str, submission: Submission 
     return _kept_after_refusal(form, kind, submission, refusal)
 
 
-def _saved_before_opening(form: SubmissionForm, kind: str, submission: Submission | None,
-                          refusal: str) -> Page:
-    """"Submit" before the call opens: what was typed is saved as the draft it still is."""
+def _saved_before_opening(
+    form: SubmissionForm, kind: str, submission: Submission | None, refusal: str
+) -> Page:
+    """ "Submit" before the call opens: what was typed is saved as the draft it still is."""
     if not form.validate_for(False):
         return _render_form(form, kind, submission, 422, refusal)
     try:
         if submission is None:
-            saved = create_submission(current_user, kind, form.content(), submit=False,
-                                      form_token=form.form_token.data or None)
+            saved = create_submission(
+                current_user,
+                kind,
+                form.content(),
+                submit=False,
+                form_token=form.form_token.data or None,
+            )
         else:
-            saved = update_submission(submission, form.content(), submit=False,
-                                      actor=current_user)
+            saved = update_submission(submission, form.content(), submit=False, actor=current_user)
         db.session.commit()
     except (IntegrityError, StaleDataError):  # the same form, or the draft, saved meanwhile
         db.session.rollback()
-        return _render_form(form, kind, submission, 409,
-                            SENT_TWICE if submission is None else CHANGED_MEANWHILE)
-    return _render_form(form, kind, saved, 403,
-                        f"{refusal} Your text was saved as a draft, not submitted.",
-                        kept_link="Open the saved draft", action=_edit_url(saved))
+        return _render_form(
+            form, kind, submission, 409, SENT_TWICE if submission is None else CHANGED_MEANWHILE
+        )
+    return _render_form(
+        form,
+        kind,
+        saved,
+        403,
+        f"{refusal} Your text was saved as a draft, not submitted.",
+        kept_link="Open the saved draft",
+        action=_edit_url(saved),
+    )
 
 
-def _kept_after_refusal(form: SubmissionForm, kind: str, submission: Submission | None,
-                        refusal: str) -> Page:
+def _kept_after_refusal(
+    form: SubmissionForm, kind: str, submission: Submission | None, refusal: str
+) -> Page:
     """A post the clock refuses (after the cutoff): keep what was typed, exactly as typed.
 
     Valid text of a new form becomes a draft; invalid fields stay empty there and the
@@ -164,20 +210,39 @@ def _kept_after_refusal(form: SubmissionForm, kind: str, submission: Submission 
     valid = form.validate_for(False)
     raw = None if valid else form.raw_content()
     try:
-        kept = keep_refused_post(current_user, kind,
-                                 form.content() if valid else form.valid_content(),
-                                 submission, form.form_token.data or None, raw=raw)
+        kept = keep_refused_post(
+            current_user,
+            kind,
+            form.content() if valid else form.valid_content(),
+            submission,
+            form.form_token.data or None,
+            raw=raw,
+        )
         db.session.commit()
     except (IntegrityError, StaleDataError):  # the same form, or the item, saved meanwhile
         db.session.rollback()
-        return _render_form(form, kind, submission, 409, f"{refusal} " + (
-            SENT_TWICE if submission is None else CHANGED_MEANWHILE))
-    where = ("kept as a draft you can read and copy from “My submissions”"
-             if submission is None else "kept with the submission so you can copy them")
-    invalid = ("" if valid else " Fields with errors are kept exactly as you typed them.")
-    return _render_form(form, kind, kept, 403,
-                        f"{refusal} Your text was not submitted; it has been {where}.{invalid}",
-                        kept_link="Open the kept copy", action=_edit_url(kept))
+        return _render_form(
+            form,
+            kind,
+            submission,
+            409,
+            f"{refusal} " + (SENT_TWICE if submission is None else CHANGED_MEANWHILE),
+        )
+    where = (
+        "kept as a draft you can read and copy from “My submissions”"
+        if submission is None
+        else "kept with the submission so you can copy them"
+    )
+    invalid = "" if valid else " Fields with errors are kept exactly as you typed them."
+    return _render_form(
+        form,
+        kind,
+        kept,
+        403,
+        f"{refusal} Your text was not submitted; it has been {where}.{invalid}",
+        kept_link="Open the kept copy",
+        action=_edit_url(kept),
+    )
 
 
 def _edit_url(submission: Submission) -> str:
@@ -203,8 +268,10 @@ def _plain(value: object) -> object:
     return list(value) if isinstance(value, list | tuple) else value
 
 
-EMPTY_POST = ("The form arrived without any of its fields, so nothing was saved or changed. "
-              "Go back to the form and send it again.")
+EMPTY_POST = (
+    "The form arrived without any of its fields, so nothing was saved or changed. "
+    "Go back to the form and send it again."
+)
 
 
 def _arrived_empty() -> bool:
@@ -237,11 +304,16 @@ def new(kind: str) -> Page:
         form.validate_for(False)
         form.form_token.data = token = secrets.token_urlsafe(24)
         return _render_form(
-            form, kind, earlier, 409,
+            form,
+            kind,
+            earlier,
+            409,
             f"This form was already sent once and saved as “{earlier.title or 'Untitled draft'}”. "
             "What is below differs from it and was not saved: press a button again to save "
             "it as a new submission, or open the saved one.",
-            kept_link="Open the saved one", action=url_for(".new", kind=kind, t=token))
+            kept_link="Open the saved one",
+            action=url_for(".new", kind=kind, t=token),
+        )
     if form_token_used(form.form_token.data):
         # The same page sent again from another account (a shared browser, back button):
         # a new contribution of this account, with a token of its own.
@@ -255,8 +327,13 @@ def new(kind: str) -> Page:
     if answer is not None:
         return answer
     try:
-        submission = create_submission(current_user, kind, form.content(), submit=submitting,
-                                       form_token=form.form_token.data or None)
+        submission = create_submission(
+            current_user,
+            kind,
+            form.content(),
+            submit=submitting,
+            form_token=form.form_token.data or None,
+        )
         db.session.commit()
     except IntegrityError:  # a concurrent post of the same form won the token
         db.session.rollback()
@@ -265,8 +342,12 @@ def new(kind: str) -> Page:
             return redirect(url_for(".detail", submission_id=earlier.id))
         form.form_token.data = secrets.token_urlsafe(24)
         return _render_form(form, kind, None, 409, SENT_TWICE)
-    flash("Submitted. Moderators will review it; you can still edit it until the cutoff."
-          if submitting else "Draft saved. Submit it when it is ready.", "success")
+    flash(
+        "Submitted. Moderators will review it; you can still edit it until the cutoff."
+        if submitting
+        else "Draft saved. Submit it when it is ready.",
+        "success",
+    )
     return redirect(url_for(".detail", submission_id=submission.id))
 
 
@@ -287,18 +368,24 @@ def _new_form(kind: str) -> Page:
     # as it was, without an action of its own, for the browser to recognise it); sending it
     # again leads to what was saved, not to a second submission.
     return _render_form(
-        form, kind, earlier, 200,
+        form,
+        kind,
+        earlier,
+        200,
         f"You already sent this form: it was saved as “{earlier.title or 'Untitled draft'}”. "
         "Sending it again saves nothing more. To write another one, start a new form.",
-        kept_link="Open what was saved", notice_class="notice-info")
+        kept_link="Open what was saved",
+        notice_class="notice-info",
+    )
 
 
 @bp.route("/my/")
 @login_required
 def mine() -> str:
     """The current user's submissions with their status and last change."""
-    return render_template("submissions/mine.html", submissions=owned_submissions(current_user),
-                           kinds=KINDS)
+    return render_template(
+        "submissions/mine.html", submissions=owned_submissions(current_user), kinds=KINDS
+    )
 
 
 @bp.route("/my/<id:submission_id>")
@@ -310,9 +397,11 @@ def detail(submission_id: int) -> str:
 
 def _detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
     return render_template(
-        "submissions/detail.html", submission=submission,
+        "submissions/detail.html",
+        submission=submission,
         edit_refusal=write_refusal(False, current_user, submission),
-        revision=pending_revision(submission), deadline=personal_deadline(current_user),
+        revision=pending_revision(submission),
+        deadline=personal_deadline(current_user),
         revisions_until=revisions_open_until(current_user),
     ), status
 
@@ -344,22 +433,32 @@ def edit(submission_id: int) -> Page:
         return answer
     was = submission.status
     try:
-        result = update_submission(submission, form.content(), submit=submitting,
-                                   actor=current_user)
+        result = update_submission(
+            submission, form.content(), submit=submitting, actor=current_user
+        )
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        notice = ("This submission changed while you were editing it. Nothing was saved; "
-                  "your text is below. Reload the page to see the current version.")
+        notice = (
+            "This submission changed while you were editing it. Nothing was saved; "
+            "your text is below. Reload the page to see the current version."
+        )
         return _render_form(form, submission.kind, submission, 409, notice)
     if isinstance(result, Revision):
-        flash("Your update was sent to the moderators. The public page keeps the approved "
-              "version until they accept it.", "success")
+        flash(
+            "Your update was sent to the moderators. The public page keeps the approved "
+            "version until they accept it.",
+            "success",
+        )
     elif submitting and was in (Status.DRAFT, Status.CHANGES_REQUESTED):
         flash("Submitted.", "success")
     else:
-        flash("Changes saved." if was is not Status.SUBMITTED
-              else "Changes saved. The submission is still awaiting review.", "success")
+        flash(
+            "Changes saved."
+            if was is not Status.SUBMITTED
+            else "Changes saved. The submission is still awaiting review.",
+            "success",
+        )
     return redirect(url_for(".detail", submission_id=submission.id))
 
 
@@ -393,8 +492,12 @@ def withdraw(submission_id: int) -> Page:
         return _detail_page(submission, 409)
     except ValueError as refused:
         db.session.rollback()
-        flash(_withdraw_conflict(submission) if submission.status is Status.WITHDRAWN
-              else str(refused), "error")
+        flash(
+            _withdraw_conflict(submission)
+            if submission.status is Status.WITHDRAWN
+            else str(refused),
+            "error",
+        )
         return _detail_page(submission, 409)
     flash("Withdrawn. It will not be reviewed or published.", "success")
     return redirect(url_for(".detail", submission_id=submission.id))
@@ -403,7 +506,11 @@ def withdraw(submission_id: int) -> Page:
 def _withdraw_conflict(submission: Submission) -> str:
     """Why a withdrawal found the submission changed (it is read again after the rollback)."""
     if submission.status is Status.WITHDRAWN:
-        return ("This submission was already withdrawn (perhaps from another tab or window). "
-                "Nothing else was done.")
-    return (f"This submission changed at the same moment: it is now “{submission.status_label}”. "
-            "Nothing was withdrawn; check it and withdraw it again if you still want to.")
+        return (
+            "This submission was already withdrawn (perhaps from another tab or window). "
+            "Nothing else was done."
+        )
+    return (
+        f"This submission changed at the same moment: it is now “{submission.status_label}”. "
+        "Nothing was withdrawn; check it and withdraw it again if you still want to."
+    )

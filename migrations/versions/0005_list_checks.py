@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -25,14 +25,15 @@ def _check_sql(column: str, limit: int) -> str:
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
         for column, limit in LIST_LIMITS.items():
-            batch_op.create_check_constraint(op.f(f'ck_submissions_{column}_list'),
-                                             _check_sql(column, limit))
+            batch_op.create_check_constraint(
+                op.f(f"ck_submissions_{column}_list"), _check_sql(column, limit)
+            )
 
 
 def downgrade() -> None:
     """Revert this revision."""
-    with op.batch_alter_table('submissions', schema=None) as batch_op:
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
         for column in reversed(list(LIST_LIMITS)):
-            batch_op.drop_constraint(op.f(f'ck_submissions_{column}_list'), type_='check')
+            batch_op.drop_constraint(op.f(f"ck_submissions_{column}_list"), type_="check")

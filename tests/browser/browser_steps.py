@@ -24,7 +24,6 @@ OUTPUT = Path(__file__).resolve().parents[1] / "output"
 _seq = count(1)
 
 
-
 @dataclass
 class LiveHub:
     """A hub served on a real port, with shortcuts into its database for setup and checks."""
@@ -57,19 +56,30 @@ class LiveHub:
             clock.open_at, clock.close_at = saved[0], saved[1]
             clock.freeze(saved[2])
 
-    def create_user(self, role: str = "submitter", email: str | None = None,
-                    name: str | None = None, password: str = PASSWORD) -> str:
+    def create_user(
+        self,
+        role: str = "submitter",
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+    ) -> str:
         """Create an account through hub.auth.operations; returns its e-mail."""
         from hub.auth.operations import create_user
 
         email = email or f"{role}{next(_seq)}@example.org"
         with self._writing():
-            create_user(email, password, name or f"{role.capitalize()} {email.split('@')[0]}",
-                        "Test Org", Role(role))
+            create_user(
+                email,
+                password,
+                name or f"{role.capitalize()} {email.split('@')[0]}",
+                "Test Org",
+                Role(role),
+            )
         return email
 
-    def create_submission(self, owner: str, status: str = "approved", kind: str = "initiative",
-                          **fields: Any) -> dict[str, Any]:
+    def create_submission(
+        self, owner: str, status: str = "approved", kind: str = "initiative", **fields: Any
+    ) -> dict[str, Any]:
         """A submission of `owner` in `status`, decided through the real moderation
         operations; returns its id, slug and title."""
         from hub.auth.operations import create_user, find_user
@@ -79,10 +89,12 @@ class LiveHub:
         status_ = Status(status)
         with self._writing() as session:
             owner_row = find_user(owner)
-            sub = create_submission(owner_row, kind, content(**fields),
-                                    submit=status_ is not Status.DRAFT)
+            sub = create_submission(
+                owner_row, kind, content(**fields), submit=status_ is not Status.DRAFT
+            )
             referee = find_user("referee@example.org") or create_user(
-                "referee@example.org", PASSWORD, "Referee", "", Role.MODERATOR)
+                "referee@example.org", PASSWORD, "Referee", "", Role.MODERATOR
+            )
             if status_ is Status.APPROVED:
                 moderation.approve_submission(sub, referee)
             elif status_ is Status.REJECTED:
@@ -98,10 +110,21 @@ class LiveHub:
         """The owner's submissions as rows read from the database (oldest first)."""
         with self.app.app_context():
             rows = db.session.scalars(
-                select(Submission).join(User, Submission.owner_id == User.id)
-                .where(User.email == email.lower()).order_by(Submission.id)).all()
-            return [{"id": s.id, "status": s.status.value, "title": s.title,
-                     "summary": s.summary, "slug": s.slug} for s in rows]
+                select(Submission)
+                .join(User, Submission.owner_id == User.id)
+                .where(User.email == email.lower())
+                .order_by(Submission.id)
+            ).all()
+            return [
+                {
+                    "id": s.id,
+                    "status": s.status.value,
+                    "title": s.title,
+                    "summary": s.summary,
+                    "slug": s.slug,
+                }
+                for s in rows
+            ]
 
 
 class HeldPostAnswers:
@@ -137,8 +160,7 @@ def click_and_wait(page: Any, selector: str, *, double: bool = False) -> Any:
     return page
 
 
-def register(page: Any, email: str, name: str = "Amina Diallo",
-             password: str = PASSWORD) -> None:
+def register(page: Any, email: str, name: str = "Amina Diallo", password: str = PASSWORD) -> None:
     """Create an account through the registration form (logs in)."""
     page.goto("/account/register")
     page.fill("#email", email)
@@ -202,8 +224,11 @@ def flash_text(page: Any) -> str:
 
 
 # A moderator's decisions by the words on the review page.
-DECISION_LABELS = {"approve": "Approve and publish", "request_changes": "Request changes",
-                   "reject": "Reject"}
+DECISION_LABELS = {
+    "approve": "Approve and publish",
+    "request_changes": "Request changes",
+    "reject": "Reject",
+}
 
 
 def decide(page: Any, action: str, message: str = "") -> None:

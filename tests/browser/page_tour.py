@@ -107,10 +107,14 @@ def _throttled_login(page: Any, _data: dict[str, Any]) -> None:
 
 # The tour hub throttles logins only (and leniently: the tour logs in twice itself).
 LOGIN_LIMIT = 3
-SETTINGS = {"HUB_RATELIMIT_ENABLED": True,
-            "HUB_RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per 15 minutes per account",
-            "HUB_RATELIMIT_REGISTER": "", "HUB_RATELIMIT_PASSWORD": "",
-            "HUB_RATELIMIT_SUBMIT": "", "HUB_RATELIMIT_DECIDE": ""}
+SETTINGS = {
+    "HUB_RATELIMIT_ENABLED": True,
+    "HUB_RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per 15 minutes per account",
+    "HUB_RATELIMIT_REGISTER": "",
+    "HUB_RATELIMIT_PASSWORD": "",
+    "HUB_RATELIMIT_SUBMIT": "",
+    "HUB_RATELIMIT_DECIDE": "",
+}
 
 
 def error_views(app: Any) -> None:
@@ -182,10 +186,20 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
-EXPECTED_STATUS = {"error-404": 404, "error-400": 400, "submission-form-with-errors": 422,
-                   "register-with-errors": 422, "error-403": 403, "error-413": 413,
-                   "error-429": 429, "login-throttled": 429, "error-500": 500, "error-503": 503,
-                   "review-with-errors": 422, "moderation-queue-with-errors": 422}
+EXPECTED_STATUS = {
+    "error-404": 404,
+    "error-400": 400,
+    "submission-form-with-errors": 422,
+    "register-with-errors": 422,
+    "error-403": 403,
+    "error-413": 413,
+    "error-429": 429,
+    "login-throttled": 429,
+    "error-500": 500,
+    "error-503": 503,
+    "review-with-errors": 422,
+    "moderation-queue-with-errors": 422,
+}
 
 
 def visited(tour: dict[str, Any], name: str) -> Visit:
@@ -202,33 +216,66 @@ def seed(hub: LiveHub) -> dict[str, Any]:
     other = hub.create_user("submitter", "tour-other@example.org", "Jonas Keller")
     hub.create_user("moderator", "tour-moderator@example.org", "Mina Moderator")
     approved = [
-        hub.create_submission(other, kind="initiative", title="Santé numérique dans les écoles",
-                              summary="Former les infirmières scolaires à l'IA responsable.",
-                              themes=["health", "education"], countries=["FR", "SN"],
-                              regions=["europe", "africa"], language="fr",
-                              lead_organisation="Institut Pasteur de Dakar"),
-        hub.create_submission(other, kind="coalition", title="Coalition for open climate models",
-                              summary="Sharing climate datasets and models openly.",
-                              themes=["climate", "open_source"], countries=["KE", "global"],
-                              regions=["africa", "global"], stakeholder_group="civil_society"),
-        hub.create_submission(other, kind="partnership", title="Safety evaluations partnership",
-                              themes=["safety"], countries=["CH"], regions=["europe"],
-                              stakeholder_group="private_sector"),
-        hub.create_submission(other, kind="concrete_action", title="Open curriculum on AI ethics",
-                              themes=["ethics", "education"], countries=["BR"],
-                              regions=["americas"], stakeholder_group="academia"),
+        hub.create_submission(
+            other,
+            kind="initiative",
+            title="Santé numérique dans les écoles",
+            summary="Former les infirmières scolaires à l'IA responsable.",
+            themes=["health", "education"],
+            countries=["FR", "SN"],
+            regions=["europe", "africa"],
+            language="fr",
+            lead_organisation="Institut Pasteur de Dakar",
+        ),
+        hub.create_submission(
+            other,
+            kind="coalition",
+            title="Coalition for open climate models",
+            summary="Sharing climate datasets and models openly.",
+            themes=["climate", "open_source"],
+            countries=["KE", "global"],
+            regions=["africa", "global"],
+            stakeholder_group="civil_society",
+        ),
+        hub.create_submission(
+            other,
+            kind="partnership",
+            title="Safety evaluations partnership",
+            themes=["safety"],
+            countries=["CH"],
+            regions=["europe"],
+            stakeholder_group="private_sector",
+        ),
+        hub.create_submission(
+            other,
+            kind="concrete_action",
+            title="Open curriculum on AI ethics",
+            themes=["ethics", "education"],
+            countries=["BR"],
+            regions=["americas"],
+            stakeholder_group="academia",
+        ),
     ]
-    submitted = hub.create_submission(submitter, "submitted", title="Santé numérique à l'école",
-                                      lead_organisation="Institut Pasteur de Dakar",
-                                      themes=["health"])
-    changes = hub.create_submission(submitter, "changes_requested",
-                                    title="Réseau des laboratoires d'IA")
+    submitted = hub.create_submission(
+        submitter,
+        "submitted",
+        title="Santé numérique à l'école",
+        lead_organisation="Institut Pasteur de Dakar",
+        themes=["health"],
+    )
+    changes = hub.create_submission(
+        submitter, "changes_requested", title="Réseau des laboratoires d'IA"
+    )
     hub.create_submission(submitter, "draft", title="Brouillon")
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    return {"approved_slug": approved[0]["slug"], "submitted_id": submitted["id"],
-            "changes_requested_id": changes["id"], "submitter": submitter,
-            "moderator": "tour-moderator@example.org"}
+    return {
+        "approved_slug": approved[0]["slug"],
+        "submitted_id": submitted["id"],
+        "changes_requested_id": changes["id"],
+        "submitter": submitter,
+        "moderator": "tour-moderator@example.org",
+    }
 
 
 # A page with one known failure per kind of rule: it proves axe-core really runs the WCAG
@@ -258,8 +305,7 @@ def run(browser: Any, hub: LiveHub, axe: Path | None) -> Tour:
         for name, role, action in PAGE_TYPES:
             visit = visits[name] = Visit(name, role)
             if role not in pages:
-                context = browser.new_context(base_url=hub.url, locale="en-GB",
-                                              viewport=DESKTOP)
+                context = browser.new_context(base_url=hub.url, locale="en-GB", viewport=DESKTOP)
                 context.set_default_timeout(15_000)
                 contexts.append(context)
                 pages[role] = context.new_page()
@@ -277,8 +323,7 @@ def run(browser: Any, hub: LiveHub, axe: Path | None) -> Tour:
     return visits
 
 
-def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any],
-           axe: Path | None) -> None:
+def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any], axe: Path | None) -> None:
     """Go to the page type, then record HTML, axe results, reflow and screenshots."""
     documents: list[Any] = []
 
@@ -330,6 +375,8 @@ def describe_violations(visit: Visit) -> str:
     lines = []
     for v in visit.violations or []:
         lines.append(f"{visit.name}: {v['id']} ({v['impact']}): {v['help']}")
-        lines.extend(f"    {node['target']}: {node['summary'].splitlines()[-1].strip()}"
-                     for node in v["nodes"])
+        lines.extend(
+            f"    {node['target']}: {node['summary'].splitlines()[-1].strip()}"
+            for node in v["nodes"]
+        )
     return "\n".join(lines)

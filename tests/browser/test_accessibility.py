@@ -31,8 +31,10 @@ def test_axe_runs_the_wcag_rules(axe_source, tour):
 def test_axe_finds_no_wcag21_aa_violations(axe_source, tour, name):
     visit = visited(tour, name)
     report = describe_violations(visit)
-    print(f"{name}: axe-core WCAG 2.1 A/AA violations: {len(visit.violations or [])}"
-          + (f" ({', '.join(v['id'] for v in visit.violations)})" if visit.violations else ""))
+    print(
+        f"{name}: axe-core WCAG 2.1 A/AA violations: {len(visit.violations or [])}"
+        + (f" ({', '.join(v['id'] for v in visit.violations)})" if visit.violations else "")
+    )
     if report:
         print(report)
     assert visit.violations == [], f"axe-core found violations:\n{report}"
@@ -72,8 +74,15 @@ class _Fields(HTMLParser):
             self.summary_links.append(a["href"][1:])
 
 
-@pytest.mark.parametrize("name", ["submission-form-with-errors", "register-with-errors",
-                                  "review-with-errors", "moderation-queue-with-errors"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "submission-form-with-errors",
+        "register-with-errors",
+        "review-with-errors",
+        "moderation-queue-with-errors",
+    ],
+)
 def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
     """Each invalid field names its error (and help) by aria-describedby; the summary at the
     top links to every one of them; fields with a limit have a character counter."""
@@ -88,9 +97,16 @@ def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
     assert all(f"{field_id}-count" in fields.ids for field_id in fields.limited)
 
 
-FOCUS_PAGES = [("/", None), ("/browse", None), ("detail", None), ("/account/register", None),
-               ("/submit/initiative", "submitter"), ("/my/", "submitter"),
-               ("/moderation/", "moderator"), ("/no/such/page", None)]
+FOCUS_PAGES = [
+    ("/", None),
+    ("/browse", None),
+    ("detail", None),
+    ("/account/register", None),
+    ("/submit/initiative", "submitter"),
+    ("/my/", "submitter"),
+    ("/moderation/", "moderator"),
+    ("/no/such/page", None),
+]
 
 
 @pytest.mark.parametrize(("path", "role"), FOCUS_PAGES)
@@ -106,7 +122,9 @@ def test_keyboard_focus_is_always_visible(hub, page, path, role):
     seen = []
     for _ in range(30):
         page.keyboard.press("Tab")
-        seen.append(page.evaluate("""(FOCUS_YELLOW) => {
+        seen.append(
+            page.evaluate(
+                """(FOCUS_YELLOW) => {
           const el = document.activeElement, s = getComputedStyle(el);
           const r = el.getBoundingClientRect();
           return {what: el.tagName + " " + (el.textContent || el.name || "").trim().slice(0, 30),
@@ -114,7 +132,10 @@ def test_keyboard_focus_is_always_visible(hub, page, path, role):
                   ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2)
                         || s.boxShadow !== "none" || s.backgroundColor === FOCUS_YELLOW,
                   onScreen: r.right > 0 && r.bottom > 0 && r.width > 0};
-        }""", "rgb(255, 191, 71)"))
+        }""",
+                "rgb(255, 191, 71)",
+            )
+        )
     seen = [s for s in seen if not s["body"]]
     assert seen[0]["what"].startswith("A Skip to content") and seen[0]["onScreen"], seen[0]
     assert len(seen) >= 8, seen

@@ -24,8 +24,9 @@ def submitter(hub):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_double_click_on_submit_creates_one_submission(hub, new_context, submitter, javascript,
-                                                        expect):
+def test_double_click_on_submit_creates_one_submission(
+    hub, new_context, submitter, javascript, expect
+):
     """The second click of a double click lands while the first post is on its way (the
     hub's answers are held back as on a slow connection). With JavaScript the second click
     sends nothing; without it both posts reach the hub, whose one-time form token makes the
@@ -91,8 +92,9 @@ def test_back_button_after_submit_does_not_resubmit(hub, page, submitter, expect
     assert len(hub.submissions_of(submitter)) == 1
 
 
-def test_back_button_after_submit_without_javascript_does_not_resubmit(hub, new_context,
-                                                                       submitter, expect):
+def test_back_button_after_submit_without_javascript_does_not_resubmit(
+    hub, new_context, submitter, expect
+):
     """No script to put the sent form's token back: the token is in the form's address, so
     going back fetches the same form, which says it was sent; sending it again (Chromium
     refilled it) leads to the first result, not to a second submission."""
@@ -124,7 +126,9 @@ def test_back_button_after_submit_without_javascript_does_not_resubmit(hub, new_
     fill_submission(page, **{**COMPLETE_FORM, "title": "A second one, on purpose"})
     click_and_wait(page, "button[value=submit]")
     assert [r["title"] for r in hub.submissions_of(submitter)] == [
-        COMPLETE_FORM["title"], "A second one, on purpose"]
+        COMPLETE_FORM["title"],
+        "A second one, on purpose",
+    ]
 
 
 def test_character_counter_counts_characters_as_the_hub_does(hub, page, submitter, expect):
@@ -180,8 +184,11 @@ def test_forms_work_without_javascript(hub, new_context, submitter, expect):
     click_and_wait(page, "main a.button:has-text('Edit')")
     click_and_wait(page, "button[value=submit]")  # members are still missing
     expect(page.locator("#error-summary")).to_contain_text("Member organisations")
-    fill_submission(page, **{**COMPLETE_FORM, "title": "Coalition sans JavaScript"},
-                    member_organisations="Membre A\nMembre B")
+    fill_submission(
+        page,
+        **{**COMPLETE_FORM, "title": "Coalition sans JavaScript"},
+        member_organisations="Membre A\nMembre B",
+    )
     click_and_wait(page, "button[value=submit]")
     assert "Submitted" in flash_text(page)
     [row] = hub.submissions_of(submitter)

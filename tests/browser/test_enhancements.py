@@ -17,8 +17,11 @@ from browser_steps import click_and_wait, login
 def writer(hub, page):
     """A logged-in submitter's page, and one approved submission to be found similar."""
     owner = hub.create_user()
-    hub.create_submission(owner, title="Mangrove carbon mapping",
-                          summary="Satellite mapping of mangrove carbon stocks in the tropics.")
+    hub.create_submission(
+        owner,
+        title="Mangrove carbon mapping",
+        summary="Satellite mapping of mangrove carbon stocks in the tropics.",
+    )
     login(page, hub.create_user())
     return page
 
@@ -40,7 +43,8 @@ def test_the_similar_panel_fills_itself_while_the_title_is_typed(writer, expect)
     expect(panel.locator("li .badge")).to_have_text("Kind: Initiative")
     expect(panel.locator("button[value=similar]")).to_be_visible()  # still there
     expect(page.locator("p[aria-live]").filter(has_text="similar")).to_have_text(
-        "1 similar published submission found.")
+        "1 similar published submission found."
+    )
     assert posts == []  # looked up, nothing posted (and nothing saved)
 
     page.locator("#title").fill("")
@@ -105,7 +109,8 @@ def test_the_deadline_in_the_visitors_own_time(hub, new_context, expect):
         day = f"{local.day} {local:%B %Y}, " if local.date() != geneva.date() else ""
         assert re.fullmatch(rf"; your time: {day}{local:%H:%M} \S+", text), (zone, text)
         expect(page.locator(".cutoff-banner .countdown")).to_have_text(
-            re.compile(r"^2 days [45] h \d+ min left$"))
+            re.compile(r"^2 days [45] h \d+ min left$")
+        )
     page = new_context(timezone_id="Europe/Zurich").new_page()
     page.goto("/")
     expect(page.locator(".cutoff-banner .local-time")).to_have_text("")  # already Geneva
@@ -118,8 +123,10 @@ def test_go_back_from_an_error_page_keeps_the_forms_text(page, expect):
     page.fill("#email", "amina@example.org")
     page.fill("#display_name", "Amina Diallo")
     # An organisation pasted from a huge document: over HUB_MAX_REQUEST_BYTES (1 MiB).
-    page.eval_on_selector("#organisation", "el => { el.removeAttribute('maxlength');"
-                                           " el.value = 'x'.repeat(1100000); }")
+    page.eval_on_selector(
+        "#organisation",
+        "el => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(1100000); }",
+    )
     click_and_wait(page, "main form button[type=submit]")
     expect(page.locator(".error-code")).to_have_text("Error 413")
 

