@@ -11,11 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hub.clock import clock_from_config
 from hub.clock import init_app as init_clock
-from hub.config import load_settings, warn_unknown_settings
+from hub.config import ROOT, load_settings, warn_unknown_settings
 from hub.extensions import csrf, db, login_manager
 from hub.routing import IdConverter, SlugConverter
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

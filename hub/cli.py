@@ -10,8 +10,8 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 
-from hub import ROOT
 from hub.auth.models import NAME_MAX, ORGANISATION_MAX, Role
+from hub.config import ROOT
 from hub.forms import clean_text, one_line
 
 

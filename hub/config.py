@@ -16,6 +16,9 @@ from flask import Flask
 
 logger = logging.getLogger("hub.config")
 
+# The checkout: templates, static files and migrations live beside the package.
+ROOT = Path(__file__).resolve().parent.parent
+
 # Every setting the hub reads, with its default. README's settings table mirrors this.
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None = SQLite file instance/hub.sqlite3

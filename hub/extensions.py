@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from hub.textfold import fold
@@ -48,6 +49,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """Aware UTC now, for column defaults (the request clock is hub.clock)."""
+    return datetime.now(UTC)
+
+
+def enum_type(cls: type[enum.Enum], name: str, length: int = 30) -> Enum:
+    """A status column: stored as its value, guarded by a CHECK constraint on every backend."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class Base(DeclarativeBase):

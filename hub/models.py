@@ -1,12 +1,14 @@
 """Every model, imported so Base.metadata knows all tables (Alembic, tests)."""
 
+from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.extensions import Base
 from hub.mail.models import DigestItem, OutboxMail
-from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import ParkedPost, Status, Submission
+from hub.submissions.revisions import Revision, RevisionStatus
 
 __all__ = [
     "Action",

@@ -12,7 +12,7 @@ from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
-from hub.submissions.operations import personal_deadline
+from hub.submissions.deadlines import personal_deadline
 
 
 def init_app(app: Flask) -> None:

@@ -19,9 +19,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.extensions import db
-from hub.moderation.models import Action, AuditEvent
 from hub.submissions.models import Status, Submission
 
 from helpers import PASSWORD, PG_URL, form_data

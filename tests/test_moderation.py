@@ -22,13 +22,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.extensions import db
 from hub.mail.models import OutboxMail
 from hub.moderation import operations as ops
-from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision, RevisionStatus
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
+from hub.submissions.revisions import Revision, RevisionStatus
 
 from helpers import PASSWORD, content, field_error, field_value
 

@@ -17,13 +17,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from hub import create_app
+from hub.audit.models import Action
 from hub.auth.models import Role, User
 from hub.extensions import db
 from hub.moderation import operations as ops
 from hub.moderation import queries
-from hub.moderation.models import Action, DeadlineException, Revision
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
+from hub.submissions.revisions import Revision
 
 from helpers import PASSWORD, content, field_error, field_value
 from test_moderation import (

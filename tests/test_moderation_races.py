@@ -20,10 +20,12 @@ import requests
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
+from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role
 from hub.extensions import db
-from hub.moderation.models import Action, AuditEvent, DeadlineException, Revision
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status
+from hub.submissions.revisions import Revision
 
 from helpers import PG_URL, field_value
 from test_concurrency import live, logged_in  # noqa: F401 - fixture and helper

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from hub.auth.models import User
 from hub.extensions import db
 from hub.moderation import operations as ops
-from hub.moderation.models import DeadlineException, Revision, RevisionStatus
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
+from hub.submissions.revisions import Revision, RevisionStatus
 
 from helpers import content, field_value, form_data
 from test_moderation import (

@@ -329,9 +329,9 @@ def test_too_many_bulk_decisions_get_429_keeping_the_reason(moderating):
 def test_too_many_decisions_on_updates_get_429_keeping_the_message(
     moderating, create_submission_for
 ):
-    from hub.moderation.models import Revision
     from hub.submissions.models import Submission
     from hub.submissions.operations import update_submission
+    from hub.submissions.revisions import Revision
 
     app, client, _items, owner = moderating
     approved = create_submission_for(owner, status="approved")

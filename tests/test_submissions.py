@@ -12,14 +12,10 @@ from sqlalchemy import func, select
 
 from hub.auth.models import User
 from hub.extensions import db
-from hub.moderation.models import Revision
+from hub.submissions.deadlines import SubmissionsClosed
 from hub.submissions.models import STATUS_LABELS, Status, Submission
-from hub.submissions.operations import (
-    SubmissionsClosed,
-    create_submission,
-    update_submission,
-    withdraw_submission,
-)
+from hub.submissions.operations import create_submission, update_submission, withdraw_submission
+from hub.submissions.revisions import Revision
 from hub.vocab import countries
 
 from helpers import (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.extensions import Base, UTCDateTime
+from hub.extensions import Base, UTCDateTime, utcnow
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -22,11 +22,6 @@ class Role(enum.StrEnum):
     SUBMITTER = "submitter"
     MODERATOR = "moderator"
     ADMIN = "admin"
-
-
-def utcnow() -> datetime:
-    """Aware UTC now, for column defaults (the request clock is hub.clock)."""
-    return datetime.now(UTC)
 
 
 class User(UserMixin, Base):

@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.auth.models import utcnow
-from hub.extensions import Base, UTCDateTime
+from hub.extensions import Base, UTCDateTime, utcnow
 
 
 class OutboxMail(Base):

@@ -8,13 +8,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.audit import record
+from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
 from hub.mail import messages as mails
-from hub.moderation.models import Action, DeadlineException, Revision, RevisionStatus
+from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.models import Status, Submission
-from hub.submissions.operations import new_slug, revisions_open_until
+from hub.submissions.operations import new_slug
+from hub.submissions.revisions import Revision, RevisionStatus
 
 DECIDABLE = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
 

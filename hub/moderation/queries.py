@@ -12,19 +12,15 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
+from hub.audit.models import Action, AuditEvent
 from hub.clock import clock
 from hub.extensions import db
 from hub.forms import clean_text
-from hub.moderation.models import (
-    Action,
-    AuditEvent,
-    DeadlineException,
-    Revision,
-    RevisionStatus,
-)
 from hub.moderation.operations import DECIDABLE
 from hub.routing import parse_id
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
+from hub.submissions.revisions import Revision, RevisionStatus
 from hub.textfold import fold, folded
 from hub.vocab import KINDS
 

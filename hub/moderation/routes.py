@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from hub.audit.models import AuditEvent
 from hub.auth.models import Role
 from hub.auth.operations import find_user
 from hub.clock import clock
@@ -38,7 +39,6 @@ from hub.moderation.forms import (
     ExceptionForm,
     RevisionForm,
 )
-from hub.moderation.models import AuditEvent, DeadlineException, Revision, RevisionStatus
 from hub.moderation.operations import (
     DECIDABLE,
     DecisionRefused,
@@ -60,8 +60,10 @@ from hub.moderation.operations import (
 from hub.moderation.queries import QueueFilters
 from hub.ratelimit import refusal
 from hub.routing import parse_id
+from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
+from hub.submissions.revisions import Revision, RevisionStatus
 from hub.vocab import KINDS
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")

@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.auth.models import utcnow
-from hub.extensions import Base, UTCDateTime
+from hub.extensions import Base, UTCDateTime, utcnow
 
 
 class IndexTask(Base):

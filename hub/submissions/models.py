@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.auth.models import User, utcnow
-from hub.extensions import Base, UTCDateTime
+from hub.auth.models import User
+from hub.extensions import Base, UTCDateTime, utcnow
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
 # Field limits: the forms and the database constraints both read these.

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from hub.audit import record
+from hub.audit.models import Action
 from hub.auth.models import User
-from hub.clock import Phase, clock
+from hub.clock import clock
 from hub.extensions import db
 from hub.mail import messages as mails
-from hub.moderation.models import Action, Revision, RevisionStatus
+from hub.submissions.deadlines import ensure_window
 from hub.submissions.models import ParkedPost, Status, Submission
+from hub.submissions.revisions import Revision, RevisionStatus
 
 # Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
 CONTENT_FIELDS = (
@@ -48,70 +50,6 @@ KIND_FIELDS = {
     "concrete_action": ("timeline",),
 }
 ALL_KIND_FIELDS = {f for fields in KIND_FIELDS.values() for f in fields}
-
-
-class SubmissionsClosed(Exception):
-    """A write the clock does not allow; the message says why, in the display zone."""
-
-
-def personal_deadline(user: User | None) -> datetime | None:
-    """The cutoff for this account: the general one, or its later exception."""
-    c = clock()
-    if user is None or c.close_at is None:
-        return c.close_at
-    from hub.moderation.models import DeadlineException
-
-    exception = db.session.scalar(
-        select(DeadlineException).where(DeadlineException.user_id == user.id)
-    )
-    if exception is not None:
-        return max(c.close_at, exception.until)
-    return c.close_at
-
-
-def write_refusal(
-    submitting: bool, user: User | None = None, submission: Submission | None = None
-) -> str | None:
-    """Why the clock refuses this write now, or None when it is allowed.
-
-    Drafts may be prepared before the call opens; after the cutoff nothing is written,
-    except by an account with a deadline exception, and revisions of items a moderator
-    sent back, which stay open until HUB_REVISIONS_CLOSE_AT (unset = no limit).
-    """
-    c = clock()
-    now = c.now()
-    if c.phase(now) is Phase.NOT_YET_OPEN:
-        if submitting:
-            return f"Submissions open on {c.format(c.open_at)}; you can save a draft until then."
-        return None
-    deadline = personal_deadline(user)
-    if deadline is None or now < deadline:
-        return None
-    if submission is not None and submission.status is Status.CHANGES_REQUESTED:
-        until = revisions_open_until(user)
-        if until is None or now < until:
-            return None
-        return f"Revisions closed on {c.format(until)}."
-    return f"Submissions closed on {c.format(deadline)}."
-
-
-def revisions_open_until(user: User | None) -> datetime | None:
-    """Until when `user` may revise and resubmit an item sent back for changes (None = no
-    limit): the later of their own cutoff (with any exception) and HUB_REVISIONS_CLOSE_AT."""
-    deadline = personal_deadline(user)
-    revisions_close_at = clock().revisions_close_at
-    if deadline is None or revisions_close_at is None:
-        return None
-    return max(deadline, revisions_close_at)
-
-
-def ensure_window(
-    submitting: bool, user: User | None = None, submission: Submission | None = None
-) -> None:
-    """Raise SubmissionsClosed when the clock refuses this write."""
-    refusal = write_refusal(submitting, user, submission)
-    if refusal:
-        raise SubmissionsClosed(refusal)
 
 
 def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:

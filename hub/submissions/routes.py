@@ -17,11 +17,15 @@ from hub.clock import Phase, clock
 from hub.errors import render_error
 from hub.extensions import csrf, db
 from hub.forms import csrf_failed
-from hub.moderation.models import Revision
+from hub.submissions.deadlines import (
+    SubmissionsClosed,
+    personal_deadline,
+    revisions_open_until,
+    write_refusal,
+)
 from hub.submissions.forms import FORMS, SubmissionForm, form_token_or_none
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
-    SubmissionsClosed,
     by_form_token,
     content_for,
     create_submission,
@@ -29,13 +33,11 @@ from hub.submissions.operations import (
     keep_refused_post,
     owned_submissions,
     pending_revision,
-    personal_deadline,
-    revisions_open_until,
     unpark_post,
     update_submission,
     withdraw_submission,
-    write_refusal,
 )
+from hub.submissions.revisions import Revision
 from hub.vocab import KINDS
 
 bp = Blueprint("submissions", __name__)

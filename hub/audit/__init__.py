@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from hub.auth.models import User
+from hub.audit.models import Action, AuditEvent
 from hub.clock import clock
 from hub.extensions import db
-from hub.moderation.models import Action, AuditEvent
-from hub.submissions.models import Submission
+
+if TYPE_CHECKING:
+    from hub.auth.models import User
+    from hub.submissions.models import Submission
 
 logger = logging.getLogger("hub.audit")
 
