@@ -87,3 +87,17 @@ def csrf_failed(form: FlaskForm) -> bool:
     """Whether a validated form's CSRF token was missing, forged or expired (form-level
     checks re-show what was typed instead of the bare error page)."""
     return bool(form.meta.csrf and form.csrf_token.errors)
+
+
+def expired_form_notice(password: bool = False) -> str:
+    """What a form posted with a missing or expired CSRF token says above what was typed
+    (every form re-shows the text instead of the bare error page)."""
+    again = (
+        "What you typed is below, except the password: type it again and press the button."
+        if password
+        else "What you typed is below: check it and press the button again."
+    )
+    return (
+        "This form had expired: its security token was missing or expired (the page was open "
+        f"a long time, or the browser restored it), so nothing was done. {again}"
+    )

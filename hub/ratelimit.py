@@ -8,7 +8,7 @@ without another service to run; HUB_RATELIMIT_STORAGE=memory keeps them per proc
 instead (each worker then allows the limit on its own).
 
 A hook counts the attempt before the view runs and leaves the refusal in `g`; the view
-re-shows its form, with what was typed, and a 429 (`refusal()`).
+re-shows its form, with what was typed, and a 429 (`throttled()`).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def parse_limits(name: str, value: str | None) -> list[Limit]:
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Throttle:
     """A throttled attempt: how long until the next one is allowed."""
 
     retry_after: int  # seconds
@@ -101,7 +101,7 @@ class Refusal:
         )
 
 
-def refusal() -> Refusal | None:
+def throttled() -> Throttle | None:
     """The refusal of this request's post, if it was throttled."""
     return g.get("hub_throttled")
 
@@ -235,16 +235,16 @@ def _count_attempt() -> None:
         return
     if wait is not None:
         logger.info("Throttled %s on %s for %s s", scope, request.path, wait)
-        g.hub_throttled = Refusal(wait)
+        g.hub_throttled = Throttle(wait)
 
 
 def _say_when(response: Response) -> Response:
     """A throttled post's answer tells clients when to come back (Retry-After)."""
-    throttled = refusal()
-    if throttled is not None:
+    throttle = throttled()
+    if throttle is not None:
         if response.status_code == 429:
-            response.headers["Retry-After"] = str(throttled.retry_after)
-        else:  # a view in SCOPES that does not check refusal(): the limit is not enforced
+            response.headers["Retry-After"] = str(throttle.retry_after)
+        else:  # a view in SCOPES that does not check throttled(): the limit is not enforced
             logger.error("%s was throttled but answered %s", request.endpoint, response.status_code)
     return response
 

@@ -19,8 +19,8 @@ from hub.auth.operations import (
     record_login,
 )
 from hub.extensions import csrf, db, login_manager
-from hub.forms import csrf_failed
-from hub.ratelimit import refusal
+from hub.forms import csrf_failed, expired_form_notice
+from hub.ratelimit import throttled
 from hub.submissions.operations import park_post
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
@@ -89,13 +89,6 @@ def safe_next(target: str | None) -> str:
     return url_for("submissions.mine")
 
 
-CSRF_NOTICE = (
-    "The form's security token was missing or expired (the page was open a "
-    "long time, or the browser restored it), so nothing was done. What you typed is "
-    "below, except the password: type it again and press the button."
-)
-
-
 # Register and login check CSRF themselves (form-level, as the submission forms do), so an
 # expired token re-shows what was typed instead of a bare error page.
 @bp.route("/register", methods=["GET", "POST"])
@@ -106,8 +99,8 @@ def register() -> Response | tuple[str, int] | str:
         return redirect(url_for("submissions.mine"))
     form = RegisterForm()
     notice = None
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
+    if (throttle := throttled()) is not None:
+        flash(throttle.message, "error")
         return render_template("auth/register.html", form=form), 429
     if form.validate_on_submit():
         try:
@@ -130,7 +123,7 @@ def register() -> Response | tuple[str, int] | str:
             flash("Welcome! Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")))
     elif csrf_failed(form):
-        notice = CSRF_NOTICE
+        notice = expired_form_notice(password=True)
     status = 400 if notice else 422 if form.errors else 200
     return render_template("auth/register.html", form=form, notice=notice), status
 
@@ -144,8 +137,8 @@ def login() -> Response | tuple[str, int] | str:
     """Log in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
     notice = None
-    if (throttled := refusal()) is not None:  # the e-mail stays in the form
-        flash(throttled.message, "error")
+    if (throttle := throttled()) is not None:  # the e-mail stays in the form
+        flash(throttle.message, "error")
         return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -157,7 +150,7 @@ def login() -> Response | tuple[str, int] | str:
             return redirect(safe_next(form.next.data))
         form.password.errors.append("E-mail or password is wrong.")
     elif csrf_failed(form):
-        notice = CSRF_NOTICE
+        notice = expired_form_notice(password=True)
     status = 400 if notice else 422 if form.errors else 200
     return render_template("auth/login.html", form=form, notice=notice), status
 

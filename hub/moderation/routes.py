@@ -29,7 +29,7 @@ from hub.auth.operations import find_user
 from hub.clock import clock
 from hub.csvexport import csv_download
 from hub.extensions import csrf, db
-from hub.forms import csrf_failed
+from hub.forms import csrf_failed, expired_form_notice
 from hub.moderation import queries
 from hub.moderation.forms import (
     SELECT_ALL,
@@ -58,7 +58,7 @@ from hub.moderation.operations import (
     status_counts,
 )
 from hub.moderation.queries import QueueFilters
-from hub.ratelimit import refusal
+from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
@@ -81,11 +81,6 @@ FORM_LEVEL_CSRF = frozenset(
         "moderation.decide_revision_view",
         "moderation.exceptions",
     }
-)
-CSRF_NOTICE = (
-    "This form had expired (its security token was missing or too old: the page "
-    "was open a long time, or the browser restored it), so nothing was done. What "
-    "you typed is below: check it and press the button again."
 )
 csrf.exempt(bp)  # the global check would answer before the area hides itself
 
@@ -320,12 +315,12 @@ def _checked_version(
 ) -> tuple[int, None] | tuple[None, Page]:
     """The version a decision form was read at, or the page that refuses the post
     (throttled, invalid, or no version); `name` is the form's name on the review page."""
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
+    if (throttle := throttled()) is not None:
+        flash(throttle.message, "error")
         return None, _review_page(submission, 429, **{name: form})
     valid = form.validate()
     if csrf_failed(form):
-        flash(CSRF_NOTICE, "error")
+        flash(expired_form_notice(), "error")
         # Decided meanwhile, the page has no form to put the text back in: shown apart.
         typed = (form.message.data or "") if isinstance(form, DecisionForm) else ""
         return None, _review_page(
@@ -394,12 +389,12 @@ def bulk() -> Page:
     """Approve or reject the ticked submissions; each follows the single-item rules."""
     filters = _filters()
     form = BulkForm()
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
+    if (throttle := throttled()) is not None:
+        flash(throttle.message, "error")
         return _queue_page(filters, form, 429)  # the ticks and the reason stay
     valid = form.validate()
     if csrf_failed(form):
-        flash(CSRF_NOTICE, "error")
+        flash(expired_form_notice(), "error")
         return _queue_page(filters, form, 400)
     if not valid:  # nothing decided; the ticks and the message are kept
         return _queue_page(filters, form, 422)
@@ -477,12 +472,12 @@ def decide_revision_view(revision_id: int) -> Page:
     if revision is None:
         abort(404)
     form = RevisionForm()
-    if (throttled := refusal()) is not None:
-        flash(throttled.message, "error")
+    if (throttle := throttled()) is not None:
+        flash(throttle.message, "error")
         return _review_page(revision.submission, 429, revision_form=form)
     valid = form.validate()
     if csrf_failed(form):
-        flash(CSRF_NOTICE, "error")
+        flash(expired_form_notice(), "error")
         return _review_page(
             revision.submission, 400, revision_form=form, unsent=_unsent(revision, form)
         )
@@ -531,7 +526,7 @@ def exceptions() -> Page:
     status = 200
     valid = form.validate_on_submit()
     if csrf_failed(form):
-        flash(CSRF_NOTICE, "error")
+        flash(expired_form_notice(), "error")
         status = 400
     elif valid:
         user = find_user(form.email.data)

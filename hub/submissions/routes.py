@@ -16,7 +16,7 @@ from hub import ratelimit
 from hub.clock import Phase, clock
 from hub.errors import render_error
 from hub.extensions import csrf, db
-from hub.forms import csrf_failed
+from hub.forms import csrf_failed, expired_form_notice
 from hub.submissions.deadlines import (
     SubmissionsClosed,
     personal_deadline,
@@ -120,10 +120,6 @@ def _restored_form(
     )
 
 
-CSRF_NOTICE = (
-    "Your session's security token expired or was missing, so nothing was saved. "
-    "Your text is still below: check it and press the button again."
-)
 SENT_TWICE = (
     "This form was sent twice at the same moment and nothing was saved. Your text "
     "is below: press the button again."
@@ -156,7 +152,7 @@ def _refused_or_invalid(
     full = submitting or not draft
     form_ok = form.validate_for(full, draft=draft)
     if csrf_failed(form):
-        return _render_form(form, kind, submission, 400, CSRF_NOTICE)
+        return _render_form(form, kind, submission, 400, expired_form_notice())
     refusal = write_refusal(full, current_user, submission)
     if refusal is None:
         return None if form_ok else _render_form(form, kind, submission, 422)
@@ -322,8 +318,8 @@ def new(kind: str) -> Page:
         form.form_token.data = secrets.token_urlsafe(24)
     if request.form.get("action") == "similar":
         return _similar_check(form, kind, None)
-    if (throttled := ratelimit.refusal()) is not None:
-        return _render_form(form, kind, None, 429, throttled.message)
+    if (throttle := ratelimit.throttled()) is not None:
+        return _render_form(form, kind, None, 429, throttle.message)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, kind, None, submitting)
     if answer is not None:
@@ -427,8 +423,8 @@ def edit(submission_id: int) -> Page:
     form = FORMS[submission.kind]()
     if request.form.get("action") == "similar":
         return _similar_check(form, submission.kind, submission)
-    if (throttled := ratelimit.refusal()) is not None:
-        return _render_form(form, submission.kind, submission, 429, throttled.message)
+    if (throttle := ratelimit.throttled()) is not None:
+        return _render_form(form, submission.kind, submission, 429, throttle.message)
     submitting = request.form.get("action") == "submit"
     answer = _refused_or_invalid(form, submission.kind, submission, submitting)
     if answer is not None:
