@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM ?= $(or $(HUB_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test test-only deps browser-deps lint bench-rush clean
+.PHONY: run test test-only deps browser-deps lint format bench-rush clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +62,23 @@ browser-deps:
 test-only:
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Style and structure: lint, formatting, types, the direction of imports (pyproject's
+# import-linter contracts) and the size of modules (none over 350 lines in hub/).
+PY_SOURCES := hub tests bench migrations wsgi.py $(wildcard gunicorn.conf.py)
+MAX_MODULE_LINES := 350
+
 lint: deps
-	$(BIN)/ruff check hub tests bench migrations wsgi.py
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	@find hub -name '*.py' -exec wc -l {} + | awk -v max=$(MAX_MODULE_LINES) \
+	  '$$2 != "total" && $$1 > max { print "module over " max " lines: " $$2 " (" $$1 ")"; bad = 1 } \
+	   END { exit bad }'
+
+format: deps
+	$(BIN)/ruff check --fix $(PY_SOURCES)
+	$(BIN)/ruff format $(PY_SOURCES)
 
 bench-rush: deps
 	$(BIN)/python bench/submit_rush.py

@@ -66,11 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
     if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app,
-            x_for=proxies,
-            x_proto=proxies,  # type: ignore
-            x_host=proxies,
-            x_prefix=proxies,
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )
     return app

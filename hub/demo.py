@@ -314,7 +314,8 @@ def _description(
     rng: random.Random, lang: dict[str, Any], base: dict[str, str], words: int | None
 ) -> str:
     """Paragraphs of context, activities, impact, closing; with `words`, about that many."""
-    pools, paragraphs, total, size = lang["paragraphs"], [], 0, 0
+    pools, total, size = lang["paragraphs"], 0, 0
+    paragraphs: list[str] = []
     while len(paragraphs) < len(pools) if words is None else total < words:
         sentences, pool = [], pools[len(paragraphs) % len(pools)]
         for template in rng.sample(pool, rng.randint(1, len(pool))):

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from flask import Flask, current_app, g, request, session
-from sqlalchemy import Index, String, delete, func, insert, select
+from sqlalchemy import Index, String, Table, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
@@ -145,6 +145,7 @@ class DatabaseStore:
     def hit(self, buckets: Buckets, now: datetime) -> int | None:
         """Forget attempts older than every window, count, and record if allowed."""
         table = RateLimitHit.__table__
+        assert isinstance(table, Table)  # a mapped class's table (typed FromClause)
         wait = 0
         with self.engine.begin() as conn:
             conn.execute(delete(table).where(table.c.at <= now - timedelta(seconds=self.longest)))

@@ -10,7 +10,7 @@ from bisect import bisect_left
 from datetime import datetime, tzinfo
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
-from sqlalchemy import select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
@@ -37,7 +37,7 @@ bp = Blueprint("public", __name__)
 LATEST = 6
 
 
-def _public() -> select:
+def _public() -> Select[Submission]:
     return select(Submission).where(Submission.status == Status.APPROVED)
 
 
