@@ -18,10 +18,10 @@ from hub.auth.operations import (
     find_user,
     record_login,
 )
+from hub.auth.parking import fields_to_park, park_post
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
 from hub.ratelimit import throttled
-from hub.submissions.operations import park_post
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -32,16 +32,17 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-# Forms whose text must survive an expired login (the post is parked, then restored).
-PARKABLE = {"submissions.new", "submissions.edit"}
-
-
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
-    """Send to the login page; a submission form posted meanwhile is kept for later."""
-    if request.method == "POST" and request.endpoint in PARKABLE and _same_origin():
+    """Send to the login page; a parkable form posted meanwhile is kept for later."""
+    # Views marked @parkable (the submission forms) keep their text for after the login.
+    keep = fields_to_park() if request.method == "POST" else None
+    if keep is not None and _same_origin():
         session["parked_post"] = park_post(
-            request.path, request.form.to_dict(flat=False), replaces=session.get("parked_post")
+            request.path,
+            request.form.to_dict(flat=False),
+            keep,
+            replaces=session.get("parked_post"),
         )
         db.session.commit()
         flash(

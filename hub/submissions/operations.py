@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from hub.audit import record
 from hub.audit.models import Action
@@ -17,7 +17,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.mail import messages as mails
 from hub.submissions.deadlines import ensure_window
-from hub.submissions.models import ParkedPost, Status, Submission
+from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
 # Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
@@ -278,47 +278,3 @@ def owned_submissions(owner: User) -> list[Submission]:
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     )
     return list(db.session.scalars(stmt))
-
-
-PARK_HOURS = 24
-PARK_MAX_ROWS = 1000  # anyone can post to a form while logged out: bound what is kept
-PARK_MAX_CHARS = 20000  # per value: the longest field (description) fits
-
-
-def park_post(path: str, form: dict[str, list[str]], replaces: str | None = None) -> str:
-    """Keep a form posted without a valid login; return the token that restores it.
-
-    Only the submission form's own fields are kept, each cut to the longest field's limit;
-    a browser keeps one parked post (`replaces` is its previous token), and the oldest go
-    when more than PARK_MAX_ROWS are kept.
-    """
-    now = clock().now()
-    db.session.execute(
-        delete(ParkedPost).where(ParkedPost.created_at < now - timedelta(hours=PARK_HOURS))
-    )
-    if replaces:
-        db.session.execute(delete(ParkedPost).where(ParkedPost.token == replaces))
-    keep = set(CONTENT_FIELDS) | {"form_token", "action"}
-    data = {
-        k: [v[:PARK_MAX_CHARS] for v in values[:300]] for k, values in form.items() if k in keep
-    }
-    oldest = (
-        select(ParkedPost.token).order_by(ParkedPost.created_at.desc()).offset(PARK_MAX_ROWS - 1)
-    )
-    db.session.execute(delete(ParkedPost).where(ParkedPost.token.in_(oldest)))
-    token = secrets.token_urlsafe(32)
-    db.session.add(ParkedPost(token=token, path=path[:200], data=data, created_at=now))
-    db.session.flush()
-    return token
-
-
-def unpark_post(token: str | None, path: str) -> dict[str, list[str]] | None:
-    """The parked form data for this path (once: it is deleted), or None."""
-    if not token:
-        return None
-    parked = db.session.get(ParkedPost, token)
-    if parked is None or parked.path != path:
-        return None
-    db.session.delete(parked)
-    db.session.flush()
-    return parked.data

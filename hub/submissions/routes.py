@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from hub import ratelimit
+from hub.auth.parking import parkable, unpark_post
 from hub.clock import Phase, clock
 from hub.errors import render_error
 from hub.extensions import csrf, db
@@ -26,6 +27,7 @@ from hub.submissions.deadlines import (
 from hub.submissions.forms import FORMS, SubmissionForm, form_token_or_none
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
+    CONTENT_FIELDS,
     by_form_token,
     content_for,
     create_submission,
@@ -33,7 +35,6 @@ from hub.submissions.operations import (
     keep_refused_post,
     owned_submissions,
     pending_revision,
-    unpark_post,
     update_submission,
     withdraw_submission,
 )
@@ -41,6 +42,10 @@ from hub.submissions.revisions import Revision
 from hub.vocab import KINDS
 
 bp = Blueprint("submissions", __name__)
+
+# What a form posted after its login expired keeps for later: what was typed and which
+# button was pressed.
+PARKED_FIELDS = (*CONTENT_FIELDS, "form_token", "action")
 
 Page = Response | tuple[str, int] | str
 
@@ -284,6 +289,7 @@ def _arrived_empty() -> bool:
 @bp.route("/submit/<kind>", methods=["GET", "POST"])
 @csrf.exempt
 @login_required
+@parkable(*PARKED_FIELDS)
 def new(kind: str) -> Page:
     """Write a new submission; save it as a draft or submit it."""
     if kind not in FORMS:
@@ -407,6 +413,7 @@ def _detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
 @bp.route("/my/<id:submission_id>/edit", methods=["GET", "POST"])
 @csrf.exempt  # form-level CSRF, as for new()
 @login_required
+@parkable(*PARKED_FIELDS)
 def edit(submission_id: int) -> Page:
     """Edit a draft, submitted or changes-requested submission."""
     submission = _own_or_404(submission_id)
