@@ -22,6 +22,7 @@ from hub.auth.parking import fields_to_park, park_post
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
 from hub.ratelimit import throttled
+from hub.templating import Page
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -94,7 +95,7 @@ def safe_next(target: str | None) -> str:
 # expired token re-shows what was typed instead of a bare error page.
 @bp.route("/register", methods=["GET", "POST"])
 @csrf.exempt
-def register() -> Response | tuple[str, int] | str:
+def register() -> Page:
     """Create an account and log in."""
     if current_user.is_authenticated:
         return redirect(url_for("submissions.mine"))
@@ -134,7 +135,7 @@ EMAIL_TAKEN = "An account with this e-mail exists. Log in instead."
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt  # form-level, as register()
-def login() -> Response | tuple[str, int] | str:
+def login() -> Page:
     """Log in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
     notice = None
