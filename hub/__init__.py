@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.mail import init_app as init_mail
     from hub.moderation.routes import bp as moderation_bp
     from hub.public.routes import bp as public_bp
-    from hub.submissions.routes import bp as submissions_bp
+    from hub.submissions.blueprint import bp as submissions_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(submissions_bp)

@@ -19,6 +19,10 @@ class Phase(enum.StrEnum):
     CLOSED = "closed"
 
 
+# Zones whose name people do not know by heart, shown by the city the hub serves instead.
+ZONE_CITIES = {"Europe/Zurich": "Geneva"}
+
+
 class ClockError(ValueError):
     """A cutoff setting that cannot be read."""
 
@@ -50,6 +54,12 @@ class Clock:
     # Owners asked for changes may revise until this instant, even after close_at.
     revisions_close_at: datetime | None = None
     frozen_at: datetime | None = field(default=None)
+
+    @property
+    def zone_name(self) -> str:
+        """How pages name the display zone ("Geneva time"): a city for a zone in ZONE_CITIES,
+        else the zone's key with spaces ("America/New York")."""
+        return ZONE_CITIES.get(self.zone.key, self.zone.key.replace("_", " "))
 
     def now(self) -> datetime:
         """The current instant in UTC; within a request, the instant the request arrived

@@ -2,12 +2,13 @@
 
 from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
+from hub.auth.parking import ParkedPost
 from hub.extensions import Base
 from hub.mail.models import DigestItem, OutboxMail
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
-from hub.submissions.models import ParkedPost, Status, Submission
+from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
 __all__ = [

@@ -1,4 +1,8 @@
-"""Template globals and filters: the clock, labels and dates in the display zone."""
+"""Template globals and filters: the clock, labels and dates in the display zone.
+
+The submission deadline every page shows (deadline, extended, seconds_left, phase) is the
+submissions area's: its blueprint adds it (hub/submissions/deadlines.py: deadline_context).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Flask
-from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import Field
 from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
-from hub.submissions.deadlines import personal_deadline
+
+# What a view answers: a redirect (or other response), a page with its status, or a page.
+Page = Response | tuple[str, int] | str
 
 
 def init_app(app: Flask) -> None:
@@ -54,16 +60,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def hub_context() -> dict[str, Any]:
-        c = clock()
-        # An account with a deadline exception sees its own deadline everywhere.
-        user = current_user if current_user and current_user.is_authenticated else None
-        deadline = personal_deadline(user) if user is not None else c.close_at
+        """The clock and the vocabularies, on every page."""
         return {
-            "clock": c,
-            "deadline": deadline,
-            "extended": deadline is not None and deadline != c.close_at,
-            "seconds_left": c.seconds_left(deadline),
-            "phase": c.phase(close_at=deadline),
+            "clock": clock(),
             "Phase": Phase,
             "vocab": vocab,
             "countries": vocab.countries(),

@@ -364,7 +364,7 @@ def test_a_next_link_with_a_broken_address_logs_in_all_the_same(client, create_u
 
 def test_a_post_with_a_broken_origin_is_not_parked(app, client):
     """A logged-out post whose Origin header is no address (forged) is simply not kept."""
-    from hub.submissions.models import ParkedPost
+    from hub.auth.parking import ParkedPost
 
     response = client.post(
         "/submit/initiative", data={"title": "Planted"}, headers={"Origin": "http://["}

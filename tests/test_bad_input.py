@@ -744,8 +744,7 @@ def test_a_post_after_the_login_expired_is_kept_and_restored(app, client, owner)
 def test_parked_posts_are_bounded(app, client):
     """Anyone can post while logged out: only the form's own fields are kept, cut to the
     longest field's size, and a browser keeps one parked post at a time."""
-    from hub.submissions.models import ParkedPost
-    from hub.submissions.operations import PARK_MAX_CHARS
+    from hub.auth.parking import PARK_MAX_CHARS, ParkedPost
 
     for n in range(3):
         client.post(
@@ -769,7 +768,7 @@ def test_a_post_from_another_site_is_not_parked(app, client):
         data={"title": "Planted by a stranger"},
         headers={"Origin": "https://evil.example"},
     )
-    from hub.submissions.models import ParkedPost
+    from hub.auth.parking import ParkedPost
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ParkedPost)) == 0

@@ -213,14 +213,14 @@ def test_two_simultaneous_late_edits_of_one_item(
 ):
     """After the cutoff, two tabs send changes to the same item at once: each is kept, or
     (when the other changed the item at the same moment) shown back with a clear 409."""
-    import hub.submissions.routes
+    import hub.submissions.refused
 
     owner = create_user()
     item = create_submission_for(owner, title="Original title")
     tabs = {tab: logged_in(live, owner.email) for tab in ("first", "second")}
     clock.close_at = datetime(2026, 6, 19, 21, 59, tzinfo=UTC)
     clock.freeze(clock.close_at + timedelta(minutes=1))
-    hold_after_reading(monkeypatch, hub.submissions.routes, "keep_refused_post")
+    hold_after_reading(monkeypatch, hub.submissions.refused, "keep_refused_post")
 
     answers = both_at_once(
         {

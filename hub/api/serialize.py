@@ -8,35 +8,13 @@ from typing import Any
 from flask import url_for
 
 from hub import vocab
+from hub.submissions.fields import LIST_FIELDS, PUBLIC_CONTENT
 from hub.submissions.models import Submission
 
-# Stable column order of the exports; the API items have the same keys (plus `url`).
-PUBLIC_FIELDS = (
-    "slug",
-    "kind",
-    "title",
-    "summary",
-    "description",
-    "lead_organisation",
-    "stakeholder_group",
-    "countries",
-    "regions",
-    "themes",
-    "sdgs",
-    "partners",
-    "website",
-    "start_date",
-    "end_date",
-    "language",
-    "contact_name",
-    "objectives",
-    "member_organisations",
-    "resources",
-    "timeline",
-    "published_at",
-    "updated_at",
-)
-LIST_FIELDS = ("countries", "regions", "themes", "sdgs")
+# Stable column order of the exports; the API items have the same keys (plus `url`). The
+# submitter's public fields and which of them are lists (LIST_FIELDS) come from
+# hub/submissions/fields.py.
+PUBLIC_FIELDS = ("slug", "kind", *PUBLIC_CONTENT, "published_at", "updated_at")
 
 
 def utc(instant: datetime | None) -> str | None:

@@ -18,10 +18,11 @@ from hub.auth.operations import (
     find_user,
     record_login,
 )
+from hub.auth.parking import fields_to_park, park_post
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
 from hub.ratelimit import throttled
-from hub.submissions.operations import park_post
+from hub.templating import Page
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -32,16 +33,17 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-# Forms whose text must survive an expired login (the post is parked, then restored).
-PARKABLE = {"submissions.new", "submissions.edit"}
-
-
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
-    """Send to the login page; a submission form posted meanwhile is kept for later."""
-    if request.method == "POST" and request.endpoint in PARKABLE and _same_origin():
+    """Send to the login page; a parkable form posted meanwhile is kept for later."""
+    # Views marked @parkable (the submission forms) keep their text for after the login.
+    keep = fields_to_park() if request.method == "POST" else None
+    if keep is not None and _same_origin():
         session["parked_post"] = park_post(
-            request.path, request.form.to_dict(flat=False), replaces=session.get("parked_post")
+            request.path,
+            request.form.to_dict(flat=False),
+            keep,
+            replaces=session.get("parked_post"),
         )
         db.session.commit()
         flash(
@@ -93,7 +95,7 @@ def safe_next(target: str | None) -> str:
 # expired token re-shows what was typed instead of a bare error page.
 @bp.route("/register", methods=["GET", "POST"])
 @csrf.exempt
-def register() -> Response | tuple[str, int] | str:
+def register() -> Page:
     """Create an account and log in."""
     if current_user.is_authenticated:
         return redirect(url_for("submissions.mine"))
@@ -133,7 +135,7 @@ EMAIL_TAKEN = "An account with this e-mail exists. Log in instead."
 
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt  # form-level, as register()
-def login() -> Response | tuple[str, int] | str:
+def login() -> Page:
     """Log in with e-mail and password."""
     form = LoginForm(next=request.args.get("next", ""))
     notice = None

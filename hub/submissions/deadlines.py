@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from flask_login import current_user
 from sqlalchemy import CheckConstraint, ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,10 +49,11 @@ def personal_deadline(user: User | None) -> datetime | None:
     return c.close_at
 
 
-def write_refusal(
+def why_closed(
     submitting: bool, user: User | None = None, submission: Submission | None = None
 ) -> str | None:
-    """Why the clock refuses this write now, or None when it is allowed.
+    """Why the clock refuses this write now (a sentence for the page), or None when it is
+    allowed.
 
     Drafts may be prepared before the call opens; after the cutoff nothing is written,
     except by an account with a deadline exception, and revisions of items a moderator
@@ -87,6 +90,20 @@ def ensure_window(
     submitting: bool, user: User | None = None, submission: Submission | None = None
 ) -> None:
     """Raise SubmissionsClosed when the clock refuses this write."""
-    refusal = write_refusal(submitting, user, submission)
-    if refusal:
-        raise SubmissionsClosed(refusal)
+    reason = why_closed(submitting, user, submission)
+    if reason:
+        raise SubmissionsClosed(reason)
+
+
+def deadline_context() -> dict[str, Any]:
+    """The deadline every page shows (the banner): the general cutoff, or the later one of
+    the logged-in account's exception, so such an account sees its own deadline everywhere."""
+    c = clock()
+    user = current_user if current_user and current_user.is_authenticated else None
+    deadline = personal_deadline(user) if user is not None else c.close_at
+    return {
+        "deadline": deadline,
+        "extended": deadline is not None and deadline != c.close_at,
+        "seconds_left": c.seconds_left(deadline),
+        "phase": c.phase(close_at=deadline),
+    }

@@ -1,11 +1,11 @@
-"""One form per kind: shared fields plus the kind's own."""
+"""One form per kind: shared fields plus the kind's own (labels and help from fields.py)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from wtforms import (
     DateField,
@@ -18,11 +18,18 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.validators import Email, Optional, ValidationError
 
-from hub.forms import HubForm, clean_text
-from hub.submissions.models import LIMITS
+from hub.forms import HubForm, clean_text, csrf_failed
+from hub.submissions.fields import ALL_KINDS, FIELD, FIELDS, required_for
+from hub.submissions.formfields import (
+    CheckboxesField,
+    GroupedCheckboxesField,
+    HubDateField,
+    http_url,
+    limit,
+    options,
+)
 from hub.vocab import (
     GLOBAL,
     LANGUAGES,
@@ -34,88 +41,16 @@ from hub.vocab import (
     country_groups,
 )
 
-try:  # WTForms 3.3 deprecates (value, label) tuples as choices in favour of SelectChoice.
-    from wtforms import SelectChoice
-except ImportError:  # pragma: no cover - WTForms < 3.3 takes the tuples
-    SelectChoice = None
+
+def described(name: str) -> dict[str, Any]:
+    """The label and help text of field `name` (fields.py), as a form field takes them."""
+    spec = FIELD[name]
+    return {"label": spec.label, "description": spec.help}
 
 
-def _options(pairs: Any) -> list[Any]:
-    """(value, label) pairs as the choices this WTForms version expects."""
-    pairs = list(pairs)
-    if SelectChoice is None:  # pragma: no cover
-        return pairs
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class ChoicesField(SelectMultipleField):
-    """A multiple choice: duplicates are dropped (a browser never sends them) and a post
-    with more values than there are choices is refused before each value is looked up."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Keep each value once, in the order sent."""
-        super().process_formdata(list(dict.fromkeys(valuelist)))
-
-    def pre_validate(self, form: Any) -> None:
-        """Refuse more values than choices, then unknown values."""
-        most = len(self.choices or ())
-        if not self.process_errors and self.data and len(self.data) > most:
-            raise ValidationError(f"Choose at most {most}.")
-        super().pre_validate(form)
-
-
-class CheckboxesField(ChoicesField):
-    """A short multiple choice shown as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-Options = list[tuple[str, str]]
-
-
-class GroupedCheckboxesField(CheckboxesField):
-    """A long multiple choice (countries) shown as checkboxes: the `top` options first, then
-    folding groups; the form macro renders it from `top` and `groups` ((heading, options)
-    pairs), each option a (value, label) pair."""
-
-    def __init__(
-        self, *args: Any, top: Options, groups: list[tuple[str, Options]], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.top, self.groups = top, groups
-
-
-DATE_MESSAGE = "Not a valid date. Write it as year-month-day, for example 2026-09-01."
-
-
-class HubDateField(DateField):
-    """A date. The browser's date picker needs no format hint, but a value it could not
-    read comes back as text (see the form macro): then the error says how to write it."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Read the date, or fail with DATE_MESSAGE."""
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(DATE_MESSAGE) from exc
-
-
-def _limit(name: str) -> Length:
-    return Length(max=LIMITS[name], message=f"Use at most {LIMITS[name]} characters.")
-
-
-def http_url(_form: Any, field: Field) -> None:
-    """Accept only absolute http(s) addresses with a host."""
-    if not field.data:
-        return
-    message = "Enter a full web address starting with https:// or http://."
-    try:
-        parts = urlsplit(field.data)
-    except ValueError as exc:  # e.g. "http://[::1": an unclosed IPv6 bracket
-        raise ValidationError(message) from exc
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in field.data:
-        raise ValidationError(message)
+def text(name: str) -> dict[str, Any]:
+    """A text field's label, help and length limit."""
+    return {**described(name), "validators": [limit(name)]}
 
 
 REQUIRED_DRAFT = "Required to submit (drafts may leave it empty)."
@@ -138,84 +73,88 @@ def form_token_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and _FORM_TOKEN.fullmatch(value) else None
 
 
+@dataclass
+class Checked:
+    """A posted form, validated once: the handlers decide on this, never validate again.
+
+    `valid` says whether limits and formats hold (enough to keep the text as a draft);
+    `missing` lists the required fields left empty when the post is checked in full.
+    Their errors are shown only by mark_missing(): a page that keeps a refused post shows
+    the limit errors alone.
+    """
+
+    form: SubmissionForm
+    full: bool  # checked in full: submitting, or the item is no longer a draft
+    draft: bool  # the item may still be saved incomplete (a new form or a draft)
+    valid: bool
+    missing: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """Valid and complete for what was asked."""
+        return self.valid and not self.missing
+
+    @property
+    def csrf_failed(self) -> bool:
+        """Whether the form's CSRF token was missing, forged or expired."""
+        return csrf_failed(self.form)
+
+    def mark_missing(self) -> None:
+        """Put "required" errors on the missing fields; the error summary names them once."""
+        form = self.form
+        message = REQUIRED_DRAFT if self.draft else REQUIRED_IN_REVIEW
+        form.required_note = REQUIRED_NOTE_DRAFT if self.draft else REQUIRED_NOTE_IN_REVIEW
+        for name in self.missing:
+            form[name].errors = [*form[name].errors, message]
+        form.missing_required = list(self.missing)
+
+
 class SubmissionForm(HubForm):
     """Fields every kind shares. Drafts validate limits and formats; submitting also
     requires the fields in REQUIRED."""
 
-    REQUIRED: tuple[str, ...] = (
-        "title",
-        "summary",
-        "description",
-        "lead_organisation",
-        "stakeholder_group",
-        "countries",
-        "themes",
-        "language",
-        "contact_name",
-        "contact_email",
-    )
+    REQUIRED: tuple[str, ...] = tuple(s.name for s in FIELDS if s.required_for == ALL_KINDS)
 
     form_token = HiddenField(filters=[form_token_or_none])
-    title = StringField(
-        "Title",
-        validators=[_limit("title")],
-        description="A short, specific name for your contribution.",
-    )
-    summary = TextAreaField(
-        "Summary",
-        validators=[_limit("summary")],
-        description="What it is and what it will achieve, in a few lines.",
-    )
-    description = TextAreaField(
-        "Description",
-        validators=[_limit("description")],
-        description="The full picture: goals, activities, who benefits.",
-    )
-    lead_organisation = StringField("Lead organisation", validators=[_limit("lead_organisation")])
+    title = StringField(**text("title"))
+    summary = TextAreaField(**text("summary"))
+    description = TextAreaField(**text("description"))
+    lead_organisation = StringField(**text("lead_organisation"))
     stakeholder_group = SelectField(
-        "Stakeholder group",
+        **described("stakeholder_group"),
         default="",
-        choices=_options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]),
+        choices=options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]),
     )
     countries = GroupedCheckboxesField(
-        "Countries",
-        choices=_options(countries().items()),
+        **described("countries"),
+        choices=options(countries().items()),
         groups=country_groups(),
         top=[(GLOBAL, countries()[GLOBAL])],
-        description="Where it takes place: “Global” for worldwide work, or open a continent "
-        "and tick its countries.",
     )
-    regions = CheckboxesField("Regions", choices=_options(REGIONS.items()))
-    themes = CheckboxesField("Themes", choices=_options(THEMES.items()))
+    regions = CheckboxesField(**described("regions"), choices=options(REGIONS.items()))
+    themes = CheckboxesField(**described("themes"), choices=options(THEMES.items()))
     sdgs = CheckboxesField(
-        "Sustainable Development Goals",
+        **described("sdgs"),
         coerce=int,
-        choices=_options((n, f"SDG {n}: {name}") for n, name in SDGS.items()),
+        choices=options((n, f"SDG {n}: {name}") for n, name in SDGS.items()),
     )
-    partners = TextAreaField(
-        "Partners", validators=[_limit("partners")], description="One organisation per line."
-    )
-    website = URLField("Website", validators=[_limit("website"), http_url])
-    start_date = HubDateField("Start date", validators=[Optional()])
-    end_date = HubDateField("End date", validators=[Optional()])
+    partners = TextAreaField(**text("partners"))
+    website = URLField(**described("website"), validators=[limit("website"), http_url])
+    start_date = HubDateField(**described("start_date"), validators=[Optional()])
+    end_date = HubDateField(**described("end_date"), validators=[Optional()])
     language = SelectField(
-        "Language of this text",
+        **described("language"),
         default="",
-        choices=_options([("", "Choose a language…"), *LANGUAGES.items()]),
+        choices=options([("", "Choose a language…"), *LANGUAGES.items()]),
     )
-    contact_name = StringField(
-        "Public contact name",
-        validators=[_limit("contact_name")],
-        description="Shown on the public page.",
-    )
+    contact_name = StringField(**text("contact_name"))
     contact_email = EmailField(
-        "Contact e-mail (private)",
+        **described("contact_email"),
         validators=[
-            _limit("contact_email"),
+            limit("contact_email"),
             Optional(),
             Email(message="Enter a valid e-mail address."),
         ],
-        description="Seen only by moderators; never published.",
     )
 
     def validate_end_date(self, field: DateField) -> None:
@@ -223,30 +162,24 @@ class SubmissionForm(HubForm):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError("The end date must be on or after the start date.")
 
-    # Fields left empty that REQUIRED asks for, in the last validate_for(); the error summary
-    # names them together, once.
+    # Fields left empty that REQUIRED asks for, once marked (Checked.mark_missing); the error
+    # summary names them together, once.
     missing_required: list[str]
     required_note = ""
 
-    def validate_for(self, submitting: bool, draft: bool = True) -> bool:
-        """Validate; when submitting, every field in REQUIRED must also be filled.
+    def check(self, full: bool, draft: bool = True) -> Checked:
+        """Validate the post once; when `full` (submitting, or no longer a draft), every
+        field in REQUIRED must also be filled.
 
         `draft` says whether the item may still be saved incomplete (a new form or a draft);
-        it only changes the words of the message.
+        it only changes the words of the "required" messages.
         """
-        ok = self.validate()
+        valid = self.validate()
         self.missing_required = []
-        if not submitting:
-            return ok
-        message = REQUIRED_DRAFT if draft else REQUIRED_IN_REVIEW
-        self.required_note = REQUIRED_NOTE_DRAFT if draft else REQUIRED_NOTE_IN_REVIEW
-        for name in self.REQUIRED:
-            field = self[name]
-            if not field.data and not field.errors:
-                field.errors = [*field.errors, message]
-                self.missing_required.append(name)
-                ok = False
-        return ok
+        missing = []
+        if full:
+            missing = [n for n in self.REQUIRED if not self[n].data and not self[n].errors]
+        return Checked(self, full, draft, valid, missing)
 
     def content(self) -> dict[str, Any]:
         """The submitted values, keyed by model field ('' in a choice means "not chosen")."""
@@ -307,44 +240,29 @@ def _empty(field: Field) -> Any:
 class InitiativeForm(SubmissionForm):
     """An initiative: a programme or effort led by one organisation."""
 
-    objectives = TextAreaField(
-        "Objectives",
-        validators=[_limit("objectives")],
-        description="What the initiative sets out to achieve.",
-    )
+    REQUIRED = required_for("initiative")
+    objectives = TextAreaField(**text("objectives"))
 
 
 class CoalitionForm(SubmissionForm):
     """A coalition: several organisations committed together."""
 
-    REQUIRED = (*SubmissionForm.REQUIRED, "member_organisations")
-    member_organisations = TextAreaField(
-        "Member organisations",
-        validators=[_limit("member_organisations")],
-        description="One member per line, with its country if useful.",
-    )
+    REQUIRED = required_for("coalition")
+    member_organisations = TextAreaField(**text("member_organisations"))
 
 
 class PartnershipForm(SubmissionForm):
     """A partnership: named partners pooling resources."""
 
-    REQUIRED = (*SubmissionForm.REQUIRED, "partners")
-    resources = TextAreaField(
-        "Resources committed",
-        validators=[_limit("resources")],
-        description="Funding, expertise, data or in-kind support.",
-    )
+    REQUIRED = required_for("partnership")
+    resources = TextAreaField(**text("resources"))
 
 
 class ConcreteActionForm(SubmissionForm):
     """A concrete action: a deliverable with a timeline."""
 
-    REQUIRED = (*SubmissionForm.REQUIRED, "start_date", "timeline")
-    timeline = TextAreaField(
-        "Timeline",
-        validators=[_limit("timeline")],
-        description="Milestones, one per line: “2026-09 — pilot in 3 cities”.",
-    )
+    REQUIRED = required_for("concrete_action")
+    timeline = TextAreaField(**text("timeline"))
 
 
 FORMS: dict[str, type[SubmissionForm]] = {

@@ -244,18 +244,3 @@ class Submission(Base):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.kind} {self.status}>"
-
-
-class ParkedPost(Base):
-    """A submission form posted by a browser whose login had expired.
-
-    Kept server-side (texts are too long for a cookie) under a random token that only that
-    browser's session knows; restored into the form after logging in again.
-    """
-
-    __tablename__ = "parked_posts"
-
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    path: Mapped[str] = mapped_column(String(200))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from hub.audit import record
 from hub.audit.models import Action
@@ -17,39 +17,11 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.mail import messages as mails
 from hub.submissions.deadlines import ensure_window
-from hub.submissions.models import ParkedPost, Status, Submission
-from hub.submissions.revisions import Revision, RevisionStatus
 
-# Fields a submitter writes; everything else (status, times, slug, version) is the hub's.
-CONTENT_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "lead_organisation",
-    "stakeholder_group",
-    "countries",
-    "regions",
-    "themes",
-    "sdgs",
-    "partners",
-    "website",
-    "start_date",
-    "end_date",
-    "language",
-    "contact_name",
-    "contact_email",
-    "objectives",
-    "member_organisations",
-    "resources",
-    "timeline",
-)
-KIND_FIELDS = {
-    "initiative": ("objectives",),
-    "coalition": ("member_organisations",),
-    "partnership": ("resources",),
-    "concrete_action": ("timeline",),
-}
-ALL_KIND_FIELDS = {f for fields in KIND_FIELDS.values() for f in fields}
+# Other areas (moderation, demo) read the field lists from here too; fields.py describes them.
+from hub.submissions.fields import ALL_KIND_FIELDS, CONTENT_FIELDS, KIND_FIELDS
+from hub.submissions.models import Status, Submission
+from hub.submissions.revisions import Revision, RevisionStatus
 
 
 def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +42,8 @@ def new_slug(title: str = "") -> str:
     return f"{words}-{token}" if words else f"submission-{token}"
 
 
-def _apply(submission: Submission, data: dict[str, Any], now: datetime) -> None:
+def apply_fields(submission: Submission, data: dict[str, Any], now: datetime) -> None:
+    """Copy the kind's content fields of `data` onto the submission."""
     for key, value in content_for(submission.kind, data).items():
         setattr(submission, key, value)
     submission.updated_at = now
@@ -82,7 +55,7 @@ def apply_content(submission: Submission, content: dict[str, Any], now: datetime
     for key in ("start_date", "end_date"):
         if isinstance(data.get(key), str):
             data[key] = date.fromisoformat(data[key])
-    _apply(submission, data, now)
+    apply_fields(submission, data, now)
 
 
 def create_submission(
@@ -99,7 +72,7 @@ def create_submission(
         created_at=now,
         status=Status.DRAFT,
     )
-    _apply(submission, data, now)
+    apply_fields(submission, data, now)
     db.session.add(submission)
     db.session.flush()
     record(Action.CREATED, owner, submission, to_status=Status.DRAFT)
@@ -139,7 +112,7 @@ def update_submission(
     if submission.status is Status.APPROVED:
         return propose_revision(submission, data, actor, now)
     before = submission.status
-    _apply(submission, data, now)
+    apply_fields(submission, data, now)
     submission.kept_changes = None
     submission.kept_at = None
     record(Action.EDITED, actor, submission, from_status=before, to_status=before)
@@ -153,7 +126,7 @@ def propose_revision(
     submission: Submission, data: dict[str, Any], actor: User, now: datetime
 ) -> Revision:
     """Store an edit of an approved submission as its (single) pending revision."""
-    content = {k: _jsonable(v) for k, v in content_for(submission.kind, data).items()}
+    content = {k: jsonable(v) for k, v in content_for(submission.kind, data).items()}
     revision = pending_revision(submission)
     if revision is None:
         revision = Revision(submission=submission, content=content, created_at=now)
@@ -202,72 +175,9 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
     return submission
 
 
-def keep_refused_post(
-    owner: User,
-    kind: str,
-    data: dict[str, Any],
-    submission: Submission | None,
-    form_token: str | None,
-    raw: dict[str, Any] | None = None,
-) -> Submission:
-    """Keep text the clock refused: a new draft, or kept changes beside an existing item.
-
-    `data` is valid content; `raw`, when some fields were not valid, is the whole post as
-    typed: a new draft then holds `data` (its invalid fields empty) and keeps `raw` beside it.
-    """
-    now = clock().now()
-    content = content_for(kind, data)
-    if submission is None:
-        submission = Submission(
-            owner=owner,
-            kind=kind,
-            slug=new_slug(),
-            form_token=form_token,
-            created_at=now,
-            status=Status.DRAFT,
-        )
-        _apply(submission, content, now)
-        db.session.add(submission)
-        if raw is not None:
-            submission.kept_changes = {k: _jsonable(v) for k, v in content_for(kind, raw).items()}
-            submission.kept_at = now
-        db.session.flush()
-    else:
-        kept = raw if raw is not None else content
-        submission.kept_changes = {k: _jsonable(v) for k, v in content_for(kind, kept).items()}
-        submission.kept_at = now
-    record(
-        Action.LATE_POST_KEPT,
-        owner,
-        submission,
-        from_status=submission.status,
-        to_status=submission.status,
-        message="Refused by the clock; text kept for the owner.",
-    )
-    db.session.flush()
-    return submission
-
-
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A value as stored in JSON content (dates as ISO text)."""
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def by_form_token(owner: User, token: str | None) -> Submission | None:
-    """The submission an earlier post of the same form created, if any."""
-    if not token:
-        return None
-    return db.session.scalar(
-        select(Submission).where(Submission.form_token == token, Submission.owner_id == owner.id)
-    )
-
-
-def form_token_used(token: str | None) -> bool:
-    """Whether any account's submission was created by a form with this token."""
-    return (
-        bool(token)
-        and db.session.scalar(select(Submission.id).where(Submission.form_token == token))
-        is not None
-    )
 
 
 def owned_submissions(owner: User) -> list[Submission]:
@@ -278,47 +188,3 @@ def owned_submissions(owner: User) -> list[Submission]:
         .order_by(Submission.updated_at.desc(), Submission.id.desc())
     )
     return list(db.session.scalars(stmt))
-
-
-PARK_HOURS = 24
-PARK_MAX_ROWS = 1000  # anyone can post to a form while logged out: bound what is kept
-PARK_MAX_CHARS = 20000  # per value: the longest field (description) fits
-
-
-def park_post(path: str, form: dict[str, list[str]], replaces: str | None = None) -> str:
-    """Keep a form posted without a valid login; return the token that restores it.
-
-    Only the submission form's own fields are kept, each cut to the longest field's limit;
-    a browser keeps one parked post (`replaces` is its previous token), and the oldest go
-    when more than PARK_MAX_ROWS are kept.
-    """
-    now = clock().now()
-    db.session.execute(
-        delete(ParkedPost).where(ParkedPost.created_at < now - timedelta(hours=PARK_HOURS))
-    )
-    if replaces:
-        db.session.execute(delete(ParkedPost).where(ParkedPost.token == replaces))
-    keep = set(CONTENT_FIELDS) | {"form_token", "action"}
-    data = {
-        k: [v[:PARK_MAX_CHARS] for v in values[:300]] for k, values in form.items() if k in keep
-    }
-    oldest = (
-        select(ParkedPost.token).order_by(ParkedPost.created_at.desc()).offset(PARK_MAX_ROWS - 1)
-    )
-    db.session.execute(delete(ParkedPost).where(ParkedPost.token.in_(oldest)))
-    token = secrets.token_urlsafe(32)
-    db.session.add(ParkedPost(token=token, path=path[:200], data=data, created_at=now))
-    db.session.flush()
-    return token
-
-
-def unpark_post(token: str | None, path: str) -> dict[str, list[str]] | None:
-    """The parked form data for this path (once: it is deleted), or None."""
-    if not token:
-        return None
-    parked = db.session.get(ParkedPost, token)
-    if parked is None or parked.path != path:
-        return None
-    db.session.delete(parked)
-    db.session.flush()
-    return parked.data

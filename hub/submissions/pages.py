@@ -1,0 +1,125 @@
+"""Page builders of the submission views: the form, the detail page, and what they say."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask import render_template, url_for
+from flask_login import current_user
+
+from hub.submissions.deadlines import personal_deadline, revisions_open_until, why_closed
+from hub.submissions.forms import FORMS, SubmissionForm
+from hub.submissions.models import Status, Submission
+from hub.submissions.operations import pending_revision
+from hub.vocab import KINDS
+
+SENT_TWICE = (
+    "This form was sent twice at the same moment and nothing was saved. Your text "
+    "is below: press the button again."
+)
+CHANGED_MEANWHILE = (
+    "This submission changed at the same moment (another tab, or a moderator's "
+    "decision), so nothing was saved. Your text is below: copy it, then reload "
+    "the submission to see its current version."
+)
+EMPTY_POST = (
+    "The form arrived without any of its fields, so nothing was saved or changed. "
+    "Go back to the form and send it again."
+)
+RESTORED = (
+    "We kept what you typed before your session expired. Check it and "
+    "press the button again to save or submit."
+)
+
+
+def form_page(
+    form: SubmissionForm,
+    kind: str,
+    submission: Submission | None,
+    status: int = 200,
+    notice: str | None = None,
+    similar: list[Submission] | None = None,
+    *,
+    kept_link: str | None = None,
+    action: str | None = None,
+    notice_class: str = "notice-error",
+) -> tuple[str, int]:
+    """The submission form. `kept_link` labels a link to `submission` (only when something
+    was stored there); `action` is where the next post goes (default: this address)."""
+    draft = submission is None or submission.status is Status.DRAFT
+    return render_template(
+        "submissions/form.html",
+        form=form,
+        kind=kind,
+        kind_label=KINDS[kind],
+        submission=submission,
+        notice=notice,
+        similar=similar,
+        kept_link=kept_link,
+        action=action,
+        notice_class=notice_class,
+        draft=draft,
+    ), status
+
+
+def similar_page(form: SubmissionForm, kind: str, submission: Submission | None) -> tuple[str, int]:
+    """Re-show the form, unsaved, with up to five similar published submissions."""
+    from hub.search import similar_to_text
+
+    form.check(full=False)  # show limit errors, but "required" ones would only distract
+    similar = similar_to_text(
+        form.title.data or "",
+        f"{form.summary.data or ''}\n{form.description.data or ''}",
+        exclude_id=submission.id if submission else None,
+        limit=5,
+    )
+    return form_page(form, kind, submission, 200, similar=similar)
+
+
+def prefilled_form(submission: Submission) -> SubmissionForm:
+    """The edit form with the text the owner last wrote (a pending revision, if any)."""
+    revision = pending_revision(submission) if submission.status is Status.APPROVED else None
+    if revision is None:
+        return FORMS[submission.kind](obj=submission)
+    data = dict(revision.content)
+    for key in ("start_date", "end_date"):
+        if isinstance(data.get(key), str):
+            data[key] = date.fromisoformat(data[key])
+    return FORMS[submission.kind](data=data)
+
+
+def detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
+    """One of the user's own submissions, with what they may still do with it."""
+    return render_template(
+        "submissions/detail.html",
+        submission=submission,
+        why_edit_closed=why_closed(False, current_user, submission),
+        revision=pending_revision(submission),
+        deadline=personal_deadline(current_user),
+        revisions_until=revisions_open_until(current_user),
+    ), status
+
+
+def withdraw_conflict(submission: Submission) -> str:
+    """Why a withdrawal found the submission changed (it is read again after the rollback)."""
+    if submission.status is Status.WITHDRAWN:
+        return (
+            "This submission was already withdrawn (perhaps from another tab or window). "
+            "Nothing else was done."
+        )
+    return (
+        f"This submission changed at the same moment: it is now “{submission.status_label}”. "
+        "Nothing was withdrawn; check it and withdraw it again if you still want to."
+    )
+
+
+def edit_url(submission: Submission) -> str:
+    """Where the edit form of `submission` is (and posts to)."""
+    return url_for("submissions.edit", submission_id=submission.id)
+
+
+def new_form_url(kind: str) -> str:
+    """A new form's address: its one-time token is in it, so going back to the page (which
+    browsers fetch again) shows the same token, and re-sending leads to the first result."""
+    return url_for("submissions.new", kind=kind, t=secrets.token_urlsafe(24))

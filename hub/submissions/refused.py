@@ -1,0 +1,129 @@
+"""Posts that cannot be applied as sent: an expired form, invalid fields, or a closed clock.
+
+Which page answers, and what is kept: the clock's refusal keeps what was typed (a draft
+before the call opens, a kept copy after the cutoff), so nothing typed is ever lost.
+"""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from hub.clock import Phase, clock
+from hub.extensions import db
+from hub.forms import expired_form_notice
+from hub.submissions.deadlines import why_closed
+from hub.submissions.forms import Checked
+from hub.submissions.keeping import keep_refused_post
+from hub.submissions.models import Submission
+from hub.submissions.operations import create_submission, update_submission
+from hub.submissions.pages import CHANGED_MEANWHILE, SENT_TWICE, edit_url, form_page
+from hub.templating import Page
+
+
+def refused_or_invalid(checked: Checked, kind: str, submission: Submission | None) -> Page | None:
+    """The page to answer when the post cannot be applied, else None.
+
+    Order matters: a forged or stale CSRF token saves nothing; a post the clock refuses is
+    kept (new draft or kept changes) even if incomplete or invalid; only then do field
+    errors count. Once an item is no longer a draft, every save is checked in full,
+    whichever button was pressed.
+    """
+    form = checked.form
+    if checked.csrf_failed:
+        checked.mark_missing()
+        return form_page(form, kind, submission, 400, expired_form_notice())
+    reason = why_closed(checked.full, current_user, submission)
+    if reason is None:
+        if checked.ok:
+            return None
+        checked.mark_missing()
+        return form_page(form, kind, submission, 422)
+    if checked.draft and clock().phase() is Phase.NOT_YET_OPEN:
+        return _saved_before_opening(checked, kind, submission, reason)
+    return _kept_after_cutoff(checked, kind, submission, reason)
+
+
+def _saved_before_opening(
+    checked: Checked, kind: str, submission: Submission | None, reason: str
+) -> Page:
+    """ "Submit" before the call opens: what was typed is saved as the draft it still is."""
+    form = checked.form
+    if not checked.valid:
+        return form_page(form, kind, submission, 422, reason)
+    try:
+        if submission is None:
+            saved = create_submission(
+                current_user,
+                kind,
+                form.content(),
+                submit=False,
+                form_token=form.form_token.data or None,
+            )
+        else:
+            # A draft is edited in place (only an approved item gets a revision).
+            update_submission(submission, form.content(), submit=False, actor=current_user)
+            saved = submission
+        db.session.commit()
+    except (IntegrityError, StaleDataError):  # the same form, or the draft, saved meanwhile
+        db.session.rollback()
+        return form_page(
+            form, kind, submission, 409, SENT_TWICE if submission is None else CHANGED_MEANWHILE
+        )
+    return form_page(
+        form,
+        kind,
+        saved,
+        403,
+        f"{reason} Your text was saved as a draft, not submitted.",
+        kept_link="Open the saved draft",
+        action=edit_url(saved),
+    )
+
+
+def _kept_after_cutoff(
+    checked: Checked, kind: str, submission: Submission | None, reason: str
+) -> Page:
+    """A post the clock refuses (after the cutoff): keep what was typed, exactly as typed.
+
+    Valid text of a new form becomes a draft; invalid fields stay empty there and the
+    whole post, as typed, is kept beside it. Text for an existing item never changes it:
+    it is kept beside it. The form shown next posts to the kept item, so a second try from
+    this page is kept too (a new form's token would only lead back to the first copy).
+    """
+    form, valid = checked.form, checked.valid
+    try:
+        kept = keep_refused_post(
+            current_user,
+            kind,
+            form.content() if valid else form.valid_content(),
+            submission,
+            form.form_token.data or None,
+            raw=None if valid else form.raw_content(),
+        )
+        db.session.commit()
+    except (IntegrityError, StaleDataError):  # the same form, or the item, saved meanwhile
+        db.session.rollback()
+        return form_page(
+            form,
+            kind,
+            submission,
+            409,
+            f"{reason} " + (SENT_TWICE if submission is None else CHANGED_MEANWHILE),
+        )
+    where = (
+        "kept as a draft you can read and copy from “My submissions”"
+        if submission is None
+        else "kept with the submission so you can copy them"
+    )
+    invalid = "" if valid else " Fields with errors are kept exactly as you typed them."
+    return form_page(
+        form,
+        kind,
+        kept,
+        403,
+        f"{reason} Your text was not submitted; it has been {where}.{invalid}",
+        kept_link="Open the kept copy",
+        action=edit_url(kept),
+    )
