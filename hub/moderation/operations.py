@@ -12,7 +12,8 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.mail import messages as mails
+from hub.mail.outbox import url
+from hub.moderation import mails
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import new_slug
@@ -184,7 +185,7 @@ def mark_duplicate(
     if original.status is Status.APPROVED:
         message = (
             f"Duplicate of “{original.title}” (#{original.id}), already published: "
-            f"{mails.url('public.detail', slug=original.slug)}"
+            f"{url('public.detail', slug=original.slug)}"
         )
     else:
         message = f"Duplicate of submission #{original.id}, already received by the hub."

@@ -15,7 +15,7 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.mail import messages as mails
+from hub.submissions import mails
 from hub.submissions.deadlines import ensure_window
 from hub.submissions.models import ParkedPost, Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
