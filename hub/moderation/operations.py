@@ -60,7 +60,7 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     return already_decided(submission)
 
 
-def decision_refusal(
+def why_not_decidable(
     submission: Submission, moderator: User, expected_version: int | None = None
 ) -> DecisionRefused | None:
     """Why `moderator` cannot decide on `submission` now: their own item, a changed
@@ -82,9 +82,12 @@ def decision_refusal(
     return None
 
 
-def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
-    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
-    refusal = decision_refusal(submission, moderator, expected_version)
+def _refuse_unless_decidable(
+    submission: Submission, moderator: User, expected_version: int | None
+) -> None:
+    """Raise why_not_decidable()'s refusal: one's own item, a changed version, the wrong
+    state."""
+    refusal = why_not_decidable(submission, moderator, expected_version)
     if refusal is not None:
         raise refusal
 
@@ -111,7 +114,7 @@ def approve_submission(
     submission: Submission, moderator: User, expected_version: int | None = None, message: str = ""
 ) -> Submission:
     """Publish a submission; a message, if any, goes with the approval mail and is kept."""
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     _decide(submission, moderator, Status.APPROVED, message.strip(), Action.APPROVED)
     mails.decision(submission, message.strip())
     return submission
@@ -123,7 +126,7 @@ def reject_submission(
     """Reject with a reason that is sent to the submitter."""
     if not reason.strip():
         raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     _decide(submission, moderator, Status.REJECTED, reason.strip(), Action.REJECTED)
     mails.decision(submission, reason.strip())
     return submission
@@ -136,8 +139,9 @@ def revisions_closed_at(submission: Submission) -> datetime | None:
     return until if until is not None and clock().now() >= until else None
 
 
-def changes_refusal(submission: Submission) -> DecisionRefused | None:
-    """Why changes can no longer be requested: the owner could not resubmit."""
+def why_changes_not_requestable(submission: Submission) -> DecisionRefused | None:
+    """Why changes can no longer be requested (the owner could not resubmit); None while
+    they can."""
     until = revisions_closed_at(submission)
     if until is None:
         return None
@@ -155,8 +159,8 @@ def request_changes(
     """Send the item back to its owner with a message; they may revise and resubmit."""
     if not message.strip():
         raise DecisionRefused("Write what should change: the message goes to the submitter.", 422)
-    _check(submission, moderator, expected_version)
-    refusal = changes_refusal(submission)
+    _refuse_unless_decidable(submission, moderator, expected_version)
+    refusal = why_changes_not_requestable(submission)
     if refusal is not None:  # sending it back would be a dead end for the owner
         raise refusal
     _decide(
@@ -179,7 +183,7 @@ def mark_duplicate(
         raise DecisionRefused("No submission with that number exists.", 422)
     if original.id == submission.id:
         raise DecisionRefused("A submission cannot duplicate itself.", 422)
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     submission.duplicate_of = original
     # The message goes to this submitter: name the original only when it is public.
     if original.status is Status.APPROVED:
@@ -199,7 +203,7 @@ def revision_stamp(revision: Revision) -> str:
     return str(int(revision.updated_at.timestamp() * 1_000_000))
 
 
-def revision_refusal(
+def why_revision_not_decidable(
     revision: Revision, moderator: User, seen: str | None = None
 ) -> DecisionRefused | None:
     """Why a decision on `revision` cannot be applied now (None when it can)."""
@@ -237,7 +241,7 @@ def decide_revision(
     the update since, nothing is decided (they must read the new text first).
     """
     submission = revision.submission
-    refusal = revision_refusal(revision, moderator, seen)
+    refusal = why_revision_not_decidable(revision, moderator, seen)
     if refusal is not None:
         raise refusal
     if not approve and not message.strip():

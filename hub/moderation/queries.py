@@ -262,7 +262,12 @@ def exceptions() -> list[DeadlineException]:
     )
 
 
-DECISIONS = (Action.APPROVED, Action.REJECTED, Action.CHANGES_REQUESTED, Action.MARKED_DUPLICATE)
+DECISION_ACTIONS = (
+    Action.APPROVED,
+    Action.REJECTED,
+    Action.CHANGES_REQUESTED,
+    Action.MARKED_DUPLICATE,
+)
 
 
 @dataclass
@@ -329,7 +334,7 @@ def decision_waits() -> list[float]:
         select(AuditEvent.submission_id, AuditEvent.action, AuditEvent.created_at)
         .where(
             AuditEvent.submission_id.is_not(None),
-            AuditEvent.action.in_((Action.SUBMITTED, *DECISIONS)),
+            AuditEvent.action.in_((Action.SUBMITTED, *DECISION_ACTIONS)),
         )
         .order_by(AuditEvent.submission_id, AuditEvent.created_at, AuditEvent.id)
         .execution_options(yield_per=2000)

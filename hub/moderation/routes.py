@@ -45,17 +45,17 @@ from hub.moderation.operations import (
     approve_submission,
     changed_meanwhile,
     decide_revision,
-    decision_refusal,
     exception_for,
     grant_exception,
     mark_duplicate,
     reject_submission,
     request_changes,
-    revision_refusal,
     revision_stamp,
     revisions_closed_at,
     revoke_exception,
     status_counts,
+    why_not_decidable,
+    why_revision_not_decidable,
 )
 from hub.moderation.queries import QueueFilters
 from hub.ratelimit import throttled
@@ -328,7 +328,7 @@ def _checked_version(
         )
     if not valid:
         # An item that cannot be decided at all shows no form to put the errors in: say why.
-        cannot = decision_refusal(submission, current_user)
+        cannot = why_not_decidable(submission, current_user)
         if cannot is not None:
             return None, _decision_refused(submission.id, cannot, **{name: form})
         return None, _review_page(submission, 422, **{name: form})
@@ -428,11 +428,11 @@ def bulk() -> Page:
         "success",
     )
     if refused:
-        flash(bulk_refusals(refused), "error")
+        flash(not_decided_message(refused), "error")
     return redirect(url_for(".queue", **filters.args()))
 
 
-def bulk_refusals(
+def not_decided_message(
     refused: list[tuple[int, str, str]], groups: int = 4, ids_per_group: int = 12
 ) -> str:
     """One message for the items a bulk decision left alone, grouped by reason and
@@ -498,7 +498,7 @@ def decide_revision_view(revision_id: int) -> Page:
             if isinstance(exc, DecisionRefused)
             # Decided or edited by someone else between our read and our write: say who.
             else (
-                revision_refusal(revision, current_user, form.seen.data or None)
+                why_revision_not_decidable(revision, current_user, form.seen.data or None)
                 or DecisionRefused(
                     "This submission changed at the same moment; read it again "
                     "and decide. Nothing was changed.",
