@@ -47,8 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
     from hub.mail import init_app as init_mail
+    from hub.moderation.blueprint import bp as moderation_bp
     from hub.moderation.digest import write_due_digest
-    from hub.moderation.routes import bp as moderation_bp
     from hub.public.routes import bp as public_bp
     from hub.submissions.routes import bp as submissions_bp
 

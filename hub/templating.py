@@ -7,12 +7,16 @@ from typing import Any
 
 from flask import Flask
 from flask_login import current_user
+from werkzeug.wrappers import Response
 from wtforms import Field
 from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
 from hub.submissions.deadlines import personal_deadline
+
+# What a view answers: a response (a redirect, a download), a page with its status, or a page.
+Page = Response | tuple[str, int] | str
 
 
 def init_app(app: Flask) -> None:

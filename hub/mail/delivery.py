@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import CursorResult, exists, or_, select, update
 
 from hub.clock import clock
 from hub.extensions import db
@@ -64,7 +65,7 @@ def _claim(mail_id: int, now: datetime) -> bool:
         .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     )
     db.session.commit()
-    return result.rowcount == 1
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
 def deliver_due(limit: int = 100) -> tuple[int, int]:
@@ -117,7 +118,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(tried, exc, now)
                 failed += 1
-                smtp = _drop(smtp)
+                _drop(smtp)
+                smtp = None
             except Exception as exc:  # refused by the library (a malformed address …)
                 logger.exception("Mail %s cannot be sent as it is", tried.label)
                 _failed(tried, exc, now)
@@ -147,6 +149,7 @@ class _Tried:
 
 
 def _connect(config: dict) -> smtplib.SMTP:
+    """A connection to HUB_MAIL_SERVER, with STARTTLS and login when configured."""
     smtp = smtplib.SMTP(
         config["HUB_MAIL_SERVER"],
         int(config["HUB_MAIL_PORT"]),
@@ -160,12 +163,12 @@ def _connect(config: dict) -> smtplib.SMTP:
 
 
 def _drop(smtp: smtplib.SMTP | None) -> None:
+    """Say goodbye to the server, or just close a connection that no longer answers."""
     if smtp is not None:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
-    return None
 
 
 def _failed(tried: _Tried, exc: Exception, now: datetime, connecting: bool = False) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hub.audit import record
@@ -333,11 +333,3 @@ def revoke_exception(exception: DeadlineException, moderator: User) -> None:
     )
     db.session.delete(exception)
     db.session.flush()
-
-
-def status_counts() -> dict[Status, int]:
-    """Number of submissions per status (every status present, zero included)."""
-    rows = db.session.execute(select(Submission.status, func.count()).group_by(Submission.status))
-    counts = {status: 0 for status in Status}
-    counts.update({status: n for status, n in rows})
-    return counts
