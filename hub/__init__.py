@@ -47,7 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
     from hub.mail import init_app as init_mail
-    from hub.moderation.routes import bp as moderation_bp
+    from hub.moderation.blueprint import bp as moderation_bp
+    from hub.moderation.digest import write_due_digest
     from hub.public.routes import bp as public_bp
     from hub.submissions.blueprint import bp as submissions_bp
 
@@ -57,7 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(opendata_bp)
-    init_mail(app)
+    # Delivery after responses writes the moderators' digest first when one is due (mail
+    # sits below the areas and knows no digest: it is handed the writer here).
+    init_mail(app, write_due=write_due_digest)
     errors.init_app(app)
     forms.init_app(app)
     ratelimit.init_app(app)

@@ -1,4 +1,4 @@
-"""Command line: flask --app hub init-db | create-user | seed-demo."""
+"""Command line: flask --app hub init-db | create-user | send-mail | seed-demo."""
 
 from __future__ import annotations
 
@@ -93,9 +93,11 @@ def init_app(app: Flask) -> None:
     @click.option("--every", default=30, show_default=True, type=click.IntRange(1, 3600))
     def send_mail_command(loop: bool, every: int) -> None:
         """Deliver due mail from the outbox (with retries and back-off)."""
-        from hub.mail.outbox import run_sender
+        from hub.mail.delivery import run_sender
+        from hub.moderation.digest import write_due_digest
 
-        run_sender(loop, every, click.echo)
+        # Each round writes the moderators' digest when one is due, then delivers.
+        run_sender(loop, every, click.echo, write_due=write_due_digest)
 
     @app.cli.command("seed-demo")
     @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))

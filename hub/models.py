@@ -4,7 +4,8 @@ from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.auth.parking import ParkedPost
 from hub.extensions import Base
-from hub.mail.models import DigestItem, OutboxMail
+from hub.mail.models import OutboxMail
+from hub.moderation.models import DigestItem
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException

@@ -21,9 +21,10 @@ from sqlalchemy import select, text
 
 from hub.auth.models import Role, User
 from hub.extensions import db
+from hub.mail.delivery import deliver_due
 from hub.mail.models import OutboxMail
-from hub.mail.outbox import deliver_due
 from hub.moderation import operations as moderation
+from hub.moderation.digest import write_due_digest
 from hub.submissions.models import Submission
 
 from helpers import PASSWORD, PG_URL, content, full_content
@@ -97,7 +98,9 @@ def app_config(app_config: dict, smtp: SmtpServer) -> dict:
 
 
 def deliver(app: Flask) -> tuple[int, int]:
+    """One round of `send-mail`: the moderators' digest when one is due, then delivery."""
     with app.app_context():
+        write_due_digest()
         return deliver_due()
 
 
@@ -352,7 +355,7 @@ def test_two_overlapping_digest_runs_queue_one_digest(
 ):
     """The after-response delivery of one request and `send-mail --loop` at the same moment:
     the second run waits for the first to commit, then finds the digest sent."""
-    from hub.mail.messages import queue_moderator_digest
+    from hub.moderation.digest import queue_moderator_digest
 
     mods = [create_user(role=Role.MODERATOR, email=f"mod{i}@example.org") for i in (1, 2)]
     create_submission_for(create_user(), title="Announced once")
@@ -402,7 +405,7 @@ def test_an_item_committed_after_a_digest_ran_is_in_the_next_one(
 ):
     """A submission's time is when its request began: one that was still committing while a
     digest ran has a time before that digest, and must still be announced by the next."""
-    from hub.mail.messages import queue_moderator_digest
+    from hub.moderation.digest import queue_moderator_digest
 
     create_user(role=Role.MODERATOR, email="mod@example.org")
     owner = create_user()
@@ -434,7 +437,7 @@ def test_an_item_committed_after_a_digest_ran_is_in_the_next_one(
     "PostgreSQL's other sessions (SQLite has one writer)",
 )
 def test_pg_submission_still_committing_during_a_digest_is_announced_later(app, clock, create_user):
-    from hub.mail.messages import queue_moderator_digest
+    from hub.moderation.digest import queue_moderator_digest
     from hub.submissions.operations import create_submission
 
     create_user(role=Role.MODERATOR, email="mod@example.org")
@@ -473,7 +476,7 @@ def test_migration_marks_what_the_last_digest_announced(tmp_path):
     from sqlalchemy import create_engine, insert, make_url
 
     from hub.cli import alembic_config
-    from hub.mail.models import DigestItem
+    from hub.moderation.models import DigestItem
 
     def check(url: str) -> None:
         command.upgrade(alembic_config(url), "0002")
@@ -576,18 +579,18 @@ def test_requests_do_not_wait_for_a_hanging_server_again(
     requests after it leave their mail in the outbox until the back-off is over, instead
     of holding their worker for the timeout each. Nothing is lost."""
     from hub import create_app
-    from hub.mail import outbox as mail_outbox
+    from hub.mail import delivery as mail_delivery
 
     hub = create_app({**app_config, "HUB_MAIL_PORT": hanging_smtp, "HUB_MAIL_TIMEOUT_SECONDS": 1})
     try:
         connects: list[datetime] = []
-        real_connect = mail_outbox._connect
+        real_connect = mail_delivery._connect
 
         def counted(config: dict) -> Any:
             connects.append(clock.now())
             return real_connect(config)
 
-        monkeypatch.setattr(mail_outbox, "_connect", counted)
+        monkeypatch.setattr(mail_delivery, "_connect", counted)
         hub_clock = hub.extensions["hub_clock"]
         start = soon()
         owner = create_user(email="busy@example.org")
@@ -634,7 +637,7 @@ def test_a_working_connection_ends_the_back_off(
     create_submission_for(owner, title="While down")
     assert deliver(app) == (0, 1)  # refused: backing off
     with app.app_context():
-        from hub.mail.outbox import smtp_backing_off
+        from hub.mail.delivery import smtp_backing_off
 
         assert smtp_backing_off()
     smtp.start()
@@ -661,13 +664,13 @@ def test_send_mail_loop_survives_a_database_error(
     it never sleeps inside a transaction."""
     from sqlalchemy.exc import OperationalError
 
-    from hub.mail import outbox as mail_outbox
+    from hub.mail import delivery as mail_delivery
 
     smtp.start()
     owner = create_user(email="loop@example.org")
     clock.freeze(soon())
     create_submission_for(owner, title="Sent by the second round")
-    real_deliver = mail_outbox.deliver_due
+    real_deliver = mail_delivery.deliver_due
     rounds: list[str] = []
     sleeps: list[bool] = []
 
@@ -683,8 +686,8 @@ def test_send_mail_loop_survives_a_database_error(
         if len(sleeps) == 3:
             raise StopLoop
 
-    monkeypatch.setattr(mail_outbox, "deliver_due", flaky_deliver)
-    monkeypatch.setattr(mail_outbox, "_sleep", sleep)
+    monkeypatch.setattr(mail_delivery, "deliver_due", flaky_deliver)
+    monkeypatch.setattr(mail_delivery, "_sleep", sleep)
     result = app.test_cli_runner().invoke(args=["send-mail", "--loop", "--every", "5"])
     assert isinstance(result.exception, StopLoop), result.output
     assert len(rounds) == 3

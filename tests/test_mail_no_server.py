@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hub import create_app
 from hub.auth.models import Role
 from hub.extensions import db
-from hub.mail.models import DigestItem
+from hub.moderation.models import DigestItem
 
 from helpers import PASSWORD, full_content
 from test_moderation import outbox

@@ -848,7 +848,7 @@ def test_revision_refusal_for_a_withdrawn_item_names_the_owner(
     revision_id = propose(app, item.id, owner, title="v2")
     assert Browser(app, owner).post(f"/my/{item.id}/withdraw").status_code == 302
     with app.app_context():
-        refusal = ops.revision_refusal(
+        refusal = ops.why_revision_not_decidable(
             db.session.get(Revision, revision_id), db.session.get(User, moderator.id)
         )
     assert refusal is not None and refusal.status == 409

@@ -334,7 +334,7 @@ def test_changes_cannot_be_requested_once_revisions_closed(
     assert fetch(app, item.id).status is Status.REJECTED
 
     with app.app_context():  # the operation refuses too (a script, another view)
-        refusal = ops.changes_refusal(db.session.get(Submission, item.id))
+        refusal = ops.why_changes_not_requestable(db.session.get(Submission, item.id))
     assert refusal is not None and refusal.status == 409
 
 

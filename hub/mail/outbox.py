@@ -1,19 +1,17 @@
-"""The outbox: queue mails in the caller's transaction; deliver them later with retries."""
+"""The outbox: mails queued in the caller's transaction, sent only if it commits.
+
+The areas write their own messages (hub/submissions/mails.py, hub/moderation/mails.py)
+with queue_from_template(); delivery is hub/mail/delivery.py.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-import smtplib
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import make_msgid, parseaddr
+from urllib.parse import urlsplit
 
-from flask import current_app, g
-from sqlalchemy import exists, or_, select, update
+from flask import current_app, g, render_template
 
 from hub.clock import clock
 from hub.extensions import db
@@ -21,11 +19,7 @@ from hub.mail.models import OutboxMail
 
 logger = logging.getLogger("hub.mail")
 
-CLAIM_SECONDS = 120
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-MAX_BACKOFF = timedelta(hours=1)
-CONNECT_FAILED = "Could not connect: "  # last_error of a mail whose connection failed
-_sleep = time.sleep  # the sender loop's pause (tests replace it)
 
 
 def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
@@ -53,260 +47,20 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
     return mail
 
 
-def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
-    """The RFC 5322 message: UTF-8 plain text with Date and Message-ID."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to_addr
-    message["Subject"] = mail.subject
-    message["Date"] = format_datetime(mail.created_at)
-    message["Message-ID"] = mail.message_id
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.body, charset="utf-8")
-    return message
+def queue_from_template(
+    kind: str, to_addr: str, subject: str, template: str, **context: object
+) -> OutboxMail:
+    """Queue a mail whose body is templates/mail/`template`, which gets `url` and `clock`."""
+    body = render_template(f"mail/{template}", url=url, clock=clock(), **context)
+    return queue(kind, to_addr, subject, body)
 
 
-def _claim(mail_id: int, now: datetime) -> bool:
-    """Take a due mail for this process; False when another sender has it."""
-    result = db.session.execute(
-        update(OutboxMail)
-        .where(
-            OutboxMail.id == mail_id,
-            OutboxMail.sent_at.is_(None),
-            or_(OutboxMail.claimed_until.is_(None), OutboxMail.claimed_until < now),
-        )
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+def url(endpoint: str, **values: object) -> str:
+    """An absolute URL on HUB_BASE_URL; works without a request (the sender runs in none)."""
+    base = urlsplit(current_app.config["HUB_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc or "localhost",
+        script_name=base.path.rstrip("/") or "/",
+        url_scheme=base.scheme or "http",
     )
-    db.session.commit()
-    return result.rowcount == 1
-
-
-def write_due_digest() -> int:
-    """Queue and commit the moderators' digest if one is due; the number of mails queued.
-
-    Without an SMTP server too: the digest is then kept in the outbox and logged like any
-    mail. A read-only check comes first because most runs find nothing due, and the digest's
-    lock (SQLite's write lock) would hold up every other writer meanwhile.
-    """
-    from hub.mail.messages import digest_due, queue_moderator_digest
-
-    if db.session.in_transaction():
-        db.session.commit()  # the digest takes its lock as its transaction begins
-    try:
-        due = digest_due()
-        db.session.rollback()  # end the read: the lock must begin the digest's transaction
-        if not due:
-            return 0
-        queued = queue_moderator_digest()
-        db.session.commit()
-        return queued
-    except Exception:  # the digest must never keep the other mail from going out
-        db.session.rollback()
-        logger.exception("Queueing the moderators' digest failed; it is tried again next run")
-        return 0
-
-
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
-    write_due_digest()
-    config = current_app.config
-    if not config.get("HUB_MAIL_SERVER"):
-        db.session.rollback()  # nothing to send: end the read transaction
-        return 0, 0
-    now = clock().now()
-    due = db.session.scalars(
-        select(OutboxMail.id)
-        .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at <= now)
-        .order_by(OutboxMail.id)
-        .limit(limit)
-    ).all()
-    # No transaction stays open across the loop: each write below begins one of its own
-    # (on SQLite a transaction that read and then writes fails at once when another sender
-    # wrote in between, and one held open while the server talks would stop every writer).
-    db.session.rollback()
-    sent = failed = 0
-    smtp: smtplib.SMTP | None = None
-    try:
-        for mail_id in due:
-            if not _claim(mail_id, now):
-                continue
-            mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
-            assert mail is not None
-            tried = _Tried(mail_id, mail.attempts, f"{mail.message_id} to {mail.to_addr}")
-            try:
-                message = build_message(mail, config["HUB_MAIL_SENDER"])
-            except Exception as exc:  # a message that cannot be built: keep it, go on
-                db.session.rollback()
-                logger.exception("Mail %s cannot be sent as it is", tried.label)
-                _failed(tried, exc, now)
-                failed += 1
-                continue
-            db.session.rollback()  # read: no transaction while the server talks
-            try:
-                if smtp is None:
-                    try:
-                        smtp = _connect(config)
-                    except (OSError, smtplib.SMTPException) as exc:
-                        # The server is down or hanging: one timeout per run, not one per
-                        # mail. The others stay due for the next run.
-                        _failed(tried, exc, now, connecting=True)
-                        failed += 1
-                        break
-                    _server_is_back(now)
-                smtp.send_message(message)
-            except (OSError, smtplib.SMTPException) as exc:
-                _failed(tried, exc, now)
-                failed += 1
-                smtp = _drop(smtp)
-            except Exception as exc:  # refused by the library (a malformed address …)
-                logger.exception("Mail %s cannot be sent as it is", tried.label)
-                _failed(tried, exc, now)
-                failed += 1
-            else:
-                db.session.execute(
-                    update(OutboxMail)
-                    .where(OutboxMail.id == mail_id)
-                    .values(sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None)
-                )
-                db.session.commit()
-                sent += 1
-                logger.info("Mail %s sent", tried.label)
-    finally:
-        _drop(smtp)
-        db.session.rollback()
-    return sent, failed
-
-
-@dataclass(frozen=True)
-class _Tried:
-    """The mail a sender holds the claim of: enough to record what became of it."""
-
-    mail_id: int
-    attempts: int
-    label: str  # "<message-id> to address", for the log
-
-
-def _connect(config: dict) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(
-        config["HUB_MAIL_SERVER"],
-        int(config["HUB_MAIL_PORT"]),
-        timeout=int(config["HUB_MAIL_TIMEOUT_SECONDS"]),
-    )
-    if config.get("HUB_MAIL_USE_TLS"):
-        smtp.starttls()
-    if config.get("HUB_MAIL_USERNAME"):
-        smtp.login(config["HUB_MAIL_USERNAME"], config.get("HUB_MAIL_PASSWORD") or "")
-    return smtp
-
-
-def _drop(smtp: smtplib.SMTP | None) -> None:
-    if smtp is not None:
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
-    return None
-
-
-def _failed(tried: _Tried, exc: Exception, now: datetime, connecting: bool = False) -> None:
-    """Schedule a retry: 30 s, 1 min, 2 min … capped at an hour (and let go of the claim)."""
-    attempts = tried.attempts + 1
-    delay = min(timedelta(seconds=30 * 2 ** (attempts - 1)), MAX_BACKOFF)
-    error = f"{CONNECT_FAILED if connecting else ''}{type(exc).__name__}: {exc}"[:2000]
-    db.session.execute(
-        update(OutboxMail)
-        .where(OutboxMail.id == tried.mail_id)
-        .values(
-            attempts=attempts, next_attempt_at=now + delay, claimed_until=None, last_error=error
-        )
-    )
-    db.session.commit()
-    logger.warning(
-        "Mail %s failed (attempt %s, retry in %s): %s", tried.label, attempts, delay, error
-    )
-
-
-def _server_is_back(now: datetime) -> None:
-    """A connection worked: mail held back by an earlier failed connection is due again
-    (and deliveries after requests resume, see smtp_backing_off)."""
-    db.session.execute(
-        update(OutboxMail)
-        .where(
-            OutboxMail.sent_at.is_(None),
-            OutboxMail.next_attempt_at > now,
-            OutboxMail.last_error.startswith(CONNECT_FAILED),
-        )
-        .values(next_attempt_at=now)
-    )
-    db.session.commit()
-
-
-def smtp_backing_off() -> bool:
-    """Whether the last connection to the SMTP server failed and its retry is not due yet.
-
-    Then a request does not try to connect after its response (a hanging server would
-    hold the worker for HUB_MAIL_TIMEOUT_SECONDS each time): the mail waits in the outbox
-    for the sender loop, or for the first request after the back-off.
-    """
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    OutboxMail.sent_at.is_(None),
-                    OutboxMail.next_attempt_at > clock().now(),
-                    OutboxMail.last_error.startswith(CONNECT_FAILED),
-                )
-            )
-        )
-    )
-
-
-def deliver_after_request(queued: bool = True) -> None:
-    """After a response: write the moderators' digest if one is due, then, with an SMTP
-    server, try to send it and whatever the request `queued` (errors only logged)."""
-    try:
-        digests = write_due_digest()
-        if not (queued or digests) or not current_app.config.get("HUB_MAIL_SERVER"):
-            return  # without a server the outbox and the log are where mail goes
-        if smtp_backing_off():
-            db.session.rollback()
-            logger.info(
-                "The SMTP server was unreachable at the last attempt: new mail waits "
-                "in the outbox for the next attempt"
-            )
-            return
-        deliver_due(limit=20)
-    except (TimeoutError, OSError, smtplib.SMTPException) as exc:  # pragma: no cover
-        logger.warning("Delivery after request failed: %s", exc)
-    except Exception:  # the response is gone; never let delivery crash the worker
-        logger.exception("Delivery after request failed")
-        db.session.rollback()
-
-
-def run_sender(loop: bool, every: int, report: Callable[[str], object]) -> None:
-    """`flask send-mail [--loop]`: deliver due mail once, or every `every` seconds.
-
-    In a loop, an error (the database restarting, say) is logged and the next round tries
-    again; between rounds no transaction stays open.
-    """
-    while True:
-        try:
-            sent, failed = deliver_due()
-            report(f"{sent} sent, {failed} failed (will be retried).")
-        except Exception:
-            if not loop:
-                raise
-            logger.exception("Delivering mail failed; trying again in %s s", every)
-        finally:
-            _end_transaction()
-        if not loop:
-            return
-        _sleep(every)
-
-
-def _end_transaction() -> None:
-    """Roll back and give the connection back to the pool (it may be broken)."""
-    try:
-        db.session.close()
-    except Exception:  # a dead connection cannot even roll back; the pool replaces it
-        logger.exception("Closing the database session failed")
+    return adapter.build(endpoint, values, force_external=True)

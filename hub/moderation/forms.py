@@ -34,13 +34,13 @@ from hub.routing import MAX_ID, parse_id
 MESSAGE_MAX = 4000
 
 # The buttons of each form: value -> label.
-DECISIONS = {
+DECISION_BUTTONS = {
     "approve": "Approve and publish",
     "request_changes": "Request changes",
     "reject": "Reject",
 }
-REVISION_DECISIONS = {"approve": "Publish this update", "reject": "Keep the current public version"}
-BULK_DECISIONS = {"approve": "Approve selected", "reject": "Reject selected"}
+REVISION_BUTTONS = {"approve": "Publish this update", "reject": "Keep the current public version"}
+BULK_BUTTONS = {"approve": "Approve selected", "reject": "Reject selected"}
 SELECT_ALL = "select_all"  # the bulk form's no-script "select all on this page" button
 
 
@@ -60,7 +60,7 @@ def _one_of(choices: dict[str, str]) -> Any:
 class DecisionForm(HubForm):
     """Approve, request changes or reject, each with its own button; one message for all."""
 
-    action = StringField("Decision", validators=[_one_of(DECISIONS)])
+    action = StringField("Decision", validators=[_one_of(DECISION_BUTTONS)])
     message = TextAreaField(
         "Message to the submitter",
         validators=[Length(max=MESSAGE_MAX)],
@@ -114,7 +114,7 @@ class BulkForm(HubForm):
     """Approve or reject the submissions ticked in the queue."""
 
     action = StringField(
-        "Decision", validators=[_one_of({**BULK_DECISIONS, SELECT_ALL: "Select all on this page"})]
+        "Decision", validators=[_one_of({**BULK_BUTTONS, SELECT_ALL: "Select all on this page"})]
     )
     ids = IdListField("Selected submissions", default=list)
     message = TextAreaField(
@@ -123,7 +123,7 @@ class BulkForm(HubForm):
 
     def validate_ids(self, field: Any) -> None:
         """A decision needs something to apply to."""
-        if self.action.data in BULK_DECISIONS and not field.data:
+        if self.action.data in BULK_BUTTONS and not field.data:
             raise ValidationError("Select at least one submission: tick its box in the list.")
 
     def validate_message(self, field: Any) -> None:
@@ -135,7 +135,7 @@ class BulkForm(HubForm):
 class RevisionForm(HubForm):
     """Publish or refuse a pending revision, each with its own button."""
 
-    action = StringField("Decision on the update", validators=[_one_of(REVISION_DECISIONS)])
+    action = StringField("Decision on the update", validators=[_one_of(REVISION_BUTTONS)])
     message = TextAreaField(
         "Message to the submitter about the update",
         validators=[Length(max=MESSAGE_MAX)],

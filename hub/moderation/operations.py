@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from hub.audit import record
@@ -12,7 +12,8 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.mail import messages as mails
+from hub.mail.outbox import url
+from hub.moderation import mails
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import new_slug
@@ -59,7 +60,7 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     return already_decided(submission)
 
 
-def decision_refusal(
+def why_not_decidable(
     submission: Submission, moderator: User, expected_version: int | None = None
 ) -> DecisionRefused | None:
     """Why `moderator` cannot decide on `submission` now: their own item, a changed
@@ -81,9 +82,12 @@ def decision_refusal(
     return None
 
 
-def _check(submission: Submission, moderator: User, expected_version: int | None) -> None:
-    """Refuse decisions on one's own item, on a changed version, or in the wrong state."""
-    refusal = decision_refusal(submission, moderator, expected_version)
+def _refuse_unless_decidable(
+    submission: Submission, moderator: User, expected_version: int | None
+) -> None:
+    """Raise why_not_decidable()'s refusal: one's own item, a changed version, the wrong
+    state."""
+    refusal = why_not_decidable(submission, moderator, expected_version)
     if refusal is not None:
         raise refusal
 
@@ -110,7 +114,7 @@ def approve_submission(
     submission: Submission, moderator: User, expected_version: int | None = None, message: str = ""
 ) -> Submission:
     """Publish a submission; a message, if any, goes with the approval mail and is kept."""
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     _decide(submission, moderator, Status.APPROVED, message.strip(), Action.APPROVED)
     mails.decision(submission, message.strip())
     return submission
@@ -122,7 +126,7 @@ def reject_submission(
     """Reject with a reason that is sent to the submitter."""
     if not reason.strip():
         raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     _decide(submission, moderator, Status.REJECTED, reason.strip(), Action.REJECTED)
     mails.decision(submission, reason.strip())
     return submission
@@ -135,8 +139,9 @@ def revisions_closed_at(submission: Submission) -> datetime | None:
     return until if until is not None and clock().now() >= until else None
 
 
-def changes_refusal(submission: Submission) -> DecisionRefused | None:
-    """Why changes can no longer be requested: the owner could not resubmit."""
+def why_changes_not_requestable(submission: Submission) -> DecisionRefused | None:
+    """Why changes can no longer be requested (the owner could not resubmit); None while
+    they can."""
     until = revisions_closed_at(submission)
     if until is None:
         return None
@@ -154,8 +159,8 @@ def request_changes(
     """Send the item back to its owner with a message; they may revise and resubmit."""
     if not message.strip():
         raise DecisionRefused("Write what should change: the message goes to the submitter.", 422)
-    _check(submission, moderator, expected_version)
-    refusal = changes_refusal(submission)
+    _refuse_unless_decidable(submission, moderator, expected_version)
+    refusal = why_changes_not_requestable(submission)
     if refusal is not None:  # sending it back would be a dead end for the owner
         raise refusal
     _decide(
@@ -178,13 +183,13 @@ def mark_duplicate(
         raise DecisionRefused("No submission with that number exists.", 422)
     if original.id == submission.id:
         raise DecisionRefused("A submission cannot duplicate itself.", 422)
-    _check(submission, moderator, expected_version)
+    _refuse_unless_decidable(submission, moderator, expected_version)
     submission.duplicate_of = original
     # The message goes to this submitter: name the original only when it is public.
     if original.status is Status.APPROVED:
         message = (
             f"Duplicate of “{original.title}” (#{original.id}), already published: "
-            f"{mails.url('public.detail', slug=original.slug)}"
+            f"{url('public.detail', slug=original.slug)}"
         )
     else:
         message = f"Duplicate of submission #{original.id}, already received by the hub."
@@ -198,7 +203,7 @@ def revision_stamp(revision: Revision) -> str:
     return str(int(revision.updated_at.timestamp() * 1_000_000))
 
 
-def revision_refusal(
+def why_revision_not_decidable(
     revision: Revision, moderator: User, seen: str | None = None
 ) -> DecisionRefused | None:
     """Why a decision on `revision` cannot be applied now (None when it can)."""
@@ -236,7 +241,7 @@ def decide_revision(
     the update since, nothing is decided (they must read the new text first).
     """
     submission = revision.submission
-    refusal = revision_refusal(revision, moderator, seen)
+    refusal = why_revision_not_decidable(revision, moderator, seen)
     if refusal is not None:
         raise refusal
     if not approve and not message.strip():
@@ -328,11 +333,3 @@ def revoke_exception(exception: DeadlineException, moderator: User) -> None:
     )
     db.session.delete(exception)
     db.session.flush()
-
-
-def status_counts() -> dict[Status, int]:
-    """Number of submissions per status (every status present, zero included)."""
-    rows = db.session.execute(select(Submission.status, func.count()).group_by(Submission.status))
-    counts = {status: 0 for status in Status}
-    counts.update({status: n for status, n in rows})
-    return counts

@@ -1,19 +1,18 @@
-"""Read-only queries for moderators: the queue, duplicates, history, figures."""
+"""Read-only queries for moderators: the queue, duplicates, history, exceptions.
+
+The dashboard's figures are hub/moderation/figures.py."""
 
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from hub.audit.models import Action, AuditEvent
-from hub.clock import clock
+from hub.audit.models import AuditEvent
 from hub.extensions import db
 from hub.forms import clean_text
 from hub.moderation.operations import DECIDABLE
@@ -140,6 +139,14 @@ def _pending_revision_ids() -> Select:
     return select(Revision.submission_id).where(Revision.status == RevisionStatus.PENDING)
 
 
+def status_counts() -> dict[Status, int]:
+    """Number of submissions per status (every status present, zero included)."""
+    rows = db.session.execute(select(Submission.status, func.count()).group_by(Submission.status))
+    counts = {status: 0 for status in Status}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
 def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
     """The requested page of the queue."""
     stmt = queue_statement(status, kind, text)
@@ -260,88 +267,3 @@ def exceptions() -> list[DeadlineException]:
     return list(
         db.session.scalars(select(DeadlineException).order_by(DeadlineException.until.desc()))
     )
-
-
-DECISIONS = (Action.APPROVED, Action.REJECTED, Action.CHANGES_REQUESTED, Action.MARKED_DUPLICATE)
-
-
-@dataclass
-class Figures:
-    """What the moderation dashboard shows."""
-
-    by_status: list[tuple[str, int]]
-    by_kind: list[tuple[str, int]]
-    per_day: list[tuple[date, int]]
-    median_hours_to_decision: float | None
-    decided: int
-
-
-def figures(today: date, days: int = 30) -> Figures:
-    """Counts per status and kind, first submissions per day, and the median wait for a
-    decision, the last two from the audit trail (a resubmission resets submitted_at and
-    decided_at on the row, not the history)."""
-    by_status = dict(
-        db.session.execute(
-            select(Submission.status, func.count()).group_by(Submission.status)
-        ).all()
-    )
-    by_kind = dict(
-        db.session.execute(
-            select(Submission.kind, func.count())
-            .where(Submission.status != Status.DRAFT)
-            .group_by(Submission.kind)
-        ).all()
-    )
-    hours = decision_waits()
-    return Figures(
-        by_status=[(status_name(status), by_status.get(status, 0)) for status in Status],
-        by_kind=sorted(by_kind.items()),
-        per_day=first_submissions_per_day(today, days),
-        median_hours_to_decision=statistics.median(hours) if hours else None,
-        decided=len(hours),
-    )
-
-
-def first_submissions_per_day(today: date, days: int) -> list[tuple[date, int]]:
-    """How many submissions were submitted for the first time on each of the last `days`
-    days, as people in Geneva count days (a resubmission is not a new submission)."""
-    start = today - timedelta(days=days - 1)
-    since = datetime.combine(start - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    instants = db.session.scalars(
-        select(AuditEvent.created_at).where(
-            AuditEvent.action == Action.SUBMITTED,
-            AuditEvent.from_status == Status.DRAFT.value,
-            AuditEvent.created_at >= since,
-        )
-    ).all()
-    counts: dict[date, int] = {start + timedelta(days=i): 0 for i in range(days)}
-    for instant in instants:
-        day = clock().local(instant).date()
-        if day in counts:
-            counts[day] += 1
-    return sorted(counts.items())
-
-
-def decision_waits() -> list[float]:
-    """Hours from each (re)submission to the moderator's decision on it, every decision
-    counted (a request for changes as well as the approval after the resubmission)."""
-    rows = db.session.execute(
-        select(AuditEvent.submission_id, AuditEvent.action, AuditEvent.created_at)
-        .where(
-            AuditEvent.submission_id.is_not(None),
-            AuditEvent.action.in_((Action.SUBMITTED, *DECISIONS)),
-        )
-        .order_by(AuditEvent.submission_id, AuditEvent.created_at, AuditEvent.id)
-        .execution_options(yield_per=2000)
-    )
-    hours: list[float] = []
-    current, submitted_at = None, None
-    for submission_id, action, created_at in rows:
-        if submission_id != current:
-            current, submitted_at = submission_id, None
-        if action is Action.SUBMITTED:
-            submitted_at = created_at
-        elif submitted_at is not None:  # the decision on this round of review
-            hours.append((created_at - submitted_at).total_seconds() / 3600)
-            submitted_at = None
-    return hours

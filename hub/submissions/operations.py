@@ -15,7 +15,7 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.mail import messages as mails
+from hub.submissions import mails
 from hub.submissions.deadlines import ensure_window
 
 # Other areas (moderation, demo) read the field lists from here too; fields.py describes them.

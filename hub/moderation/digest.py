@@ -1,97 +1,26 @@
-"""What the hub tells people by e-mail; each function queues into the outbox."""
+"""The moderators' digest: one mail per period announcing the items waiting for review.
+
+Mail delivery does not know it: create_app hands write_due_digest() to hub.mail for the
+deliveries after responses, and the `send-mail` command runs it before each delivery.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import exists, func, insert, literal, select, text
 
 from hub.auth.models import Role, User
 from hub.clock import clock
 from hub.extensions import UTCDateTime, db
-from hub.mail.models import DigestItem
-from hub.mail.outbox import queue
+from hub.mail.outbox import queue_from_template
+from hub.moderation.models import DigestItem
 from hub.submissions.models import Status, Submission
 
-
-def url(endpoint: str, **values: object) -> str:
-    """An absolute URL on HUB_BASE_URL; works without a request (the sender runs in none)."""
-    base = urlsplit(current_app.config["HUB_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc or "localhost",
-        script_name=base.path.rstrip("/") or "/",
-        url_scheme=base.scheme or "http",
-    )
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def _send(kind: str, to_addr: str, subject: str, template: str, **context: object) -> None:
-    body = render_template(f"mail/{template}", url=url, clock=clock(), **context)
-    queue(kind, to_addr, subject, body)
-
-
-def receipt(submission: Submission, resubmitted: bool = False) -> None:
-    """Tell the owner their submission arrived."""
-    verb = "Resubmitted" if resubmitted else "Received"
-    _send(
-        "receipt",
-        submission.owner.email,
-        f"{verb}: {submission.title}",
-        "receipt.txt",
-        submission=submission,
-        resubmitted=resubmitted,
-    )
-
-
-def decision(
-    submission: Submission, message: str = "", revisions_until: datetime | None = None
-) -> None:
-    """Tell the owner what a moderator decided (approved, rejected, changes requested);
-    `revisions_until` is their last instant to resubmit (None = no limit)."""
-    subjects = {
-        Status.APPROVED: "Approved and published",
-        Status.REJECTED: "Not accepted",
-        Status.CHANGES_REQUESTED: "Changes requested",
-    }
-    subject = f"{subjects[submission.status]}: {submission.title}"
-    _send(
-        "decision",
-        submission.owner.email,
-        subject,
-        "decision.txt",
-        submission=submission,
-        message=message,
-        revisions_until=revisions_until,
-    )
-
-
-def revision_decision(submission: Submission, approved: bool, message: str) -> None:
-    """Tell the owner whether their edit of an approved submission was accepted."""
-    subject = f"{'Update published' if approved else 'Update not accepted'}: {submission.title}"
-    _send(
-        "revision",
-        submission.owner.email,
-        subject,
-        "revision.txt",
-        submission=submission,
-        approved=approved,
-        message=message,
-    )
-
-
-def exception_granted(user: User, until_text: str) -> None:
-    """Tell a user they may submit late."""
-    _send(
-        "exception",
-        user.email,
-        "You may submit after the deadline",
-        "exception.txt",
-        user=user,
-        until_text=until_text,
-    )
-
+# With the other mail: operators follow the outbox in the "hub.mail" log.
+logger = logging.getLogger("hub.mail")
 
 # Any constant both runs agree on: the PostgreSQL advisory lock that serialises digests.
 DIGEST_LOCK = 0x4855_4244  # "HUBD"
@@ -169,6 +98,29 @@ def queue_moderator_digest() -> int:
     )
     subject = f"{len(new_items)} new submission{'s' if len(new_items) > 1 else ''} to review"
     for moderator in moderators:
-        _send("digest", moderator.email, subject, "digest.txt", items=new_items)
+        queue_from_template("digest", moderator.email, subject, "digest.txt", items=new_items)
     db.session.flush()
     return len(moderators)
+
+
+def write_due_digest() -> int:
+    """Queue and commit the moderators' digest if one is due; the number of mails queued.
+
+    Without an SMTP server too: the digest is then kept in the outbox and logged like any
+    mail. A read-only check comes first because most runs find nothing due, and the digest's
+    lock (SQLite's write lock) would hold up every other writer meanwhile.
+    """
+    if db.session.in_transaction():
+        db.session.commit()  # the digest takes its lock as its transaction begins
+    try:
+        due = digest_due()
+        db.session.rollback()  # end the read: the lock must begin the digest's transaction
+        if not due:
+            return 0
+        queued = queue_moderator_digest()
+        db.session.commit()
+        return queued
+    except Exception:  # the digest must never keep the other mail from going out
+        db.session.rollback()
+        logger.exception("Queueing the moderators' digest failed; it is tried again next run")
+        return 0
