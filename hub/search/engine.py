@@ -3,13 +3,11 @@ request for long, the durable queue drained by any process, and atomic rebuilds.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -25,8 +23,10 @@ from whoosh.index import LockError
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from hub.lru import LRU
 from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
 from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
+from hub.search.locks import flock
 from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
 
@@ -252,7 +252,7 @@ class SearchIndex:
         applied = 0
         if not self.ready():  # missing: rebuilt from SQL, which includes the queued changes
             return 0
-        with _flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
+        with flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
             if not free:
                 return 0
             with self._lock:
@@ -365,7 +365,7 @@ class SearchIndex:
         committed after the snapshot below is therefore still queued and drained after the swap.
         """
         self.link.parent.mkdir(parents=True, exist_ok=True)
-        with _flock(self._rebuild_lock_path(), shared=False, wait=wait) as free:
+        with flock(self._rebuild_lock_path(), shared=False, wait=wait) as free:
             if not free:
                 return -1
             if not force and self._usable_on_disk():
@@ -496,39 +496,5 @@ class _TrackedStorage(FileStorage):
         self.opened.clear()
 
 
-class LRU(OrderedDict):
-    """A small cache of computed result sets (keys include the index version)."""
-
-    def remember(self, key: Any, compute: Any, size: int = 64) -> Any:
-        """The cached value of `key`, computing and storing it when absent."""
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = compute()
-        if len(self) > size:
-            self.popitem(last=False)
-        return value
-
-
 class IndexUnavailable(Exception):
     """The index is missing, unreadable or being rebuilt: answer from SQL instead."""
-
-
-@contextmanager
-def _flock(path: Path, shared: bool, wait: bool) -> Iterator[bool]:
-    """A cross-process file lock; yields False when `wait` is off and it is taken."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
-        try:
-            fcntl.flock(fd, mode)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
