@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.mail import init_app as init_mail
     from hub.moderation.routes import bp as moderation_bp
     from hub.public.routes import bp as public_bp
+    from hub.submissions.indexing import SubmissionSource
     from hub.submissions.routes import bp as submissions_bp
 
     app.register_blueprint(auth_bp)
@@ -63,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    search.init_app(app)
+    search.init_app(app, source=SubmissionSource())
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
     if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
         app.wsgi_app = ProxyFix(

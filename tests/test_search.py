@@ -585,7 +585,7 @@ def test_writer_lock_never_fails_the_request_and_queue_is_drained_later(
     from hub.search.engine import SearchIndex
 
     with app.app_context():
-        other = SearchIndex(app)
+        other = SearchIndex(app, index.source)
         assert other.drain() == 1
         other.close()
     assert titles(app, "heron") == ["Locked out heron"]
@@ -782,8 +782,9 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
 
     from whoosh import index as whoosh_index
 
-    from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
+    from hub.search.analysis import ANALYSIS_VERSION, make_schema
     from hub.search.engine import STAMP
+    from hub.submissions.indexing import document_for
 
     s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE)
     with app.app_context():

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -24,11 +24,12 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from hub.lru import LRU
-from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
+from hub.search.analysis import ANALYSIS_VERSION, make_schema
 from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
 from hub.search.locks import flock
 from hub.search.models import IndexTask
-from hub.submissions.models import Status, Submission
+from hub.search.queue import add_tasks
+from hub.search.source import Source
 
 logger = logging.getLogger("hub.search")
 # How often to re-read the table of contents when a concurrent commit deleted the segments it
@@ -41,11 +42,12 @@ STAMP = "hub-analysis"
 class SearchIndex:
     """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, source: Source) -> None:
         self.link = Path(app.config["HUB_INDEX_DIR"] or Path(app.instance_path) / "index")
         self.writer_timeout = float(app.config["HUB_INDEX_WRITER_TIMEOUT"])
         self.sync_build_max = int(app.config["HUB_INDEX_SYNC_BUILD_MAX"])
         self.sessions: sessionmaker[Session] = app.extensions["hub_db"]
+        self.source = source
         self._write_engine = app.extensions["hub_db_writer"]
         self.schema = make_schema()
         self._lock = threading.RLock()
@@ -119,7 +121,7 @@ class SearchIndex:
                 return True
             if self._building is not None and self._building.is_alive():
                 return False
-            if self.approved_count() <= self.sync_build_max:
+            if self.public_count() <= self.sync_build_max:
                 # No drain and no waiting here: inside a writing request, a drain's session
                 # (ours, or another thread's holding the rebuild lock) would wait for the
                 # request's own SQLite lock. Queued tasks are drained after the next commit.
@@ -276,28 +278,19 @@ class SearchIndex:
         return applied
 
     def _apply_tasks(self, writer: Any, batch: int) -> int:
-        """Re-read queued submissions from SQL and make the index agree; then dequeue."""
+        """Re-read queued items from SQL and make the index agree; then dequeue."""
         with self.sessions() as session:
             tasks = session.execute(
                 select(IndexTask.id, IndexTask.submission_id).order_by(IndexTask.id).limit(batch)
             ).all()
             ids = {t.submission_id for t in tasks}
-            public = (
-                session.scalars(
-                    select(Submission).where(
-                        Submission.id.in_(ids), Submission.status == Status.APPROVED
-                    )
-                ).all()
-                if ids
-                else []
-            )
-            docs = [document_for(s) for s in public]
+            docs = dict(self.source.documents(session, ids))
         if not tasks:
             writer.cancel()
             return 0
-        for gone in ids - {s.id for s in public}:
+        for gone in ids - docs.keys():
             writer.delete_by_term("id", str(gone))
-        for doc in docs:
+        for doc in docs.values():
             writer.update_document(**doc)
         writer.commit()
         with self.sessions() as session, session.begin():
@@ -332,22 +325,17 @@ class SearchIndex:
                 logger.exception("Comparing the search index with the database failed")
 
     def reconcile(self) -> int:
-        """Queue an update for every submission on which the index and SQL disagree (changed
+        """Queue an update for every item on which the index and SQL disagree (changed
         behind the hub's back: a manual UPDATE, a restored backup); returns how many."""
         with self.searcher() as searcher:
             indexed = self.facet_table(searcher).live_ids()
         with self.sessions() as session:
-            public = set(
-                session.scalars(select(Submission.id).where(Submission.status == Status.APPROVED))
-            )
+            public = self.source.public_ids(session)
             queued = set(session.scalars(select(IndexTask.submission_id)))
         differ = sorted((public ^ indexed) - queued)
         if differ:
             with Session(self._write_engine) as session, session.begin():
-                now = datetime.now(UTC)
-                session.execute(
-                    insert(IndexTask), [{"submission_id": i, "created_at": now} for i in differ]
-                )
+                add_tasks(session, differ)
             logger.warning(
                 "The search index disagreed with the database on %d submissions "
                 "(%s): queued to be made agree",
@@ -357,7 +345,7 @@ class SearchIndex:
         return len(differ)
 
     def rebuild(self, force: bool = True, drain: bool = True, wait: bool = True) -> int:
-        """Index every approved submission into a fresh directory and swap it in atomically;
+        """Index every public item into a fresh directory and swap it in atomically;
         returns the number indexed (-1 when `force` is off and another process has just
         built a usable index, or when `wait` is off and a rebuild or drain is running).
 
@@ -378,13 +366,8 @@ class SearchIndex:
             count = 0
             try:
                 with self.sessions() as session:
-                    rows = session.scalars(
-                        select(Submission)
-                        .where(Submission.status == Status.APPROVED)
-                        .execution_options(yield_per=500)
-                    )
-                    for s in rows:
-                        writer.add_document(**document_for(s))
+                    for _id, doc in self.source.documents(session):
+                        writer.add_document(**doc)
                         count += 1
                 writer.commit(optimize=True)
                 (fresh / STAMP).write_text(f"{ANALYSIS_VERSION}\n")
@@ -426,7 +409,7 @@ class SearchIndex:
     # -- checking ------------------------------------------------------------------------
 
     def indexed_ids(self) -> set[int]:
-        """Submission ids the index holds."""
+        """Ids of the items the index holds."""
         with self.searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
@@ -451,17 +434,10 @@ class SearchIndex:
             storage.close_opened()
         return None
 
-    def approved_count(self) -> int:
-        """How many submissions are public in SQL."""
+    def public_count(self) -> int:
+        """How many items are public in SQL."""
         with self.sessions() as session:
-            return (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Submission)
-                    .where(Submission.status == Status.APPROVED)
-                )
-                or 0
-            )
+            return self.source.public_count(session)
 
     def _rebuild_lock_path(self) -> Path:
         return self.link.parent / f"{self.link.name}.rebuild.lock"

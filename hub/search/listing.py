@@ -16,22 +16,16 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
 from whoosh.collectors import TopCollector
 
 from hub import vocab
 from hub.extensions import db
 from hub.forms import clean_text, one_line
-from hub.search.analysis import facet_record, long_text, timestamp
 from hub.search.engine import IndexUnavailable, SearchIndex
 from hub.search.facets import Bitmap, Members
-from hub.search.models import IndexTask
 from hub.search.query import MAX_QUERY_CHARS, ParsedQuery, parse, snippet, suggest
-from hub.submissions.models import Status, Submission
+from hub.search.source import FacetRow
 
-# The SQL fallback's per-document row:
-# (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
-FacetRow = tuple
 # URL/API parameter → position in a FacetRow, and its vocabulary.
 FACETS: dict[str, int] = {
     "kind": 1,
@@ -145,7 +139,7 @@ class Listing:
     """One page of public results with everything the page and the API show."""
 
     request: Request
-    items: list[Submission]
+    items: list[Any]  # the source's public items
     total: int
     facets: dict[str, list[FacetCount]]
     snippets: dict[int, Markup] = field(default_factory=dict)
@@ -240,19 +234,12 @@ def find(req: Request) -> Listing:
             return _from_index(idx, req)
     except IndexUnavailable:
         pass
-    return _from_sql(req)
+    return _from_sql(idx, req)
 
 
-def _unpublished_ids() -> frozenset[int]:
-    """Submissions the index may still hold but SQL no longer shows: their removal is queued
-    (the writer was busy, or another worker has not drained yet)."""
-    return frozenset(
-        db.session.scalars(
-            select(IndexTask.submission_id)
-            .outerjoin(Submission, Submission.id == IndexTask.submission_id)
-            .where(or_(Submission.id.is_(None), Submission.status != Status.APPROVED))
-        )
-    )
+def _unpublished_ids(idx: SearchIndex) -> frozenset[int]:
+    """Items the index may still hold but SQL no longer shows (their removal is queued)."""
+    return idx.source.unpublished_ids(db.session)
 
 
 TOP = 200  # best-ranked hits kept per query: the first pages of any filter combination
@@ -308,7 +295,7 @@ def _page(
 
 def _from_index(idx: SearchIndex, req: Request) -> Listing:
     cache = idx.results
-    unpublished = _unpublished_ids()
+    unpublished = _unpublished_ids(idx)
     with idx.searcher() as searcher:
         table = idx.facet_table(searcher)
         version = (idx.version(searcher), unpublished)
@@ -386,7 +373,7 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
         ids = [table.ids[d] for d in page_docs]
     listing = Listing(
         req,
-        load_public(ids),
+        idx.source.load_public(db.session, ids),
         total,
         _facet_lists(counts, req),
         notes=parsed.notes if parsed else [],
@@ -395,9 +382,10 @@ def _from_index(idx: SearchIndex, req: Request) -> Listing:
     if suggestion and suggestion.lower() != req.q.lower():
         listing.suggestion = suggestion
     if parsed is not None:
-        for s in listing.items:
-            listing.titles[s.id] = snippet(s.title, parsed.query, whole=True)
-            listing.snippets[s.id] = snippet(f"{s.summary}\n{long_text(s)}", parsed.query)
+        for item in listing.items:
+            title, text = idx.source.snippet_texts(item)
+            listing.titles[item.id] = snippet(title, parsed.query, whole=True)
+            listing.snippets[item.id] = snippet(text, parsed.query)
     return listing
 
 
@@ -407,7 +395,7 @@ def published_times() -> list[float]:
     idx = index()
     try:
         if idx.ready():
-            unpublished = _unpublished_ids()
+            unpublished = _unpublished_ids(idx)
             with idx.searcher() as searcher:
                 table = idx.facet_table(searcher)
                 visible = table.live
@@ -417,61 +405,14 @@ def published_times() -> list[float]:
                 return sorted(published[d] for d in Members(visible, table.size).all())
     except IndexUnavailable:
         pass
-    return sorted(
-        timestamp(t)
-        for t in db.session.scalars(
-            select(func.coalesce(Submission.published_at, Submission.updated_at)).where(
-                Submission.status == Status.APPROVED
-            )
-        )
-    )
+    return sorted(idx.source.published_times(db.session))
 
 
-def load_public(ids: list[int]) -> list[Submission]:
-    """Approved submissions with these ids, in this order (anything else is left out)."""
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(Submission).where(Submission.id.in_(ids), Submission.status == Status.APPROVED)
-    ).all()
-    by_id = {s.id: s for s in rows}
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def _from_sql(req: Request) -> Listing:
+def _from_sql(idx: SearchIndex, req: Request) -> Listing:
     """The same listing straight from SQL (words matched with LIKE), while the index is
     being (re)built."""
-    stmt = select(Submission).where(Submission.status == Status.APPROVED)
     parsed = ParsedQuery(req.q, None)
-    for word in parsed.words[:8]:
-        like = f"%{word}%"
-        stmt = stmt.where(
-            or_(
-                *(
-                    getattr(Submission, c).ilike(like)
-                    for c in ("title", "summary", "description", "lead_organisation")
-                )
-            )
-        )
-    rows = []
-    for s in db.session.scalars(stmt):
-        r = facet_record(s)
-        rows.append(
-            (
-                s.id,
-                (
-                    r["id"],
-                    r["kind"],
-                    r["stakeholder"],
-                    tuple(r["country"]),
-                    tuple(r["region"]),
-                    tuple(r["theme"]),
-                    tuple(r["sdg"]),
-                    r["published"],
-                    r["title"],
-                ),
-            )
-        )
+    rows = idx.source.facet_rows(db.session, parsed.words[:8])
     passing, counts = filter_and_count(rows, req)
     by_id = dict(rows)
     ordered = _order(passing, by_id.__getitem__, "title" if req.sort == "title" else "newest")
@@ -479,5 +420,10 @@ def _from_sql(req: Request) -> Listing:
     ids = list(ordered[start : start + req.per_page])
     notes = ["Search is being rebuilt: results are matched word by word for now."] if req.q else []
     return Listing(
-        req, load_public(ids), len(passing), _facet_lists(counts, req), notes=notes, from_sql=True
+        req,
+        idx.source.load_public(db.session, ids),
+        len(passing),
+        _facet_lists(counts, req),
+        notes=notes,
+        from_sql=True,
     )
