@@ -757,7 +757,7 @@ def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(
 ):
     """Words analysed one way at indexing and another at query time would silently never be
     found: such an index is rebuilt, and check-index says why it is not usable."""
-    from hub.search.engine import STAMP
+    from hub.search.store import STAMP
 
     create_submission_for(owner, Status.APPROVED, title="Charte de l'IA")
     assert titles(app, "ia") == ["Charte de l'IA"]
@@ -783,7 +783,7 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
     from whoosh import index as whoosh_index
 
     from hub.search.analysis import ANALYSIS_VERSION, make_schema
-    from hub.search.engine import STAMP
+    from hub.search.store import STAMP
     from hub.submissions.indexing import document_for
 
     s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE)
