@@ -51,6 +51,7 @@ def similar_to_text(
             key = (index.version(searcher), "similar", exclude_id, limit)
 
             def compute() -> list[int]:
+                """The ids, computed on this searcher."""
                 return _similar_ids(searcher, title, text, exclude_id, limit)
 
             ids = index.similar.remember(key, compute, 4096) if cache else compute()
@@ -70,6 +71,7 @@ def _similar_ids(
     common = max(20, reader.doc_count() // 20)
 
     def distinctive(field: str, source: str, most: int) -> list[tuple[str, float]]:
+        """The field's key terms of `source` that are not too common, at most `most`."""
         terms = searcher.key_terms_from_text(field, source, numterms=most * 2)
         return [(w, s) for w, s in terms if reader.doc_frequency(field, w) <= common][:most]
 

@@ -36,6 +36,7 @@ class SearchIndex:
     """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
 
     def __init__(self, app: Flask, source: Source) -> None:
+        """The index of `app` (HUB_INDEX_DIR) over `source`'s public items; opened on first use."""
         self.link = Path(app.config["HUB_INDEX_DIR"] or Path(app.instance_path) / "index")
         self.writer_timeout = float(app.config["HUB_INDEX_WRITER_TIMEOUT"])
         self.sync_build_max = int(app.config["HUB_INDEX_SYNC_BUILD_MAX"])

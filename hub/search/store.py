@@ -167,6 +167,7 @@ class _TrackedStorage(FileStorage):
     """A FileStorage that remembers the files it opened, to close them if opening fails."""
 
     def __init__(self, path: str) -> None:
+        """A storage of the directory at `path`, no file opened yet."""
         super().__init__(path)
         self.opened: list[Any] = []
 
