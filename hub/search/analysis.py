@@ -129,7 +129,7 @@ def text_analyzer(lang: str) -> Analyzer:
     return chain | StemFilter(lang=lang, cachesize=50000)
 
 
-def fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """One word (or word beginning) as word_analyzer() gives it: lowercased, accent-folded,
     without its French elision."""
     word = word.lower().translate(accent_map).replace("’", "'")
@@ -144,7 +144,7 @@ def words_of(text: str) -> list[str]:
     fields are indexed from these lists (Whoosh takes a list as already analysed), the
     highlighter uses word_analyzer() for the character offsets it needs.
     """
-    return [w for w in map(fold, _WORDS.findall(text)) if w not in STOPWORDS]
+    return [w for w in map(fold_word, _WORDS.findall(text)) if w not in STOPWORDS]
 
 
 def spell_analyzer() -> Analyzer:

@@ -30,7 +30,7 @@ from hub.search.analysis import (
     BOOSTS,
     TEXT_FIELDS,
     WORD_FIELDS,
-    fold,
+    fold_word,
     text_analyzer,
     word_analyzer,
     words_of,
@@ -160,7 +160,7 @@ def bound_wildcards(
             return node
         is_prefix = isinstance(node, wq.Prefix)
         typed = node.text + ("*" if is_prefix else "")
-        pattern = fold(typed)
+        pattern = fold_word(typed)
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
             _note(
