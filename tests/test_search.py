@@ -11,7 +11,7 @@ from whoosh.index import LockError
 from hub.auth.models import User
 from hub.extensions import db
 from hub.search.analysis import WORD_FIELDS, text_analyzer, word_analyzer, words_of
-from hub.search.listing import Request, find
+from hub.search.listing import ListingQuery, find
 from hub.search.models import IndexTask
 from hub.search.query import MAX_EXPANSIONS
 from hub.submissions.models import Status, Submission
@@ -19,12 +19,12 @@ from hub.submissions.models import Status, Submission
 
 def titles(app, q: str, **kw) -> list[str]:
     with app.test_request_context():
-        return [s.title for s in find(Request(q=q, **kw)).items]
+        return [s.title for s in find(ListingQuery(q=q, **kw)).items]
 
 
 def listing(app, q: str, **kw):
     with app.test_request_context():
-        return find(Request(q=q, **kw))
+        return find(ListingQuery(q=q, **kw))
 
 
 @pytest.fixture

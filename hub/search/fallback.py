@@ -10,7 +10,7 @@ from typing import Any
 
 from hub.extensions import db
 from hub.search.engine import SearchIndex
-from hub.search.params import FACETS, MULTI, Request
+from hub.search.params import FACETS, MULTI, ListingQuery
 from hub.search.query import ParsedQuery
 from hub.search.results import Listing, facet_lists
 from hub.search.source import FacetRow
@@ -31,7 +31,7 @@ def _passes(row: FacetRow, filters: dict[str, tuple[str, ...]], skip: str | None
 
 
 def filter_and_count(
-    rows: Iterable[tuple[int, FacetRow]], req: Request
+    rows: Iterable[tuple[int, FacetRow]], req: ListingQuery
 ) -> tuple[array, dict[str, Counter]]:
     """Rows passing every filter, and per-facet counts that ignore that facet's own filter
     (so several values of one facet can be combined)."""
@@ -64,7 +64,7 @@ def _order(keys: array, row_of: Any, sort: str) -> array:
     return array("q", ordered)
 
 
-def from_sql(idx: SearchIndex, req: Request) -> Listing:
+def from_sql(idx: SearchIndex, req: ListingQuery) -> Listing:
     """The same listing straight from SQL (words matched with LIKE), while the index is
     being (re)built."""
     parsed = ParsedQuery(req.q, None)

@@ -21,8 +21,8 @@ from hub.search.params import (
     MAX_PER_PAGE,
     SORTS,
     BadRequest,
-    Request,
-    request_from_args,
+    ListingQuery,
+    listing_query_from_args,
     vocabulary,
 )
 from hub.search.ranking import from_index
@@ -36,10 +36,10 @@ __all__ = [
     "BadRequest",
     "FacetCount",
     "Listing",
-    "Request",
+    "ListingQuery",
     "find",
     "published_times",
-    "request_from_args",
+    "listing_query_from_args",
     "vocabulary",
 ]
 
@@ -49,7 +49,7 @@ def index() -> SearchIndex:
     return current_app.extensions["hub_search"]
 
 
-def find(req: Request) -> Listing:
+def find(req: ListingQuery) -> Listing:
     """The listing for `req`: from the index, or from SQL while the index is unavailable."""
     idx = index()
     try:

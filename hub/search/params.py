@@ -47,7 +47,7 @@ def vocabulary(facet: str) -> dict[str, str]:
 
 
 @dataclass
-class Request:
+class ListingQuery:
     """What was asked for: words, filters (OR within a facet, AND across), order, page."""
 
     q: str = ""
@@ -65,7 +65,9 @@ class BadRequest(ValueError):
     """A listing parameter that cannot be used (the API answers 400 with this message)."""
 
 
-def request_from_args(args: Any, strict: bool = False, default_per_page: int = 20) -> Request:
+def listing_query_from_args(
+    args: Any, strict: bool = False, default_per_page: int = 20
+) -> ListingQuery:
     """Read q, facet filters, sort, page and per_page from query-string arguments.
 
     Pages are forgiving (unknown values are dropped, bad numbers mean the default); the API
@@ -93,14 +95,14 @@ def request_from_args(args: Any, strict: bool = False, default_per_page: int = 2
     q = one_line(clean_text(args.get("q") or ""))
     if strict and len(q) > MAX_QUERY_CHARS:  # pages shorten it and say so
         raise BadRequest(f"q must be at most {MAX_QUERY_CHARS} characters.")
-    return Request(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+    return ListingQuery(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,30}")
 
 
 def _number(args: Any, name: str, default: int, low: int, high: int, strict: bool) -> int:
-    """A whole-number argument within low..high (see request_from_args for bad ones)."""
+    """A whole-number argument within low..high (see listing_query_from_args for bad ones)."""
     raw = args.get(name)
     if raw in (None, ""):
         return default

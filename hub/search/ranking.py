@@ -19,7 +19,7 @@ from hub.extensions import db
 from hub.lru import LRU
 from hub.search.engine import SearchIndex
 from hub.search.facets import Bitmap, FacetTable, Members
-from hub.search.params import FACETS, Request
+from hub.search.params import FACETS, ListingQuery
 from hub.search.query import ParsedQuery, parse, snippet, suggest
 from hub.search.results import Listing, facet_lists
 from hub.search.source import Source
@@ -150,7 +150,7 @@ def _filter(
 
 def _page_docs(
     view: _View,
-    req: Request,
+    req: ListingQuery,
     passing: int,
     total: int,
     parsed: ParsedQuery | None,
@@ -192,7 +192,7 @@ def _add_snippets(listing: Listing, source: Source, query: Any) -> None:
         listing.snippets[item.id] = snippet(text, query)
 
 
-def from_index(idx: SearchIndex, req: Request) -> Listing:
+def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
     """The listing from the index: match, filter and count, page, suggest; the page's items
     are re-loaded from SQL."""
     unpublished = idx.source.unpublished_ids(db.session)

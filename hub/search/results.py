@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from hub.search.params import FACETS, Request, vocabulary
+from hub.search.params import FACETS, ListingQuery, vocabulary
 
 
 @dataclass
@@ -26,7 +26,7 @@ class FacetCount:
 class Listing:
     """One page of public results with everything the page and the API show."""
 
-    request: Request
+    query: ListingQuery
     items: list[Any]  # the source's public items
     total: int
     facets: dict[str, list[FacetCount]]
@@ -40,10 +40,10 @@ class Listing:
     @property
     def pages(self) -> int:
         """How many pages the listing has (at least one)."""
-        return max(1, math.ceil(self.total / self.request.per_page))
+        return max(1, math.ceil(self.total / self.query.per_page))
 
 
-def facet_lists(counts: dict[str, Counter], req: Request) -> dict[str, list[FacetCount]]:
+def facet_lists(counts: dict[str, Counter], req: ListingQuery) -> dict[str, list[FacetCount]]:
     """Each facet's values with their counts and labels, chosen ones kept even at 0."""
     out = {}
     for name in FACETS:
