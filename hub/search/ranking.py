@@ -210,8 +210,9 @@ def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
         passing, counts = _filter(view.table, found, req.filters)
         total = passing.bit_count()
         docs = _page_docs(view, req, passing, total, parsed, matches)
-        wanted = parsed is not None and (partial or not total)
-        suggestion = _suggestion(view, parsed) if parsed is not None and wanted else None
+        suggestion = None
+        if parsed is not None and (partial or not total):
+            suggestion = _suggestion(view, parsed)
         ids = [view.table.ids[d] for d in docs]
     items = idx.source.load_public(db.session, ids)
     notes = parsed.notes if parsed else []

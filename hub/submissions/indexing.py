@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, inspect, or_, select
+from sqlalchemy import Select, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from hub.search.analysis import make_document, sort_title, timestamp
@@ -67,7 +67,7 @@ def _touches_public(obj: Submission, new: bool) -> bool:
     return Status.APPROVED in (history.deleted or ())
 
 
-def _public() -> Any:
+def _public() -> Select[Submission]:
     """SELECT of the public submissions."""
     return select(Submission).where(Submission.status == Status.APPROVED)
 
@@ -77,12 +77,11 @@ class SubmissionSource:
 
     def changed_ids(self, session: Session) -> set[int]:
         """Submissions whose public version may have changed in this flush."""
-        changed = [o for o in session.new if isinstance(o, Submission) and _touches_public(o, True)]
-        changed += [
-            o for o in session.dirty if isinstance(o, Submission) and _touches_public(o, False)
-        ]
+        new, dirty = session.new, session.dirty
+        changed = [o for o in new if isinstance(o, Submission) and _touches_public(o, new=True)]
+        changed += [o for o in dirty if isinstance(o, Submission) and _touches_public(o, new=False)]
         changed += [o for o in session.deleted if isinstance(o, Submission)]
-        # (a submission flushed without an id yet is queued by the flush that gives it one)
+        # No id: never written to the database, so never in the index either.
         return {o.id for o in changed if o.id is not None}
 
     def documents(
