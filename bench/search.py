@@ -283,7 +283,8 @@ def reindex(url: str, workdir: Path, raw_docs: int, result: SizeResult) -> None:
     from whoosh import index as whoosh_index
 
     from hub import create_app
-    from hub.search.analysis import document_for, make_schema
+    from hub.search.analysis import make_schema
+    from hub.submissions.indexing import document_for
     from hub.submissions.models import Status, Submission
 
     app = create_app(

@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.moderation.digest import write_due_digest
     from hub.public.routes import bp as public_bp
     from hub.submissions.blueprint import bp as submissions_bp
+    from hub.submissions.indexing import SubmissionSource
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(submissions_bp)
@@ -66,7 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    search.init_app(app)
+    search.init_app(app, source=SubmissionSource())
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
     if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

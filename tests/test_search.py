@@ -11,7 +11,7 @@ from whoosh.index import LockError
 from hub.auth.models import User
 from hub.extensions import db
 from hub.search.analysis import WORD_FIELDS, text_analyzer, word_analyzer, words_of
-from hub.search.listing import Request, find
+from hub.search.listing import ListingQuery, find
 from hub.search.models import IndexTask
 from hub.search.query import MAX_EXPANSIONS
 from hub.submissions.models import Status, Submission
@@ -19,12 +19,12 @@ from hub.submissions.models import Status, Submission
 
 def titles(app, q: str, **kw) -> list[str]:
     with app.test_request_context():
-        return [s.title for s in find(Request(q=q, **kw)).items]
+        return [s.title for s in find(ListingQuery(q=q, **kw)).items]
 
 
 def listing(app, q: str, **kw):
     with app.test_request_context():
-        return find(Request(q=q, **kw))
+        return find(ListingQuery(q=q, **kw))
 
 
 @pytest.fixture
@@ -585,7 +585,7 @@ def test_writer_lock_never_fails_the_request_and_queue_is_drained_later(
     from hub.search.engine import SearchIndex
 
     with app.app_context():
-        other = SearchIndex(app)
+        other = SearchIndex(app, index.source)
         assert other.drain() == 1
         other.close()
     assert titles(app, "heron") == ["Locked out heron"]
@@ -757,7 +757,7 @@ def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(
 ):
     """Words analysed one way at indexing and another at query time would silently never be
     found: such an index is rebuilt, and check-index says why it is not usable."""
-    from hub.search.engine import STAMP
+    from hub.search.store import STAMP
 
     create_submission_for(owner, Status.APPROVED, title="Charte de l'IA")
     assert titles(app, "ia") == ["Charte de l'IA"]
@@ -782,8 +782,9 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
 
     from whoosh import index as whoosh_index
 
-    from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
-    from hub.search.engine import STAMP
+    from hub.search.analysis import ANALYSIS_VERSION, make_schema
+    from hub.search.store import STAMP
+    from hub.submissions.indexing import document_for
 
     s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE)
     with app.app_context():

@@ -10,7 +10,7 @@ from hub.api.serialize import PUBLIC_FIELDS
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
 from hub.search.query import MAX_QUERY_CHARS
 
-MAX_PAGE = 10_000  # what hub.search.listing.request_from_args accepts (tests/test_api.py checks)
+MAX_PAGE = 10_000  # what hub.search.params.listing_query_from_args accepts (tests/test_api.py)
 _STRING_OR_NULL = {"type": ["string", "null"]}
 _FIELD_SCHEMAS: dict[str, Any] = {
     "countries": {

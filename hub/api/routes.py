@@ -14,7 +14,7 @@ from hub.api.openapi import spec
 from hub.api.serialize import public_record
 from hub.errors import render_error
 from hub.extensions import db
-from hub.search.listing import BadRequest, find, request_from_args
+from hub.search.listing import BadRequest, find, listing_query_from_args
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -24,7 +24,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def list_submissions() -> Response | tuple[Response | str, int]:
     """One page of approved submissions with the total and facet counts."""
     try:
-        req = request_from_args(request.args, strict=True)
+        req = listing_query_from_args(request.args, strict=True)
     except BadRequest as exc:
         return render_error(400, str(exc))
     listing = find(req)

@@ -25,8 +25,9 @@ from werkzeug.wrappers import Response
 
 from hub.clock import clock
 from hub.extensions import db
+from hub.lru import LRU
 from hub.search import current_index
-from hub.search.engine import LRU, IndexUnavailable
+from hub.search.engine import IndexUnavailable
 from hub.search.models import IndexTask
 
 

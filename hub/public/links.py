@@ -7,11 +7,11 @@ from typing import Any
 from flask import url_for
 from markupsafe import Markup, escape
 
-from hub.search.listing import FacetCount, Request
+from hub.search.listing import FacetCount, ListingQuery
 
 
 def listing_url(
-    req: Request,
+    req: ListingQuery,
     endpoint: str = "public.browse",
     toggle: tuple[str, str] | None = None,
     drop: str | None = None,

@@ -25,10 +25,10 @@ from hub.search import similar_to_text
 from hub.search.listing import (
     FACET_TITLES,
     SORTS,
-    Request,
+    ListingQuery,
     find,
+    listing_query_from_args,
     published_times,
-    request_from_args,
 )
 from hub.submissions.models import Status, Submission
 
@@ -46,7 +46,7 @@ def _public() -> Select[Submission]:
 def home() -> str:
     """What the hub is, the cutoff, counts per kind, the latest approved, a search box."""
     # The index's listing: counted from its facet masks, not by scanning the table.
-    listing = find(Request(sort="newest", per_page=LATEST))
+    listing = find(ListingQuery(sort="newest", per_page=LATEST))
     per_kind = {f.value: f.count for f in listing.facets["kind"]}
     return render_template(
         "public/home.html", per_kind=per_kind, latest=listing.items, total=listing.total
@@ -58,7 +58,7 @@ def home() -> str:
 @cached_page
 def browse() -> str:
     """Approved submissions: words, facets (combinable), sort and pages, all in the URL."""
-    req = request_from_args(request.args)
+    req = listing_query_from_args(request.args)
     listing = find(req)
     return render_template(
         "public/browse.html",
@@ -99,7 +99,7 @@ def detail(slug: str) -> str:
 @cached_page
 def stats() -> str:
     """Public statistics: tables of figures drawn as server-rendered SVG bar charts."""
-    listing = find(Request(per_page=1))
+    listing = find(ListingQuery(per_page=1))
     charts_ = [
         (
             f"Approved submissions by {FACET_TITLES[name].lower()}",

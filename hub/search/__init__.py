@@ -1,30 +1,33 @@
-"""Full-text search over approved submissions (Whoosh), kept in step with the database.
+"""Full-text search over public items (Whoosh), kept in step with the database.
 
-Public API: init_app(app), similar_to_text(...), and hub.search.listing.find(...).
+Public API: init_app(app, source), similar_to_text(...), and hub.search.listing.find(...).
+The source (hub.search.source.Source) says what is public; this package ranks it.
 """
 
 from __future__ import annotations
 
 import logging
 import weakref
+from typing import Any
 
 from flask import Flask, current_app
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from hub.extensions import db
 from hub.search.engine import IndexUnavailable, SearchIndex
-from hub.submissions.models import Submission
+from hub.search.queue import listen
+from hub.search.source import Source
 
 logger = logging.getLogger("hub.search")
 
 
-def init_app(app: Flask) -> None:
-    """Attach the index to the app and index changes when their transaction commits."""
-    from hub.search.queue import listen
-
-    index = SearchIndex(app)
+def init_app(app: Flask, source: Source) -> None:
+    """Attach the index of `source`'s public items to the app and index changes when their
+    transaction commits."""
+    index = SearchIndex(app, source)
     app.extensions["hub_search"] = index
-    listen(app.extensions["hub_db"], index)
+    listen(app.extensions["hub_db"], source, index.drain)
     weakref.finalize(app, index.close)  # close files when a (test) app goes away
 
 
@@ -35,13 +38,11 @@ def current_index() -> SearchIndex:
 
 def similar_to_text(
     title: str, text: str, exclude_id: int | None = None, limit: int = 5, cache: bool = False
-) -> list[Submission]:
-    """Up to `limit` approved submissions most like this title and text (more-like-this on the
+) -> list[Any]:
+    """Up to `limit` public items most like this title and text (more-like-this on the
     distinctive key terms of the text, title words counted twice). Empty if the index is
     unavailable. With `cache`, the answer for `exclude_id` is kept for the index version
     (a public detail page asks again at every view)."""
-    from hub.search.listing import load_public
-
     index = current_index()
     try:
         if not (title or text).strip() or not index.ready():
@@ -50,12 +51,14 @@ def similar_to_text(
             key = (index.version(searcher), "similar", exclude_id, limit)
 
             def compute() -> list[int]:
+                """The ids, computed on this searcher."""
                 return _similar_ids(searcher, title, text, exclude_id, limit)
 
             ids = index.similar.remember(key, compute, 4096) if cache else compute()
     except IndexUnavailable:
         return []
-    return [s for s in load_public(ids) if s.id != exclude_id][:limit]
+    items = index.source.load_public(db.session, ids)
+    return [s for s in items if s.id != exclude_id][:limit]
 
 
 def _similar_ids(
@@ -68,6 +71,7 @@ def _similar_ids(
     common = max(20, reader.doc_count() // 20)
 
     def distinctive(field: str, source: str, most: int) -> list[tuple[str, float]]:
+        """The field's key terms of `source` that are not too common, at most `most`."""
         terms = searcher.key_terms_from_text(field, source, numterms=most * 2)
         return [(w, s) for w, s in terms if reader.doc_frequency(field, w) <= common][:most]
 

@@ -1,4 +1,4 @@
-"""How text is analysed and what one index document holds (approved public text only)."""
+"""How text is analysed and what one index document holds (public text only)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
-
-from hub.submissions.models import Submission
 
 # "AI" and "IA" are what this hub is about; French "ai" (j'ai) must not be dropped as noise.
 KEEP = {"ai", "ia"}
@@ -131,7 +129,7 @@ def text_analyzer(lang: str) -> Analyzer:
     return chain | StemFilter(lang=lang, cachesize=50000)
 
 
-def fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """One word (or word beginning) as word_analyzer() gives it: lowercased, accent-folded,
     without its French elision."""
     word = word.lower().translate(accent_map).replace("’", "'")
@@ -146,7 +144,7 @@ def words_of(text: str) -> list[str]:
     fields are indexed from these lists (Whoosh takes a list as already analysed), the
     highlighter uses word_analyzer() for the character offsets it needs.
     """
-    return [w for w in map(fold, _WORDS.findall(text)) if w not in STOPWORDS]
+    return [w for w in map(fold_word, _WORDS.findall(text)) if w not in STOPWORDS]
 
 
 def spell_analyzer() -> Analyzer:
@@ -189,12 +187,6 @@ def looks_french(text: str) -> bool:
     return len(_FR_WORDS.findall(head)) >= max(1, len(_EN_WORDS.findall(head)))
 
 
-def long_text(s: Submission) -> str:
-    """The descriptive text of a submission (kind-specific fields included)."""
-    parts = [s.description, s.objectives, s.member_organisations, s.resources, s.timeline]
-    return "\n".join(p for p in parts if p)
-
-
 def timestamp(instant: datetime | None) -> float:
     """Seconds since the epoch (SQLite hands back naive UTC)."""
     if instant is None:
@@ -209,41 +201,33 @@ def sort_title(title: str) -> str:
     return title.casefold().translate(accent_map).strip()
 
 
-def facet_record(s: Submission) -> dict[str, Any]:
-    """Filterable, countable and sortable values of one public submission."""
-    return {
-        "id": s.id,
-        "kind": s.kind,
-        "stakeholder": s.stakeholder_group or "",
-        "country": list(s.countries or []),
-        "region": list(s.regions or []),
-        "theme": list(s.themes or []),
-        "sdg": [str(n) for n in s.sdgs or []],
-        "published": timestamp(s.published_at or s.updated_at),
-        "title": sort_title(s.title),
-    }
-
-
-def document_for(s: Submission) -> dict[str, Any]:
-    """The index document of an approved submission: its public text, never private fields.
+def make_document(
+    item_id: int,
+    *,
+    title: str,
+    summary: str,
+    orgs: str,
+    description: str,
+    language: str | None,
+    facets: dict[str, Any],
+) -> dict[str, Any]:
+    """The index document of one public item, from its public texts and facet record.
 
     Whoosh analyses every field in Python, and the texts are long: a text that is English
     (declared so and reading so) is not analysed a second time for French, and "did you
     mean" draws its words from the titles, summaries and organisation names only (the words
     people search for).
     """
-    orgs = "\n".join(p for p in (s.lead_organisation, s.partners, s.member_organisations) if p)
-    text = long_text(s)
-    everything = "\n".join((s.title, s.summary, orgs, text))
+    everything = "\n".join((title, summary, orgs, description))
     doc: dict[str, Any] = {
-        "id": str(s.id),
-        "title": s.title,
-        "summary": s.summary,
+        "id": str(item_id),
+        "title": title,
+        "summary": summary,
         "orgs": orgs,
-        "description": text,
-        "all_fr": "" if s.language == "en" and not looks_french(everything) else everything,
-        "spell": "\n".join((s.title, s.summary, orgs)),
-        "facets": json.dumps(facet_record(s), separators=(",", ":")).encode(),
+        "description": description,
+        "all_fr": "" if language == "en" and not looks_french(everything) else everything,
+        "spell": "\n".join((title, summary, orgs)),
+        "facets": json.dumps(facets, separators=(",", ":")).encode(),
     }
     for name, twin in WORD_FIELDS.items():
         doc[twin] = words_of(doc[name])  # the same public text, unstemmed

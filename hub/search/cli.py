@@ -33,7 +33,6 @@ def register(app: Flask) -> None:
 
         from hub.extensions import db
         from hub.search.models import IndexTask
-        from hub.submissions.models import Status, Submission
 
         index: SearchIndex = current_app.extensions["hub_search"]
         problem = index.problem()
@@ -48,9 +47,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(
                 f"No readable index at {index.link}: run `flask --app hub reindex`."
             ) from exc
-        public = set(
-            db.session.scalars(select(Submission.id).where(Submission.status == Status.APPROVED))
-        )
+        public = index.source.public_ids(db.session)
         queued = len(db.session.scalars(select(IndexTask.id)).all())
         missing, extra = sorted(public - indexed), sorted(indexed - public)
         click.echo(

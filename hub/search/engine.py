@@ -3,49 +3,45 @@ request for long, the durable queue drained by any process, and atomic rebuilds.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from hub.search.analysis import ANALYSIS_VERSION, document_for, make_schema
+from hub.lru import LRU
+from hub.search import store
+from hub.search.analysis import ANALYSIS_VERSION, make_schema
 from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
+from hub.search.locks import flock
 from hub.search.models import IndexTask
-from hub.submissions.models import Status, Submission
+from hub.search.queue import add_tasks
+from hub.search.source import Source
 
 logger = logging.getLogger("hub.search")
-# How often to re-read the table of contents when a concurrent commit deleted the segments it
-# named before they were opened (a benign race between a writer and a reader).
-_RACE_RETRIES = 5
-# Written into every generation: which analysis built it (see ANALYSIS_VERSION).
-STAMP = "hub-analysis"
 
 
 class SearchIndex:
     """The index at HUB_INDEX_DIR: a symlink to the generation directory in use."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, source: Source) -> None:
+        """The index of `app` (HUB_INDEX_DIR) over `source`'s public items; opened on first use."""
         self.link = Path(app.config["HUB_INDEX_DIR"] or Path(app.instance_path) / "index")
         self.writer_timeout = float(app.config["HUB_INDEX_WRITER_TIMEOUT"])
         self.sync_build_max = int(app.config["HUB_INDEX_SYNC_BUILD_MAX"])
         self.sessions: sessionmaker[Session] = app.extensions["hub_db"]
+        self.source = source
         self._write_engine = app.extensions["hub_db_writer"]
         self.schema = make_schema()
         self._lock = threading.RLock()
@@ -55,7 +51,7 @@ class SearchIndex:
         self._segments: dict[str, Segment] = {}
         self._table: tuple[Any, FacetTable] | None = None
         self.results = LRU()
-        # Ids of the five submissions most like each detail page, per index version: small,
+        # Ids of the five items most like each detail page, per index version: small,
         # and costly to compute at 50k documents (~0.15 s), so many more are kept.
         self.similar = LRU()
         self._building: threading.Thread | None = None
@@ -70,43 +66,23 @@ class SearchIndex:
         target = os.path.realpath(self.link)
         if self._ix is not None and target == self._target:
             return True
-        # (whoosh's exists_in() leaks the file of a broken TOC; look for one instead)
-        if not os.path.isdir(target) or not any(
-            name.endswith(".toc") for name in os.listdir(target)
-        ):
+        if not store.has_toc(target):
             return False
-        if built_by(target) != ANALYSIS_VERSION:
+        if store.built_by(target) != ANALYSIS_VERSION:
             # Words would be analysed differently at query time and silently not found.
             if target not in self._outdated:
                 self._outdated.add(target)
                 logger.warning(
                     "Search index at %s was built by another analysis (%s, now %s): rebuilding it",
                     self.link,
-                    built_by(target),
+                    store.built_by(target),
                     ANALYSIS_VERSION,
                 )
             return False
-        for attempt in range(_RACE_RETRIES):
-            storage = _TrackedStorage(target)
-            try:
-                ix = whoosh_index.FileIndex(storage, schema=self.schema)
-                searcher = ix.searcher()
-                break
-            except FileNotFoundError as exc:  # a writer merged away the segments we read of
-                storage.close_opened()
-                if attempt < _RACE_RETRIES - 1:
-                    continue
-                logger.error(
-                    "Search index at %s keeps changing under its readers (%r): rebuilding it",
-                    self.link,
-                    exc,
-                )
-                return False
-            except Exception as exc:  # a half-written or foreign directory: treat as missing
-                storage.close_opened()  # whoosh leaves the file it choked on open
-                logger.error("Search index at %s is unreadable (%r): rebuilding it", self.link, exc)
-                return False
-        storage.opened.clear()  # from here on the readers own their files
+        opened = store.open_generation(target, self.schema, self.link)
+        if opened is None:
+            return False
+        ix, searcher = opened
         self.close()
         self._ix, self._target, self._searcher = ix, target, searcher
         return True
@@ -119,7 +95,7 @@ class SearchIndex:
                 return True
             if self._building is not None and self._building.is_alive():
                 return False
-            if self.approved_count() <= self.sync_build_max:
+            if self.public_count() <= self.sync_build_max:
                 # No drain and no waiting here: inside a writing request, a drain's session
                 # (ours, or another thread's holding the rebuild lock) would wait for the
                 # request's own SQLite lock. Queued tasks are drained after the next commit.
@@ -139,6 +115,7 @@ class SearchIndex:
             self._building.start()
 
     def _rebuild_quietly(self) -> None:
+        """Rebuild the index if it cannot be opened, logging instead of raising."""
         try:
             if not self._open():
                 self.rebuild(force=False)
@@ -152,59 +129,13 @@ class SearchIndex:
             if not self._open() or self._searcher is None:
                 raise IndexUnavailable()
             try:
-                self._searcher = self._refreshed(self._searcher)
+                self._searcher = store.refreshed(self._ix, self._searcher)
             except Exception:
                 logger.exception("Refreshing the searcher failed; reopening the index")
                 self._target = None
                 if not self._open() or self._searcher is None:
                     raise IndexUnavailable() from None
             yield self._searcher
-
-    def _refreshed(self, searcher: Searcher) -> Searcher:
-        """Searcher.refresh(), done right: whoosh-reloaded 2.7.5's refresh() keeps readers of
-        merged-away segments (duplicate hits) and reuses readers whose deletions changed.
-        Here a segment reader is reused only while its segment and deletions are unchanged."""
-        ix = self._ix
-        assert ix is not None
-        if ix.latest_generation() == searcher.reader().generation():
-            return searcher
-        old = {}
-        for reader, _ in searcher.reader().leaf_readers():
-            segment = reader.segment()
-            if segment is not None:
-                old[(segment.segment_id(), segment.deleted_count())] = reader
-        for attempt in range(_RACE_RETRIES):
-            info = ix._read_toc()
-            readers, opened = [], []
-            try:
-                for segment in info.segments:
-                    key = (segment.segment_id(), segment.deleted_count())
-                    reader = old.get(key)
-                    if reader is None:
-                        reader = SegmentReader(
-                            ix.storage, info.schema, segment, generation=info.generation
-                        )
-                        opened.append(reader)
-                    readers.append(reader)
-                break
-            except FileNotFoundError:
-                # Another thread's or process's writer committed between reading the TOC and
-                # opening a segment, and deleted the segments it merged: read the newer TOC.
-                for reader in opened:
-                    reader.close()
-                if attempt == _RACE_RETRIES - 1:
-                    raise
-        used = {id(r) for r in readers}
-        for reader in old.values():
-            if id(reader) not in used:
-                reader.close()
-        if not readers:
-            combined = EmptyReader(info.schema)
-        elif len(readers) == 1:
-            combined = readers[0]
-        else:
-            combined = MultiReader(readers, generation=info.generation)
-        return Searcher(combined, fromindex=ix)
 
     def facet_table(self, searcher: Searcher) -> FacetTable:
         """Facet masks of every document the searcher sees. Segments never change, so each
@@ -252,7 +183,7 @@ class SearchIndex:
         applied = 0
         if not self.ready():  # missing: rebuilt from SQL, which includes the queued changes
             return 0
-        with _flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
+        with flock(self._rebuild_lock_path(), shared=True, wait=False) as free:
             if not free:
                 return 0
             with self._lock:
@@ -276,28 +207,19 @@ class SearchIndex:
         return applied
 
     def _apply_tasks(self, writer: Any, batch: int) -> int:
-        """Re-read queued submissions from SQL and make the index agree; then dequeue."""
+        """Re-read queued items from SQL and make the index agree; then dequeue."""
         with self.sessions() as session:
             tasks = session.execute(
                 select(IndexTask.id, IndexTask.submission_id).order_by(IndexTask.id).limit(batch)
             ).all()
             ids = {t.submission_id for t in tasks}
-            public = (
-                session.scalars(
-                    select(Submission).where(
-                        Submission.id.in_(ids), Submission.status == Status.APPROVED
-                    )
-                ).all()
-                if ids
-                else []
-            )
-            docs = [document_for(s) for s in public]
+            docs = dict(self.source.documents(session, ids))
         if not tasks:
             writer.cancel()
             return 0
-        for gone in ids - {s.id for s in public}:
+        for gone in ids - docs.keys():
             writer.delete_by_term("id", str(gone))
-        for doc in docs:
+        for doc in docs.values():
             writer.update_document(**doc)
         writer.commit()
         with self.sessions() as session, session.begin():
@@ -332,22 +254,17 @@ class SearchIndex:
                 logger.exception("Comparing the search index with the database failed")
 
     def reconcile(self) -> int:
-        """Queue an update for every submission on which the index and SQL disagree (changed
+        """Queue an update for every item on which the index and SQL disagree (changed
         behind the hub's back: a manual UPDATE, a restored backup); returns how many."""
         with self.searcher() as searcher:
             indexed = self.facet_table(searcher).live_ids()
         with self.sessions() as session:
-            public = set(
-                session.scalars(select(Submission.id).where(Submission.status == Status.APPROVED))
-            )
+            public = self.source.public_ids(session)
             queued = set(session.scalars(select(IndexTask.submission_id)))
         differ = sorted((public ^ indexed) - queued)
         if differ:
             with Session(self._write_engine) as session, session.begin():
-                now = datetime.now(UTC)
-                session.execute(
-                    insert(IndexTask), [{"submission_id": i, "created_at": now} for i in differ]
-                )
+                add_tasks(session, differ)
             logger.warning(
                 "The search index disagreed with the database on %d submissions "
                 "(%s): queued to be made agree",
@@ -357,7 +274,7 @@ class SearchIndex:
         return len(differ)
 
     def rebuild(self, force: bool = True, drain: bool = True, wait: bool = True) -> int:
-        """Index every approved submission into a fresh directory and swap it in atomically;
+        """Index every public item into a fresh directory and swap it in atomically;
         returns the number indexed (-1 when `force` is off and another process has just
         built a usable index, or when `wait` is off and a rebuild or drain is running).
 
@@ -365,36 +282,31 @@ class SearchIndex:
         committed after the snapshot below is therefore still queued and drained after the swap.
         """
         self.link.parent.mkdir(parents=True, exist_ok=True)
-        with _flock(self._rebuild_lock_path(), shared=False, wait=wait) as free:
+        with flock(self._rebuild_lock_path(), shared=False, wait=wait) as free:
             if not free:
                 return -1
             if not force and self._usable_on_disk():
                 return -1  # several workers found it missing; the first one rebuilt it
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-            fresh = self.link.parent / f"{self.link.name}.{stamp}-{os.getpid()}"
-            fresh.mkdir()
+            fresh = store.new_generation_dir(self.link)
             ix = whoosh_index.create_in(str(fresh), self.schema)
             writer = ix.writer(limitmb=256)
             count = 0
             try:
                 with self.sessions() as session:
-                    rows = session.scalars(
-                        select(Submission)
-                        .where(Submission.status == Status.APPROVED)
-                        .execution_options(yield_per=500)
-                    )
-                    for s in rows:
-                        writer.add_document(**document_for(s))
+                    for _id, doc in self.source.documents(session):
+                        writer.add_document(**doc)
                         count += 1
                 writer.commit(optimize=True)
-                (fresh / STAMP).write_text(f"{ANALYSIS_VERSION}\n")
+                store.stamp_generation(fresh)
             except BaseException:
                 writer.cancel()
                 ix.close()
                 shutil.rmtree(fresh, ignore_errors=True)
                 raise
             ix.close()
-            self._swap(fresh)
+            store.swap(self.link, fresh)
+            with self._lock:
+                self._target = None  # reopen on next use
             logger.info("Search index rebuilt with %d documents in %s", count, fresh.name)
         if drain:
             self.drain(timeout=10)
@@ -406,129 +318,26 @@ class SearchIndex:
             self._target = None
             return self._open()
 
-    def _swap(self, fresh: Path) -> None:
-        """Point the link at `fresh` in one rename; keep the previous generation for readers
-        that still have it open, remove older ones."""
-        tmp = self.link.parent / f".{self.link.name}.swap-{os.getpid()}"
-        tmp.unlink(missing_ok=True)
-        os.symlink(fresh.name, tmp)
-        previous = os.path.realpath(self.link) if self.link.is_symlink() else None
-        if self.link.exists() and not self.link.is_symlink():  # a plain directory from before
-            self.link.rename(self.link.with_name(f"{self.link.name}.legacy-{os.getpid()}"))
-        os.replace(tmp, self.link)
-        keep = {fresh.name, Path(previous).name if previous else ""}
-        for old in self.link.parent.glob(f"{self.link.name}.*"):
-            if old.is_dir() and old.name not in keep and not old.name.endswith(".lock"):
-                shutil.rmtree(old, ignore_errors=True)
-        with self._lock:
-            self._target = None  # reopen on next use
-
     # -- checking ------------------------------------------------------------------------
 
     def indexed_ids(self) -> set[int]:
-        """Submission ids the index holds."""
+        """Ids of the items the index holds."""
         with self.searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
     def problem(self) -> str | None:
         """Why the index on disk cannot be used as it is (None: it can), without rebuilding."""
-        target = os.path.realpath(self.link)
-        if not os.path.isdir(target) or not any(
-            name.endswith(".toc") for name in os.listdir(target)
-        ):
-            return "missing"
-        if built_by(target) != ANALYSIS_VERSION:
-            return (
-                f"built by an older analysis ({built_by(target) or 'unknown'}; "
-                f"this hub uses {ANALYSIS_VERSION})"
-            )
-        storage = _TrackedStorage(target)
-        try:
-            whoosh_index.FileIndex(storage, schema=self.schema).searcher().close()
-        except Exception as exc:
-            return f"unreadable ({type(exc).__name__})"
-        finally:
-            storage.close_opened()
-        return None
+        return store.problem(self.link, self.schema)
 
-    def approved_count(self) -> int:
-        """How many submissions are public in SQL."""
+    def public_count(self) -> int:
+        """How many items are public in SQL."""
         with self.sessions() as session:
-            return (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Submission)
-                    .where(Submission.status == Status.APPROVED)
-                )
-                or 0
-            )
+            return self.source.public_count(session)
 
     def _rebuild_lock_path(self) -> Path:
+        """The lock a rebuild holds exclusively and a drain shared."""
         return self.link.parent / f"{self.link.name}.rebuild.lock"
-
-
-def built_by(directory: str | Path) -> int | None:
-    """The ANALYSIS_VERSION that built the index generation in `directory` (None: unknown)."""
-    try:
-        return int((Path(directory) / STAMP).read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-class _TrackedStorage(FileStorage):
-    """A FileStorage that remembers the files it opened, to close them if opening fails."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.opened: list[Any] = []
-
-    def open_file(self, name: str, **kwargs: Any) -> Any:
-        """Open a file and remember it."""
-        f = super().open_file(name, **kwargs)
-        self.opened.append(f)
-        return f
-
-    def close_opened(self) -> None:
-        """Close every file opened so far."""
-        for f in self.opened:
-            with suppress(Exception):
-                f.close()
-        self.opened.clear()
-
-
-class LRU(OrderedDict):
-    """A small cache of computed result sets (keys include the index version)."""
-
-    def remember(self, key: Any, compute: Any, size: int = 64) -> Any:
-        """The cached value of `key`, computing and storing it when absent."""
-        if key in self:
-            self.move_to_end(key)
-            return self[key]
-        value = self[key] = compute()
-        if len(self) > size:
-            self.popitem(last=False)
-        return value
 
 
 class IndexUnavailable(Exception):
     """The index is missing, unreadable or being rebuilt: answer from SQL instead."""
-
-
-@contextmanager
-def _flock(path: Path, shared: bool, wait: bool) -> Iterator[bool]:
-    """A cross-process file lock; yields False when `wait` is off and it is taken."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
-        try:
-            fcntl.flock(fd, mode)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)

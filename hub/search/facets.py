@@ -25,6 +25,7 @@ class Bitmap:
     """Builds a bitmask from document numbers (in place, then one int)."""
 
     def __init__(self, size: int) -> None:
+        """An empty mask of `size` documents."""
         self.bits = bytearray((size + 7) // 8)
 
     def add(self, docnum: int) -> None:
@@ -48,14 +49,16 @@ class Members:
     """Fast membership tests on a mask (testing bits of a big int one by one is O(size))."""
 
     def __init__(self, mask: int, size: int) -> None:
+        """The members of `mask` among `size` documents, as bytes (fast to test)."""
         self.bytes = mask.to_bytes((size + 7) // 8 or 1, "little")
 
     def __contains__(self, docnum: int) -> bool:
+        """Whether the document is in the mask."""
         return bool(self.bytes[docnum >> 3] >> (docnum & 7) & 1)
 
     def all(self) -> list[int]:
         """Every document number in the mask, ascending."""
-        out = []
+        out: list[int] = []
         for i, byte in enumerate(self.bytes):
             if byte:
                 base = i << 3

@@ -30,7 +30,7 @@ from hub.search.analysis import (
     BOOSTS,
     TEXT_FIELDS,
     WORD_FIELDS,
-    fold,
+    fold_word,
     text_analyzer,
     word_analyzer,
     words_of,
@@ -102,6 +102,7 @@ class _Parser(QueryParser):
 
 
 def _parser(schema: object, any_word: bool) -> QueryParser:
+    """A query parser on the boosted fields (all words required unless `any_word`)."""
     group = OrGroup.factory(0.9) if any_word else AndGroup
     parser = _Parser(None, schema, group=group)  # whoosh's MultifieldParser(), our class
     parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=BOOSTS))
@@ -152,13 +153,14 @@ def bound_wildcards(
     found: set[str] = set()
 
     def visit(node: wq.Query) -> wq.Query:
+        """The node, a word beginning replaced by the words it stands for (MAX_EXPANSIONS)."""
         if isinstance(node, wq.Every):  # a lone "*"
             node = wq.Wildcard(node.fieldname, "*", boost=node.boost)
         if not isinstance(node, wq.Prefix | wq.Wildcard):
             return node
         is_prefix = isinstance(node, wq.Prefix)
         typed = node.text + ("*" if is_prefix else "")
-        pattern = fold(typed)
+        pattern = fold_word(typed)
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
             _note(
@@ -166,7 +168,7 @@ def bound_wildcards(
                 f"Wildcards need {MIN_PREFIX} letters before the * or ?; “{typed}” was ignored.",
             )
             return wq.NullQuery
-        terms = []
+        terms: list[wq.Query] = []
         for word in _expand(reader, node.fieldname, literal, pattern, hidden):
             if len(terms) == MAX_EXPANSIONS:
                 _note(
