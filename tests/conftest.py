@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from flask import Flask, request_finished
 from flask import request as flask_request
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import make_server
 
 from hub import create_app
 from hub.auth.models import Role, User
@@ -270,6 +272,18 @@ def _factory_moderator() -> User:
     return find_user("factory-moderator@example.org") or op_create_user(
         "factory-moderator@example.org", PASSWORD, "Factory Moderator", "", Role.MODERATOR
     )
+
+
+@pytest.fixture
+def live(app: Flask) -> Iterator[str]:
+    """The app on a real port, one thread per request (as gunicorn's workers would be)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
 
 
 class AuthActions:

@@ -27,17 +27,20 @@ from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
 from hub.submissions.revisions import Revision
 
-from helpers import PASSWORD, content, field_error, field_value
-from test_moderation import (
+from helpers import (
+    PASSWORD,
     REASON,
     Browser,
-    _flashes,
+    content,
     decision_form,
     events,
-    fetch,
+    field_error,
+    field_value,
+    flash_messages,
     outbox,
     page_version,
     propose,
+    row,
     snapshot,
     text_of,
     ticked,
@@ -46,7 +49,7 @@ from test_moderation import (
 
 def flashes(browser: Browser, url: str = "/moderation/") -> list[str]:
     """The messages shown on the next page (without the login greeting)."""
-    return [f for f in _flashes(browser.get(url)) if not f.startswith("Logged in")]
+    return [f for f in flash_messages(browser.get(url)) if not f.startswith("Logged in")]
 
 
 # --------------------------------------------------------------------------- decisions
@@ -65,7 +68,7 @@ def test_an_approval_with_a_message_sends_and_records_it(
         data=decision_form("approve", page_version(browser, item.id), message=note),
     )
     assert response.status_code == 302
-    stored = fetch(app, item.id)
+    stored = row(app, item.id)
     assert (stored.status, stored.decision_message) == (Status.APPROVED, note)
     [event] = [e for e in events(app, item.id) if e.action is Action.APPROVED]
     assert event.message == note
@@ -157,12 +160,12 @@ def test_decisions_walk_the_filtered_queue_item_by_item(app, coalitions, moderat
         f"Changes requested: “Coalition C” (#{c}); the submitter was sent your message. "
         "Nothing left after it in this view of the queue."
     ]
-    assert [fetch(app, i).status for i in (a, b, c)] == [
+    assert [row(app, i).status for i in (a, b, c)] == [
         Status.APPROVED,
         Status.REJECTED,
         Status.CHANGES_REQUESTED,
     ]
-    assert fetch(app, coalitions["Initiative X"]).status is Status.SUBMITTED
+    assert row(app, coalitions["Initiative X"]).status is Status.SUBMITTED
 
 
 def test_the_next_item_comes_with_its_page_of_the_queue(app, coalitions, moderator, monkeypatch):
@@ -220,7 +223,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
     page = response.get_data(as_text=True)
     assert "This submission changed since you opened it" in text_of(response)
     assert "Second wording" in text_of(response)
-    current = fetch(app, item.id).version
+    current = row(app, item.id).version
     assert current != seen
     assert field_value(page, "version") == str(current)
     assert field_value(page, "message") == reason
@@ -232,7 +235,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
         ),
     )
     assert again.status_code == 302
-    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+    assert (row(app, item.id).status, row(app, item.id).decision_message) == (
         Status.REJECTED,
         reason,
     )
@@ -319,7 +322,7 @@ def test_a_duplicate_refused_for_an_edit_meanwhile_keeps_the_number(
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert field_value(page, "dup-duplicate_of") == str(original.id)
-    assert field_value(page, "dup-version") == str(fetch(app, item.id).version)
+    assert field_value(page, "dup-version") == str(row(app, item.id).version)
 
 
 # --------------------------------------------------------------------------- bulk
@@ -342,7 +345,7 @@ def test_select_all_without_javascript_ticks_every_decidable_box(app, coalitions
     assert ticked(page) == {coalitions["Coalition A"], coalitions["Coalition B"]}
     assert f'name="ids" value="{coalitions["Coalition own"]}"' not in page
     assert field_value(page, "message") == "Kept while selecting."
-    assert {fetch(app, i).status for i in coalitions.values()} == {
+    assert {row(app, i).status for i in coalitions.values()} == {
         Status.SUBMITTED,
         Status.APPROVED,
         Status.CHANGES_REQUESTED,
@@ -686,7 +689,7 @@ def test_an_expired_decision_form_keeps_the_reason(
         },
     )
     assert response.status_code == 302
-    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+    assert (row(app, item.id).status, row(app, item.id).decision_message) == (
         Status.REJECTED,
         LONG_REASON,
     )
@@ -714,7 +717,7 @@ def test_an_expired_form_for_an_item_decided_meanwhile_shows_the_text_apart(
     assert EXPIRED in text_of(response)
     assert "Your message was not sent" in text_of(response)
     assert LONG_REASON in text_of(response)
-    assert fetch(app, item.id).status is Status.APPROVED
+    assert row(app, item.id).status is Status.APPROVED
 
 
 @pytest.mark.parametrize("token", TOKENS)
@@ -750,9 +753,9 @@ def test_an_expired_bulk_form_keeps_the_ticks_and_the_reason(
     assert EXPIRED in text_of(response)
     assert ticked(response.text) == {a.id, c.id}
     assert field_value(response.text, "message") == LONG_REASON
-    assert {fetch(app, i.id).status for i in (a, b, c)} == {Status.SUBMITTED}
+    assert {row(app, i.id).status for i in (a, b, c)} == {Status.SUBMITTED}
     assert browser.post("/moderation/bulk", data=chosen).status_code == 302
-    assert [fetch(app, i.id).status for i in (a, b, c)] == [
+    assert [row(app, i.id).status for i in (a, b, c)] == [
         Status.REJECTED,
         Status.SUBMITTED,
         Status.REJECTED,
@@ -777,7 +780,7 @@ def test_an_expired_revision_form_keeps_the_message(
     assert response.status_code == 400
     assert EXPIRED in text_of(response)
     assert field_value(response.text, "message") == typed
-    assert fetch(app, item.id).title == "Public title"
+    assert row(app, item.id).title == "Public title"
     with app.app_context():
         assert db.session.get(Revision, revision_id).status.value == "pending"
     response = browser.post(
