@@ -71,6 +71,25 @@ KIND_FIELDS = {
     "concrete_action": "timeline",
 }
 
+# What each kind requires to be submitted (an initiative's fields, and each other kind's own).
+REQUIRED = {
+    "initiative": (
+        "title",
+        "summary",
+        "description",
+        "lead_organisation",
+        "stakeholder_group",
+        "countries",
+        "themes",
+        "language",
+        "contact_name",
+        "contact_email",
+    ),
+    "coalition": ("member_organisations",),
+    "partnership": ("partners",),
+    "concrete_action": ("start_date", "timeline"),
+}
+
 
 def expect(response: Any, status: int) -> Any:
     """Assert the status (never a 500), showing the page text when it differs."""
@@ -264,8 +283,9 @@ def outbox(app: Flask) -> list[OutboxMail]:
         return rows
 
 
-def propose(app, item_id: int, owner: User, **changes) -> int:
-    """The owner edits their approved submission; returns the pending revision's id."""
+def propose(app: Flask, item_id: int, owner: User, **changes: Any) -> int:
+    """The owner saves changed text without resubmitting: an approved submission gets a
+    pending revision, whose id is returned; any other is changed in place (its id)."""
     with app.app_context():
         revision = update_submission(
             db.session.get(Submission, item_id),

@@ -720,14 +720,7 @@ def test_decision_refused_after_owner_edit_in_between(app, create_submission_for
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
     version = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Edited while under review"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Edited while under review")
     before = snapshot(app, item.id)
     response = browser.post(f"/moderation/{item.id}/decide", data=decision_form("approve", version))
     assert response.status_code == 409
@@ -869,14 +862,7 @@ def test_queue_pending_revisions_filter(app, create_submission_for, owner, moder
     edited = create_submission_for(owner, status="approved", title="Edited after approval")
     create_submission_for(owner, status="approved", title="Untouched approved")
     create_submission_for(owner, title="Just submitted")
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="Edited after approval, v2"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="Edited after approval, v2")
     browser = Browser(app, moderator)
     queue = text_of(browser.get("/moderation/"))
     assert _count_badges(queue)["Updates to review"] == 1

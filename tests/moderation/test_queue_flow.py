@@ -24,14 +24,12 @@ from hub.moderation import operations as ops
 from hub.moderation import queries
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
-from hub.submissions.operations import update_submission
 from hub.submissions.revisions import Revision
 
 from helpers import (
     PASSWORD,
     REASON,
     Browser,
-    content,
     decision_form,
     events,
     field_error,
@@ -206,14 +204,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
     item = create_submission_for(owner, title="First wording")
     browser = Browser(app, moderator)
     seen = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Second wording"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Second wording")
     reason = "Advertising, not a partnership.\nSee the rules, section 2."
     response = browser.post(
         f"/moderation/{item.id}/decide?kind=initiative",
@@ -307,14 +298,7 @@ def test_a_duplicate_refused_for_an_edit_meanwhile_keeps_the_number(
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
     seen = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Edited"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Edited")
     response = browser.post(
         f"/moderation/{item.id}/duplicate",
         data={"dup-duplicate_of": str(original.id), "dup-version": str(seen)},
@@ -356,14 +340,7 @@ def test_the_updates_view_offers_no_bulk_boxes(app, create_submission_for, owner
     """Updates of approved items are decided one by one, reading the changes: that view has
     no boxes that could never work, and links to each item."""
     edited = create_submission_for(owner, status="approved", title="Edited after approval")
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="v2"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="v2")
     create_submission_for(owner, title="Waiting")
     browser = Browser(app, moderator)
     updates = browser.get("/moderation/?status=revisions").text

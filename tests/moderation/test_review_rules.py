@@ -205,14 +205,7 @@ def test_bulk_skips_an_item_edited_since_the_queue_was_shown(
     queue = browser.get("/moderation/").text
     versions = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', queue))
     assert set(versions) == {str(fresh.id), str(edited.id)}
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="Edited after the queue loaded"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="Edited after the queue loaded")
     response = browser.post(
         "/moderation/bulk",
         data={
