@@ -94,6 +94,8 @@ def test_required_browser_suite_fails_rather_than_skips_without_playwright():
             "-c",
             code,
             "-q",
+            "-n",
+            "0",  # one process: the two tests need no workers of their own
             "-p",
             "no:cacheprovider",
             "-rfEs",
