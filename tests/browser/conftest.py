@@ -39,15 +39,6 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that read the page tour run on one xdist worker (`--dist loadgroup`): the
-    tour runs once, and it rewrites tests/output/ as it goes."""
-    for item in items:
-        if "tour" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("page-tour"))
-
-
 def need(piece: str, available: bool, remedy: str) -> None:
     """Skip (or, when the browser suite is required, fail) if `piece` is unavailable."""
     if available:
