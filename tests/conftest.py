@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from flask import Flask, request_finished
 from flask import request as flask_request
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import make_server
 
 from hub import create_app
 from hub.auth.models import Role, User
@@ -31,13 +33,24 @@ from hub.submissions.operations import create_submission
 from helpers import PASSWORD, PG_URL, full_content
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders (each test's SQLite database, search index, instance folder) in
+    memory (/dev/shm) unless the run chose a place: SQLite syncs every commit to disk, ~8 ms
+    a commit on a slow disk against 0.3 ms in memory, and a test commits dozens of times."""
+    chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
+    if not chosen and "TMPDIR" not in os.environ and os.access("/dev/shm", os.W_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
+
 @contextmanager
 def _private_pg_database(admin_url: str) -> Iterator[str]:
     """A database of this run's own on the server of `admin_url`, dropped afterwards.
 
-    Its own database lets two runs (two developers, CI and a benchmark) share a server.
+    Its own database lets two runs (two developers, CI and a benchmark), and the xdist workers
+    of one run, share a server.
     """
-    name = f"hub_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # one database per xdist worker
+    name = f"hub_test_{os.getpid()}_{worker}_{uuid.uuid4().hex[:6]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -270,6 +283,18 @@ def _factory_moderator() -> User:
     return find_user("factory-moderator@example.org") or op_create_user(
         "factory-moderator@example.org", PASSWORD, "Factory Moderator", "", Role.MODERATOR
     )
+
+
+@pytest.fixture
+def live(app: Flask) -> Iterator[str]:
+    """The app on a real port, one thread per request (as gunicorn's workers would be)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+    server.server_close()
 
 
 class AuthActions:

@@ -1,18 +1,24 @@
-"""Constants and data builders shared by the tests (fixtures live in conftest.py)."""
+"""Constants, data builders and page readers shared by the tests (fixtures live in the
+conftest.py files); test modules import from here, never from one another."""
 
 from __future__ import annotations
 
 import html
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import requests
 from flask import Flask
 from sqlalchemy import func, select
 
+from hub.audit.models import AuditEvent
+from hub.auth.models import User
 from hub.extensions import db
+from hub.mail.models import OutboxMail
 from hub.submissions.models import Submission
+from hub.submissions.operations import create_submission, update_submission
 
 # The suite's PostgreSQL server, when set (.ci/run's second pass); unset = SQLite.
 PG_URL = os.environ.get("HUB_TEST_DATABASE_URL")
@@ -63,6 +69,25 @@ KIND_FIELDS = {
     "coalition": "member_organisations",
     "partnership": "resources",
     "concrete_action": "timeline",
+}
+
+# What each kind requires to be submitted (an initiative's fields, and each other kind's own).
+REQUIRED = {
+    "initiative": (
+        "title",
+        "summary",
+        "description",
+        "lead_organisation",
+        "stakeholder_group",
+        "countries",
+        "themes",
+        "language",
+        "contact_name",
+        "contact_email",
+    ),
+    "coalition": ("member_organisations",),
+    "partnership": ("partners",),
+    "concrete_action": ("start_date", "timeline"),
 }
 
 
@@ -156,3 +181,176 @@ def count(app: Flask, model: type = Submission) -> int:
     """How many rows of `model` are stored."""
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
+
+
+# --- Moderation: one person's browser, and what a decision changed --------------------------
+#
+# Each person gets a Browser of their own whose requests run in a fresh app context, as in
+# production: pytest-flask keeps a request context pushed for the whole test, and requests
+# made inside it would otherwise share `g` (Flask-Login caches the user there, so one
+# client's login would leak into another client's requests).
+
+REASON = "Outside the scope of this call."
+
+
+class Browser:
+    """One person's browser: a test client whose every request has its own app context."""
+
+    def __init__(self, app: Flask, user: User | None = None) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self.user = user
+        if user is not None:
+            response = self.post("/account/login", data={"email": user.email, "password": PASSWORD})
+            assert response.status_code == 302, f"login of {user.email} failed"
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return self.client.get(url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        with self.app.app_context():
+            return self.client.post(url, **kwargs)
+
+
+def text_of(response: Any) -> str:
+    """The response body with HTML entities decoded (flash messages quote with &#39;)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def flash_messages(response: Any) -> list[str]:
+    """The flash messages on a page, in order."""
+    return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', text_of(response), re.S)
+
+
+def page_version(browser: Browser, submission_id: int) -> int:
+    """The version counter the review page's decision form carries."""
+    response = browser.get(f"/moderation/{submission_id}")
+    assert response.status_code == 200
+    found = re.search(r'<input[^>]*name="version"[^>]*value="(\d+)"', response.text)
+    assert found, "the review page has no version field"
+    return int(found.group(1))
+
+
+def item_state(app: Flask, submission_id: int) -> dict[str, Any]:
+    """The columns a decision may change, and the number of the item's audit events."""
+    with app.app_context():
+        s = db.session.get(Submission, submission_id)
+        return {
+            "status": s.status,
+            "version": s.version,
+            "decided_by_id": s.decided_by_id,
+            "decided_at": s.decided_at,
+            "decision_message": s.decision_message,
+            "duplicate_of_id": s.duplicate_of_id,
+            "published_at": s.published_at,
+            "title": s.title,
+            "events": db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.submission_id == submission_id)
+            ),
+        }
+
+
+def snapshot(app: Flask, submission_id: int) -> dict[str, Any]:
+    """Everything a decision may change (whole audit and outbox counted): compared before
+    and after a refused decision."""
+    with app.app_context():
+        return {
+            **item_state(app, submission_id),
+            "audit": db.session.scalar(select(func.count()).select_from(AuditEvent)),
+            "outbox": db.session.scalar(select(func.count()).select_from(OutboxMail)),
+        }
+
+
+def events(app: Flask, submission_id: int | None = None) -> list[AuditEvent]:
+    """Audit events (of one submission, or all), oldest first, detached."""
+    with app.app_context():
+        stmt = select(AuditEvent).order_by(AuditEvent.id)
+        if submission_id is not None:
+            stmt = stmt.where(AuditEvent.submission_id == submission_id)
+        rows = list(db.session.scalars(stmt))
+        db.session.expunge_all()
+        return rows
+
+
+def outbox(app: Flask) -> list[OutboxMail]:
+    """The stored mails, oldest first, detached."""
+    with app.app_context():
+        rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
+        db.session.expunge_all()
+        return rows
+
+
+def propose(app: Flask, item_id: int, owner: User, **changes: Any) -> int:
+    """The owner saves changed text without resubmitting: an approved submission gets a
+    pending revision, whose id is returned; any other is changed in place (its id)."""
+    with app.app_context():
+        revision = update_submission(
+            db.session.get(Submission, item_id),
+            content(**changes),
+            submit=False,
+            actor=db.session.get(User, owner.id),
+        )
+        db.session.commit()
+        return revision.id
+
+
+def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:
+    """A decision form post (without `version` when it is None)."""
+    data: dict[str, Any] = {"action": action, **extra}
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+def ticked(page: str) -> set[int]:
+    """The ids whose box is ticked in a queue page."""
+    return {
+        int(i)
+        for i in re.findall(
+            r'<input type="checkbox" name="ids" value="(\d+)"[^>]*\bchecked\b', page
+        )
+    }
+
+
+def logged_in(base: str, email: str) -> requests.Session:
+    """A requests session logged in on the live hub at `base` (see the `live` fixture)."""
+    session = requests.Session()
+    response = session.post(
+        f"{base}/account/login",
+        data={"email": email, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302
+    return session
+
+
+# --- The moderators' figures ----------------------------------------------------------------
+
+
+def submit_at(
+    app: Flask, clock: Any, owner: User, when: datetime, kind: str = "initiative", **fields: Any
+) -> int:
+    """Create and submit an item at `when` (the audit trail records that instant)."""
+    clock.freeze(when)
+    with app.app_context():
+        item = create_submission(
+            db.session.get(User, owner.id), kind, content(**fields), submit=True
+        )
+        db.session.commit()
+        return item.id
+
+
+def bar_rows(page: str) -> dict[str, int]:
+    """Label -> figure of every bar of the page's charts (tables of bars)."""
+    return {
+        html.unescape(label): int(n)
+        for label, n in re.findall(
+            r'<th scope="row">([^<]+)</th>\s*<td>.*?<span class="bar-value">(\d+)</span>',
+            page,
+            re.S,
+        )
+    }

@@ -3,6 +3,7 @@ steps a person takes in the browser (register, log in, fill a submission form)."
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from hub.submissions.models import Status, Submission
 
 from helpers import PASSWORD, content
 
-OUTPUT = Path(__file__).resolve().parents[1] / "output"
+# Each pytest-xdist worker that reads the page tour tours the pages itself: it writes into a
+# folder of its own (tests/output/gw0/...), so that two tours never clear each other's files.
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / os.environ.get("PYTEST_XDIST_WORKER", "")
 _seq = count(1)
 
 

@@ -185,6 +185,46 @@ def tour_hub(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
 
 
+@pytest.fixture
+def published(hub):
+    """Approved submissions with accents, different kinds and facets, and a draft that must
+    never show."""
+    owner = hub.create_user()
+    items = [
+        hub.create_submission(
+            owner,
+            kind="initiative",
+            title="Santé numérique dans les écoles",
+            summary="Former les infirmières scolaires à l'IA.",
+            themes=["health"],
+            stakeholder_group="academia",
+            countries=["FR", "SN"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="coalition",
+            title="Coalition pour la santé mentale",
+            summary="Des outils d'IA évalués pour la santé mentale.",
+            themes=["health"],
+            stakeholder_group="civil_society",
+            countries=["CH"],
+            language="fr",
+        ),
+        hub.create_submission(
+            owner,
+            kind="partnership",
+            title="Open climate data partnership",
+            summary="Partners share climate datasets openly.",
+            themes=["climate"],
+            stakeholder_group="private_sector",
+            countries=["KE"],
+        ),
+    ]
+    hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
+    return items
+
+
 class Dialogs:
     """The confirm dialogs pages opened: their messages, and how to answer the next ones
     (accept, as a user who means it, unless a test queues a refusal)."""

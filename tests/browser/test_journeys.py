@@ -83,45 +83,6 @@ def test_submitter_and_moderator_journey(hub, new_context, expect):
     expect(me.locator("main")).not_to_contain_text("amina@example.org")
 
 
-@pytest.fixture
-def published(hub):
-    """Approved submissions with accents, different kinds and facets, and one draft."""
-    owner = hub.create_user()
-    items = [
-        hub.create_submission(
-            owner,
-            kind="initiative",
-            title="Santé numérique dans les écoles",
-            summary="Former les infirmières scolaires à l'IA.",
-            themes=["health"],
-            stakeholder_group="academia",
-            countries=["FR", "SN"],
-            language="fr",
-        ),
-        hub.create_submission(
-            owner,
-            kind="coalition",
-            title="Coalition pour la santé mentale",
-            summary="Des outils d'IA évalués pour la santé mentale.",
-            themes=["health"],
-            stakeholder_group="civil_society",
-            countries=["CH"],
-            language="fr",
-        ),
-        hub.create_submission(
-            owner,
-            kind="partnership",
-            title="Open climate data partnership",
-            summary="Partners share climate datasets openly.",
-            themes=["climate"],
-            stakeholder_group="private_sector",
-            countries=["KE"],
-        ),
-    ]
-    hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
-    return items
-
-
 def test_visitor_searches_filters_opens_and_downloads(hub, page, published, expect):
     """Search with and without accents, filter by a facet, open a detail page, get the CSV."""
     page.goto("/")

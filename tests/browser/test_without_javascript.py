@@ -54,42 +54,6 @@ def test_register_without_javascript(hub, no_js, expect, width):
     expect(page.locator(".main-nav")).to_contain_text("My submissions")
 
 
-@pytest.fixture
-def published(hub):
-    """Approved items with accents in three kinds, and a draft that must never show."""
-    owner = hub.create_user()
-    items = [
-        hub.create_submission(
-            owner,
-            kind="initiative",
-            title="Santé numérique dans les écoles",
-            summary="Former les infirmières scolaires à l'IA.",
-            themes=["health"],
-            countries=["FR", "SN"],
-            language="fr",
-        ),
-        hub.create_submission(
-            owner,
-            kind="coalition",
-            title="Coalition pour la santé mentale",
-            summary="Des outils d'IA évalués pour la santé mentale.",
-            themes=["health"],
-            countries=["CH"],
-            language="fr",
-        ),
-        hub.create_submission(
-            owner,
-            kind="partnership",
-            title="Open climate data partnership",
-            summary="Partners share climate datasets openly.",
-            themes=["climate"],
-            countries=["KE"],
-        ),
-    ]
-    hub.create_submission(owner, status="draft", title="Santé brouillon secret quokka")
-    return items
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_without_javascript(hub, no_js, published, expect, width):
     """Words without accents, a facet, the sort, a detail page and the CSV."""

@@ -1,17 +1,12 @@
 """Moderation as moderators, admins and everyone else meet it: who may see what, every
 decision in every state, bad input, the queue, bulk decisions, the review page, the audit
 trail and its CSV export, and the figures.
-
-Each person gets a Browser of their own whose requests run in a fresh app context, as in
-production: pytest-flask keeps a request context pushed for the whole test, and requests
-made inside it would otherwise share `g` (Flask-Login caches the user there, so one
-client's login would leak into another client's requests).
+(Browser and the other readers shared with the other moderation modules are in helpers.py.)
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import logging
 import re
@@ -20,47 +15,39 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.extensions import db
-from hub.mail.models import OutboxMail
 from hub.moderation import operations as ops
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
-from helpers import PASSWORD, content, field_error, field_value
+from helpers import (
+    REASON,
+    Browser,
+    bar_rows,
+    content,
+    decision_form,
+    events,
+    field_error,
+    field_value,
+    flash_messages,
+    item_state,
+    outbox,
+    page_version,
+    propose,
+    row,
+    snapshot,
+    submit_at,
+    text_of,
+    ticked,
+)
 
 # --------------------------------------------------------------------------- helpers
-# (imported by the other moderation test modules)
-
-
-class Browser:
-    """One person's browser: a test client whose every request has its own app context."""
-
-    def __init__(self, app: Flask, user: User | None = None) -> None:
-        self.app = app
-        self.client = app.test_client()
-        self.user = user
-        if user is not None:
-            response = self.post("/account/login", data={"email": user.email, "password": PASSWORD})
-            assert response.status_code == 302, f"login of {user.email} failed"
-
-    def get(self, url: str, **kwargs: Any) -> Any:
-        with self.app.app_context():
-            return self.client.get(url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> Any:
-        with self.app.app_context():
-            return self.client.post(url, **kwargs)
-
-
-def text_of(response: Any) -> str:
-    """The response body with HTML entities decoded (flash messages quote with &#39;)."""
-    return html.unescape(response.get_data(as_text=True))
 
 
 def last_flash(browser: Browser, response: Any) -> str:
@@ -68,74 +55,6 @@ def last_flash(browser: Browser, response: Any) -> str:
     redirects, so the login's own message may still be waiting before it)."""
     page = text_of(browser.get(response.location))
     return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page)[-1]
-
-
-def page_version(browser: Browser, submission_id: int) -> int:
-    """The version counter the review page's decision form carries."""
-    response = browser.get(f"/moderation/{submission_id}")
-    assert response.status_code == 200
-    found = re.search(r'<input[^>]*name="version"[^>]*value="(\d+)"', response.text)
-    assert found, "the review page has no version field"
-    return int(found.group(1))
-
-
-def fetch(app: Flask, submission_id: int) -> Submission:
-    """The submission as stored, read in a context of its own."""
-    with app.app_context():
-        submission = db.session.get(Submission, submission_id)
-        assert submission is not None
-        db.session.expunge(submission)
-        return submission
-
-
-def item_state(app: Flask, submission_id: int) -> dict[str, Any]:
-    """The columns a decision may change, and the number of the item's audit events."""
-    with app.app_context():
-        s = db.session.get(Submission, submission_id)
-        return {
-            "status": s.status,
-            "version": s.version,
-            "decided_by_id": s.decided_by_id,
-            "decided_at": s.decided_at,
-            "decision_message": s.decision_message,
-            "duplicate_of_id": s.duplicate_of_id,
-            "published_at": s.published_at,
-            "title": s.title,
-            "events": db.session.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.submission_id == submission_id)
-            ),
-        }
-
-
-def snapshot(app: Flask, submission_id: int) -> dict[str, Any]:
-    """Everything a decision may change (whole audit and outbox counted): compared before
-    and after a refused decision."""
-    with app.app_context():
-        return {
-            **item_state(app, submission_id),
-            "audit": db.session.scalar(select(func.count()).select_from(AuditEvent)),
-            "outbox": db.session.scalar(select(func.count()).select_from(OutboxMail)),
-        }
-
-
-def events(app: Flask, submission_id: int | None = None) -> list[AuditEvent]:
-    """Audit events (of one submission, or all), oldest first, detached."""
-    with app.app_context():
-        stmt = select(AuditEvent).order_by(AuditEvent.id)
-        if submission_id is not None:
-            stmt = stmt.where(AuditEvent.submission_id == submission_id)
-        rows = list(db.session.scalars(stmt))
-        db.session.expunge_all()
-        return rows
-
-
-def outbox(app: Flask) -> list[OutboxMail]:
-    with app.app_context():
-        rows = list(db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
-        db.session.expunge_all()
-        return rows
 
 
 def set_columns(app: Flask, submission_id: int, **values: Any) -> None:
@@ -154,27 +73,6 @@ def aware(instant: datetime | None) -> datetime | None:
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
-def propose(app, item_id: int, owner: User, **changes) -> int:
-    """The owner edits their approved submission; returns the pending revision's id."""
-    with app.app_context():
-        revision = update_submission(
-            db.session.get(Submission, item_id),
-            content(**changes),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
-        return revision.id
-
-
-def decision_form(action: str, version: int | None, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"action": action, **extra}
-    if version is not None:
-        data["version"] = str(version)
-    return data
-
-
-REASON = "Outside the scope of this call."
 CHANGES = "Please name your partners."
 
 # --------------------------------------------------------------------------- fixtures
@@ -213,7 +111,7 @@ def world(app: Flask, create_user, create_submission_for, owner: User) -> dict[s
 
 def _request(browser: Browser, target: str, world: dict[str, Any]) -> Any:
     sid = world["submitted"].id
-    version = fetch(browser.app, sid).version
+    version = row(browser.app, sid).version
     requests = {
         "queue": lambda: browser.get("/moderation/"),
         "review": lambda: browser.get(f"/moderation/{sid}"),
@@ -279,7 +177,7 @@ def test_access_table(app, create_user, world, role, target, expected):
     assert response.status_code == expected
     if expected == 404:  # the area is not advertised, and nothing changed
         assert "Page not found" in response.text
-        assert fetch(app, world["submitted"].id).status is Status.SUBMITTED
+        assert row(app, world["submitted"].id).status is Status.SUBMITTED
         with app.app_context():
             assert db.session.get(Revision, world["revision"]).status is RevisionStatus.PENDING
             assert db.session.get(DeadlineException, world["exception"]) is not None
@@ -402,7 +300,7 @@ def test_transition_table_over_http(
     response = post_decision(Browser(app, actor), item.id, action, before["version"], **extra)
 
     assert response.status_code == code
-    after = fetch(app, item.id)
+    after = row(app, item.id)
     assert after.status is result
     if code != 302:
         assert refusal in text_of(response)
@@ -465,7 +363,7 @@ def test_transition_table_via_operations(
             db.session.rollback()
             assert refused.value.status == 409
             assert (refusal or "A draft submission cannot be decided on.") in str(refused.value)
-    assert fetch(app, item.id).status is result
+    assert row(app, item.id).status is result
     if code != 302:
         assert snapshot(app, item.id) == before
 
@@ -503,9 +401,12 @@ def test_revision_transition_table(
     referee = create_user(role="moderator", name="Rita Referee")
     item = create_submission_for(owner, status="approved", title="Public text")
     with app.app_context():
-        row = db.session.get(Submission, item.id)
+        submission = db.session.get(Submission, item.id)
         revision = update_submission(
-            row, content(title="Proposed text"), submit=False, actor=db.session.get(User, owner.id)
+            submission,
+            content(title="Proposed text"),
+            submit=False,
+            actor=db.session.get(User, owner.id),
         )
         if state in ("approved", "rejected"):
             ops.decide_revision(
@@ -517,7 +418,7 @@ def test_revision_transition_table(
         elif state == "withdrawn":
             from hub.submissions.operations import withdraw_submission
 
-            withdraw_submission(row, db.session.get(User, owner.id))
+            withdraw_submission(submission, db.session.get(User, owner.id))
         db.session.commit()
         revision_id = revision.id
     before = snapshot(app, item.id)
@@ -536,7 +437,7 @@ def test_revision_transition_table(
         assert snapshot(app, item.id) == before
         return
     assert decided_by == moderator.id
-    assert fetch(app, item.id).title == ("Proposed text" if action == "approve" else "Public text")
+    assert row(app, item.id).title == ("Proposed text" if action == "approve" else "Public text")
     [mail] = [m for m in outbox(app) if m.kind == "revision"]
     assert mail.to_addr == owner.email and "Typed." in mail.body
 
@@ -596,7 +497,7 @@ def test_bulk_ignores_ids_that_cannot_exist(app, create_submission_for, owner, m
         data={"ids": ["99999999999999999999", "-3", "x", str(item.id)], "action": "approve"},
     )
     assert response.status_code == 302
-    assert fetch(app, item.id).status is Status.APPROVED
+    assert row(app, item.id).status is Status.APPROVED
 
 
 @pytest.mark.parametrize(
@@ -749,7 +650,7 @@ def test_a_garbled_version_keeps_the_typed_text_and_can_be_sent_again(
         },
     )
     assert response.status_code == 302
-    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+    assert (row(app, item.id).status, row(app, item.id).decision_message) == (
         Status.REJECTED,
         typed,
     )
@@ -811,7 +712,7 @@ def test_stale_version_is_refused_without_overwriting(
     assert "Already decided by Ada Admin at" in text_of(late)
     assert "Nothing was changed" in text_of(late)
     assert snapshot(app, item.id) == before
-    assert fetch(app, item.id).status is Status.REJECTED
+    assert row(app, item.id).status is Status.REJECTED
 
 
 def test_decision_refused_after_owner_edit_in_between(app, create_submission_for, owner, moderator):
@@ -819,14 +720,7 @@ def test_decision_refused_after_owner_edit_in_between(app, create_submission_for
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
     version = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Edited while under review"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Edited while under review")
     before = snapshot(app, item.id)
     response = browser.post(f"/moderation/{item.id}/decide", data=decision_form("approve", version))
     assert response.status_code == 409
@@ -968,14 +862,7 @@ def test_queue_pending_revisions_filter(app, create_submission_for, owner, moder
     edited = create_submission_for(owner, status="approved", title="Edited after approval")
     create_submission_for(owner, status="approved", title="Untouched approved")
     create_submission_for(owner, title="Just submitted")
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="Edited after approval, v2"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="Edited after approval, v2")
     browser = Browser(app, moderator)
     queue = text_of(browser.get("/moderation/"))
     assert _count_badges(queue)["Updates to review"] == 1
@@ -987,10 +874,6 @@ def test_queue_pending_revisions_filter(app, create_submission_for, owner, moder
 # --------------------------------------------------------------------------- bulk
 
 
-def _flashes(response: Any) -> list[str]:
-    return re.findall(r'<p class="flash flash-\w+">(.*?)</p>', text_of(response), re.S)
-
-
 def test_bulk_approve_selected(app, create_submission_for, owner, moderator):
     a, b, c = (create_submission_for(owner, title=t) for t in ("A one", "B two", "C three"))
     browser = Browser(app, moderator)
@@ -998,13 +881,13 @@ def test_bulk_approve_selected(app, create_submission_for, owner, moderator):
         "/moderation/bulk", data={"ids": [str(a.id), str(c.id)], "action": "approve"}
     )
     assert response.status_code == 302
-    assert [fetch(app, s.id).status for s in (a, b, c)] == [
+    assert [row(app, s.id).status for s in (a, b, c)] == [
         Status.APPROVED,
         Status.SUBMITTED,
         Status.APPROVED,
     ]
-    assert all(fetch(app, s.id).decided_by_id == moderator.id for s in (a, c))
-    assert "2 submissions approved." in _flashes(browser.get("/moderation/"))
+    assert all(row(app, s.id).decided_by_id == moderator.id for s in (a, c))
+    assert "2 submissions approved." in flash_messages(browser.get("/moderation/"))
     approvals = [
         e for e in events(app) if e.action is Action.APPROVED and e.actor_id == moderator.id
     ]
@@ -1022,7 +905,7 @@ def test_bulk_approve_publishes_each_item_once_committed(
         "/moderation/bulk", data={"ids": [str(s.id) for s in items], "action": "approve"}
     )
     assert response.status_code == 302
-    assert all(fetch(app, s.id).status is Status.APPROVED for s in items)
+    assert all(row(app, s.id).status is Status.APPROVED for s in items)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     page = re.sub(r"<[^>]+>", "", app.test_client().get("/search?q=pangolin").text)
     assert "Bulk pangolin 0" in page and "Bulk pangolin 1" in page
@@ -1036,18 +919,8 @@ def test_bulk_reject_with_reason(app, create_submission_for, owner, moderator):
     )
     assert response.status_code == 302
     for item in (a, b):
-        stored = fetch(app, item.id)
+        stored = row(app, item.id)
         assert (stored.status, stored.decision_message) == (Status.REJECTED, REASON)
-
-
-def ticked(page: str) -> set[int]:
-    """The ids whose box is ticked in a queue page."""
-    return {
-        int(i)
-        for i in re.findall(
-            r'<input type="checkbox" name="ids" value="(\d+)"[^>]*\bchecked\b', page
-        )
-    }
 
 
 @pytest.mark.parametrize("message", ["", "   "])
@@ -1121,10 +994,10 @@ def test_bulk_reports_refused_items_and_applies_the_others(
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/moderation/?kind=initiative&q=one"
-    assert fetch(app, good.id).status is Status.REJECTED
-    assert fetch(app, other_good.id).status is Status.REJECTED
+    assert row(app, good.id).status is Status.REJECTED
+    assert row(app, other_good.id).status is Status.REJECTED
     assert {sid: item_state(app, sid) for sid in untouched} == untouched
-    flashes = _flashes(browser.get("/moderation/"))[1:]  # after "Logged in as …"
+    flashes = flash_messages(browser.get("/moderation/"))[1:]  # after "Logged in as …"
     assert flashes[0] == "2 submissions rejected."
     [refusals] = flashes[1:]  # one message, however many items were refused
     assert refusals.startswith("4 not decided — ")
@@ -1256,7 +1129,7 @@ def test_duplicate_is_linked_on_the_review_page(
     )
     body = text_of(browser.get(f"/moderation/{item.id}"))
     assert f'Marked as a duplicate of <a href="/moderation/{original.id}">' in body
-    assert fetch(app, item.id).status is Status.REJECTED  # never public
+    assert row(app, item.id).status is Status.REJECTED  # never public
 
 
 # --------------------------------------------------------------------------- audit trail
@@ -1289,7 +1162,7 @@ def test_every_transition_is_audited_in_order(
         if step in ("request_changes", "approve"):
             response = browser.post(
                 f"/moderation/{item.id}/decide",
-                data=decision_form(step, fetch(app, item.id).version, **extra),
+                data=decision_form(step, row(app, item.id).version, **extra),
             )
             assert response.status_code == 302
         elif step in ("resubmit", "revise"):
@@ -1424,13 +1297,13 @@ def test_audit_csv_keeps_accents_for_spreadsheets(
     reason = "Hors du périmètre : « coopération » déjà publiée à Genève."
     Browser(app, moderator).post(
         f"/moderation/{item.id}/decide",
-        data=decision_form("reject", fetch(app, item.id).version, message=reason),
+        data=decision_form("reject", row(app, item.id).version, message=reason),
     )
     response = Browser(app, create_user(role="admin")).get("/moderation/audit.csv")
     data = response.get_data()
     assert data.startswith(("\ufeff" + AUDIT_HEADER + "\r\n").encode())
-    [row] = [r for r in _csv_rows(response) if r["action"] == "rejected"]
-    assert row["message"] == reason
+    [line] = [r for r in _csv_rows(response) if r["action"] == "rejected"]
+    assert line["message"] == reason
 
 
 def test_audit_csv_contains_every_event(
@@ -1442,7 +1315,7 @@ def test_audit_csv_contains_every_event(
     clock.freeze(moment)
     Browser(app, moderator).post(
         f"/moderation/{item.id}/decide",
-        data=decision_form("reject", fetch(app, item.id).version, message=REASON),
+        data=decision_form("reject", row(app, item.id).version, message=REASON),
     )
     clock.freeze(None)
     response = Browser(app, admin).get("/moderation/audit.csv")
@@ -1478,13 +1351,13 @@ def test_audit_csv_neutralises_formulas(
     item = create_submission_for(owner)
     response = Browser(app, moderator).post(
         f"/moderation/{item.id}/decide",
-        data=decision_form("reject", fetch(app, item.id).version, message=reason),
+        data=decision_form("reject", row(app, item.id).version, message=reason),
     )
     assert response.status_code == 302
-    stored = fetch(app, item.id).decision_message  # the form strips surrounding blanks
+    stored = row(app, item.id).decision_message  # the form strips surrounding blanks
     rows = _csv_rows(Browser(app, create_user(role="admin")).get("/moderation/audit.csv"))
-    [row] = [r for r in rows if r["action"] == "rejected"]
-    assert row["message"] == "'" + stored
+    [line] = [r for r in rows if r["action"] == "rejected"]
+    assert line["message"] == "'" + stored
     assert [e.message for e in events(app, item.id) if e.action is Action.REJECTED] == [stored]
 
 
@@ -1506,21 +1379,6 @@ def test_audit_csv_exports_account_events_and_system_rows(app, create_user, mode
 # --------------------------------------------------------------------------- dashboard
 
 
-def submit_at(
-    app: Flask, clock: Any, owner: User, when: datetime, kind: str = "initiative", **fields: Any
-) -> int:
-    """Create and submit an item at `when` (the audit trail records that instant)."""
-    from hub.submissions.operations import create_submission
-
-    clock.freeze(when)
-    with app.app_context():
-        item = create_submission(
-            db.session.get(User, owner.id), kind, content(**fields), submit=True
-        )
-        db.session.commit()
-        return item.id
-
-
 def decide_at(
     app: Flask, clock: Any, submission_id: int, when: datetime, how: str, moderator: User
 ) -> None:
@@ -1538,18 +1396,6 @@ def decide_at(
         else:
             update_submission(item, content(), submit=True, actor=item.owner)
         db.session.commit()
-
-
-def bar_rows(page: str) -> dict[str, int]:
-    """Label -> figure of every bar of the page's charts (tables of bars)."""
-    return {
-        html.unescape(label): int(n)
-        for label, n in re.findall(
-            r'<th scope="row">([^<]+)</th>\s*<td>.*?<span class="bar-value">(\d+)</span>',
-            page,
-            re.S,
-        )
-    }
 
 
 def test_dashboard_shows_counts_charts_and_median(

@@ -242,7 +242,7 @@ def in_a_terminal(args: list[str], env: dict[str, str], answers: list[bytes]) ->
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     pid, fd = pty.fork()
     if pid == 0:  # the child: the command, with the terminal as its stdin
         os.chdir(root)

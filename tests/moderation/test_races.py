@@ -27,15 +27,16 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status
 from hub.submissions.revisions import Revision
 
-from helpers import PG_URL, field_value
-from test_concurrency import live, logged_in  # noqa: F401 - fixture and helper
-from test_moderation import (
+from helpers import (
+    PG_URL,
     Browser,
-    _flashes,
     decision_form,
-    fetch,
+    field_value,
+    flash_messages,
+    logged_in,
     page_version,
     propose,
+    row,
     text_of,
 )
 
@@ -120,10 +121,10 @@ def test_bulk_and_single_decision_on_the_same_item(
             )
         ).all()
     assert len(decisions) == 1  # exactly one decision on the raced item, whoever won
-    assert fetch(app, other.id).status is Status.REJECTED  # the bulk's other item is done
+    assert row(app, other.id).status is Status.REJECTED  # the bulk's other item is done
     if answer.status_code == 302:  # the single decision won: the bulk says who and when
         assert decisions == [(Action.APPROVED, ann.id)]
-        assert fetch(app, raced.id).status is Status.APPROVED
+        assert row(app, raced.id).status is Status.APPROVED
         assert "1 submission rejected." in report
         assert f"#{raced.id} “Raced item”: Already decided by Ann Approver at" in report
     else:  # the bulk won: the single decision is told who decided
@@ -252,14 +253,14 @@ def test_pg_bulk_refusal_names_who_decided_while_it_ran(app, create_submission_f
         release()
         assert answer().status_code == 302
     [_, report] = [
-        f for f in _flashes(browser.get("/moderation/")) if not f.startswith("Logged in")
+        f for f in flash_messages(browser.get("/moderation/")) if not f.startswith("Logged in")
     ]
     assert report == (
         f"1 not decided — #{raced.id} “Raced item”: Already decided by Otto "
         "Other at 4 May 2026, 12:30 CEST: now “Approved — public”. Nothing was "
         "changed."
     )
-    assert fetch(app, raced.id).status is Status.APPROVED
+    assert row(app, raced.id).status is Status.APPROVED
 
 
 @pg_only
@@ -290,14 +291,14 @@ def test_pg_stale_decision_form_comes_back_with_the_current_version(
     assert response.status_code == 409
     assert "This submission changed since you opened it" in text_of(response)
     page = response.get_data(as_text=True)
-    assert field_value(page, "version") == str(fetch(app, item.id).version)
+    assert field_value(page, "version") == str(row(app, item.id).version)
     assert field_value(page, "message") == reason
     again = browser.post(
         f"/moderation/{item.id}/decide",
         data=decision_form("reject", int(field_value(page, "version")), message=reason),
     )
     assert again.status_code == 302
-    assert fetch(app, item.id).status is Status.REJECTED
+    assert row(app, item.id).status is Status.REJECTED
 
 
 @pg_only

@@ -8,49 +8,22 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from typing import Any
 
 import pytest
 import requests
-from flask import Flask
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User
 from hub.extensions import db
 from hub.submissions.models import Status, Submission
 
-from helpers import PASSWORD, PG_URL, form_data
+from helpers import PASSWORD, PG_URL, form_data, logged_in
 
 ROUNDS = 4
-
-
-@pytest.fixture
-def live(app: Flask) -> Iterator[str]:
-    """The app on a real port, one thread per request (as gunicorn's workers would be)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
-
-
-def logged_in(base: str, email: str) -> requests.Session:
-    session = requests.Session()
-    response = session.post(
-        f"{base}/account/login",
-        data={"email": email, "password": PASSWORD},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302
-    return session
 
 
 def version_on_page(session: requests.Session, base: str, item_id: int) -> str:

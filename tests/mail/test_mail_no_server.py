@@ -15,8 +15,7 @@ from hub.auth.models import Role
 from hub.extensions import db
 from hub.moderation.models import DigestItem
 
-from helpers import PASSWORD, full_content
-from test_moderation import outbox
+from helpers import PASSWORD, full_content, outbox
 
 START = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
 

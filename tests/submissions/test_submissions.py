@@ -20,6 +20,7 @@ from hub.vocab import countries
 
 from helpers import (
     KIND_FIELDS,
+    REQUIRED,
     count,
     detail_id,
     expect,
@@ -159,16 +160,7 @@ def test_incomplete_submission_is_refused_and_keeps_the_text(app, client, owner)
 
     page = expect(client.post("/submit/initiative", data=typed), 422).text
 
-    missing = (
-        "description",
-        "lead_organisation",
-        "stakeholder_group",
-        "countries",
-        "themes",
-        "language",
-        "contact_name",
-        "contact_email",
-    )
+    missing = [name for name in REQUIRED["initiative"] if name not in typed]
     for name in missing:
         assert field_error(page, name).startswith("Required to submit"), name
     for name in ("title", "summary", "objectives", "partners", "website"):
@@ -588,16 +580,11 @@ def test_my_submissions_empty(client, owner):
 
 # --- Other people's submissions -----------------------------------------------------------
 
+# The pages of one submission that only its owner may see or use.
+OWNER_PAGES = [("get", ""), ("get", "/edit"), ("post", "/edit"), ("post", "/withdraw")]
 
-@pytest.mark.parametrize(
-    "method, suffix",
-    [
-        ("get", ""),
-        ("get", "/edit"),
-        ("post", "/edit"),
-        ("post", "/withdraw"),
-    ],
-)
+
+@pytest.mark.parametrize("method, suffix", OWNER_PAGES)
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.APPROVED])
 def test_someone_elses_submission_is_404(
     app, client, owner, create_user, create_submission_for, method, suffix, status
@@ -615,15 +602,7 @@ def test_someone_elses_submission_is_404(
     assert after.kept_changes is None
 
 
-@pytest.mark.parametrize(
-    "method, suffix",
-    [
-        ("get", ""),
-        ("get", "/edit"),
-        ("post", "/edit"),
-        ("post", "/withdraw"),
-    ],
-)
+@pytest.mark.parametrize("method, suffix", OWNER_PAGES)
 @pytest.mark.parametrize("submission_id", ["999999", "0"])
 def test_nonexistent_submission_is_404(client, owner, method, suffix, submission_id):
     expect(getattr(client, method)(f"/my/{submission_id}{suffix}"), 404)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -94,6 +94,8 @@ def test_required_browser_suite_fails_rather_than_skips_without_playwright():
             "-c",
             code,
             "-q",
+            "-n",
+            "0",  # one process: the two tests need no workers of their own
             "-p",
             "no:cacheprovider",
             "-rfEs",

@@ -23,6 +23,7 @@ from hub.vocab import REGIONS, SDGS, THEMES, countries
 from helpers import (
     KIND_FIELDS,
     PASSWORD,
+    REQUIRED,
     count,
     expect,
     field_block,
@@ -55,25 +56,6 @@ def owner(create_user: Any, auth: Any) -> User:
 
 
 # --- Empty required fields ----------------------------------------------------------------
-
-
-REQUIRED = {
-    "initiative": (
-        "title",
-        "summary",
-        "description",
-        "lead_organisation",
-        "stakeholder_group",
-        "countries",
-        "themes",
-        "language",
-        "contact_name",
-        "contact_email",
-    ),
-    "coalition": ("member_organisations",),
-    "partnership": ("partners",),
-    "concrete_action": ("start_date", "timeline"),
-}
 
 
 @pytest.mark.parametrize("kind, name", [(k, n) for k, names in REQUIRED.items() for n in names])

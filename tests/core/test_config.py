@@ -407,7 +407,7 @@ def test_every_setting_is_in_the_readme_table():
     """README has one table of every HUB_* setting, with the default the code uses."""
     from hub.config import DEFAULTS
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     table = dict(re.findall(r"^\| `HUB_([A-Z_]+)`[^|]*\| ([^|]+) \|", readme, re.M))
     assert set(DEFAULTS) - {"MAIL_PASSWORD"} <= set(table), set(DEFAULTS) - set(table)
     for name, default in DEFAULTS.items():
@@ -496,7 +496,7 @@ def test_every_hub_variable_the_project_reads_is_known_and_in_the_readme():
     of the known extra names, and README mentions each."""
     from hub.config import DEFAULTS, KNOWN_EXTRA_NAMES, TEST_PREFIX
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     sources = [
         *root.glob("hub/**/*.py"),
         *root.glob("tests/**/*.py"),
@@ -532,7 +532,7 @@ def test_every_hub_variable_the_project_reads_is_known_and_in_the_readme():
 
 def test_every_command_is_in_the_readme_table(app):
     """README's command-line table lists every `flask --app hub` command, and no other."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z][a-z-]*)", section, re.M))
     commands = set(app.cli.list_commands(None))

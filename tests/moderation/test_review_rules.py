@@ -18,14 +18,18 @@ from hub.submissions.models import Status, Submission
 from hub.submissions.operations import update_submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
-from helpers import content, field_value, form_data
-from test_moderation import (
+from helpers import (
     Browser,
-    fetch,
+    bar_rows,
+    content,
+    field_value,
+    form_data,
     outbox,
     page_version,
     propose,
+    row,
     snapshot,
+    submit_at,
     text_of,
 )
 
@@ -62,8 +66,8 @@ def test_revision_changed_after_the_moderator_read_it_is_not_published(
     body = text_of(response)
     assert "changed this update since you opened the page" in body
     assert "Buy cheap pills here" in body  # the page now shows the text to judge
-    assert fetch(app, item.id).title == "Original public title"
-    public = app.test_client().get(f"/s/{fetch(app, item.id).slug}").text
+    assert row(app, item.id).title == "Original public title"
+    public = app.test_client().get(f"/s/{row(app, item.id).slug}").text
     assert "Buy cheap pills here" not in public
 
     fresh = seen_stamp(response.text)
@@ -71,7 +75,7 @@ def test_revision_changed_after_the_moderator_read_it_is_not_published(
         f"/moderation/revisions/{revision_id}/decide", data={"action": "approve", "seen": fresh}
     )
     assert ok.status_code == 302
-    assert fetch(app, item.id).title == "Buy cheap pills here"
+    assert row(app, item.id).title == "Buy cheap pills here"
 
 
 def test_revision_decided_twice_is_refused(
@@ -95,7 +99,7 @@ def test_revision_decided_twice_is_refused(
     assert "This revision was already approved by Mona Moderator" in text_of(late)
     with app.app_context():
         assert db.session.get(Revision, revision_id).status is RevisionStatus.APPROVED
-    assert fetch(app, item.id).title == "Second version"
+    assert row(app, item.id).title == "Second version"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +120,7 @@ def test_bad_revision_decisions_say_what_is_wrong(
     )
     assert response.status_code == 422
     assert message in text_of(response)
-    assert fetch(app, item.id).title == "Stays as it is"
+    assert row(app, item.id).title == "Stays as it is"
     with app.app_context():
         assert db.session.get(Revision, revision_id).status is RevisionStatus.PENDING
 
@@ -128,18 +132,18 @@ def test_public_slug_comes_from_the_approved_title_and_then_stays(
     app, owner, moderator, create_submission_for
 ):
     draft = create_submission_for(owner, status="draft", title="Zqsecret acquisition of Acme Corp")
-    assert fetch(app, draft.id).slug.startswith("submission-")
+    assert row(app, draft.id).slug.startswith("submission-")
     with app.app_context():
-        row = db.session.get(Submission, draft.id)
+        submission = db.session.get(Submission, draft.id)
         update_submission(
-            row,
+            submission,
             content(title="Open data for rivers"),
             submit=True,
             actor=db.session.get(User, owner.id),
         )
-        ops.approve_submission(row, db.session.get(User, moderator.id))
+        ops.approve_submission(submission, db.session.get(User, moderator.id))
         db.session.commit()
-    slug = fetch(app, draft.id).slug
+    slug = row(app, draft.id).slug
     assert slug.startswith("open-data-for-rivers-") and "zqsecret" not in slug
     revision_id = propose(app, draft.id, owner, title="Open data for rivers and lakes")
     with app.app_context():
@@ -147,7 +151,7 @@ def test_public_slug_comes_from_the_approved_title_and_then_stays(
             db.session.get(Revision, revision_id), db.session.get(User, moderator.id), approve=True
         )
         db.session.commit()
-    assert fetch(app, draft.id).slug == slug  # a permanent link stays permanent
+    assert row(app, draft.id).slug == slug  # a permanent link stays permanent
     assert app.test_client().get(f"/s/{slug}").status_code == 200
 
 
@@ -178,16 +182,16 @@ def test_duplicate_message_names_only_a_public_original(
     item = create_submission_for(owner)
     response = Browser(app, moderator).post(
         f"/moderation/{item.id}/duplicate",
-        data={"dup-duplicate_of": str(original.id), "dup-version": fetch(app, item.id).version},
+        data={"dup-duplicate_of": str(original.id), "dup-version": row(app, item.id).version},
     )
     assert response.status_code == 302
-    message = fetch(app, item.id).decision_message
+    message = row(app, item.id).decision_message
     assert f"#{original.id}" in message
     assert ("Someone else's plan" in message) is public
     owner_view = text_of(Browser(app, owner).get(f"/my/{item.id}"))
     assert ("Someone else's plan" in owner_view) is public
     if public:
-        assert f"/s/{fetch(app, original.id).slug}" in message
+        assert f"/s/{row(app, original.id).slug}" in message
 
 
 # --------------------------------------------------------------------------- bulk
@@ -201,14 +205,7 @@ def test_bulk_skips_an_item_edited_since_the_queue_was_shown(
     queue = browser.get("/moderation/").text
     versions = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', queue))
     assert set(versions) == {str(fresh.id), str(edited.id)}
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="Edited after the queue loaded"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="Edited after the queue loaded")
     response = browser.post(
         "/moderation/bulk",
         data={
@@ -218,8 +215,8 @@ def test_bulk_skips_an_item_edited_since_the_queue_was_shown(
         },
     )
     assert response.status_code == 302
-    assert fetch(app, fresh.id).status is Status.APPROVED
-    assert fetch(app, edited.id).status is Status.SUBMITTED
+    assert row(app, fresh.id).status is Status.APPROVED
+    assert row(app, edited.id).status is Status.SUBMITTED
     flashes = text_of(browser.get("/moderation/"))
     assert "1 submission approved." in flashes
     assert "changed since you opened it" in flashes
@@ -260,7 +257,7 @@ def test_exception_holds_to_the_minute_for_that_account_only(
     form = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.items()}
     assert late_browser.post(f"/my/{mine.id}/edit", data=form).status_code == 302
     assert other_browser.post(f"/my/{theirs.id}/edit", data=form).status_code == 403
-    assert fetch(app, mine.id).status is Status.SUBMITTED
+    assert row(app, mine.id).status is Status.SUBMITTED
 
     clock.freeze(datetime(2026, 6, 20, 16, 0, tzinfo=UTC))  # 18:00 CEST: over for them too
     assert late_browser.post(f"/my/{mine.id}/edit", data=form).status_code == 403
@@ -268,8 +265,6 @@ def test_exception_holds_to_the_minute_for_that_account_only(
 
 
 def test_dashboard_counts_days_as_geneva_does(app, clock, owner, moderator):
-    from test_moderation import bar_rows, submit_at
-
     late_evening = datetime(2026, 6, 10, 22, 30, tzinfo=UTC)  # 11 June, 00:30 in Geneva
     submit_at(app, clock, owner, late_evening)
     clock.freeze(datetime(2026, 6, 12, 9, 0, tzinfo=UTC))
@@ -331,7 +326,7 @@ def test_changes_cannot_be_requested_once_revisions_closed(
         data={"action": "reject", "message": typed, "version": str(before["version"])},
     )
     assert response.status_code == 302
-    assert fetch(app, item.id).status is Status.REJECTED
+    assert row(app, item.id).status is Status.REJECTED
 
     with app.app_context():  # the operation refuses too (a script, another view)
         refusal = ops.why_changes_not_requestable(db.session.get(Submission, item.id))
@@ -380,7 +375,7 @@ def test_changes_requested_after_the_cutoff_can_be_resubmitted(
         },
     )
     assert response.status_code == 302
-    assert fetch(app, item.id).status is Status.CHANGES_REQUESTED
+    assert row(app, item.id).status is Status.CHANGES_REQUESTED
 
     [mail] = [m for m in outbox(app) if m.kind == "decision"][-1:]
     assert f"/my/{item.id}/edit" in mail.body
@@ -393,5 +388,5 @@ def test_changes_requested_after_the_cutoff_can_be_resubmitted(
         assert clock.format(NOW + until) in plain(owner_browser.get(f"/my/{item.id}"))
     resubmitted = owner_browser.post(f"/my/{item.id}/edit", data=form_data(title="Reworked"))
     assert resubmitted.status_code == 302
-    after = fetch(app, item.id)
+    after = row(app, item.id)
     assert (after.title, after.status) == ("Reworked", Status.SUBMITTED)

@@ -24,20 +24,21 @@ from hub.moderation import operations as ops
 from hub.moderation import queries
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
-from hub.submissions.operations import update_submission
 from hub.submissions.revisions import Revision
 
-from helpers import PASSWORD, content, field_error, field_value
-from test_moderation import (
+from helpers import (
+    PASSWORD,
     REASON,
     Browser,
-    _flashes,
     decision_form,
     events,
-    fetch,
+    field_error,
+    field_value,
+    flash_messages,
     outbox,
     page_version,
     propose,
+    row,
     snapshot,
     text_of,
     ticked,
@@ -46,7 +47,7 @@ from test_moderation import (
 
 def flashes(browser: Browser, url: str = "/moderation/") -> list[str]:
     """The messages shown on the next page (without the login greeting)."""
-    return [f for f in _flashes(browser.get(url)) if not f.startswith("Logged in")]
+    return [f for f in flash_messages(browser.get(url)) if not f.startswith("Logged in")]
 
 
 # --------------------------------------------------------------------------- decisions
@@ -65,7 +66,7 @@ def test_an_approval_with_a_message_sends_and_records_it(
         data=decision_form("approve", page_version(browser, item.id), message=note),
     )
     assert response.status_code == 302
-    stored = fetch(app, item.id)
+    stored = row(app, item.id)
     assert (stored.status, stored.decision_message) == (Status.APPROVED, note)
     [event] = [e for e in events(app, item.id) if e.action is Action.APPROVED]
     assert event.message == note
@@ -157,12 +158,12 @@ def test_decisions_walk_the_filtered_queue_item_by_item(app, coalitions, moderat
         f"Changes requested: “Coalition C” (#{c}); the submitter was sent your message. "
         "Nothing left after it in this view of the queue."
     ]
-    assert [fetch(app, i).status for i in (a, b, c)] == [
+    assert [row(app, i).status for i in (a, b, c)] == [
         Status.APPROVED,
         Status.REJECTED,
         Status.CHANGES_REQUESTED,
     ]
-    assert fetch(app, coalitions["Initiative X"]).status is Status.SUBMITTED
+    assert row(app, coalitions["Initiative X"]).status is Status.SUBMITTED
 
 
 def test_the_next_item_comes_with_its_page_of_the_queue(app, coalitions, moderator, monkeypatch):
@@ -203,14 +204,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
     item = create_submission_for(owner, title="First wording")
     browser = Browser(app, moderator)
     seen = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Second wording"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Second wording")
     reason = "Advertising, not a partnership.\nSee the rules, section 2."
     response = browser.post(
         f"/moderation/{item.id}/decide?kind=initiative",
@@ -220,7 +214,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
     page = response.get_data(as_text=True)
     assert "This submission changed since you opened it" in text_of(response)
     assert "Second wording" in text_of(response)
-    current = fetch(app, item.id).version
+    current = row(app, item.id).version
     assert current != seen
     assert field_value(page, "version") == str(current)
     assert field_value(page, "message") == reason
@@ -232,7 +226,7 @@ def test_after_an_edit_meanwhile_the_form_can_be_sent_again(
         ),
     )
     assert again.status_code == 302
-    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+    assert (row(app, item.id).status, row(app, item.id).decision_message) == (
         Status.REJECTED,
         reason,
     )
@@ -304,14 +298,7 @@ def test_a_duplicate_refused_for_an_edit_meanwhile_keeps_the_number(
     item = create_submission_for(owner)
     browser = Browser(app, moderator)
     seen = page_version(browser, item.id)
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, item.id),
-            content(title="Edited"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, item.id, owner, title="Edited")
     response = browser.post(
         f"/moderation/{item.id}/duplicate",
         data={"dup-duplicate_of": str(original.id), "dup-version": str(seen)},
@@ -319,7 +306,7 @@ def test_a_duplicate_refused_for_an_edit_meanwhile_keeps_the_number(
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert field_value(page, "dup-duplicate_of") == str(original.id)
-    assert field_value(page, "dup-version") == str(fetch(app, item.id).version)
+    assert field_value(page, "dup-version") == str(row(app, item.id).version)
 
 
 # --------------------------------------------------------------------------- bulk
@@ -342,7 +329,7 @@ def test_select_all_without_javascript_ticks_every_decidable_box(app, coalitions
     assert ticked(page) == {coalitions["Coalition A"], coalitions["Coalition B"]}
     assert f'name="ids" value="{coalitions["Coalition own"]}"' not in page
     assert field_value(page, "message") == "Kept while selecting."
-    assert {fetch(app, i).status for i in coalitions.values()} == {
+    assert {row(app, i).status for i in coalitions.values()} == {
         Status.SUBMITTED,
         Status.APPROVED,
         Status.CHANGES_REQUESTED,
@@ -353,14 +340,7 @@ def test_the_updates_view_offers_no_bulk_boxes(app, create_submission_for, owner
     """Updates of approved items are decided one by one, reading the changes: that view has
     no boxes that could never work, and links to each item."""
     edited = create_submission_for(owner, status="approved", title="Edited after approval")
-    with app.app_context():
-        update_submission(
-            db.session.get(Submission, edited.id),
-            content(title="v2"),
-            submit=False,
-            actor=db.session.get(User, owner.id),
-        )
-        db.session.commit()
+    propose(app, edited.id, owner, title="v2")
     create_submission_for(owner, title="Waiting")
     browser = Browser(app, moderator)
     updates = browser.get("/moderation/?status=revisions").text
@@ -686,7 +666,7 @@ def test_an_expired_decision_form_keeps_the_reason(
         },
     )
     assert response.status_code == 302
-    assert (fetch(app, item.id).status, fetch(app, item.id).decision_message) == (
+    assert (row(app, item.id).status, row(app, item.id).decision_message) == (
         Status.REJECTED,
         LONG_REASON,
     )
@@ -714,7 +694,7 @@ def test_an_expired_form_for_an_item_decided_meanwhile_shows_the_text_apart(
     assert EXPIRED in text_of(response)
     assert "Your message was not sent" in text_of(response)
     assert LONG_REASON in text_of(response)
-    assert fetch(app, item.id).status is Status.APPROVED
+    assert row(app, item.id).status is Status.APPROVED
 
 
 @pytest.mark.parametrize("token", TOKENS)
@@ -750,9 +730,9 @@ def test_an_expired_bulk_form_keeps_the_ticks_and_the_reason(
     assert EXPIRED in text_of(response)
     assert ticked(response.text) == {a.id, c.id}
     assert field_value(response.text, "message") == LONG_REASON
-    assert {fetch(app, i.id).status for i in (a, b, c)} == {Status.SUBMITTED}
+    assert {row(app, i.id).status for i in (a, b, c)} == {Status.SUBMITTED}
     assert browser.post("/moderation/bulk", data=chosen).status_code == 302
-    assert [fetch(app, i.id).status for i in (a, b, c)] == [
+    assert [row(app, i.id).status for i in (a, b, c)] == [
         Status.REJECTED,
         Status.SUBMITTED,
         Status.REJECTED,
@@ -777,7 +757,7 @@ def test_an_expired_revision_form_keeps_the_message(
     assert response.status_code == 400
     assert EXPIRED in text_of(response)
     assert field_value(response.text, "message") == typed
-    assert fetch(app, item.id).title == "Public title"
+    assert row(app, item.id).title == "Public title"
     with app.app_context():
         assert db.session.get(Revision, revision_id).status.value == "pending"
     response = browser.post(
