@@ -9,6 +9,7 @@ without running them. `make test` installs the pieces when it runs as root.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from hub import create_app
@@ -288,9 +290,28 @@ def page(new_context: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture(scope="session")
-def tour(browser: Any, tour_hub: LiveHub) -> dict[str, Any]:
+def tour(
+    browser: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     """Every page type visited once (see page_tour.py): axe results if axe-core is
-    installed, the HTML as served, reflow at phone widths; screenshots in tests/output/."""
+    installed, the HTML as served, reflow at phone widths; screenshots in tests/output/.
+
+    Once per run, not once per pytest-xdist worker: the first worker to get here takes the
+    tour and leaves its results beside the workers' temporary folders; the others read them
+    (the tour is the costliest fixture of the suite, and its pages are the same for all)."""
     import page_tour
 
-    return page_tour.run(browser, tour_hub, AXE_JS if AXE_JS.is_file() else None)
+    def take() -> dict[str, Any]:
+        tour_hub = request.getfixturevalue("tour_hub")
+        return page_tour.run(browser, tour_hub, AXE_JS if AXE_JS.is_file() else None)
+
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return take()
+    shared = tmp_path_factory.getbasetemp().parent / "page-tour.pickle"
+    with FileLock(f"{shared}.lock"):
+        if shared.is_file():
+            visits: dict[str, Any] = pickle.loads(shared.read_bytes())
+            return visits
+        visits = take()
+        shared.write_bytes(pickle.dumps(visits))
+        return visits

