@@ -52,7 +52,6 @@ def _gunicorn(database_url: str, workdir: Path, workers: int, **env: str) -> Ite
         "HUB_SECRET_KEY": "security-test-secret",
         "HUB_INDEX_DIR": str(workdir / "index"),
         "HUB_RATELIMIT_ENABLED": "false",
-        "HUB_MAIL_SEND_AFTER_REQUEST": "false",
         "HUB_PAGE_CACHE": "0",
         **env,
     }
