@@ -48,7 +48,11 @@ def _approved() -> Iterator[Submission]:
         .order_by(Submission.id)
         .execution_options(yield_per=500)
     )
-    yield from db.session.scalars(stmt)
+    result = db.session.scalars(stmt)
+    try:
+        yield from result
+    finally:  # a download stopped half-way closes PostgreSQL's server-side cursor now
+        result.close()
 
 
 @bp.route("/export.csv")
@@ -80,8 +84,9 @@ def export_json() -> Response:
     def chunks() -> Iterator[str]:
         yield "["
         written = 0
+        records = _approved()
         try:
-            for s in _approved():
+            for s in records:
                 record = json.dumps(public_record(s), ensure_ascii=False)
                 yield ("," if written else "") + "\n" + record
                 written += 1
@@ -92,6 +97,8 @@ def export_json() -> Response:
             yield f"\nEXPORT FAILED after {written} records: the server lost its database "
             yield "connection or hit an error. This file is incomplete; download it again.\n"
             return
+        finally:
+            records.close()  # its cursor, now, not whenever the garbage collector runs
         yield "\n]\n"
 
     return Response(

@@ -24,17 +24,16 @@ def published(owner, create_submission_for):
 
 @pytest.fixture
 def lost_after_one(monkeypatch):
-    """The connection is lost while the second record is read."""
-    real = opendata.public_record
-    calls = []
+    """The connection is lost while the rows after the first are fetched."""
+    real = opendata._approved
 
-    def record(submission):
-        calls.append(submission)
-        if len(calls) == 2:
-            raise OperationalError("SELECT ...", {}, Exception("server closed the connection"))
-        return real(submission)
+    def approved():
+        rows = real()
+        yield next(rows)
+        rows.close()  # the cursor, as a lost connection leaves it: gone
+        raise OperationalError("FETCH ...", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(opendata, "public_record", record)
+    monkeypatch.setattr(opendata, "_approved", approved)
 
 
 def test_complete_exports_end_as_complete_files(client, published):
