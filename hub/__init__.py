@@ -42,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hub import cli, errors, forms, ratelimit, search, templating
+    from hub import cli, errors, forms, ratelimit, search, security, templating
     from hub.api.opendata import bp as opendata_bp
     from hub.api.routes import bp as api_bp
     from hub.auth.routes import bp as auth_bp
@@ -68,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     search.init_app(app, source=SubmissionSource())
+    security.init_app(app)  # headers, Secure cookies over HTTPS
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
     if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

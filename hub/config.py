@@ -116,8 +116,23 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["HUB_MAX_REQUEST_BYTES"])
     # Forms may stay open for hours before the cutoff; the CSRF token must outlive them.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    _cookie_flags(app.config)
+
+
+def _cookie_flags(config: Any) -> None:
+    """SameSite=Lax and HttpOnly always; Secure when HUB_BASE_URL is an https:// address
+    (hub.security also makes them Secure on any request that came over HTTPS through the
+    trusted proxies). Flask defines SESSION_COOKIE_SAMESITE (None) and _SECURE (False), so
+    setdefault() would leave them as they are."""
+    https = str(config["HUB_BASE_URL"]).lower().startswith("https://")
+    if config.get("SESSION_COOKIE_SAMESITE") is None:
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SECURE"] = bool(config.get("SESSION_COOKIE_SECURE")) or https
+    # Flask-Login's "remember me" cookie (the hub sets none today), with the same flags.
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SECURE", https)
 
 
 def _check_base_url(value: Any) -> None:

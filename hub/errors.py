@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from contextlib import suppress
 
@@ -45,6 +46,8 @@ MESSAGES = {
 
 # How long a client should wait when the database is busy or unreachable (Retry-After).
 RETRY_AFTER_SECONDS = 30
+# A full disk takes a person to fix: no point in retrying every 30 seconds.
+STORAGE_FULL_RETRY_AFTER_SECONDS = 600
 
 UNAVAILABLE_DETAIL = (
     "The hub cannot reach its database right now (it is busy or under "
@@ -55,6 +58,20 @@ UNAVAILABLE_POST_DETAIL = (
     "browser's Back button, where your text is still in the form, and "
     "send it again."
 )
+
+STORAGE_FULL_DETAIL = (
+    "The hub's server has run out of storage space, so nothing was saved. The organisers "
+    "need to free some space; try again later."
+)
+STORAGE_FULL_POST_DETAIL = (
+    STORAGE_FULL_DETAIL + " Go back with your browser's Back button, where your text is still "
+    "in the form, and send it again later."
+)
+# Out of space: SQLite's SQLITE_FULL, PostgreSQL's disk_full (SQLSTATE 53100), or a file the
+# hub writes (the search index) failing with ENOSPC or a quota.
+_SQLITE_FULL = "database or disk is full"
+_PG_DISK_FULL = "53100"
+_OUT_OF_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 # SQLite reports a missing table or a bad statement as an OperationalError too: those are
 # bugs (or a database that was never migrated), not a passing outage.
@@ -71,6 +88,16 @@ def database_unavailable(exc: BaseException) -> bool:
         message = str(exc.orig or exc).lower()
         return not any(words in message for words in _NOT_TRANSIENT)
     return False
+
+
+def storage_full(exc: BaseException) -> bool:
+    """Whether `exc` says the database's or the hub's disk is full (not a lost connection)."""
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        if getattr(orig, "sqlstate", None) == _PG_DISK_FULL:
+            return True
+        return _SQLITE_FULL in str(orig or exc).lower()
+    return isinstance(exc, OSError) and exc.errno in _OUT_OF_SPACE_ERRNOS
 
 
 def _wants_json() -> bool:
@@ -122,6 +149,22 @@ def _unavailable(exc: BaseException) -> Response:
     return render_error(503, detail, retry_after=RETRY_AFTER_SECONDS)
 
 
+def _storage_full(exc: BaseException) -> Response:
+    """The 503 answer when the disk is full: say so (it is no passing outage to wait out)."""
+    logger.error(
+        "Out of storage space on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(exc).__name__,
+        str(exc).splitlines()[0] if str(exc) else "",
+    )
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # as _unavailable: no database to ask
+    detail = STORAGE_FULL_POST_DETAIL if request.method == "POST" else STORAGE_FULL_DETAIL
+    return render_error(503, detail, retry_after=STORAGE_FULL_RETRY_AFTER_SECONDS)
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
 
@@ -154,6 +197,8 @@ def init_app(app: Flask) -> None:
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):  # pragma: no cover - handled above
             return render_error(exc.code or 500)
+        if storage_full(exc):
+            return _storage_full(exc)
         if database_unavailable(exc):
             return _unavailable(exc)
         logger.exception("Unhandled error on %s %s", request.method, request.path)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import logging
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,9 +12,12 @@ from flask import Flask, g, has_request_context, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, Engine, Enum, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from hub.textfold import fold
+
+logger = logging.getLogger("hub.extensions")
 
 # Stable constraint names so Alembic migrations can refer to them on every backend.
 NAMING_CONVENTION = {
@@ -93,8 +98,21 @@ class Database:
     @staticmethod
     def _close(_exc: BaseException | None) -> None:
         session: Session | None = g.pop("hub_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.close()  # rolls back anything not committed
+        except SQLAlchemyError as exc:
+            # The connection died (the server restarted, an administrator ended it) after
+            # the answer was made: failing here would replace a page already rendered, or
+            # cut a download, with gunicorn's bare 500. Nothing uncommitted survives a lost
+            # connection anyway; invalidate it so the pool opens a new one.
+            logger.warning(
+                "Closing the request's database session failed (%s); connection discarded",
+                str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+            )
+            with suppress(SQLAlchemyError):
+                session.invalidate()
 
     @property
     def session(self) -> Session:
@@ -120,6 +138,8 @@ class Database:
 def make_engine(url: str, config: Any) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if not url.startswith("sqlite"):
+        # pool_pre_ping: a pooled connection the server ended meanwhile (restart, failover,
+        # pg_terminate_backend) is replaced at checkout instead of failing the request.
         return create_engine(url, pool_pre_ping=True)
     busy_ms = int(config.get("HUB_SQLITE_BUSY_TIMEOUT_MS", 15000))
     engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
-from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -63,7 +62,10 @@ class HubForm(FlaskForm):
                 if not _is_submitted():
                     return None
                 if request.files:
-                    return CombinedMultiDict((request.files, request.form))
+                    # No form of the hub takes a file. A file part reached the text fields'
+                    # validators as a FileStorage (a 500); now only the text parts are read,
+                    # and the post is refused as a whole (HubForm.validate, a 400).
+                    form.file_parts = g.hub_file_parts = tuple(sorted(request.files))
                 return request.form
             return formdata
 
@@ -82,11 +84,28 @@ class HubForm(FlaskForm):
             filters = [*cleaning, *unbound_field.kwargs.get("filters", [])]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
+    # The names of the file parts of the post (none for an ordinary post).
+    file_parts: tuple[str, ...] = ()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate the fields; a post with a file part is refused whatever they hold."""
+        valid = super().validate(extra_validators)
+        return valid and not self.file_parts
+
 
 def csrf_failed(form: FlaskForm) -> bool:
-    """Whether a validated form's CSRF token was missing, forged or expired (form-level
-    checks re-show what was typed instead of the bare error page)."""
-    return bool(form.meta.csrf and form.csrf_token.errors)
+    """Whether a validated form's post is refused as a whole, with what was typed shown
+    again (a 400, not the bare error page): its CSRF token was missing, forged or expired,
+    or it carried a file where the form expects text."""
+    return bool(form.meta.csrf and form.csrf_token.errors) or bool(getattr(form, "file_parts", ()))
+
+
+def _file_notice(names: tuple[str, ...], again: str) -> str:
+    """What a form posted with file parts says above what was typed."""
+    return (
+        f"This form was sent with a file ({', '.join(names)}) where it expects text; the "
+        f"hub's forms accept no files, so nothing was done. {again}"
+    )
 
 
 def expired_form_notice(password: bool = False) -> str:
@@ -97,6 +116,8 @@ def expired_form_notice(password: bool = False) -> str:
         if password
         else "What you typed is below: check it and press the button again."
     )
+    if has_request_context() and g.get("hub_file_parts"):
+        return _file_notice(g.hub_file_parts, again)
     return (
         "This form had expired: its security token was missing or expired (the page was open "
         f"a long time, or the browser restored it), so nothing was done. {again}"

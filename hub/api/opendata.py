@@ -9,6 +9,7 @@ and the API keep every text exactly as written.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -47,7 +48,11 @@ def _approved() -> Iterator[Submission]:
         .order_by(Submission.id)
         .execution_options(yield_per=500)
     )
-    yield from db.session.scalars(stmt)
+    result = db.session.scalars(stmt)
+    try:
+        yield from result
+    finally:  # a download stopped half-way closes PostgreSQL's server-side cursor now
+        result.close()
 
 
 @bp.route("/export.csv")
@@ -78,8 +83,22 @@ def export_json() -> Response:
 
     def chunks() -> Iterator[str]:
         yield "["
-        for i, s in enumerate(_approved()):
-            yield ("," if i else "") + "\n" + json.dumps(public_record(s), ensure_ascii=False)
+        written = 0
+        records = _approved()
+        try:
+            for s in records:
+                record = json.dumps(public_record(s), ensure_ascii=False)
+                yield ("," if written else "") + "\n" + record
+                written += 1
+        except Exception:
+            # The status (200) has gone: end the body as no JSON parser accepts (the array
+            # never closed) with a line that says why (docs/deployment.md, "Exports").
+            logging.getLogger(__name__).exception("JSON export failed after %d records", written)
+            yield f"\nEXPORT FAILED after {written} records: the server lost its database "
+            yield "connection or hit an error. This file is incomplete; download it again.\n"
+            return
+        finally:
+            records.close()  # its cursor, now, not whenever the garbage collector runs
         yield "\n]\n"
 
     return Response(

@@ -305,7 +305,11 @@ def run(browser: Any, hub: LiveHub, axe: Path | None) -> Tour:
         for name, role, action in PAGE_TYPES:
             visit = visits[name] = Visit(name, role)
             if role not in pages:
-                context = browser.new_context(base_url=hub.url, locale="en-GB", viewport=DESKTOP)
+                # bypass_csp: axe-core is added as an inline script, which the hub's policy
+                # blocks (test_security_headers.py visits the pages again under the policy).
+                context = browser.new_context(
+                    base_url=hub.url, locale="en-GB", viewport=DESKTOP, bypass_csp=True
+                )
                 context.set_default_timeout(15_000)
                 contexts.append(context)
                 pages[role] = context.new_page()
