@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -40,7 +40,7 @@ def _xml_attr(text: str) -> str:
     return quoteattr(_NOT_XML.sub("", text))
 
 
-def _approved() -> Iterator[Submission]:
+def _approved() -> Generator[Submission, None, None]:
     """Every approved submission, oldest first, fetched in batches."""
     stmt = (
         select(Submission)
