@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
+    "HEALTH_TOKEN": "",  # Bearer token that shows /healthz's details; empty = staff only
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
     "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background

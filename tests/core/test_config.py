@@ -302,8 +302,9 @@ def test_good_base_urls_are_taken(make_app, monkeypatch, value):
 # --- Health check ------------------------------------------------------------------------------
 
 
-def test_healthz_reports_database_and_backend(client):
-    response = client.get("/healthz")
+def test_healthz_reports_database_and_backend(make_app):
+    client = make_app(HUB_HEALTH_TOKEN="monitoring-token").test_client()
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
 
     assert response.status_code == 200
     assert response.is_json
