@@ -13,7 +13,7 @@ from hub.clock import clock_from_config
 from hub.clock import init_app as init_clock
 from hub.config import ROOT, load_settings, warn_unknown_settings
 from hub.extensions import csrf, db, login_manager
-from hub.routing import IdConverter, SlugConverter
+from hub.routing import init_app as init_routing
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -33,8 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # noise per import
     warn_unknown_settings(app)
 
-    app.url_map.converters["id"] = IdConverter
-    app.url_map.converters["slug"] = SlugConverter
+    # URL converters, and a 400 for a host HUB_ALLOWED_HOSTS does not list (the first hook).
+    init_routing(app)
     app.extensions["hub_clock"] = clock_from_config(app.config)
     # Each request judges time by its own arrival (registered before CSRF reads the body).
     init_clock(app)
@@ -70,7 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app, source=SubmissionSource())
     security.init_app(app)  # headers, Secure cookies over HTTPS
     proxies = int(app.config["HUB_TRUSTED_PROXIES"])
-    if proxies:  # links in feeds, the API and e-mails use the host and scheme people see
+    # Behind proxies: the client's address (throttling), scheme (secure cookies) and host
+    # (HUB_ALLOWED_HOSTS). Absolute links never use them: they are on HUB_BASE_URL.
+    if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
         )

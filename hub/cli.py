@@ -91,13 +91,21 @@ def init_app(app: Flask) -> None:
     @app.cli.command("send-mail")
     @click.option("--loop", is_flag=True, help="Keep running, sending due mail every --every s.")
     @click.option("--every", default=30, show_default=True, type=click.IntRange(1, 3600))
-    def send_mail_command(loop: bool, every: int) -> None:
-        """Deliver due mail from the outbox (with retries and back-off)."""
+    @click.option(
+        "--max-seconds",
+        default=300,
+        show_default=True,
+        type=click.IntRange(1, 86400),
+        help="Stop a round after this long; what is still due is said and sent next time.",
+    )
+    def send_mail_command(loop: bool, every: int, max_seconds: int) -> None:
+        """Deliver the due mail from the outbox (with retries and back-off)."""
         from hub.mail.delivery import run_sender
         from hub.moderation.digest import write_due_digest
 
-        # Each round writes the moderators' digest when one is due, then delivers.
-        run_sender(loop, every, click.echo, write_due=write_due_digest)
+        # Each round writes the moderators' digest when one is due, then delivers batch
+        # after batch until no due mail is left or --max-seconds have passed.
+        run_sender(loop, every, click.echo, write_due=write_due_digest, max_seconds=max_seconds)
 
     @app.cli.command("seed-demo")
     @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))

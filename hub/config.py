@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterable
@@ -27,7 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "SUBMISSIONS_CLOSE_AT": None,
     "REVISIONS_CLOSE_AT": None,  # None = owners asked for changes may revise any time
     "TIMEZONE": "Europe/Zurich",
-    "BASE_URL": "http://127.0.0.1:5000",  # for links in e-mails
+    "BASE_URL": "http://127.0.0.1:5000",  # every absolute link: e-mails, feed, API
+    "ALLOWED_HOSTS": "",  # comma-separated Host names served; empty = any (development)
     "MAIL_SERVER": None,  # None = mails stay in the outbox and are logged
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -43,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
+    "HEALTH_TOKEN": "",  # Bearer token that shows /healthz's details; empty = staff only
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock
     "INDEX_SYNC_BUILD_MAX": 500,  # a missing index with more documents builds in background
@@ -109,6 +112,8 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
 
     _check_base_url(app.config["HUB_BASE_URL"])
+    # Flask answers a request for a host not listed with a 400 (hub/errors.py's page).
+    app.config["TRUSTED_HOSTS"] = allowed_hosts(app.config["HUB_ALLOWED_HOSTS"]) or None
     if not app.config["HUB_DATABASE_URL"]:
         db_path = Path(app.instance_path) / "hub.sqlite3"
         app.config["HUB_DATABASE_URL"] = f"sqlite:///{db_path}"
@@ -148,6 +153,26 @@ def _check_base_url(value: Any) -> None:
         raise ValueError(problem) from exc
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
         raise ValueError(problem)
+
+
+# A host name or IPv4 address (a leading dot: any subdomain), with an optional port: what
+# Werkzeug can match a Host header against (it cannot match IPv6 addresses).
+_ALLOWED_HOST = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?", re.I)
+
+
+def allowed_hosts(value: Any) -> list[str]:
+    """HUB_ALLOWED_HOSTS as a list (comma-separated, blanks ignored); an entry no Host header
+    could match stops the hub at start. Werkzeug compares names only: a port is accepted
+    and ignored."""
+    entries = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    hosts = [str(entry).strip() for entry in entries if str(entry).strip()]
+    for host in hosts:
+        if not _ALLOWED_HOST.fullmatch(host):
+            raise ValueError(
+                "HUB_ALLOWED_HOSTS lists host names such as hub.example.org or "
+                f".example.org (any subdomain), separated by commas; {host!r} is none"
+            )
+    return hosts
 
 
 def unknown_settings(names: Iterable[str]) -> list[tuple[str, str | None]]:

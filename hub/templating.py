@@ -16,6 +16,7 @@ from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
+from hub.routing import public_url
 
 # What a view answers: a redirect (or other response), a page with its status, or a page.
 Page = Response | tuple[str, int] | str
@@ -47,6 +48,9 @@ def init_app(app: Flask) -> None:
     def lines(text: str | None) -> list[str]:
         """Non-empty lines of a text area."""
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    # Absolute links (a page's permanent link) on HUB_BASE_URL, never on the request's Host.
+    app.add_template_global(public_url, "public_url")
 
     @app.template_global("max_length")
     def max_length(field: Field) -> int | None:

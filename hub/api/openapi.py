@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from hub.api.serialize import PUBLIC_FIELDS
+from hub.routing import public_url
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
 from hub.search.query import MAX_QUERY_CHARS
 
@@ -91,9 +90,7 @@ def spec() -> dict[str, Any]:
             "description": "Approved submissions only. Read-only; no authentication.",
             "license": {"name": "CC BY 4.0", "identifier": "CC-BY-4.0"},
         },
-        "servers": [
-            {"url": url_for("api.list_submissions", _external=True).rsplit("/submissions", 1)[0]}
-        ],
+        "servers": [{"url": public_url("api.openapi").removesuffix("/openapi.json")}],
         "paths": {
             "/submissions": {
                 "get": {

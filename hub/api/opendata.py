@@ -15,12 +15,13 @@ from collections.abc import Generator, Iterator
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from flask import Blueprint, Response, stream_with_context, url_for
+from flask import Blueprint, Response, stream_with_context
 from sqlalchemy import select
 
 from hub.api.serialize import LIST_FIELDS, PUBLIC_FIELDS, public_record, utc
 from hub.csvexport import csv_download
 from hub.extensions import db
+from hub.routing import public_url
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("opendata", __name__)
@@ -117,8 +118,9 @@ def feed() -> Response:
         .order_by(Submission.published_at.desc(), Submission.id.desc())
         .limit(FEED_SIZE)
     ).all()
-    self_url = url_for("opendata.feed", _external=True)
-    home = url_for("public.home", _external=True)
+    # Links on HUB_BASE_URL: a feed reader keeps them, whatever Host the request named.
+    self_url = public_url("opendata.feed")
+    home = public_url("public.home")
     updated = max(
         (utc(s.published_at or s.updated_at) or "" for s in latest), default="1970-01-01T00:00:00Z"
     )
@@ -132,7 +134,7 @@ def feed() -> Response:
         "<author><name>Partnerships Hub</name></author>",
     ]
     for s in latest:
-        link = url_for("public.detail", slug=s.slug, _external=True)
+        link = public_url("public.detail", slug=s.slug)
         when = utc(s.published_at or s.updated_at)  # the public version's last change
         first = utc(s.first_published_at) or when
         parts.append(

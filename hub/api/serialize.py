@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import url_for
-
 from hub import vocab
+from hub.routing import public_url
 from hub.submissions.fields import LIST_FIELDS, PUBLIC_CONTENT
 from hub.submissions.models import Submission
 
@@ -44,6 +43,6 @@ def public_record(s: Submission) -> dict[str, Any]:
         elif name in LIST_FIELDS:
             value = list(value or [])
         out[name] = value
-    out["url"] = url_for("public.detail", slug=s.slug, _external=True)
+    out["url"] = public_url("public.detail", slug=s.slug)
     out["kind_label"] = vocab.KINDS.get(s.kind, s.kind)
     return out

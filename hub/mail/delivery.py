@@ -18,7 +18,7 @@ from email.utils import format_datetime
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, exists, or_, select, update
+from sqlalchemy import CursorResult, exists, func, or_, select, update
 
 from hub.clock import clock
 from hub.extensions import db
@@ -29,7 +29,9 @@ logger = logging.getLogger("hub.mail")
 CLAIM_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=1)
 CONNECT_FAILED = "Could not connect: "  # last_error of a mail whose connection failed
+BATCH = 100  # mails a sender reads at a time
 _sleep = time.sleep  # the sender loop's pause (tests replace it)
+_monotonic = time.monotonic  # the time bound of a `send-mail` round (tests replace it)
 
 # Queues and commits the mail that is due now; returns the number of mails queued.
 WriteDue = Callable[[], int]
@@ -68,8 +70,9 @@ def _claim(mail_id: int, now: datetime) -> bool:
     return cast("CursorResult[Any]", result).rowcount == 1
 
 
-def deliver_due(limit: int = 100) -> tuple[int, int]:
-    """Send due mails; return (sent, failed). Failures back off exponentially, never lost."""
+def deliver_due(limit: int = BATCH, deadline: float | None = None) -> tuple[int, int]:
+    """Send up to `limit` due mails, stopping at the `deadline` (by _monotonic) if one is
+    given; return (sent, failed). Failures back off exponentially, never lost."""
     config = current_app.config
     if not config.get("HUB_MAIL_SERVER"):
         db.session.rollback()  # nothing to send: end the read transaction
@@ -89,6 +92,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     smtp: smtplib.SMTP | None = None
     try:
         for mail_id in due:
+            if deadline is not None and _monotonic() >= deadline:
+                break  # the rest stays due, unclaimed, for the next run
             if not _claim(mail_id, now):
                 continue
             mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
@@ -247,11 +252,51 @@ def deliver_after_request(queued: bool = True, write_due: WriteDue = nothing_due
         db.session.rollback()
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """What a round of `send-mail` did, and the due mail it left."""
+
+    sent: int
+    failed: int
+    still_due: int
+
+
+def deliver_all_due(max_seconds: float) -> Delivered:
+    """Deliver batch after batch until no due mail is left or `max_seconds` have passed
+    (then the rest is still due). A batch that tried fewer mails than it could ends the
+    round too: nothing more was due, the time ran out, the server is down (one connection
+    attempt per round, not one timeout per mail) or other senders hold the rest."""
+    deadline = _monotonic() + max_seconds
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_due(BATCH, deadline)
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed < BATCH or _monotonic() >= deadline:
+            break
+    still_due = 0
+    if current_app.config.get("HUB_MAIL_SERVER"):  # without one, nothing is ever sent
+        still_due = (
+            db.session.scalar(
+                select(func.count())
+                .select_from(OutboxMail)
+                .where(OutboxMail.sent_at.is_(None), OutboxMail.next_attempt_at <= clock().now())
+            )
+            or 0
+        )
+    db.session.rollback()
+    return Delivered(sent, failed, still_due)
+
+
 def run_sender(
-    loop: bool, every: int, report: Callable[[str], object], write_due: WriteDue = nothing_due
+    loop: bool,
+    every: int,
+    report: Callable[[str], object],
+    write_due: WriteDue = nothing_due,
+    max_seconds: float = 300,
 ) -> None:
     """`flask send-mail [--loop]`: each round, queue what `write_due` finds due (the
-    moderators' digest), then deliver due mail; once, or every `every` seconds.
+    moderators' digest), then deliver due mail until none is left or `max_seconds` have
+    passed; once, or every `every` seconds.
 
     In a loop, an error (the database restarting, say) is logged and the next round tries
     again; between rounds no transaction stays open.
@@ -259,8 +304,13 @@ def run_sender(
     while True:
         try:
             write_due()
-            sent, failed = deliver_due()
-            report(f"{sent} sent, {failed} failed (will be retried).")
+            done = deliver_all_due(max_seconds)
+            summary = f"{done.sent} sent, {done.failed} failed (will be retried)"
+            if done.still_due:
+                then = f"next round in {every} s" if loop else "run again"
+                report(f"{summary}, {done.still_due} still due: {then}.")
+            else:
+                report(f"{summary}.")
         except Exception:
             if not loop:
                 raise

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from email.utils import make_msgid, parseaddr
-from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template
 
 from hub.clock import clock
 from hub.extensions import db
 from hub.mail.models import OutboxMail
+from hub.routing import public_url
 
 logger = logging.getLogger("hub.mail")
 
@@ -50,17 +50,7 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
 def queue_from_template(
     kind: str, to_addr: str, subject: str, template: str, **context: object
 ) -> OutboxMail:
-    """Queue a mail whose body is templates/mail/`template`, which gets `url` and `clock`."""
-    body = render_template(f"mail/{template}", url=url, clock=clock(), **context)
+    """Queue a mail whose body is templates/mail/`template`, which gets `url` (absolute
+    links on HUB_BASE_URL: hub.routing.public_url) and `clock`."""
+    body = render_template(f"mail/{template}", url=public_url, clock=clock(), **context)
     return queue(kind, to_addr, subject, body)
-
-
-def url(endpoint: str, **values: object) -> str:
-    """An absolute URL on HUB_BASE_URL; works without a request (the sender runs in none)."""
-    base = urlsplit(current_app.config["HUB_BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc or "localhost",
-        script_name=base.path.rstrip("/") or "/",
-        url_scheme=base.scheme or "http",
-    )
-    return adapter.build(endpoint, values, force_external=True)

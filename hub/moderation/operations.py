@@ -12,8 +12,8 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.mail.outbox import url
 from hub.moderation import mails
+from hub.routing import public_url
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import new_slug
@@ -189,7 +189,7 @@ def mark_duplicate(
     if original.status is Status.APPROVED:
         message = (
             f"Duplicate of “{original.title}” (#{original.id}), already published: "
-            f"{url('public.detail', slug=original.slug)}"
+            f"{public_url('public.detail', slug=original.slug)}"
         )
     else:
         message = f"Duplicate of submission #{original.id}, already received by the hub."

@@ -6,10 +6,12 @@ URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /simila
 
 from __future__ import annotations
 
+import hmac
 from bisect import bisect_left
 from datetime import datetime, tzinfo
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import Select, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -159,13 +161,38 @@ def similar() -> Response:
 
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
-    """Liveness and database reachability, as JSON."""
+    """Liveness and database reachability, as JSON; the backend and schema revision only for
+    moderators and admins, or a caller with HUB_HEALTH_TOKEN (what runs where helps an
+    attacker, not a load balancer)."""
     try:
         db.session.execute(text("SELECT 1"))
         revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError as exc:
         db.session.rollback()
         return jsonify(status="error", database="unreachable", detail=type(exc).__name__), 503
+    if not _may_see_health_details():
+        return jsonify(status="ok", database="ok"), 200
     return jsonify(
         status="ok", database="ok", backend=db.engine.dialect.name, schema_revision=revision
     ), 200
+
+
+def _may_see_health_details() -> bool:
+    """A logged-in moderator or admin, or `Authorization: Bearer <HUB_HEALTH_TOKEN>`
+    (compared in constant time; an empty setting opens nothing)."""
+    token = str(current_app.config.get("HUB_HEALTH_TOKEN") or "")
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # Bytes: compare_digest refuses str with non-ASCII characters.
+    if (
+        token
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(_bytes(given.strip()), _bytes(token))
+    ):
+        return True
+    return bool(current_user.is_authenticated and current_user.is_moderator)
+
+
+def _bytes(text: str) -> bytes:
+    """`text` as bytes, whatever it holds (a header is Latin-1, the environment may hold
+    undecodable bytes)."""
+    return text.encode("utf-8", "surrogateescape")

@@ -88,7 +88,9 @@ def test_init_db_on_the_already_migrated_test_database_changes_nothing(app, crea
 
     assert result.exit_code == 0, result.output
     assert [u.email for u in users(app)] == ["kept@example.org"]
-    assert app.test_client().get("/healthz").json["schema_revision"] == head_revision()
+    app.config["HUB_HEALTH_TOKEN"] = "monitoring-token"
+    health = app.test_client().get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
+    assert health.json["schema_revision"] == head_revision()
 
 
 # --- create-user -----------------------------------------------------------------------------

@@ -302,8 +302,9 @@ def test_good_base_urls_are_taken(make_app, monkeypatch, value):
 # --- Health check ------------------------------------------------------------------------------
 
 
-def test_healthz_reports_database_and_backend(client):
-    response = client.get("/healthz")
+def test_healthz_reports_database_and_backend(make_app):
+    client = make_app(HUB_HEALTH_TOKEN="monitoring-token").test_client()
+    response = client.get("/healthz", headers={"Authorization": "Bearer monitoring-token"})
 
     assert response.status_code == 200
     assert response.is_json
@@ -415,21 +416,19 @@ def test_every_setting_is_in_the_readme_table():
             assert str(default) in table[name], (name, default, table[name])
 
 
-@pytest.mark.parametrize(
-    ("proxies", "link"),
-    [(0, "http://localhost/feed.atom"), (1, "https://hub.example.org/feed.atom")],
-)
-def test_links_behind_a_trusted_proxy(make_app, proxies, link):
-    app = make_app(HUB_TRUSTED_PROXIES=proxies)
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_links_are_on_the_base_url_behind_a_trusted_proxy_or_not(make_app, proxies):
+    """Links come from HUB_BASE_URL, the public address, not from the forwarded headers."""
+    app = make_app(HUB_TRUSTED_PROXIES=proxies, HUB_BASE_URL="https://hub.example.org")
     feed = (
         app.test_client()
         .get(
             "/feed.atom",
-            headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hub.example.org"},
+            headers={"X-Forwarded-Proto": "http", "X-Forwarded-Host": "internal.example"},
         )
         .text
     )
-    assert f'<link rel="self" href="{link}"/>' in feed
+    assert '<link rel="self" href="https://hub.example.org/feed.atom"/>' in feed
 
 
 # --- Names the hub does not know ----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import threading
 import time
@@ -674,12 +675,12 @@ def test_send_mail_loop_survives_a_database_error(
     rounds: list[str] = []
     sleeps: list[bool] = []
 
-    def flaky_deliver(limit: int = 100) -> tuple[int, int]:
+    def flaky_deliver(limit: int = 100, deadline: float | None = None) -> tuple[int, int]:
         rounds.append("round")
         if len(rounds) == 1:
             db.session.execute(select(OutboxMail.id)).all()  # a transaction is open
             raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
-        return real_deliver(limit)
+        return real_deliver(limit, deadline)
 
     def sleep(_seconds: float) -> None:
         sleeps.append(db.session.in_transaction())
@@ -727,3 +728,67 @@ def test_two_senders_at_once_send_each_mail_once(
     assert receipts == [f"Received: Mail {n}" for n in range(6)]
     assert sum(sent for sent, _failed in results) == len(smtp.inbox.messages)
     assert all(m.sent_at is not None for m in outbox(app))
+
+
+# --- send-mail: one run delivers every due mail, bounded in time --------------------------------
+
+BACKLOG = 205  # more than one batch of deliver_due (100), and a short last one
+
+
+def queue_backlog(app: Flask, count: int = BACKLOG) -> None:
+    """`count` due mails, as a busy day (or a long SMTP outage) leaves them."""
+    from hub.mail.outbox import queue
+
+    with app.app_context():
+        for n in range(count):
+            queue("test", f"reader{n}@example.org", f"Backlog {n}", "Body")
+        db.session.commit()
+
+
+def test_send_mail_delivers_the_whole_backlog_in_one_run(app, smtp):
+    smtp.start()
+    queue_backlog(app)
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"{BACKLOG} sent, 0 failed (will be retried)."]
+    assert len(smtp.inbox.messages) == BACKLOG
+    assert sorted(int(m["Subject"].split()[1]) for m in smtp.inbox.messages) == list(range(BACKLOG))
+    assert all(m.sent_at is not None for m in outbox(app))
+
+
+def test_send_mail_stops_at_its_time_bound_and_says_what_is_left(app, smtp, monkeypatch):
+    """A run may not go on for ever: past --max-seconds it stops, says how much is still due
+    and that another run will send it; the next run does."""
+    from hub.mail import delivery as mail_delivery
+
+    smtp.start()
+    queue_backlog(app)
+    ticks = iter(range(10**6))  # a clock that moves one second each time it is read
+    monkeypatch.setattr(mail_delivery, "_monotonic", lambda: float(next(ticks)))
+    result = app.test_cli_runner().invoke(args=["send-mail", "--max-seconds", "120"])
+    assert result.exit_code == 0, result.output
+    [line] = result.output.splitlines()
+    sent, left = (
+        int(n)
+        for n in re.fullmatch(
+            r"(\d+) sent, 0 failed \(will be retried\), (\d+) still due: run again\.", line
+        ).groups()
+    )
+    assert 0 < sent < BACKLOG and sent + left == BACKLOG
+    assert len(smtp.inbox.messages) == sent
+    monkeypatch.undo()
+    again = app.test_cli_runner().invoke(args=["send-mail"])
+    assert again.output.splitlines() == [f"{left} sent, 0 failed (will be retried)."]
+    assert len(smtp.inbox.messages) == BACKLOG  # each mail once
+
+
+def test_send_mail_with_the_server_down_stops_after_one_attempt(app, smtp):
+    """The server is down: one connection attempt, the rest left due for the next run
+    (not one timeout per mail, and no endless retrying within the run)."""
+    queue_backlog(app)
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"0 sent, 1 failed (will be retried), {BACKLOG - 1} still due: run again."
+    ]
+    assert sum(m.attempts for m in outbox(app)) == 1
