@@ -58,9 +58,9 @@ def boots(text: str) -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path, app: str = "wsgi:app") -> Iterator[
-    Gunicorn
-]:
+def gunicorn(
+    env: dict[str, str], workers: int, log: Path, app: str = "wsgi:app"
+) -> Iterator[Gunicorn]:
     """gunicorn -w `workers` (sync) serving `app` from the checkout, healthy within 60 s;
     stopped afterwards (SIGTERM, then SIGKILL of its process group)."""
     port = free_port()

@@ -7,21 +7,27 @@ back killed the worker with SIGBUS.)
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import re
+import struct
 import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
-from sqlalchemy import select
+from gunicorn_server import Gunicorn, boots, gunicorn
+from sqlalchemy import func, select
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from hub.demo import seed_demo
 from hub.extensions import db
+from hub.search.listing import ListingQuery, find
+from hub.search.models import IndexTask
 from hub.submissions.models import Status, Submission
-
-from gunicorn_server import Gunicorn, boots, gunicorn
 
 WORKERS = 3
 CLIENTS = 3
@@ -64,9 +70,9 @@ def _seeded(app) -> tuple[list[str], list[str]]:
 
 
 def _largest_segment(index_dir: Path) -> Path:
-    """The biggest file of the generation the index link points to."""
+    """The biggest segment file of the generation the index link points to."""
     live = Path(os.path.realpath(index_dir))
-    return max((p for p in live.iterdir() if p.is_file()), key=lambda p: p.stat().st_size)
+    return max(live.glob("*.seg"), key=lambda p: p.stat().st_size)
 
 
 def _api(server: Gunicorn, word: str) -> dict:
@@ -148,9 +154,11 @@ def test_a_truncated_segment_under_load_is_served_from_sql_and_rebuilt(app, data
                     load.failures.append(f"API: {exc!r}")
                     time.sleep(0.5)
                     continue
-                if "notes" not in now and now == before and Path(
-                    os.path.realpath(index_dir)
-                ) != segment.parent:
+                if (
+                    "notes" not in now
+                    and now == before
+                    and Path(os.path.realpath(index_dir)) != segment.parent
+                ):
                     recovered = time.monotonic() - truncated
                     break
                 time.sleep(0.5)
@@ -164,3 +172,115 @@ def test_a_truncated_segment_under_load_is_served_from_sql_and_rebuilt(app, data
     assert recovered is not None, f"not rebuilt within {RECOVERY_SECONDS} s\n{log[-4000:]}"
     assert "damaged" in log  # one clear error says what happened
 
+
+# -- in one process: what the workers above do, step by step ---------------------------------
+
+
+@pytest.fixture
+def index(app):
+    return app.extensions["hub_search"]
+
+
+def _listing(app, q: str):
+    with app.test_request_context():
+        return find(ListingQuery(q=q))
+
+
+def _damage_errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
+
+
+def test_every_generation_is_read_without_memory_mapping(app, owner, index, create_submission_for):
+    """A file truncated under a memory map kills the reading process (SIGBUS): the searcher,
+    the writers and rebuilds read index files with plain reads."""
+    create_submission_for(owner, Status.APPROVED, title="Unmapped okapi")
+    assert [s.title for s in _listing(app, "okapi").items] == ["Unmapped okapi"]
+    assert index._ix.storage.supports_mmap is False
+    with app.app_context():
+        index.rebuild()
+    assert [s.title for s in _listing(app, "okapi").items] == ["Unmapped okapi"]
+    assert index._ix.storage.supports_mmap is False
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("search_with_collector", "/search?q=damaged"), ("key_terms_from_text", "/s/{slug}")],
+    ids=["search-page", "detail-page-similar"],
+)
+def test_a_read_error_is_served_from_sql_logged_once_and_rebuilt(
+    app, client, owner, index, create_submission_for, monkeypatch, caplog, method, path
+):
+    """Any error reading the index (here the struct.error a truncated file gives) marks the
+    generation damaged: the page comes from SQL, one error is logged, the index is rebuilt."""
+    sub = create_submission_for(owner, Status.APPROVED, title="Damaged narwhal")
+    create_submission_for(owner, Status.APPROVED, title="Narwhal tusks")
+    assert _listing(app, "narwhal").total == 2
+    damaged = os.path.realpath(index.link)
+
+    def unreadable(*_args, **_kwargs):
+        raise struct.error("unpack requires a buffer of 12 bytes")
+
+    monkeypatch.setattr(Searcher, method, unreadable)
+    with caplog.at_level(logging.ERROR, logger="hub.search"):
+        page = client.get(path.format(slug=sub.slug))
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]+>", "", page.get_data(as_text=True))  # titles may be highlighted
+    assert "Damaged narwhal" in text
+    if method == "search_with_collector":
+        assert "Search is being rebuilt" in text
+    assert len(_damage_errors(caplog)) == 1
+    monkeypatch.undo()
+    index._building.join(30)
+    assert client.get(path.format(slug=sub.slug)).status_code == 200
+    assert os.path.realpath(index.link) != damaged
+    result = _listing(app, "narwhal")
+    assert not result.from_sql and result.total == 2
+
+
+def test_a_damaged_index_never_fails_a_write_nor_retries_it_in_a_loop(
+    app, owner, index, create_submission_for, monkeypatch, caplog
+):
+    """The writer (a drain after an approval) reading a damaged segment fails: the approval
+    stands, its update stays queued, the writer is tried once, and the rebuild applies it."""
+    create_submission_for(owner, Status.APPROVED, title="Earlier walrus")
+    attempts = []
+
+    def unreadable(self, *_args, **_kwargs):
+        attempts.append(self)
+        raise EOFError("Ran out of input")
+
+    # A writer reads the index's segments to replace a document; a rebuild only adds
+    # documents: only the drains' updates of the live generation fail.
+    monkeypatch.setattr(SegmentWriter, "searcher", unreadable)
+    with caplog.at_level(logging.ERROR, logger="hub.search"):
+        create_submission_for(owner, Status.APPROVED, title="Approved walrus")  # drains
+        with app.app_context():
+            assert index.drain() == 0  # no second attempt on the damaged generation
+    assert len(attempts) == 1
+    assert len(_damage_errors(caplog)) == 1
+    index._building.join(30)
+    monkeypatch.undo()
+    assert sorted(s.title for s in _listing(app, "walrus").items) == [
+        "Approved walrus",
+        "Earlier walrus",
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(IndexTask.id))) == 0
+        assert index.problem() is None
+
+
+def test_a_segment_file_of_the_wrong_size_is_reported_and_rebuilt(
+    app, owner, index, create_submission_for
+):
+    """Each segment file ends where its own header says: one that does not is damaged,
+    whether or not Whoosh could still open it. check-index says so; the hub rebuilds it."""
+    create_submission_for(owner, Status.APPROVED, title="Measured manatee")
+    with app.app_context():
+        index.close()
+    segment = _largest_segment(index.link)
+    with segment.open("ab") as fh:
+        fh.write(b"\0" * 100)  # the directory at the end of the file still reads
+    result = app.test_cli_runner().invoke(args=["check-index"])
+    assert result.exit_code == 1 and f"is damaged ({segment.name} has" in result.output
+    assert [s.title for s in _listing(app, "manatee").items] == ["Measured manatee"]
+    assert app.test_cli_runner().invoke(args=["check-index"]).exit_code == 0
