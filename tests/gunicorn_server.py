@@ -34,15 +34,13 @@ class Gunicorn:
         return self.log.read_text(errors="replace")
 
     def worker_losses(self) -> list[str]:
-        """The log lines saying a worker died (a signal, a timeout, an exit) or that a
-        replacement was booted (beyond the first `workers` boots)."""
-        text = self.log_text()
-        deaths = [
+        """The log lines saying a worker died: killed by a signal, timed out, or exited
+        (replacements booted are counted by boots())."""
+        return [
             line
-            for line in text.splitlines()
+            for line in self.log_text().splitlines()
             if re.search(r"was sent SIG|WORKER TIMEOUT|Worker \(pid:\d+\) exited", line)
         ]
-        return deaths
 
 
 def free_port() -> int:
