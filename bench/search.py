@@ -49,6 +49,7 @@ Usage::
     .venv/bin/python bench/search.py                 # 10k and 50k: ~30 min on 2 quiet cores
     .venv/bin/python bench/search.py --quick         # smoke run: 1,000 submissions, ~2 min
     .venv/bin/python bench/search.py --sizes 20000 --raw-docs 0 --json
+    .venv/bin/python bench/search.py --sizes 10000 --mmap on,off   # what memory mapping buys
 
 Exit status: 0 when every size was measured without a server error; 1 when the hub answered a
 5xx (or a page other than 200), or an approval never became visible; 2 when a run could not be
@@ -121,8 +122,13 @@ TOKEN_RE = {
 WSGI_MODULE = '''\
 """Benchmark only: the hub plus a hello-world route, the baseline of the same stack."""
 
+import os
+
+import hub.search.store
 from hub import create_app
 
+# --mmap: whether Whoosh maps the index files into memory (the hub itself reads them without).
+hub.search.store.USE_MMAP = os.environ.get("BENCH_MMAP", "off") == "on"
 app = create_app()
 
 
@@ -164,6 +170,7 @@ class SizeResult:
     slowest_queries: list[dict[str, Any]] = field(default_factory=list)
     throughput: dict[str, Any] = field(default_factory=dict)
     throughput_uncached: dict[str, Any] = field(default_factory=dict)  # HUB_PAGE_CACHE=0
+    by_mmap: dict[str, Any] = field(default_factory=dict)  # --mmap: per mode, search + uncached
     visibility: dict[str, Any] = field(default_factory=dict)
     rss_mib: dict[str, Any] = field(default_factory=dict)
     log: dict[str, int] = field(default_factory=dict)
@@ -859,18 +866,30 @@ def run_size(
         result.note_load()
         # The page cache would answer the warm rounds: measure the search itself.
         uncached = {**env, "HUB_PAGE_CACHE": "0"}
-        with gunicorn(uncached, workdir, 1, log_path, deadline) as (base, _master):
-            log(f"{size}: search page latency, {len(queries)} queries x {args.rounds} rounds")
-            page = search_latency(base, queries, args.rounds, deadline, result)
+        pages = {}
+        for mode in args.mmap_modes:
+            with gunicorn({**uncached, "BENCH_MMAP": mode}, workdir, 1, log_path, deadline) as (
+                base,
+                _master,
+            ):
+                log(
+                    f"{size}: search page latency (mmap {mode}), {len(queries)} queries"
+                    f" x {args.rounds} rounds"
+                )
+                pages[mode] = search_latency(base, queries, args.rounds, deadline, result)
         direct = direct_latency(workdir, queries, args.rounds)
-        fold_search(page, direct, result)
-        s = result.search
-        log(
-            f"{size}: search page cold {s['page_cold']['median_ms']}/{s['page_cold']['p95_ms']}"
-            f" ms, warm {s['page_warm']['median_ms']}/{s['page_warm']['p95_ms']} ms, direct "
-            f"{s['direct']['median_ms']}/{s['direct']['p95_ms']} ms (median/p95)"
-        )
+        for mode in reversed(args.mmap_modes):  # the first mode's figures stay in .search
+            fold_search(pages[mode], direct, result)
+            result.by_mmap.setdefault(mode, {})["search"] = result.search
+            s = result.search
+            log(
+                f"{size}: search page (mmap {mode}) cold {s['page_cold']['median_ms']}/"
+                f"{s['page_cold']['p95_ms']} ms, warm {s['page_warm']['median_ms']}/"
+                f"{s['page_warm']['p95_ms']} ms, direct {s['direct']['median_ms']}/"
+                f"{s['direct']['p95_ms']} ms (median/p95)"
+            )
         result.note_load()
+        env = {**env, "BENCH_MMAP": args.mmap_modes[0]}
         with gunicorn(env, workdir, args.workers, log_path, deadline) as (base, master):
             throughput(base, seeded.slugs, args, workdir, deadline, result)
             result.note_load()
@@ -886,12 +905,16 @@ def run_size(
                     result.rss_mib[f"worker_max_{part}"] = max(values)
                     result.rss_mib[f"worker_mean_{part}"] = round(statistics.mean(values), 1)
         result.note_load()
-        log(f"{size}: throughput again without the page cache (HUB_PAGE_CACHE=0)")
-        with gunicorn(uncached, workdir, args.workers, log_path, deadline) as (base, _master):
-            throughput(
-                base, seeded.slugs, args, workdir, deadline, result, key="throughput_uncached"
-            )
-        result.note_load()
+        for mode in reversed(args.mmap_modes):  # the first mode's figures stay in the table
+            log(f"{size}: throughput without the page cache (HUB_PAGE_CACHE=0), mmap {mode}")
+            with gunicorn(
+                {**uncached, "BENCH_MMAP": mode}, workdir, args.workers, log_path, deadline
+            ) as (base, _master):
+                throughput(
+                    base, seeded.slugs, args, workdir, deadline, result, key="throughput_uncached"
+                )
+            result.by_mmap.setdefault(mode, {})["throughput_uncached"] = result.throughput_uncached
+            result.note_load()
     except Exception as exc:  # report it and go on with the next size
         result.problems.append(f"{type(exc).__name__}: {exc}")
         log(f"{size}: PROBLEM {type(exc).__name__}: {exc}")
@@ -903,6 +926,27 @@ def run_size(
 
 
 # -- output --------------------------------------------------------------------------------
+
+
+def report_mmap(results: list[SizeResult]) -> str:
+    """With --mmap on,off: the search page and the uncached pages, index files mapped into
+    memory or read with plain reads (ratios against this run's baselines)."""
+    lines = []
+    for r in results:
+        if len(r.by_mmap) < 2:
+            continue
+        lines += ["", f"{r.size:,} submissions, mmap on vs off (HUB_PAGE_CACHE=0 for all):"]
+        for mode, m in r.by_mmap.items():
+            s, t = m.get("search", {}), m.get("throughput_uncached", {})
+            cold, warm = s.get("page_cold", {}), s.get("page_warm", {})
+            lines.append(
+                f"  mmap {mode:3}: search page cold {cold.get('median_ms')} / {cold.get('p95_ms')}"
+                f" ms (ratio {s.get('ratio_cold_median')} / {s.get('ratio_cold_p95')}), warm "
+                f"{warm.get('median_ms')} / {warm.get('p95_ms')} ms; /browse "
+                f"{t.get('browse_rps')} req/s ({t.get('browse_vs_hello')} of hello-world), "
+                f"/s/<slug> {t.get('detail_rps')} req/s ({t.get('detail_vs_hello')})"
+            )
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def verdict(value: float | None, goal: float, at_most: bool) -> str:
@@ -1131,6 +1175,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="load generator: wrk if installed (auto), wrk, or python",
     )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (1)")
+    parser.add_argument(
+        "--mmap",
+        default="off",
+        help="whether the hub's workers map index files into memory: off (what the hub does), "
+        "on, or on,off to measure the search page and uncached throughput both ways in one run "
+        "(the first mode serves the other phases)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--deadline", type=float, default=7200.0, help="seconds the whole run may take (7200)"
@@ -1155,6 +1206,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("each size must be at least 100")
     if args.rounds < 2 or args.approvals < 1 or args.duration < 1 or args.connections < 1:
         parser.error("--rounds >= 2, --approvals >= 1, --duration >= 1, --connections >= 1")
+    args.mmap_modes = [m.strip() for m in args.mmap.split(",") if m.strip()]
+    if not args.mmap_modes or set(args.mmap_modes) - {"on", "off"}:
+        parser.error("--mmap takes on, off, or both separated by a comma")
     if args.loader == "wrk" and not shutil.which("wrk"):
         parser.error("--loader wrk: wrk is not installed (Debian: apt-get install wrk)")
     return args
@@ -1174,7 +1228,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{size}: skipped, the deadline is near")
             break
         results.append(run_size(size, args, queries, deadline))
-    text = report(results)
+    text = report(results) + report_mmap(results)
     document = {
         "started_at": started.isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),

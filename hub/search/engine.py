@@ -9,12 +9,11 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -23,10 +22,10 @@ from whoosh.searching import Searcher
 from hub.lru import LRU
 from hub.search import store
 from hub.search.analysis import ANALYSIS_VERSION, make_schema
-from hub.search.facets import FacetTable, Segment, leaf_parts, live_mask, read_segment
+from hub.search.facets import FacetCache, FacetTable
 from hub.search.locks import flock
 from hub.search.models import IndexTask
-from hub.search.queue import add_tasks
+from hub.search.queue import IndexWriteFailed, add_tasks, apply_tasks
 from hub.search.source import Source
 
 logger = logging.getLogger("hub.search")
@@ -48,8 +47,7 @@ class SearchIndex:
         self._ix: whoosh_index.Index | None = None
         self._target: str | None = None
         self._searcher: Searcher | None = None
-        self._segments: dict[str, Segment] = {}
-        self._table: tuple[Any, FacetTable] | None = None
+        self._facets = FacetCache()
         self.results = LRU()
         # Ids of the five items most like each detail page, per index version: small,
         # and costly to compute at 50k documents (~0.15 s), so many more are kept.
@@ -58,6 +56,8 @@ class SearchIndex:
         self._last_check = 0.0
         self._last_reconcile = time.monotonic()  # not at once: a fresh process just opened it
         self._outdated: set[str] = set()  # generations already reported as outdated
+        self._damaged: set[str] = set()  # generations this process found damaged
+        self._sizes: tuple[int, dict[str, int]] | None = None  # per TOC generation
 
     # -- reading -------------------------------------------------------------------------
 
@@ -68,6 +68,8 @@ class SearchIndex:
             return True
         if not store.has_toc(target):
             return False
+        if target in self._damaged or store.is_marked_damaged(target):
+            return False  # being rebuilt
         if store.built_by(target) != ANALYSIS_VERSION:
             # Words would be analysed differently at query time and silently not found.
             if target not in self._outdated:
@@ -130,35 +132,53 @@ class SearchIndex:
                 raise IndexUnavailable()
             try:
                 self._searcher = store.refreshed(self._ix, self._searcher)
-            except Exception:
+                self._check_sizes(self._searcher)
+            except FileNotFoundError:  # merges kept deleting what the TOC named: reopen
                 logger.exception("Refreshing the searcher failed; reopening the index")
                 self._target = None
                 if not self._open() or self._searcher is None:
                     raise IndexUnavailable() from None
-            yield self._searcher
+            except Exception as exc:
+                self.damaged(exc)
+                raise IndexUnavailable() from exc
+            try:
+                yield self._searcher
+            except IndexUnavailable:
+                raise
+            except Exception as exc:  # searching, counting, stored fields: a damaged file?
+                self.damaged(exc)
+                raise IndexUnavailable() from exc
+
+    def _check_sizes(self, searcher: Searcher) -> None:
+        """Raise DamagedIndex if a segment file changed size since it was written: a stat
+        per segment, before reading a page of a file cut short."""
+        generation = searcher.reader().generation()
+        if self._sizes is None or self._sizes[0] != generation:
+            self._sizes = (generation, store.segment_sizes(self._target or "", searcher))
+        store.check_sizes(self._sizes[1])
+
+    def damaged(self, exc: Exception) -> None:
+        """Stop using the generation in use after reading it failed: log one error, mark
+        it so that no process opens it again, and rebuild it in the background (pages are
+        served from SQL meanwhile)."""
+        with self._lock:
+            target = self._target or os.path.realpath(self.link)
+            if target not in self._damaged:
+                self._damaged.add(target)
+                store.mark_damaged(target, repr(exc))
+                logger.error(
+                    "Search index at %s is damaged (%r): serving from SQL, rebuilding it",
+                    self.link,
+                    exc,
+                    # Where a read failed, in case it was not the files' fault after all.
+                    exc_info=None if isinstance(exc, store.DamagedIndex) else exc,
+                )
+            self.close()
+        self.warm_up()
 
     def facet_table(self, searcher: Searcher) -> FacetTable:
-        """Facet masks of every document the searcher sees. Segments never change, so each
-        one is decoded once per process; the table is rebuilt only for a new version."""
-        version = self.version(searcher)
-        if self._table is not None and self._table[0] == version:
-            return self._table[1]
-        parts, keys = [], set()
-        for reader, offset in leaf_parts(searcher):
-            size = reader.doc_count_all()
-            if not size:
-                continue
-            key = f"{self._target}:{reader.segment().segment_id()}"
-            segment = self._segments.get(key)
-            if segment is None:
-                segment = self._segments[key] = read_segment(reader.column_reader("facets"), size)
-            keys.add(key)
-            parts.append((segment, offset, live_mask(reader, size)))
-        for stale in set(self._segments) - keys:  # merged away
-            del self._segments[stale]
-        table = FacetTable.combine(parts)
-        self._table = (version, table)
-        return table
+        """Facet masks of every document the searcher sees (decoded once per segment)."""
+        return self._facets.table(searcher, self.version(searcher))
 
     def version(self, searcher: Searcher) -> tuple[str | None, int]:
         """Identifies what a searcher sees: cached results are valid for one version."""
@@ -167,11 +187,11 @@ class SearchIndex:
     def close(self) -> None:
         """Close the searcher and forget the open index."""
         if self._searcher is not None:
-            self._searcher.close()
+            with suppress(Exception):  # a damaged file may fail to close: forget it anyway
+                self._searcher.close()
         self._searcher = self._ix = None
-        self._target = None
-        self._segments.clear()
-        self._table = None
+        self._target = self._sizes = None
+        self._facets.clear()
         self.results.clear()
         self.similar.clear()
 
@@ -197,35 +217,20 @@ class SearchIndex:
             except LockError:
                 logger.info("Index writer busy; updates left queued")
                 return 0
+            except Exception as exc:  # an unreadable table of contents
+                self.damaged(exc)
+                return 0
             try:
-                applied = self._apply_tasks(writer, batch)
+                applied = apply_tasks(self.sessions, self.source, writer, batch)
+            except IndexWriteFailed as failed:  # a damaged segment: the rebuild applies them
+                self.damaged(failed.error)
+                return 0
             except BaseException:
                 writer.cancel()
                 raise
         if applied == batch:
             applied += self.drain(timeout, batch)
         return applied
-
-    def _apply_tasks(self, writer: Any, batch: int) -> int:
-        """Re-read queued items from SQL and make the index agree; then dequeue."""
-        with self.sessions() as session:
-            tasks = session.execute(
-                select(IndexTask.id, IndexTask.submission_id).order_by(IndexTask.id).limit(batch)
-            ).all()
-            ids = {t.submission_id for t in tasks}
-            docs = dict(self.source.documents(session, ids))
-        if not tasks:
-            writer.cancel()
-            return 0
-        for gone in ids - docs.keys():
-            writer.delete_by_term("id", str(gone))
-        for doc in docs.values():
-            writer.update_document(**doc)
-        writer.commit()
-        with self.sessions() as session, session.begin():
-            session.execute(delete(IndexTask).where(IndexTask.id.in_([t.id for t in tasks])))
-        logger.info("Index updated: %d public, %d removed", len(docs), len(ids) - len(docs))
-        return len(tasks)
 
     def drain_if_due(self, every: float = 2.0) -> None:
         """Now and then, drain what other processes left queued (e.g. on a busy writer)."""
@@ -288,7 +293,7 @@ class SearchIndex:
             if not force and self._usable_on_disk():
                 return -1  # several workers found it missing; the first one rebuilt it
             fresh = store.new_generation_dir(self.link)
-            ix = whoosh_index.create_in(str(fresh), self.schema)
+            ix = store.create_index(fresh, self.schema)
             writer = ix.writer(limitmb=256)
             count = 0
             try:

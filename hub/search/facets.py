@@ -178,3 +178,40 @@ def live_mask(reader: Any, size: int) -> int:
 def leaf_parts(searcher: Searcher) -> list[tuple[Any, int]]:
     """(segment reader, offset) of each segment a searcher sees."""
     return [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+
+
+class FacetCache:
+    """The facet table of the searcher version in use, and each segment's decoded masks
+    (segments never change: each is decoded once per process)."""
+
+    def __init__(self) -> None:
+        """Nothing decoded yet."""
+        self.segments: dict[str, Segment] = {}
+        self.current: tuple[Any, FacetTable] | None = None
+
+    def table(self, searcher: Searcher, version: tuple[str | None, int]) -> FacetTable:
+        """The table of what `searcher` sees (`version`: its generation directory and TOC
+        generation); rebuilt only for a new version, from the segments' cached masks."""
+        if self.current is not None and self.current[0] == version:
+            return self.current[1]
+        parts, keys = [], set()
+        for reader, offset in leaf_parts(searcher):
+            size = reader.doc_count_all()
+            if not size:
+                continue
+            key = f"{version[0]}:{reader.segment().segment_id()}"
+            segment = self.segments.get(key)
+            if segment is None:
+                segment = self.segments[key] = read_segment(reader.column_reader("facets"), size)
+            keys.add(key)
+            parts.append((segment, offset, live_mask(reader, size)))
+        for stale in set(self.segments) - keys:  # merged away
+            del self.segments[stale]
+        table = FacetTable.combine(parts)
+        self.current = (version, table)
+        return table
+
+    def clear(self) -> None:
+        """Forget everything (another generation is opened)."""
+        self.segments.clear()
+        self.current = None

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert
+from sqlalchemy import Connection, delete, event, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.search.models import IndexTask
@@ -66,3 +67,45 @@ def listen(sessions: sessionmaker[Session], source: Source, drain: Callable[[], 
         # A rolled-back SAVEPOINT leaves the outer transaction's tasks to be drained.
         if not session.in_nested_transaction():
             session.info.pop(PENDING, None)
+
+
+def apply_tasks(sessions: sessionmaker[Session], source: Source, writer: Any, batch: int) -> int:
+    """Re-read the first `batch` queued items from SQL, make the index agree through
+    `writer` and commit it, then dequeue them; returns how many were applied. An error of
+    the index (not of SQL) cancels the writer and raises IndexWriteFailed, the tasks left
+    queued."""
+    with sessions() as session:
+        tasks = session.execute(
+            select(IndexTask.id, IndexTask.submission_id).order_by(IndexTask.id).limit(batch)
+        ).all()
+        ids = {t.submission_id for t in tasks}
+        docs = dict(source.documents(session, ids))
+    if not tasks:
+        writer.cancel()
+        return 0
+    try:
+        for gone in ids - docs.keys():
+            writer.delete_by_term("id", str(gone))
+        for doc in docs.values():
+            writer.update_document(**doc)
+        writer.commit()
+    except Exception as exc:
+        with suppress(Exception):
+            writer.cancel()
+        if getattr(writer, "writelock", None) is not None:
+            with suppress(Exception):  # released unless cancel() failed: never keep it
+                writer.writelock.release()
+        raise IndexWriteFailed(exc) from exc
+    with sessions() as session, session.begin():
+        session.execute(delete(IndexTask).where(IndexTask.id.in_([t.id for t in tasks])))
+    logger.info("Index updated: %d public, %d removed", len(docs), len(ids) - len(docs))
+    return len(tasks)
+
+
+class IndexWriteFailed(Exception):
+    """Writing queued updates into the index failed (a damaged index): they stay queued."""
+
+    def __init__(self, error: Exception) -> None:
+        """The index's own error is `error`."""
+        super().__init__(repr(error))
+        self.error = error

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import struct
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,17 @@ logger = logging.getLogger("hub.search")
 _RACE_RETRIES = 5
 # Written into every generation: which analysis built it (see ANALYSIS_VERSION).
 STAMP = "hub-analysis"
+# Written into a generation found damaged, so that no process opens it again.
+DAMAGED = "hub-damaged"
+# Whoosh maps index files into memory by default: a file truncated or damaged behind a
+# reader's back (a full disk, a careless copy, a crash) then kills the worker with SIGBUS
+# at the first read of a lost page, and every worker reading it dies at once. Read with
+# plain file reads instead, which raise an exception the hub can handle (serve from SQL,
+# rebuild); they cost no measurable time (docs/performance.md). The benchmark turns it on.
+USE_MMAP = False
+# A compound segment file (.seg) begins with the position and length of its directory,
+# which is written last: the file ends exactly where the directory ends.
+_SEG_HEADER = struct.Struct("!qi")
 
 
 def has_toc(target: str) -> bool:
@@ -41,6 +53,56 @@ def built_by(directory: str | Path) -> int | None:
         return None
 
 
+def storage(directory: str | Path) -> FileStorage:
+    """The files of the generation in `directory`, read without memory mapping (USE_MMAP)."""
+    return FileStorage(str(directory), supports_mmap=USE_MMAP)
+
+
+def create_index(directory: Path, schema: fields.Schema) -> whoosh_index.Index:
+    """A new, empty index in `directory` (read and written without memory mapping)."""
+    return storage(directory).create_index(schema)
+
+
+def segment_sizes(directory: str, searcher: Searcher) -> dict[str, int]:
+    """The size each compound segment file of what `searcher` sees must have, from the
+    file's own header (a file cut short or grown behind the hub's back is damaged)."""
+    sizes = {}
+    for reader, _ in searcher.reader().leaf_readers():
+        segment = reader.segment()
+        if segment is None or not segment.is_compound():
+            continue
+        path = os.path.join(directory, segment.make_filename(segment.COMPOUND_EXT))
+        try:
+            with open(path, "rb") as fh:
+                dirpos, dirlength = _SEG_HEADER.unpack(fh.read(_SEG_HEADER.size))
+        except FileNotFoundError:  # merged away by a writer since: nothing to check
+            continue
+        sizes[path] = dirpos + dirlength
+    return sizes
+
+
+def check_sizes(sizes: dict[str, int]) -> None:
+    """Raise DamagedIndex if a segment file no longer has its size; one stat a segment."""
+    for path, size in sizes.items():
+        try:
+            actual = os.stat(path).st_size
+        except FileNotFoundError:  # merged away by a writer: refreshing drops it
+            continue
+        if actual != size:
+            raise DamagedIndex(f"{os.path.basename(path)} has {actual} bytes, not {size}")
+
+
+def mark_damaged(directory: str, why: str) -> None:
+    """Record that the generation in `directory` is damaged: no process opens it again."""
+    with suppress(OSError):
+        (Path(directory) / DAMAGED).write_text(f"{why}\n")
+
+
+def is_marked_damaged(directory: str) -> bool:
+    """Whether a process found the generation in `directory` damaged."""
+    return os.path.exists(os.path.join(directory, DAMAGED))
+
+
 def open_generation(
     target: str, schema: fields.Schema, link: Path
 ) -> tuple[whoosh_index.Index, Searcher] | None:
@@ -50,6 +112,7 @@ def open_generation(
         try:
             ix = whoosh_index.FileIndex(storage, schema=schema)
             searcher = ix.searcher()
+            check_sizes(segment_sizes(target, searcher))
             break
         except FileNotFoundError as exc:  # a writer merged away the segments we read of
             storage.close_opened()
@@ -61,7 +124,7 @@ def open_generation(
                 exc,
             )
             return None
-        except Exception as exc:  # a half-written or foreign directory: treat as missing
+        except Exception as exc:  # a half-written, damaged or foreign directory: as missing
             storage.close_opened()  # whoosh leaves the file it choked on open
             logger.error("Search index at %s is unreadable (%r): rebuilding it", link, exc)
             return None
@@ -124,9 +187,15 @@ def problem(link: Path, schema: fields.Schema) -> str | None:
             f"built by an older analysis ({built_by(target) or 'unknown'}; "
             f"this hub uses {ANALYSIS_VERSION})"
         )
+    if is_marked_damaged(target):
+        return f"damaged ({(Path(target) / DAMAGED).read_text().strip()})"
     storage = _TrackedStorage(target)
     try:
-        whoosh_index.FileIndex(storage, schema=schema).searcher().close()
+        searcher = whoosh_index.FileIndex(storage, schema=schema).searcher()
+        check_sizes(segment_sizes(target, searcher))
+        searcher.close()
+    except DamagedIndex as exc:
+        return f"damaged ({exc})"
     except Exception as exc:
         return f"unreadable ({type(exc).__name__})"
     finally:
@@ -168,7 +237,7 @@ class _TrackedStorage(FileStorage):
 
     def __init__(self, path: str) -> None:
         """A storage of the directory at `path`, no file opened yet."""
-        super().__init__(path)
+        super().__init__(path, supports_mmap=USE_MMAP)
         self.opened: list[Any] = []
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
@@ -183,3 +252,7 @@ class _TrackedStorage(FileStorage):
             with suppress(Exception):
                 f.close()
         self.opened.clear()
+
+
+class DamagedIndex(Exception):
+    """A segment file of the index does not have the size its header says."""
