@@ -133,8 +133,12 @@ class SearchIndex:
             try:
                 self._searcher = store.refreshed(self._ix, self._searcher)
                 self._check_sizes(self._searcher)
-            except FileNotFoundError:  # merges kept deleting what the TOC named: reopen
-                logger.exception("Refreshing the searcher failed; reopening the index")
+            except FileNotFoundError:
+                # A rebuild swapped this generation out (expected), or merges kept deleting
+                # what the TOC named (an error): reopen either way.
+                replaced = os.path.realpath(self.link) != self._target
+                log = logger.info if replaced else logger.exception
+                log("Refreshing the searcher failed (replaced: %s); reopening the index", replaced)
                 self._target = None
                 if not self._open() or self._searcher is None:
                     raise IndexUnavailable() from None
@@ -322,8 +326,6 @@ class SearchIndex:
         with self._lock:
             self._target = None
             return self._open()
-
-    # -- checking ------------------------------------------------------------------------
 
     def indexed_ids(self) -> set[int]:
         """Ids of the items the index holds."""
