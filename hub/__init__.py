@@ -45,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub import cli, errors, forms, ratelimit, search, security, templating
     from hub.api.opendata import bp as opendata_bp
     from hub.api.routes import bp as api_bp
-    from hub.auth.routes import bp as auth_bp
+    from hub.auth.blueprint import bp as auth_bp
     from hub.mail import init_app as init_mail
     from hub.moderation.blueprint import bp as moderation_bp
     from hub.moderation.digest import write_due_digest

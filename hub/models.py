@@ -1,7 +1,7 @@
 """Every model, imported so Base.metadata knows all tables (Alembic, tests)."""
 
 from hub.audit.models import Action, AuditEvent
-from hub.auth.models import Role, User
+from hub.auth.models import Role, User, UserSession
 from hub.auth.parking import ParkedPost
 from hub.extensions import Base
 from hub.mail.models import OutboxMail
@@ -28,4 +28,5 @@ __all__ = [
     "Status",
     "Submission",
     "User",
+    "UserSession",
 ]

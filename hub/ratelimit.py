@@ -211,7 +211,8 @@ def _who(scope: str) -> dict[str, str]:
             # e-mail. Guesses from many addresses meet each address's own limit.
             found["account"] = f"email:{email}\0ip:{found['ip']}"
     elif session.get("_user_id"):  # Flask-Login's id of the logged-in account
-        found["account"] = f"user:{session['_user_id']}"
+        # "<account>:<login session>": counted per account, whichever session it is.
+        found["account"] = f"user:{str(session['_user_id']).partition(':')[0]}"
     return found
 
 

@@ -37,6 +37,9 @@ class Action(enum.StrEnum):
     EXCEPTION_GRANTED = "exception_granted"
     EXCEPTION_REVOKED = "exception_revoked"
     LATE_POST_KEPT = "late_post_kept"
+    REGISTERED = "registered"
+    EMAIL_CONFIRMED = "email_confirmed"
+    SESSIONS_ENDED = "sessions_ended"
 
 
 class AuditEvent(Base):

@@ -6,12 +6,13 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
 
 EMAIL_MAX = 254
+USER_AGENT_MAX = 200
 NAME_MAX = 120
 ORGANISATION_MAX = 200
 
@@ -28,6 +29,8 @@ class User(UserMixin, Base):
     """A person who submits, moderates or administers."""
 
     __tablename__ = "users"
+    # `session_token` below is per request, not a column.
+    __allow_unmapped__ = True
     __table_args__ = (
         # Stored lower-cased so uniqueness is case-insensitive on every backend.
         CheckConstraint("email = lower(email)", name="email_lowercase"),
@@ -54,6 +57,18 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # None until the owner follows the link mailed at registration.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # The login session this request runs in (hub/auth/sessions.py): set at login and by the
+    # user loader, never stored.
+    session_token: str | None = None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the cookie: the account and its login session."""
+        if self.session_token is None:
+            raise RuntimeError(f"{self!r} has no login session: start one before login_user()")
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_moderator(self) -> bool:
@@ -62,3 +77,24 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class UserSession(Base):
+    """One login of one account in one browser: the cookie names it, logout ends it.
+
+    The cookie holds a random token; only its SHA-256 is stored, so a copy of this table
+    logs nobody in.
+    """
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (
+        CheckConstraint(f"length(user_agent) <= {USER_AGENT_MAX}", name="user_agent_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(USER_AGENT_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,7 @@
 """Posts kept across an expired login: a form sent while logged out is parked, then restored.
 
 An area marks the views whose posts are worth keeping with @parkable(field names); the
-unauthorized handler (hub/auth/routes.py) parks such a post before sending to the login page,
+unauthorized handler (hub/auth/controllers.py) parks such a post before sending to the login page,
 and the view restores it with unpark_post() once its owner is back.
 """
 

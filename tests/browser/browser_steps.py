@@ -4,6 +4,7 @@ steps a person takes in the browser (register, log in, fill a submission form)."
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,6 +110,31 @@ class LiveHub:
             session.flush()
             return {"id": sub.id, "slug": sub.slug, "title": sub.title}
 
+    def mailed_link(self, email: str, path: str) -> str:
+        """The path of the last link under `path` mailed to `email` (links in mails point at
+        HUB_BASE_URL, not at this test server)."""
+        from hub.mail.models import OutboxMail
+
+        with self.app.app_context():
+            bodies = db.session.scalars(
+                select(OutboxMail.body)
+                .where(OutboxMail.to_addr == email.lower())
+                .order_by(OutboxMail.id.desc())
+            ).all()
+        for body in bodies:
+            found = re.search(rf"https?://[^/\s]+({re.escape(path)}\S*)", body)
+            if found:
+                return found.group(1)
+        raise AssertionError(f"no link to {path} mailed to {email}")
+
+    def confirmation_path(self, email: str, name: str) -> str:
+        """A new unconfirmed account's confirmation link (its path), made without a mail."""
+        from hub.auth.operations import create_user
+        from hub.auth.tokens import confirmation_token
+
+        with self._writing():
+            return f"/account/confirm/{confirmation_token(create_user(email, PASSWORD, name))}"
+
     def submissions_of(self, email: str) -> list[dict[str, Any]]:
         """The owner's submissions as rows read from the database (oldest first)."""
         with self.app.app_context():
@@ -163,8 +189,11 @@ def click_and_wait(page: Any, selector: str, *, double: bool = False) -> Any:
     return page
 
 
-def register(page: Any, email: str, name: str = "Amina Diallo", password: str = PASSWORD) -> None:
-    """Create an account through the registration form (logs in)."""
+def register(
+    page: Any, hub: LiveHub, email: str, name: str = "Amina Diallo", password: str = PASSWORD
+) -> None:
+    """Create an account through the registration form, then follow the mailed link and
+    confirm the address (which logs in)."""
     page.goto("/account/register")
     page.fill("#email", email)
     page.fill("#display_name", name)
@@ -172,6 +201,14 @@ def register(page: Any, email: str, name: str = "Amina Diallo", password: str = 
     page.fill("#password", password)
     page.fill("#confirm", password)
     click_and_wait(page, "form.card button[type=submit]")
+    assert page.locator("h1").inner_text() == "Check your inbox"
+    confirm_address(page, hub, email)
+
+
+def confirm_address(page: Any, hub: LiveHub, email: str) -> None:
+    """Open the confirmation link mailed to `email` and press its button (logs in)."""
+    page.goto(hub.mailed_link(email, "/account/confirm/"))
+    click_and_wait(page, "main form button[type=submit]")
 
 
 def login(page: Any, email: str, password: str = PASSWORD, *, go: bool = True) -> None:

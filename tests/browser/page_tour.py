@@ -142,6 +142,16 @@ def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
     click_and_wait(page, "main form button[type=submit]")
 
 
+def _registered(page: Any, _data: dict[str, Any]) -> None:
+    """A registration that goes through: the check-your-inbox page."""
+    page.goto("/account/register")
+    page.fill("#email", "tour-new@example.org")
+    page.fill("#display_name", "Nadia Rahman")
+    page.fill("#password", "a-long-enough-password")
+    page.fill("#confirm", "a-long-enough-password")
+    click_and_wait(page, "main form button[type=submit]")
+
+
 def _review_with_errors(page: Any, data: dict[str, Any]) -> None:
     """Request changes without saying which: the message field says so (422)."""
     page.goto(f"/moderation/{data['submitted_id']}")
@@ -165,6 +175,9 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("stats", "visitor", _goto(lambda d: "/stats")),
     ("register", "visitor", _goto(lambda d: "/account/register")),
     ("register-with-errors", "visitor", _register_with_errors),
+    ("check-inbox", "visitor", _registered),
+    ("confirm-address", "visitor", _goto(lambda d: d["confirm_path"])),
+    ("link-problem", "visitor", _goto(lambda d: "/account/confirm/cut-short.link")),
     ("login", "visitor", _goto(lambda d: "/account/login")),
     ("error-404", "visitor", _goto(lambda d: "/no/such/page")),
     ("error-400", "visitor", _expired_form_token),
@@ -191,6 +204,7 @@ EXPECTED_STATUS = {
     "error-400": 400,
     "submission-form-with-errors": 422,
     "register-with-errors": 422,
+    "link-problem": 400,
     "error-403": 403,
     "error-413": 413,
     "error-429": 429,
@@ -270,6 +284,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     return {
+        "confirm_path": hub.confirmation_path("tour-unconfirmed@example.org", "Lina Haddad"),
         "approved_slug": approved[0]["slug"],
         "submitted_id": submitted["id"],
         "changes_requested_id": changes["id"],

@@ -22,7 +22,7 @@ def test_submitter_and_moderator_journey(hub, new_context, expect):
     """Register, save a draft, submit, edit; changes requested, resubmitted, approved."""
     email = "amina@example.org"
     me = new_context().new_page()
-    register(me, email)
+    register(me, hub, email)
     assert "Welcome" in flash_text(me)
 
     me.goto("/submit/")

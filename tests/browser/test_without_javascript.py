@@ -10,7 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from browser_steps import PASSWORD, click_and_wait, decide, flash_text, login
+from browser_steps import (
+    PASSWORD,
+    click_and_wait,
+    confirm_address,
+    decide,
+    flash_text,
+    login,
+)
 
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 
@@ -49,6 +56,10 @@ def test_register_without_javascript(hub, no_js, expect, width):
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     click_and_wait(page, "main form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Check your inbox")
+    expect(page.locator("main")).to_contain_text("we sent a link to amina.nojs@example.org")
+    expect(page.locator(".account-nav")).not_to_contain_text("Log out")
+    confirm_address(page, hub, "amina.nojs@example.org")
     assert "Welcome" in flash_text(page)
     expect(page.locator(".account-nav")).to_contain_text("Log out")
     expect(page.locator(".main-nav")).to_contain_text("My submissions")

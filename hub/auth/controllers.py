@@ -1,36 +1,33 @@
-"""Account views."""
+"""Account request handlers: load, check, call an operation, commit once."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from hub.auth import pages
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import (
-    EmailTaken,
     authenticate,
-    create_user,
-    find_user,
+    confirm_email,
+    end_session,
+    log_out_everywhere,
     record_login,
 )
+from hub.auth.operations import (
+    register as register_account,
+)
 from hub.auth.parking import fields_to_park, park_post
+from hub.auth.tokens import TokenProblem, read_confirmation_token
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
 from hub.ratelimit import throttled
 from hub.templating import Page
-
-bp = Blueprint("auth", __name__, url_prefix="/account")
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the logged-in account for Flask-Login."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 @login_manager.unauthorized_handler
@@ -91,49 +88,79 @@ def safe_next(target: str | None) -> str:
     return url_for("submissions.mine")
 
 
+def _log_in(user: User) -> None:
+    """Start a new login session for `user` in a fresh Flask session, then commit.
+
+    Whatever the browser's session held before (a planted cookie's form-token secret, an
+    earlier login) is dropped, so nobody who knew the old cookie shares the new one; only
+    a post parked across an expired login is carried over.
+    """
+    if current_user.is_authenticated:  # logging in again ends the earlier session
+        end_session(current_user)
+    parked = session.get("parked_post")
+    session.clear()
+    if parked:
+        session["parked_post"] = parked
+    record_login(user, request.user_agent.string)
+    db.session.commit()
+    login_user(user)
+
+
 # Register and login check CSRF themselves (form-level, as the submission forms do), so an
 # expired token re-shows what was typed instead of a bare error page.
-@bp.route("/register", methods=["GET", "POST"])
 @csrf.exempt
 def register() -> Page:
-    """Create an account and log in."""
+    """Create an account, or tell the owner of a taken address: the same answer either way."""
     if current_user.is_authenticated:
         return redirect(url_for("submissions.mine"))
     form = RegisterForm()
     notice = None
     if (throttle := throttled()) is not None:
         flash(throttle.message, "error")
-        return render_template("auth/register.html", form=form), 429
+        return pages.register_page(form, status=429)
     if form.validate_on_submit():
+        typed = (form.email.data, form.password.data, form.display_name.data)
         try:
-            user = create_user(
-                form.email.data,
-                form.password.data,
-                form.display_name.data,
-                form.organisation.data or "",
-            )
+            register_account(*typed, form.organisation.data or "")
             db.session.commit()
-        except EmailTaken:
-            form.email.errors.append(EMAIL_TAKEN)
-        except IntegrityError:  # the same e-mail registered at the same moment (two tabs)
+        except IntegrityError:  # the same address registered at the same moment (two tabs)
             db.session.rollback()
-            if find_user(form.email.data) is None:
-                raise
-            form.email.errors.append(EMAIL_TAKEN)
-        else:
-            login_user(user)
-            flash("Welcome! Your account is ready.", "success")
-            return redirect(safe_next(request.args.get("next")))
-    elif csrf_failed(form):
+            register_account(*typed, form.organisation.data or "")  # now: the owner is told
+            db.session.commit()
+        session["registered_email"] = form.email.data.strip().lower()
+        target = request.args.get("next")
+        return redirect(url_for("auth.registered", next=safe_next(target) if target else None))
+    if csrf_failed(form):
         notice = expired_form_notice(password=True)
-    status = 400 if notice else 422 if form.errors else 200
-    return render_template("auth/register.html", form=form, notice=notice), status
+    return pages.register_page(form, notice, 400 if notice else 422 if form.errors else 200)
 
 
-EMAIL_TAKEN = "An account with this e-mail exists. Log in instead."
+def registered() -> Page:
+    """Check your inbox (the page after registering)."""
+    email = session.get("registered_email")
+    if not email:
+        return redirect(url_for("auth.register"))
+    target = request.args.get("next")
+    return pages.check_inbox_page(email, safe_next(target) if target else None)
 
 
-@bp.route("/login", methods=["GET", "POST"])
+def confirm(token: str) -> Page:
+    """The mailed link: shows a button (mail scanners open links too); the button confirms
+    the address and logs in."""
+    found = read_confirmation_token(token)
+    if isinstance(found, TokenProblem):
+        return pages.token_problem_page(found)
+    if request.method == "GET":
+        return pages.confirm_page(token, found)
+    if not confirm_email(found):  # confirmed by another click at the same moment
+        db.session.rollback()
+        return pages.token_problem_page(TokenProblem.USED)
+    _log_in(found)  # commits
+    session.pop("registered_email", None)
+    flash(f"Your address is confirmed. Welcome, {found.display_name}!", "success")
+    return redirect(url_for("submissions.mine"))
+
+
 @csrf.exempt  # form-level, as register()
 def login() -> Page:
     """Log in with e-mail and password."""
@@ -141,26 +168,36 @@ def login() -> Page:
     notice = None
     if (throttle := throttled()) is not None:  # the e-mail stays in the form
         flash(throttle.message, "error")
-        return render_template("auth/login.html", form=form), 429
+        return pages.login_page(form, status=429)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            record_login(user)
-            db.session.commit()
-            login_user(user)
+            _log_in(user)
             flash(f"Logged in as {user.display_name}.", "success")
             return redirect(safe_next(form.next.data))
         form.password.errors.append("E-mail or password is wrong.")
     elif csrf_failed(form):
         notice = expired_form_notice(password=True)
-    status = 400 if notice else 422 if form.errors else 200
-    return render_template("auth/login.html", form=form, notice=notice), status
+    return pages.login_page(form, notice, 400 if notice else 422 if form.errors else 200)
 
 
-@bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """Log out."""
+    """Log out: this browser's login session ends on the server too."""
+    end_session(current_user)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@login_required
+def logout_everywhere() -> Response:
+    """End every login session of the account, on every device, this one included."""
+    log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are logged out on every device.", "info")
     return redirect(url_for("public.home"))

@@ -1,0 +1,59 @@
+"""Page builders of the account views."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from hub.auth.forms import LoginForm, RegisterForm
+from hub.auth.models import User
+from hub.auth.tokens import CONFIRM_HOURS, TokenProblem
+from hub.templating import Page
+
+# What a link that does nothing says, and its status: 400 for a link that never worked,
+# 410 for one that worked once.
+TOKEN_PROBLEMS: dict[TokenProblem, tuple[str, str, int]] = {
+    TokenProblem.INVALID: (
+        "This link is not valid",
+        "The link is not valid: perhaps it was cut short when it was copied. Open the whole "
+        "link from the e-mail, or copy all of it into the address bar.",
+        400,
+    ),
+    TokenProblem.EXPIRED: (
+        "This link has expired",
+        f"Confirmation links work for {CONFIRM_HOURS} hours and this one has expired. Log in "
+        "with your password: your account and its drafts are there.",
+        410,
+    ),
+    TokenProblem.USED: (
+        "This link has already been used",
+        "This link has already been used: the address is confirmed. Log in with your "
+        "password to continue.",
+        410,
+    ),
+}
+
+
+def login_page(form: LoginForm, notice: str | None = None, status: int = 200) -> Page:
+    """The login form."""
+    return render_template("auth/login.html", form=form, notice=notice), status
+
+
+def register_page(form: RegisterForm, notice: str | None = None, status: int = 200) -> Page:
+    """The registration form."""
+    return render_template("auth/register.html", form=form, notice=notice), status
+
+
+def check_inbox_page(email: str, next_path: str | None) -> Page:
+    """After registering: the same page whether or not the address already had an account."""
+    return render_template("auth/check_inbox.html", email=email, next_path=next_path)
+
+
+def confirm_page(token: str, user: User) -> Page:
+    """The confirmation link, opened: one button confirms and logs in."""
+    return render_template("auth/confirm.html", token=token, user=user)
+
+
+def token_problem_page(problem: TokenProblem) -> Page:
+    """Why a confirmation link does nothing, and what to do instead."""
+    title, explanation, status = TOKEN_PROBLEMS[problem]
+    return render_template("auth/token_problem.html", title=title, explanation=explanation), status
