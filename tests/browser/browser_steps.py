@@ -34,6 +34,7 @@ class LiveHub:
 
     app: Flask
     url: str
+    seeded: dict[str, Any] | None = None  # what page_tour.seed() made of it, once seeded
 
     @property
     def clock(self) -> Clock:

@@ -283,7 +283,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
     hub.create_submission(submitter, "draft", title="Brouillon")
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    return {
+    hub.seeded = {  # kept on the hub: the CSP test replays the tour on the same data
         "confirm_path": hub.confirmation_path("tour-unconfirmed@example.org", "Lina Haddad"),
         "approved_slug": approved[0]["slug"],
         "submitted_id": submitted["id"],
@@ -291,6 +291,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "submitter": submitter,
         "moderator": "tour-moderator@example.org",
     }
+    return hub.seeded
 
 
 # A page with one known failure per kind of rule: it proves axe-core really runs the WCAG

@@ -6,11 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from hub.extensions import db
-from hub.submissions.models import Status, Submission
-
 import page_tour
 from browser_steps import LiveHub, login
 
@@ -25,22 +20,10 @@ PRIVATE_ROLES = ("submitter", "moderator")
 
 
 def _tour_data(hub: LiveHub) -> dict[str, Any]:
-    """What page_tour.seed() returned, found again in the tour hub's database (seeded here
-    when another pytest-xdist worker took the tour, on its own tour hub)."""
-    with hub.app.app_context():
-        by_title = {s.title: s for s in db.session.scalars(select(Submission))}
-    if not by_title:
-        return page_tour.seed(hub)
-    with hub.app.app_context():
-        return {
-            "approved_slug": by_title["Santé numérique dans les écoles"].slug,
-            "submitted_id": by_title["Santé numérique à l'école"].id,
-            "changes_requested_id": next(
-                s.id for s in by_title.values() if s.status is Status.CHANGES_REQUESTED
-            ),
-            "submitter": "tour-submitter@example.org",
-            "moderator": "tour-moderator@example.org",
-        }
+    """What page_tour.seed() returned for this tour hub; seeded here when another pytest-xdist
+    worker took the tour (on its own tour hub)."""
+    seeded: dict[str, Any] | None = getattr(hub, "seeded", None)
+    return seeded if seeded is not None else page_tour.seed(hub)
 
 
 def test_no_page_type_violates_the_content_security_policy(browser, tour, tour_hub):
