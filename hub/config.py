@@ -118,6 +118,8 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # One session for every language: /fr/… pages are served under SCRIPT_NAME "/fr".
+    app.config.setdefault("SESSION_COOKIE_PATH", "/")
 
 
 def _check_base_url(value: Any) -> None:

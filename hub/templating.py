@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_skeleton
 from flask import Flask
 from werkzeug.wrappers import Response
 from wtforms import Field
@@ -16,6 +17,7 @@ from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
+from hub.i18n import date_locale
 
 # What a view answers: a redirect (or other response), a page with its status, or a page.
 Page = Response | tuple[str, int] | str
@@ -40,8 +42,18 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("long_date")
     def long_date(day: date | None) -> str:
-        """A calendar date as the hub writes dates: '1 September 2026'."""
-        return f"{day.day} {day:%B %Y}" if day else ""
+        """A calendar date as the hub writes dates: '1 September 2026' (CLDR's long date)."""
+        return format_date(day, "long", locale=date_locale()) if day else ""
+
+    @app.template_filter("month_year")
+    def month_year(day: date) -> str:
+        """A month of a year for charts: 'September 2026'."""
+        return format_skeleton("yMMMM", day, locale=date_locale())
+
+    @app.template_filter("short_day")
+    def short_day(day: date) -> str:
+        """A day for charts: 'Tue 1 Sept'."""
+        return format_skeleton("MMMEd", day, locale=date_locale())
 
     @app.template_filter("lines")
     def lines(text: str | None) -> list[str]:

@@ -1,0 +1,31 @@
+"""user language: the language an account chose, for its pages and e-mails
+
+Revision ID: 0008
+Revises: 0006
+Create Date: 2026-11-30 09:00:00.000000
+
+Depends on 0006, the newest revision on the branch this was written on; another branch adds
+0007. Whichever merges second re-chains: 0008's down_revision becomes "0007".
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Apply this revision: existing accounts have no stored language (they negotiate)."""
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("language")
