@@ -69,7 +69,8 @@ test-only: i18n-compile
 # them into every language's messages.po (new messages empty, changed ones fuzzy: the
 # suite's completeness check refuses both for the languages it lists).
 TRANSLATIONS := hub/translations
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 -k N_ \
+	-k plural_forms:1,2
 
 
 i18n-extract: deps

@@ -12,7 +12,7 @@ from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import gettext
 
-from hub.i18n import date_locale
+from hub.i18n import N_, date_locale
 
 
 class Phase(enum.StrEnum):
@@ -24,7 +24,7 @@ class Phase(enum.StrEnum):
 
 
 # Zones whose name people do not know by heart, shown by the city the hub serves instead.
-ZONE_CITIES = {"Europe/Zurich": "Geneva"}
+ZONE_CITIES = {"Europe/Zurich": N_("Geneva")}
 
 
 class ClockError(ValueError):

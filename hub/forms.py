@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict
@@ -92,12 +93,14 @@ def csrf_failed(form: FlaskForm) -> bool:
 def expired_form_notice(password: bool = False) -> str:
     """What a form posted with a missing or expired CSRF token says above what was typed
     (every form re-shows the text instead of the bare error page)."""
-    again = (
-        "What you typed is below, except the password: type it again and press the button."
-        if password
-        else "What you typed is below: check it and press the button again."
-    )
-    return (
-        "This form had expired: its security token was missing or expired (the page was open "
-        f"a long time, or the browser restored it), so nothing was done. {again}"
+    if password:
+        return _(
+            "This form had expired: its security token was missing or expired (the page was "
+            "open a long time, or the browser restored it), so nothing was done. What you "
+            "typed is below, except the password: type it again and press the button."
+        )
+    return _(
+        "This form had expired: its security token was missing or expired (the page was "
+        "open a long time, or the browser restored it), so nothing was done. What you "
+        "typed is below: check it and press the button again."
     )

@@ -17,7 +17,8 @@ from typing import Any
 
 from babel import Locale
 from flask import Flask, has_app_context, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations, refresh
+from flask_babel import gettext as _
 from flask_login import current_user
 
 # The six UN languages, in the order the switcher shows them (each in its own name).
@@ -35,6 +36,8 @@ DEFAULT = "en"
 RTL = frozenset({"ar"})
 COOKIE = "hub_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+# The API and the open data (CSV, JSON, feed) are data: their labels stay in English.
+DATA_BLUEPRINTS = frozenset({"api", "opendata"})
 PREFIX_KEY = "hub.lang"  # WSGI environ: the language the address's prefix chose
 ROOT_KEY = "hub.root"  # WSGI environ: SCRIPT_NAME before the language prefix
 
@@ -63,7 +66,7 @@ class LanguagePrefix:
         script = environ.get("SCRIPT_NAME", "")
         environ[ROOT_KEY] = script
         path = environ.get("PATH_INFO", "")
-        first, _, rest = path.lstrip("/").partition("/")
+        first, _sep, rest = path.lstrip("/").partition("/")
         if path.startswith("/") and first in LANGUAGES:
             environ[PREFIX_KEY] = first
             environ["SCRIPT_NAME"] = f"{script}/{first}"
@@ -78,7 +81,7 @@ def prefix_language() -> str | None:
 
 def select_language() -> str:
     """The request's language: prefix, cookie, account, Accept-Language, English."""
-    if not has_request_context():
+    if not has_request_context() or request.blueprint in DATA_BLUEPRINTS:
         return DEFAULT
     chosen = prefix_language() or supported(request.cookies.get(COOKIE))
     if chosen:
@@ -87,7 +90,8 @@ def select_language() -> str:
     if user_language and supported(user_language):
         return str(supported(user_language))
     try:
-        best = request.accept_languages.best_match(list(LANGUAGES))
+        # English first: "*" (any language) means the default.
+        best = request.accept_languages.best_match([DEFAULT, *LANGUAGES])
     except (ValueError, TypeError):  # a header werkzeug could not read: English
         best = None
     return supported(best) or DEFAULT
@@ -120,11 +124,45 @@ def alternates() -> list[tuple[str, str]]:
     return [*links, ("x-default", base + root + path)]
 
 
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """The forms of a plural message by CLDR category (one, few, many, other…), untouched
+    (placeholders kept), for hub.js: it picks one with Intl.PluralRules."""
+    locale = get_locale() or Locale.parse(DEFAULT)
+    translations = get_translations()
+    forms: dict[str, str] = {}
+    for n in range(200):  # every category has a number below 200 in every CLDR language
+        forms.setdefault(locale.plural_form(n), translations.ungettext(singular, plural, n))
+    return forms
+
+
+def js_messages() -> dict[str, Any]:
+    """What hub.js writes, in the page's language (a JSON block of base.html)."""
+    return {
+        "days": plural_forms(
+            "%(num)d day %(hours)s h %(minutes)s min left",
+            "%(num)d days %(hours)s h %(minutes)s min left",
+        ),
+        "hours": _("%(hours)s h %(minutes)s min left"),
+        "closed": _("submissions have closed: reload the page"),
+        "yourTime": _("; your time: %(when)s"),
+        "similarLead": _("These published submissions look similar to yours:"),
+        "similarNone": _("No similar published submission was found."),
+        "kind": _("Kind: %(kind)s"),
+        "similarFound": plural_forms(
+            "%(num)d similar published submission found.",
+            "%(num)d similar published submissions found.",
+        ),
+    }
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel with the hub's choice of language; the prefix middleware; <html lang dir>."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_language)
     app.wsgi_app = LanguagePrefix(app.wsgi_app)  # type: ignore[method-assign]
+    # Flask-Babel keeps the chosen locale in g, which a request shares with an app context
+    # pushed around it (tests, CLI): each request chooses afresh, before anything renders.
+    app.before_request_funcs.setdefault(None, []).insert(0, refresh)
 
     @app.context_processor
     def language_context() -> dict[str, Any]:
@@ -135,6 +173,7 @@ def init_app(app: Flask) -> None:
             "lang_dir": "rtl" if language in RTL else "ltr",
             "languages": LANGUAGES,
             "hreflang_alternates": alternates,
+            "js_messages": js_messages,
         }
 
     @app.after_request

@@ -50,6 +50,11 @@ def init_app(app: Flask) -> None:
         """A month of a year for charts: 'September 2026'."""
         return format_skeleton("yMMMM", day, locale=date_locale())
 
+    @app.template_global("month_start")
+    def month_start(year: int, month: int) -> date:
+        """The first day of a month, for month_year."""
+        return date(year, month, 1)
+
     @app.template_filter("short_day")
     def short_day(day: date) -> str:
         """A day for charts: 'Tue 1 Sept'."""
@@ -59,6 +64,9 @@ def init_app(app: Flask) -> None:
     def lines(text: str | None) -> list[str]:
         """Non-empty lines of a text area."""
         return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    # Globals reach macros imported without context (the form macros).
+    app.add_template_global(vocab.continent_label, "continent_label")
 
     @app.template_global("max_length")
     def max_length(field: Field) -> int | None:
@@ -77,5 +85,9 @@ def init_app(app: Flask) -> None:
             "clock": clock(),
             "Phase": Phase,
             "vocab": vocab,
-            "countries": vocab.countries(),
+            # Country names stay as ISO gives them; "Global (all countries)" is translated.
+            "countries": {
+                **vocab.countries(),
+                vocab.GLOBAL: vocab.label(vocab.countries(), vocab.GLOBAL),
+            },
         }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -21,6 +23,7 @@ from hub.auth.operations import (
 from hub.auth.parking import fields_to_park, park_post
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
+from hub.i18n import current_language
 from hub.ratelimit import throttled
 from hub.templating import Page
 
@@ -47,13 +50,15 @@ def unauthorized() -> Response:
         )
         db.session.commit()
         flash(
-            "Your session had expired, so nothing was submitted yet. Log in again: what "
-            "you typed is kept and will be back in the form.",
+            _(
+                "Your session had expired, so nothing was submitted yet. Log in again: what "
+                "you typed is kept and will be back in the form."
+            ),
             "info",
         )
         # Back to the same address: a new form's one-time token is in it.
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    flash("Please log in to continue.", "info")
+    flash(_("Please log in to continue."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -112,6 +117,7 @@ def register() -> Page:
                 form.display_name.data,
                 form.organisation.data or "",
             )
+            user.language = current_language()  # its mail comes in the page's language
             db.session.commit()
         except EmailTaken:
             form.email.errors.append(EMAIL_TAKEN)
@@ -122,7 +128,7 @@ def register() -> Page:
             form.email.errors.append(EMAIL_TAKEN)
         else:
             login_user(user)
-            flash("Welcome! Your account is ready.", "success")
+            flash(_("Welcome! Your account is ready."), "success")
             return redirect(safe_next(request.args.get("next")))
     elif csrf_failed(form):
         notice = expired_form_notice(password=True)
@@ -130,7 +136,7 @@ def register() -> Page:
     return render_template("auth/register.html", form=form, notice=notice), status
 
 
-EMAIL_TAKEN = "An account with this e-mail exists. Log in instead."
+EMAIL_TAKEN = _l("An account with this e-mail exists. Log in instead.")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -148,9 +154,9 @@ def login() -> Page:
             record_login(user)
             db.session.commit()
             login_user(user)
-            flash(f"Logged in as {user.display_name}.", "success")
+            flash(_("Logged in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data))
-        form.password.errors.append("E-mail or password is wrong.")
+        form.password.errors.append(_("E-mail or password is wrong."))
     elif csrf_failed(form):
         notice = expired_form_notice(password=True)
     status = 400 if notice else 422 if form.errors else 200
@@ -162,5 +168,5 @@ def login() -> Page:
 def logout() -> Response:
     """Log out."""
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
+from hub.auth.models import User
 from hub.auth.parking import park_post
 from hub.extensions import db
 from hub.i18n import COOKIE, COOKIE_MAX_AGE, DEFAULT, ROOT_KEY, supported
@@ -56,8 +57,10 @@ def switch() -> Response:
             path, request.form.to_dict(flat=False), keep, replaces=session.get("parked_post")
         )
         session["parked_reason"] = "language"
-    if current_user.is_authenticated:
-        current_user.language = chosen
+    if current_user.is_authenticated:  # the account remembers it (its e-mails follow it)
+        user = db.session.get(User, current_user.id)
+        if user is not None:
+            user.language = chosen
     db.session.commit()
     root = request.environ.get(ROOT_KEY, "")
     response = redirect(f"{root}{target}" if chosen == DEFAULT else f"{root}/{chosen}{target}")
