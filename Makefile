@@ -6,7 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM ?= $(or $(HUB_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test test-only deps browser-deps lint format bench-rush clean
+.PHONY: run test test-only deps browser-deps lint format bench-rush clean \
+	i18n-extract i18n-update i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 deps: $(VENV)/.installed
 
-run: deps
+run: deps i18n-compile
 	$(BIN)/flask --app hub init-db
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
@@ -59,8 +60,28 @@ browser-deps:
 	    skip_or_fail "npm ci failed (no network?), axe-core is missing"; \
 	fi
 
-test-only:
+test-only: i18n-compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Translations: gettext catalogues in hub/translations (.po in the repository; the .mo files
+# are build output, compiled here, by `make run` and `make test`, and by the test suite).
+# extract: the messages of the Python code and templates into messages.pot; update: merge
+# them into every language's messages.po (new messages empty, changed ones fuzzy: the
+# suite's completeness check refuses both for the languages it lists).
+TRANSLATIONS := hub/translations
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 -k N_ \
+	-k plural_forms:1,2
+
+
+i18n-extract: deps
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-location=file --sort-by-file \
+	  --no-wrap --project "Partnerships Hub" -o $(TRANSLATIONS)/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap
+
+i18n-compile: deps
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 # Style and structure: lint, formatting, types, the direction of imports (pyproject's
 # import-linter contracts) and the size of modules (none over 350 lines in hub/).

@@ -42,13 +42,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from hub import cli, errors, forms, ratelimit, search, security, templating
+    from hub import cli, errors, forms, i18n, ratelimit, search, security, templating
     from hub.api.opendata import bp as opendata_bp
     from hub.api.routes import bp as api_bp
     from hub.auth.blueprint import bp as auth_bp
     from hub.mail import init_app as init_mail
     from hub.moderation.blueprint import bp as moderation_bp
     from hub.moderation.digest import write_due_digest
+    from hub.public.language import bp as language_bp
     from hub.public.routes import bp as public_bp
     from hub.submissions.blueprint import bp as submissions_bp
     from hub.submissions.indexing import SubmissionSource
@@ -57,12 +58,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(opendata_bp)
     # Delivery after responses writes the moderators' digest first when one is due (mail
     # sits below the areas and knows no digest: it is handed the writer here).
     init_mail(app, write_due=write_due_digest)
     errors.init_app(app)
+    i18n.init_app(app)  # inside ProxyFix: the language prefix follows X-Forwarded-Prefix
     forms.init_app(app)
     ratelimit.init_app(app)
     templating.init_app(app)

@@ -8,7 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_time
 from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import gettext
+
+from hub.i18n import N_, date_locale
 
 
 class Phase(enum.StrEnum):
@@ -20,7 +24,7 @@ class Phase(enum.StrEnum):
 
 
 # Zones whose name people do not know by heart, shown by the city the hub serves instead.
-ZONE_CITIES = {"Europe/Zurich": "Geneva"}
+ZONE_CITIES = {"Europe/Zurich": N_("Geneva")}
 
 
 class ClockError(ValueError):
@@ -107,12 +111,18 @@ class Clock:
         return instant.astimezone(self.zone)
 
     def format(self, instant: datetime | None, with_time: bool = True) -> str:
-        """'19 June 2026, 23:59 CEST' in the display zone."""
+        """'19 June 2026, 23:59 CEST' in the display zone, in the page's language (CLDR)."""
         if instant is None:
             return ""
         local = self.local(instant)
-        day = f"{local.day} {local:%B %Y}"
-        return f"{day}, {local:%H:%M} {local.tzname()}" if with_time else day
+        locale = date_locale()
+        day = format_date(local, "long", locale=locale)
+        if not with_time:
+            return day
+        time = format_time(local, "HH:mm", locale=locale)
+        return gettext(
+            "%(date)s, %(time)s %(zone)s", date=day, time=time, zone=local.tzname() or ""
+        )
 
 
 def clock_from_config(config: dict) -> Clock:

@@ -122,6 +122,8 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     # Forms may stay open for hours before the cutoff; the CSRF token must outlive them.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     _cookie_flags(app.config)
+    # One session for every language: /fr/… pages are served under SCRIPT_NAME "/fr".
+    app.config.setdefault("SESSION_COOKIE_PATH", "/")
 
 
 def _cookie_flags(config: Any) -> None:

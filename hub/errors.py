@@ -8,6 +8,8 @@ from contextlib import suppress
 
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -19,29 +21,39 @@ from hub.extensions import db, login_manager
 logger = logging.getLogger("hub.errors")
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    401: ("Please log in", "You need to log in to do that."),
-    403: ("Not allowed", "You are not allowed to do that."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    401: (_l("Please log in"), _l("You need to log in to do that.")),
+    403: (_l("Not allowed"), _l("You are not allowed to do that.")),
     404: (
-        "Page not found",
-        "There is nothing at this address. It may have been moved, or it may not be public.",
+        _l("Page not found"),
+        _l("There is nothing at this address. It may have been moved, or it may not be public."),
     ),
-    405: ("Not allowed here", "This address does not accept that kind of request."),
-    409: ("Conflict", "Someone changed this in the meantime. Reload and try again."),
-    413: ("Too large", "What you sent is larger than the hub accepts. Shorten it and try again."),
+    405: (_l("Not allowed here"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("Someone changed this in the meantime. Reload and try again.")),
+    413: (
+        _l("Too large"),
+        _l("What you sent is larger than the hub accepts. Shorten it and try again."),
+    ),
     415: (
-        "Not a form",
-        "This address accepts forms sent from the hub's pages only. Go back "
-        "to the page and send the form from there.",
+        _l("Not a form"),
+        _l(
+            "This address accepts forms sent from the hub's pages only. Go back "
+            "to the page and send the form from there."
+        ),
     ),
-    422: ("Check your input", "Some of what you sent is not valid."),
-    429: ("Too many requests", "Please wait a moment before trying again."),
+    422: (_l("Check your input"), _l("Some of what you sent is not valid.")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
     500: (
-        "Something went wrong",
-        "An unexpected error happened on our side. Nothing was "
-        "saved. Please try again; if it persists, contact the organisers.",
+        _l("Something went wrong"),
+        _l(
+            "An unexpected error happened on our side. Nothing was "
+            "saved. Please try again; if it persists, contact the organisers."
+        ),
     ),
-    503: ("Temporarily unavailable", "The hub is busy or under maintenance. Try again soon."),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The hub is busy or under maintenance. Try again soon."),
+    ),
 }
 
 # How long a client should wait when the database is busy or unreachable (Retry-After).
@@ -49,12 +61,13 @@ RETRY_AFTER_SECONDS = 30
 # A full disk takes a person to fix: no point in retrying every 30 seconds.
 STORAGE_FULL_RETRY_AFTER_SECONDS = 600
 
-UNAVAILABLE_DETAIL = (
+UNAVAILABLE_DETAIL = _l(
     "The hub cannot reach its database right now (it is busy or under "
     "maintenance). Try again in a minute."
 )
-UNAVAILABLE_POST_DETAIL = (
-    UNAVAILABLE_DETAIL + " Nothing was saved: go back with your "
+UNAVAILABLE_POST_DETAIL = _l(
+    "The hub cannot reach its database right now (it is busy or under "
+    "maintenance). Try again in a minute. Nothing was saved: go back with your "
     "browser's Back button, where your text is still in the form, and "
     "send it again."
 )
@@ -172,8 +185,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> Response:
         return render_error(
             400,
-            "The form's security token was missing or expired, so "
-            "nothing was done. Go back, reload the page and try again.",
+            _(
+                "The form's security token was missing or expired, so "
+                "nothing was done. Go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(413)
@@ -181,8 +196,11 @@ def init_app(app: Flask) -> None:
         limit_kib = app.config["MAX_CONTENT_LENGTH"] // 1024
         return render_error(
             413,
-            f"What you sent is larger than the {limit_kib} KiB the hub "
-            "accepts. Shorten it (or remove pasted images) and try again.",
+            _(
+                "What you sent is larger than the %(limit)d KiB the hub "
+                "accepts. Shorten it (or remove pasted images) and try again.",
+                limit=limit_kib,
+            ),
         )
 
     @app.errorhandler(HTTPException)

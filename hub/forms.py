@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.exceptions import UnsupportedMediaType
@@ -100,25 +101,36 @@ def csrf_failed(form: FlaskForm) -> bool:
     return bool(form.meta.csrf and form.csrf_token.errors) or bool(getattr(form, "file_parts", ()))
 
 
-def _file_notice(names: tuple[str, ...], again: str) -> str:
+def _file_notice(names: tuple[str, ...], password: bool) -> str:
     """What a form posted with file parts says above what was typed."""
-    return (
-        f"This form was sent with a file ({', '.join(names)}) where it expects text; the "
-        f"hub's forms accept no files, so nothing was done. {again}"
+    if password:
+        return _(
+            "This form was sent with a file (%(names)s) where it expects text; the hub's forms "
+            "accept no files, so nothing was done. What you typed is below, except the "
+            "password: type it again and press the button.",
+            names=", ".join(names),
+        )
+    return _(
+        "This form was sent with a file (%(names)s) where it expects text; the hub's forms "
+        "accept no files, so nothing was done. What you typed is below: check it and press "
+        "the button again.",
+        names=", ".join(names),
     )
 
 
 def expired_form_notice(password: bool = False) -> str:
-    """What a form posted with a missing or expired CSRF token says above what was typed
-    (every form re-shows the text instead of the bare error page)."""
-    again = (
-        "What you typed is below, except the password: type it again and press the button."
-        if password
-        else "What you typed is below: check it and press the button again."
-    )
+    """What a form posted with a missing or expired CSRF token (or with a file part) says
+    above what was typed (every form re-shows the text instead of the bare error page)."""
     if has_request_context() and g.get("hub_file_parts"):
-        return _file_notice(g.hub_file_parts, again)
-    return (
-        "This form had expired: its security token was missing or expired (the page was open "
-        f"a long time, or the browser restored it), so nothing was done. {again}"
+        return _file_notice(g.hub_file_parts, password)
+    if password:
+        return _(
+            "This form had expired: its security token was missing or expired (the page was "
+            "open a long time, or the browser restored it), so nothing was done. What you "
+            "typed is below, except the password: type it again and press the button."
+        )
+    return _(
+        "This form had expired: its security token was missing or expired (the page was "
+        "open a long time, or the browser restored it), so nothing was done. What you "
+        "typed is below: check it and press the button again."
     )

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from flask import Flask, current_app, g, request, session
+from flask_babel import ngettext
 from sqlalchemy import Index, String, Table, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -95,9 +96,10 @@ class Throttle:
     @property
     def message(self) -> str:
         """What the person reads above the form."""
-        return (
-            f"Too many attempts, try again in {self.minutes} "
-            f"minute{'s' if self.minutes != 1 else ''}. Nothing was saved or sent."
+        return ngettext(
+            "Too many attempts, try again in %(num)d minute. Nothing was saved or sent.",
+            "Too many attempts, try again in %(num)d minutes. Nothing was saved or sent.",
+            self.minutes,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel.dates import format_date, format_skeleton
 from flask import Flask
 from werkzeug.wrappers import Response
 from wtforms import Field
@@ -16,6 +17,7 @@ from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
+from hub.i18n import date_locale
 from hub.routing import public_url
 
 # What a view answers: a redirect (or other response), a page with its status, or a page.
@@ -41,8 +43,23 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("long_date")
     def long_date(day: date | None) -> str:
-        """A calendar date as the hub writes dates: '1 September 2026'."""
-        return f"{day.day} {day:%B %Y}" if day else ""
+        """A calendar date as the hub writes dates: '1 September 2026' (CLDR's long date)."""
+        return format_date(day, "long", locale=date_locale()) if day else ""
+
+    @app.template_filter("month_year")
+    def month_year(day: date) -> str:
+        """A month of a year for charts: 'September 2026'."""
+        return format_skeleton("yMMMM", day, locale=date_locale())
+
+    @app.template_global("month_start")
+    def month_start(year: int, month: int) -> date:
+        """The first day of a month, for month_year."""
+        return date(year, month, 1)
+
+    @app.template_filter("short_day")
+    def short_day(day: date) -> str:
+        """A day for charts: 'Tue 1 Sept'."""
+        return format_skeleton("MMMEd", day, locale=date_locale())
 
     @app.template_filter("lines")
     def lines(text: str | None) -> list[str]:
@@ -51,6 +68,8 @@ def init_app(app: Flask) -> None:
 
     # Absolute links (a page's permanent link) on HUB_BASE_URL, never on the request's Host.
     app.add_template_global(public_url, "public_url")
+    # Globals reach macros imported without context (the form macros).
+    app.add_template_global(vocab.continent_label, "continent_label")
 
     @app.template_global("max_length")
     def max_length(field: Field) -> int | None:
@@ -69,5 +88,9 @@ def init_app(app: Flask) -> None:
             "clock": clock(),
             "Phase": Phase,
             "vocab": vocab,
-            "countries": vocab.countries(),
+            # Country names stay as ISO gives them; "Global (all countries)" is translated.
+            "countries": {
+                **vocab.countries(),
+                vocab.GLOBAL: vocab.label(vocab.countries(), vocab.GLOBAL),
+            },
         }

@@ -1,4 +1,8 @@
-"""The fixed vocabularies: kinds, stakeholder groups, themes, regions, countries, SDGs."""
+"""The fixed vocabularies: kinds, stakeholder groups, themes, regions, countries, SDGs.
+
+Labels are English data (the API, the exports and the search index use them as they are),
+marked for the catalogues (N_) and translated where they are shown: label(), translated().
+"""
 
 from __future__ import annotations
 
@@ -6,72 +10,75 @@ import unicodedata
 from functools import cache
 
 import pycountry
+from flask_babel import gettext, npgettext, pgettext
+
+from hub.i18n import N_
 
 KINDS: dict[str, str] = {
-    "initiative": "Initiative",
-    "coalition": "Coalition",
-    "partnership": "Partnership",
-    "concrete_action": "Concrete action",
+    "initiative": N_("Initiative"),
+    "coalition": N_("Coalition"),
+    "partnership": N_("Partnership"),
+    "concrete_action": N_("Concrete action"),
 }
 
 STAKEHOLDER_GROUPS: dict[str, str] = {
-    "member_state": "Member State",
-    "sector_member": "Sector Member",
-    "associate": "Associate",
-    "academia": "Academia",
-    "civil_society": "Civil society",
-    "private_sector": "Private sector",
-    "un_intergovernmental": "UN / intergovernmental",
-    "individual": "Individual",
+    "member_state": N_("Member State"),
+    "sector_member": N_("Sector Member"),
+    "associate": N_("Associate"),
+    "academia": N_("Academia"),
+    "civil_society": N_("Civil society"),
+    "private_sector": N_("Private sector"),
+    "un_intergovernmental": N_("UN / intergovernmental"),
+    "individual": N_("Individual"),
 }
 
 # AI-governance themes: the one list the forms, facets and API all use.
 THEMES: dict[str, str] = {
-    "standards": "Technical standards",
-    "safety": "AI safety and risk management",
-    "ethics": "Ethics and human rights",
-    "capacity_building": "Capacity building and skills",
-    "digital_divide": "Closing the digital divide",
-    "data_governance": "Data governance and privacy",
-    "health": "AI for health",
-    "climate": "AI for climate and environment",
-    "education": "AI in education",
-    "public_sector": "AI in the public sector",
-    "infrastructure": "Compute and digital infrastructure",
-    "gender": "Gender equality and inclusion",
-    "disinformation": "Information integrity",
-    "open_source": "Open source and open science",
-    "regulation": "Policy and regulation",
+    "standards": N_("Technical standards"),
+    "safety": N_("AI safety and risk management"),
+    "ethics": N_("Ethics and human rights"),
+    "capacity_building": N_("Capacity building and skills"),
+    "digital_divide": N_("Closing the digital divide"),
+    "data_governance": N_("Data governance and privacy"),
+    "health": N_("AI for health"),
+    "climate": N_("AI for climate and environment"),
+    "education": N_("AI in education"),
+    "public_sector": N_("AI in the public sector"),
+    "infrastructure": N_("Compute and digital infrastructure"),
+    "gender": N_("Gender equality and inclusion"),
+    "disinformation": N_("Information integrity"),
+    "open_source": N_("Open source and open science"),
+    "regulation": N_("Policy and regulation"),
 }
 
 REGIONS: dict[str, str] = {
-    "africa": "Africa",
-    "americas": "Americas",
-    "arab_states": "Arab States",
-    "asia_pacific": "Asia and the Pacific",
-    "cis": "Commonwealth of Independent States",
-    "europe": "Europe",
-    "global": "Global",
+    "africa": N_("Africa"),
+    "americas": N_("Americas"),
+    "arab_states": N_("Arab States"),
+    "asia_pacific": N_("Asia and the Pacific"),
+    "cis": N_("Commonwealth of Independent States"),
+    "europe": N_("Europe"),
+    "global": N_("Global"),
 }
 
 SDGS: dict[int, str] = {
-    1: "No poverty",
-    2: "Zero hunger",
-    3: "Good health and well-being",
-    4: "Quality education",
-    5: "Gender equality",
-    6: "Clean water and sanitation",
-    7: "Affordable and clean energy",
-    8: "Decent work and economic growth",
-    9: "Industry, innovation and infrastructure",
-    10: "Reduced inequalities",
-    11: "Sustainable cities and communities",
-    12: "Responsible consumption and production",
-    13: "Climate action",
-    14: "Life below water",
-    15: "Life on land",
-    16: "Peace, justice and strong institutions",
-    17: "Partnerships for the goals",
+    1: N_("No poverty"),
+    2: N_("Zero hunger"),
+    3: N_("Good health and well-being"),
+    4: N_("Quality education"),
+    5: N_("Gender equality"),
+    6: N_("Clean water and sanitation"),
+    7: N_("Affordable and clean energy"),
+    8: N_("Decent work and economic growth"),
+    9: N_("Industry, innovation and infrastructure"),
+    10: N_("Reduced inequalities"),
+    11: N_("Sustainable cities and communities"),
+    12: N_("Responsible consumption and production"),
+    13: N_("Climate action"),
+    14: N_("Life below water"),
+    15: N_("Life on land"),
+    16: N_("Peace, justice and strong institutions"),
+    17: N_("Partnerships for the goals"),
 }
 
 LANGUAGES: dict[str, str] = {
@@ -94,12 +101,20 @@ def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → English name, plus 'global', sorted by name."""
     names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
     ordered = dict(sorted(names.items(), key=lambda item: item[1]))
-    return {GLOBAL: "Global (all countries)", **ordered}
+    return {GLOBAL: N_("Global (all countries)"), **ordered}
 
 
 def label(vocabulary: dict, key: object) -> str:
-    """The human label of a key, or the key itself when unknown."""
-    return str(vocabulary.get(key, key))
+    """The human label of a key in the page's language, or the key itself when unknown."""
+    if vocabulary is LANGUAGES and key == "other":
+        return pgettext("language", "Other")
+    text = vocabulary.get(key)
+    return gettext(text) if isinstance(text, str) else str(key)
+
+
+def translated(vocabulary: dict) -> dict:
+    """A vocabulary with its labels in the page's language (for forms and listings)."""
+    return {key: label(vocabulary, key) for key in vocabulary}
 
 
 # Countries by continent (the UN's M49 regions), to group the countries of the submission
@@ -121,17 +136,51 @@ CONTINENTS: dict[str, str] = {
 }
 
 
+CONTINENT_NAMES = {
+    "Africa": N_("Africa"),
+    "Americas": N_("Americas"),
+    "Asia": N_("Asia"),
+    "Europe": N_("Europe"),
+    "Oceania": N_("Oceania"),
+    "Antarctica": N_("Antarctica"),
+}
+
+
+def continent_label(name: str) -> str:
+    """A group of the countries list in the page's language."""
+    return pgettext("countries", "Other") if name == "Other" else gettext(name)
+
+
+def kind_count_label(kind: str, count: int) -> str:
+    """A kind's name after a count ("3 Initiatives"): plural forms differ per language."""
+    forms = {
+        "initiative": npgettext("count", "Initiative", "Initiatives", count),
+        "coalition": npgettext("count", "Coalition", "Coalitions", count),
+        "partnership": npgettext("count", "Partnership", "Partnerships", count),
+        "concrete_action": npgettext("count", "Concrete action", "Concrete actions", count),
+    }
+    return forms.get(kind, kind)
+
+
 @cache
 def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """The countries (without 'global') by continent, each sorted by name; a code the table
     above does not place (a new ISO country) is listed under "Other" rather than lost."""
     names = {code: name for code, name in countries().items() if code != GLOBAL}
     groups = [
-        (continent, [(code, names[code]) for code in codes.split() if code in names])
+        (
+            CONTINENT_NAMES[continent],
+            [(code, names[code]) for code in codes.split() if code in names],
+        )
         for continent, codes in CONTINENTS.items()
     ]
     placed = {code for _, members in groups for code, _ in members}
-    groups.append(("Other", [(code, name) for code, name in names.items() if code not in placed]))
+    groups.append(
+        (
+            "Other",
+            [(code, name) for code, name in names.items() if code not in placed],
+        )
+    )
     return [
         (continent, sorted(members, key=lambda item: _sort_key(item[1])))
         for continent, members in groups

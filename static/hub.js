@@ -2,15 +2,27 @@
 (function () {
   "use strict";
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // The page's words (base.html's JSON block, in the page's language): "%(name)s" are
+  // placeholders; a plural message has one form per CLDR category, chosen by Intl.
+  var lang = document.documentElement.lang || "en";
+  var messages = {};
+  try { messages = JSON.parse(document.getElementById("hub-messages").textContent); } catch (e) { /* none */ }
+  function say(key, values, count) {
+    var text = messages[key] || "";
+    if (typeof text === "object") {
+      var kind = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang).select(count) : (count === 1 ? "one" : "other");
+      text = text[kind] || text.other || "";
+    }
+    return text.replace(/%\((\w+)\)[sd]/g, function (all, name) { return name === "num" ? count : values[name]; });
+  }
 
   // Countdown to the cutoff, updated every half minute (same words as the server's).
   function tickCountdowns() {
     document.querySelectorAll("[data-countdown-for]").forEach(function (el) {
       var left = Math.floor((Date.parse(el.dataset.countdownFor) - Date.now()) / 1000);
-      if (left <= 0) { el.textContent = "submissions have closed: reload the page"; return; }
+      if (left <= 0) { el.textContent = say("closed", {}); return; }
       var d = Math.floor(left / 86400), h = Math.floor(left % 86400 / 3600), m = Math.floor(left % 3600 / 60);
-      el.textContent = (d ? plural(d, "day") + " " : "") + h + " h " + m + " min left";
+      el.textContent = d ? say("days", { hours: h, minutes: m }, d) : say("hours", { hours: h, minutes: m });
     });
   }
 
@@ -18,7 +30,7 @@
   // hub writes dates ("31 December 2026, 10:06 UTC"); only the time when it is the same day.
   function hubDate(when) {
     var parts = {};
-    new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric",
+    new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, { day: "numeric", month: "long", year: "numeric",
       hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
       .formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
     return { day: parts.day + " " + parts.month + " " + parts.year,
@@ -34,7 +46,7 @@
       if (genevaOffset === -when.getTimezoneOffset()) { return; }  // the visitor is on Geneva time
       var local = hubDate(when);
       var sameDay = shown && shown.textContent.indexOf(local.day + ",") === 0;
-      el.textContent = "; your time: " + (sameDay ? local.time : local.day + ", " + local.time);
+      el.textContent = say("yourTime", { when: sameDay ? local.time : local.day + ", " + local.time });
     });
   }
 
@@ -181,8 +193,7 @@
         if (el.tagName !== "H2" && el !== button) { el.remove(); }
       });
       var lead = document.createElement("p");
-      lead.textContent = items.length ? "These published submissions look similar to yours:"
-        : "No similar published submission was found.";
+      lead.textContent = items.length ? say("similarLead", {}) : say("similarNone", {});
       panel.insertBefore(lead, button);
       if (!items.length) { return; }
       var list = document.createElement("ul");
@@ -191,7 +202,7 @@
         var badge = document.createElement("span");
         link.href = item.url; link.target = "_blank"; link.rel = "noopener";
         link.textContent = item.title;
-        badge.className = "badge badge-kind"; badge.textContent = "Kind: " + item.kind;
+        badge.className = "badge badge-kind"; badge.textContent = say("kind", { kind: item.kind });
         li.append(link, " — " + (item.lead_organisation || "") + " ", badge);
         list.appendChild(li);
       });
@@ -216,8 +227,7 @@
           show(data.items);
           panel.dataset.found = String(data.items.length);
           if (before !== panel.dataset.found) {
-            announce(data.items.length ? plural(data.items.length, "similar published submission") + " found."
-              : "No similar published submission found.");
+            announce(data.items.length ? say("similarFound", {}, data.items.length) : say("similarNone", {}));
           }
         })
         .catch(function () { /* aborted or offline: the button still works */ });

@@ -30,13 +30,16 @@ from hub.models import Base
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import create_submission
 
-from helpers import PASSWORD, PG_URL, full_content
+from helpers import PASSWORD, PG_URL, compile_catalogues, full_content
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Temporary folders (each test's SQLite database, search index, instance folder) in
-    memory (/dev/shm) unless the run chose a place: SQLite syncs every commit to disk, ~8 ms
-    a commit on a slow disk against 0.3 ms in memory, and a test commits dozens of times."""
+    """The translations compiled; temporary folders (each test's SQLite database, search
+    index, instance folder) in memory (/dev/shm) unless the run chose a place: SQLite syncs
+    every commit to disk, ~8 ms a commit on a slow disk against 0.3 ms in memory, and a test
+    commits dozens of times."""
+    if not hasattr(config, "workerinput"):  # once, before the xdist workers start
+        compile_catalogues()  # the .mo files are build output (make i18n-compile)
     chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
     if not chosen and "TMPDIR" not in os.environ and os.access("/dev/shm", os.W_OK):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"

@@ -7,6 +7,7 @@ import html
 import os
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -354,3 +355,60 @@ def bar_rows(page: str) -> dict[str, int]:
             re.S,
         )
     }
+
+
+# --- Translations ---------------------------------------------------------------------------
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "hub" / "translations"
+PSEUDO_LOCALE = "en_001"  # a CLDR locale the hub never offers: the test-only pseudo-locale
+
+
+def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
+    """Compile every messages.po under `folder` into its .mo (what `make i18n-compile` does),
+    written beside it atomically so parallel runs never read half a file."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=po.parent.parent.name)
+        partial = mo.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as target:
+            write_mo(target, catalogue)
+        partial.replace(mo)
+
+
+def write_pseudo_catalogue(folder: Path) -> None:
+    """A catalogue for PSEUDO_LOCALE in `folder` that wraps every message in ⟦…⟧: text of a
+    page outside the brackets did not go through gettext."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / "messages.pot").open("rb") as source:
+        template = read_po(source)
+    pseudo = Catalog(locale=PSEUDO_LOCALE)
+    for message in template:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            forms = tuple(f"⟦{form}⟧" for form in message.id)
+            strings = forms + (forms[-1],) * (pseudo.num_plurals - len(forms))
+            pseudo.add(message.id, strings[: pseudo.num_plurals], context=message.context)
+        else:
+            pseudo.add(message.id, f"⟦{message.id}⟧", context=message.context)
+    target = folder / PSEUDO_LOCALE / "LC_MESSAGES"
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / "messages.mo").open("wb") as out:
+        write_mo(out, pseudo)
+
+
+def po_entries(language: str) -> list[Any]:
+    """The messages of a language's catalogue (header left out)."""
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return [m for m in read_po(source, locale=language) if m.id]

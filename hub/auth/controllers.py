@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -26,6 +27,7 @@ from hub.auth.parking import fields_to_park, park_post
 from hub.auth.tokens import TokenProblem, read_confirmation_token
 from hub.extensions import csrf, db, login_manager
 from hub.forms import csrf_failed, expired_form_notice
+from hub.i18n import current_language
 from hub.ratelimit import throttled
 from hub.templating import Page
 
@@ -44,13 +46,15 @@ def unauthorized() -> Response:
         )
         db.session.commit()
         flash(
-            "Your session had expired, so nothing was submitted yet. Log in again: what "
-            "you typed is kept and will be back in the form.",
+            _(
+                "Your session had expired, so nothing was submitted yet. Log in again: what "
+                "you typed is kept and will be back in the form."
+            ),
             "info",
         )
         # Back to the same address: a new form's one-time token is in it.
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    flash("Please log in to continue.", "info")
+    flash(_("Please log in to continue."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -121,11 +125,13 @@ def register() -> Page:
     if form.validate_on_submit():
         typed = (form.email.data, form.password.data, form.display_name.data)
         try:
-            register_account(*typed, form.organisation.data or "")
+            register_account(*typed, form.organisation.data or "", language=current_language())
             db.session.commit()
         except IntegrityError:  # the same address registered at the same moment (two tabs)
             db.session.rollback()
-            register_account(*typed, form.organisation.data or "")  # now: the owner is told
+            register_account(  # now: the owner is told
+                *typed, form.organisation.data or "", language=current_language()
+            )
             db.session.commit()
         session["registered_email"] = form.email.data.strip().lower()
         target = request.args.get("next")
@@ -157,7 +163,7 @@ def confirm(token: str) -> Page:
         return pages.token_problem_page(TokenProblem.USED)
     _log_in(found)  # commits
     session.pop("registered_email", None)
-    flash(f"Your address is confirmed. Welcome, {found.display_name}!", "success")
+    flash(_("Your address is confirmed. Welcome, %(name)s!", name=found.display_name), "success")
     return redirect(url_for("submissions.mine"))
 
 
@@ -173,9 +179,9 @@ def login() -> Page:
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             _log_in(user)
-            flash(f"Logged in as {user.display_name}.", "success")
+            flash(_("Logged in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data))
-        form.password.errors.append("E-mail or password is wrong.")
+        form.password.errors.append(_("E-mail or password is wrong."))
     elif csrf_failed(form):
         notice = expired_form_notice(password=True)
     return pages.login_page(form, notice, 400 if notice else 422 if form.errors else 200)
@@ -188,7 +194,7 @@ def logout() -> Response:
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -199,5 +205,5 @@ def logout_everywhere() -> Response:
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out on every device.", "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("public.home"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -16,41 +18,58 @@ from wtforms.validators import (
 from hub.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
 from hub.forms import HubForm
 
+REQUIRED = _l("This field is required.")  # the error summary names such fields together
+
 
 class RegisterForm(HubForm):
     """Create an account."""
 
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[
-            InputRequired(),
+            InputRequired(message=REQUIRED),
             Length(max=EMAIL_MAX),
-            Email(message="Enter a valid e-mail address."),
+            Email(message=_l("Enter a valid e-mail address.")),
         ],
     )
     # DataRequired, not InputRequired: a name of only blanks is cleaned to "" before this runs.
-    display_name = StringField("Your name", validators=[DataRequired(), Length(max=NAME_MAX)])
-    organisation = StringField(
-        "Organisation",
-        validators=[Length(max=ORGANISATION_MAX)],
-        description="Optional. The organisation you represent.",
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=REQUIRED), Length(max=NAME_MAX)],
     )
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[Length(max=ORGANISATION_MAX)],
+        description=_l("Optional. The organisation you represent."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=REQUIRED), Length(max=1000)],
+    )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")],
+        _l("Repeat the password"),
+        validators=[
+            InputRequired(message=REQUIRED),
+            EqualTo("password", message=_l("The two passwords differ.")),
+        ],
     )
 
     def validate_password(self, field: PasswordField) -> None:
         """Enforce HUB_MIN_PASSWORD_LENGTH."""
         minimum = int(current_app.config["HUB_MIN_PASSWORD_LENGTH"])
         if len(field.data or "") < minimum:
-            raise ValidationError(f"Use at least {minimum} characters.")
+            raise ValidationError(_("Use at least %(num)d characters.", num=minimum))
 
 
 class LoginForm(HubForm):
     """Log in."""
 
-    email = EmailField("E-mail", validators=[InputRequired(), Length(max=EMAIL_MAX)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=1000)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[InputRequired(message=REQUIRED), Length(max=EMAIL_MAX)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=REQUIRED), Length(max=1000)],
+    )
     next = HiddenField()

@@ -1,23 +1,27 @@
-"""What the hub tells people by e-mail about their account."""
+"""What the hub tells people by e-mail about their account (in the account's language)."""
 
 from __future__ import annotations
 
+from flask_babel import force_locale, gettext
+
 from hub.auth.models import User
 from hub.auth.tokens import CONFIRM_HOURS, confirmation_token
+from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 
 
 def confirm_address(user: User) -> None:
     """Send a new account the link that confirms its address and logs in."""
-    queue_from_template(
-        "confirm",
-        user.email,
-        "Confirm your address for Partnerships Hub",
-        "confirm_address.txt",
-        user=user,
-        token=confirmation_token(user),
-        hours=CONFIRM_HOURS,
-    )
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "confirm",
+            user.email,
+            gettext("Confirm your address for Partnerships Hub"),
+            "confirm_address.txt",
+            user=user,
+            token=confirmation_token(user),
+            hours=CONFIRM_HOURS,
+        )
 
 
 def registration_attempt(user: User) -> None:
@@ -26,10 +30,11 @@ def registration_attempt(user: User) -> None:
     Nothing the requester typed goes into it: the hub must not carry anyone's text to any
     address they name.
     """
-    queue_from_template(
-        "register_attempt",
-        user.email,
-        "Someone tried to register with your address",
-        "register_attempt.txt",
-        user=user,
-    )
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "register_attempt",
+            user.email,
+            gettext("Someone tried to register with your address"),
+            "register_attempt.txt",
+            user=user,
+        )

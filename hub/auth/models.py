@@ -57,6 +57,8 @@ class User(UserMixin, Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language the account chose (hub.i18n.LANGUAGES): its pages and e-mails use it.
+    language: Mapped[str | None] = mapped_column(String(8))
     # None until the owner follows the link mailed at registration.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -74,7 +74,13 @@ def _add_user(
     return user
 
 
-def register(email: str, password: str, display_name: str, organisation: str = "") -> None:
+def register(
+    email: str,
+    password: str,
+    display_name: str,
+    organisation: str = "",
+    language: str | None = None,
+) -> None:
     """Create an unconfirmed account and mail it its confirmation link; for an address that
     has an account, mail its owner instead. The same work either way (one password hash, one
     mail), so neither the answer nor its time tells whether the address has an account."""
@@ -86,6 +92,7 @@ def register(email: str, password: str, display_name: str, organisation: str = "
         logger.info("Registration attempted with the address of %s", existing.email)
         return
     user = _add_user(email, password_hash, display_name, organisation, Role.SUBMITTER)
+    user.language = language  # its pages and mails in the language it registered in
     record(Action.REGISTERED, user, subject_user=user)
     mails.confirm_address(user)
     db.session.flush()

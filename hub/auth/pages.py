@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
@@ -11,23 +14,30 @@ from hub.templating import Page
 
 # What a link that does nothing says, and its status: 400 for a link that never worked,
 # 410 for one that worked once.
-TOKEN_PROBLEMS: dict[TokenProblem, tuple[str, str, int]] = {
+TOKEN_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
     TokenProblem.INVALID: (
-        "This link is not valid",
-        "The link is not valid: perhaps it was cut short when it was copied. Open the whole "
-        "link from the e-mail, or copy all of it into the address bar.",
+        _l("This link is not valid"),
+        _l(
+            "The link is not valid: perhaps it was cut short when it was copied. Open the "
+            "whole link from the e-mail, or copy all of it into the address bar."
+        ),
         400,
     ),
     TokenProblem.EXPIRED: (
-        "This link has expired",
-        f"Confirmation links work for {CONFIRM_HOURS} hours and this one has expired. Log in "
-        "with your password: your account and its drafts are there.",
+        _l("This link has expired"),
+        _l(
+            "Confirmation links work for %(hours)s hours and this one has expired. Log in "
+            "with your password: your account and its drafts are there.",
+            hours=CONFIRM_HOURS,
+        ),
         410,
     ),
     TokenProblem.USED: (
-        "This link has already been used",
-        "This link has already been used: the address is confirmed. Log in with your "
-        "password to continue.",
+        _l("This link has already been used"),
+        _l(
+            "This link has already been used: the address is confirmed. Log in with your "
+            "password to continue."
+        ),
         410,
     ),
 }

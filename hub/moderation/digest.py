@@ -10,11 +10,13 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale, ngettext
 from sqlalchemy import exists, func, insert, literal, select, text
 
 from hub.auth.models import Role, User
 from hub.clock import clock
 from hub.extensions import UTCDateTime, db
+from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 from hub.moderation.models import DigestItem
 from hub.submissions.models import Status, Submission
@@ -96,9 +98,14 @@ def queue_moderator_digest() -> int:
             ),
         )
     )
-    subject = f"{len(new_items)} new submission{'s' if len(new_items) > 1 else ''} to review"
-    for moderator in moderators:
-        queue_from_template("digest", moderator.email, subject, "digest.txt", items=new_items)
+    for moderator in moderators:  # each in the moderator's own language
+        with force_locale(moderator.language or DEFAULT):
+            subject = ngettext(
+                "%(num)d new submission to review",
+                "%(num)d new submissions to review",
+                len(new_items),
+            )
+            queue_from_template("digest", moderator.email, subject, "digest.txt", items=new_items)
     db.session.flush()
     return len(moderators)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -35,24 +37,31 @@ MESSAGE_MAX = 4000
 
 # The buttons of each form: value -> label.
 DECISION_BUTTONS = {
-    "approve": "Approve and publish",
-    "request_changes": "Request changes",
-    "reject": "Reject",
+    "approve": _l("Approve and publish"),
+    "request_changes": _l("Request changes"),
+    "reject": _l("Reject"),
 }
-REVISION_BUTTONS = {"approve": "Publish this update", "reject": "Keep the current public version"}
-BULK_BUTTONS = {"approve": "Approve selected", "reject": "Reject selected"}
+REVISION_BUTTONS = {
+    "approve": _l("Publish this update"),
+    "reject": _l("Keep the current public version"),
+}
+BULK_BUTTONS = {"approve": _l("Approve selected"), "reject": _l("Reject selected")}
 SELECT_ALL = "select_all"  # the bulk form's no-script "select all on this page" button
 
 
-def _one_of(choices: dict[str, str]) -> Any:
+def _one_of(choices: dict[str, Any]) -> Any:
     """A validator for a field set by pressing one of `choices`' buttons."""
-    names = " / ".join(choices.values())
 
     def check(_form: Any, field: Any) -> None:
+        names = " / ".join(str(label) for label in choices.values())
         if not field.data:
-            raise StopValidation(f"Nothing was decided: press one of the buttons ({names}).")
+            raise StopValidation(
+                _("Nothing was decided: press one of the buttons (%(names)s).", names=names)
+            )
         if field.data not in choices:
-            raise StopValidation(f"Not a valid choice: press one of the buttons ({names}).")
+            raise StopValidation(
+                _("Not a valid choice: press one of the buttons (%(names)s).", names=names)
+            )
 
     return check
 
@@ -60,12 +69,14 @@ def _one_of(choices: dict[str, str]) -> Any:
 class DecisionForm(HubForm):
     """Approve, request changes or reject, each with its own button; one message for all."""
 
-    action = StringField("Decision", validators=[_one_of(DECISION_BUTTONS)])
+    action = StringField(_l("Decision"), validators=[_one_of(DECISION_BUTTONS)])
     message = TextAreaField(
-        "Message to the submitter",
+        _l("Message to the submitter"),
         validators=[Length(max=MESSAGE_MAX)],
-        description="Sent by e-mail with your decision and kept in the history. Required to "
-        "reject or to request changes; optional when approving.",
+        description=_l(
+            "Sent by e-mail with your decision and kept in the history. Required to "
+            "reject or to request changes; optional when approving."
+        ),
     )
     version = HiddenField()
 
@@ -74,27 +85,30 @@ class DecisionForm(HubForm):
         if (field.data or "").strip():
             return
         if self.action.data == "reject":
-            raise ValidationError("Give a reason: it is sent to the submitter.")
+            raise ValidationError(_("Give a reason: it is sent to the submitter."))
         if self.action.data == "request_changes":
-            raise ValidationError("Write what should change: the message goes to the submitter.")
+            raise ValidationError(_("Write what should change: the message goes to the submitter."))
 
 
 class DuplicateForm(HubForm):
     """Reject as a duplicate of another submission (a small form of its own)."""
 
     duplicate_of = IntegerField(
-        "Number of the original submission",
+        _l("Number of the original submission"),
         validators=[
-            InputRequired(message="Enter the number of the original submission."),
+            InputRequired(message=_l("Enter the number of the original submission.")),
             NumberRange(
                 min=1,
                 max=MAX_ID,
-                message="Enter the number of the original "
-                "submission (a whole number of at least 1).",
+                message=_l(
+                    "Enter the number of the original submission (a whole number of at least 1)."
+                ),
             ),
         ],
-        description="Rejects this submission and tells the submitter which one it "
-        "duplicates (named only if it is public).",
+        description=_l(
+            "Rejects this submission and tells the submitter which one it "
+            "duplicates (named only if it is public)."
+        ),
     )
     version = HiddenField()
 
@@ -114,54 +128,60 @@ class BulkForm(HubForm):
     """Approve or reject the submissions ticked in the queue."""
 
     action = StringField(
-        "Decision", validators=[_one_of({**BULK_BUTTONS, SELECT_ALL: "Select all on this page"})]
+        _l("Decision"),
+        validators=[_one_of({**BULK_BUTTONS, SELECT_ALL: _l("Select all on this page")})],
     )
-    ids = IdListField("Selected submissions", default=list)
+    ids = IdListField(_l("Selected submissions"), default=list)
     message = TextAreaField(
-        "Reason (required to reject; sent to each submitter)", validators=[Length(max=MESSAGE_MAX)]
+        _l("Reason (required to reject; sent to each submitter)"),
+        validators=[Length(max=MESSAGE_MAX)],
     )
 
     def validate_ids(self, field: Any) -> None:
         """A decision needs something to apply to."""
         if self.action.data in BULK_BUTTONS and not field.data:
-            raise ValidationError("Select at least one submission: tick its box in the list.")
+            raise ValidationError(_("Select at least one submission: tick its box in the list."))
 
     def validate_message(self, field: Any) -> None:
         """A rejection needs a reason."""
         if self.action.data == "reject" and not (field.data or "").strip():
-            raise ValidationError("Give a reason to reject: it is sent to each submitter.")
+            raise ValidationError(_("Give a reason to reject: it is sent to each submitter."))
 
 
 class RevisionForm(HubForm):
     """Publish or refuse a pending revision, each with its own button."""
 
-    action = StringField("Decision on the update", validators=[_one_of(REVISION_BUTTONS)])
+    action = StringField(_l("Decision on the update"), validators=[_one_of(REVISION_BUTTONS)])
     message = TextAreaField(
-        "Message to the submitter about the update",
+        _l("Message to the submitter about the update"),
         validators=[Length(max=MESSAGE_MAX)],
-        description="Required to keep the current version; optional when publishing.",
+        description=_l("Required to keep the current version; optional when publishing."),
     )
     seen = HiddenField()  # the revision_stamp() of the text shown
 
     def validate_message(self, field: Any) -> None:
         """Refusing an update needs a reason."""
         if self.action.data == "reject" and not (field.data or "").strip():
-            raise ValidationError("Give a reason: it is sent to the submitter.")
+            raise ValidationError(_("Give a reason: it is sent to the submitter."))
 
 
 class ExceptionForm(HubForm):
     """Let one account submit late."""
 
     email = EmailField(
-        "Account e-mail",
-        validators=[InputRequired(), Length(max=254), Email(message="Enter a valid e-mail.")],
+        _l("Account e-mail"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=254),
+            Email(message=_l("Enter a valid e-mail.")),
+        ],
     )
     until = DateTimeLocalField(
-        "Allowed until (Geneva time)",
+        _l("Allowed until (Geneva time)"),
         format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message="Enter a date and time.")],
+        validators=[InputRequired(message=_l("Enter a date and time."))],
     )
-    reason = StringField("Reason", validators=[Length(max=1000)])
+    reason = StringField(_l("Reason"), validators=[Length(max=1000)])
 
     def validate_until(self, field: Any) -> None:
         """Refuse a wall-clock time that Geneva skips (the spring-forward hour)."""
@@ -171,9 +191,12 @@ class ExceptionForm(HubForm):
         try:
             back = field.data.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
         except OverflowError:  # 0001-01-01 00:00 in Geneva is in the year 0 in UTC
-            raise ValidationError("Choose an instant in the future.") from None
+            raise ValidationError(_("Choose an instant in the future.")) from None
         if back.replace(tzinfo=None) != field.data:
             raise ValidationError(
-                f"{field.data:%H:%M} does not exist in Geneva time on that day: the clocks "
-                "go forward an hour that night. Choose a time an hour later."
+                _(
+                    "%(time)s does not exist in Geneva time on that day: the clocks "
+                    "go forward an hour that night. Choose a time an hour later.",
+                    time=f"{field.data:%H:%M}",
+                )
             )

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+
 from hub.auth.models import User
+from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 from hub.submissions.models import Status, Submission
 
 DECISION_SUBJECTS = {
-    Status.APPROVED: "Approved and published",
-    Status.REJECTED: "Not accepted",
-    Status.CHANGES_REQUESTED: "Changes requested",
+    Status.APPROVED: _l("Approved and published: %(title)s"),
+    Status.REJECTED: _l("Not accepted: %(title)s"),
+    Status.CHANGES_REQUESTED: _l("Changes requested: %(title)s"),
 }
 
 
@@ -20,38 +24,45 @@ def decision(
 ) -> None:
     """Tell the owner what a moderator decided (approved, rejected, changes requested);
     `revisions_until` is their last instant to resubmit (None = no limit)."""
-    queue_from_template(
-        "decision",
-        submission.owner.email,
-        f"{DECISION_SUBJECTS[submission.status]}: {submission.title}",
-        "decision.txt",
-        submission=submission,
-        message=message,
-        revisions_until=revisions_until,
-    )
+    with force_locale(submission.owner.language or DEFAULT):
+        queue_from_template(
+            "decision",
+            submission.owner.email,
+            str(DECISION_SUBJECTS[submission.status]) % {"title": submission.title},
+            "decision.txt",
+            submission=submission,
+            message=message,
+            revisions_until=revisions_until,
+        )
 
 
 def revision_decision(submission: Submission, approved: bool, message: str) -> None:
     """Tell the owner whether their edit of an approved submission was accepted."""
-    subject = f"{'Update published' if approved else 'Update not accepted'}: {submission.title}"
-    queue_from_template(
-        "revision",
-        submission.owner.email,
-        subject,
-        "revision.txt",
-        submission=submission,
-        approved=approved,
-        message=message,
-    )
+    with force_locale(submission.owner.language or DEFAULT):
+        subject = (
+            gettext("Update published: %(title)s", title=submission.title)
+            if approved
+            else gettext("Update not accepted: %(title)s", title=submission.title)
+        )
+        queue_from_template(
+            "revision",
+            submission.owner.email,
+            subject,
+            "revision.txt",
+            submission=submission,
+            approved=approved,
+            message=message,
+        )
 
 
 def exception_granted(user: User, until_text: str) -> None:
     """Tell a user they may submit late."""
-    queue_from_template(
-        "exception",
-        user.email,
-        "You may submit after the deadline",
-        "exception.txt",
-        user=user,
-        until_text=until_text,
-    )
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "exception",
+            user.email,
+            gettext("You may submit after the deadline"),
+            "exception.txt",
+            user=user,
+            until_text=until_text,
+        )

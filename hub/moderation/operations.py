@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -12,6 +13,7 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
+from hub.i18n import N_
 from hub.moderation import mails
 from hub.routing import public_url
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
@@ -32,13 +34,10 @@ class DecisionRefused(Exception):
 
 def already_decided(submission: Submission) -> DecisionRefused:
     """The message a moderator sees when someone else was faster."""
-    who = submission.decided_by.display_name if submission.decided_by else "someone else"
+    who = submission.decided_by.display_name if submission.decided_by else _("someone else")
     when = clock().format(submission.decided_at or submission.updated_at)
-    return DecisionRefused(
-        f"Already decided by {who} at {when}: now “{submission.status_label}”. "
-        "Nothing was changed.",
-        409,
-    )
+    said = N_("Already decided by %(name)s at %(when)s: now “%(status)s”. Nothing was changed.")
+    return DecisionRefused(_(said, name=who, when=when, status=submission.status_label), 409)
 
 
 def changed_meanwhile(submission: Submission) -> DecisionRefused:
@@ -52,9 +51,11 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
     )
     if submission.status in DECIDABLE and edited_since_decision:
         return DecisionRefused(
-            "This submission changed since you opened it (last change "
-            f"{clock().format(submission.updated_at)}). Reload it and decide again. "
-            "Nothing was changed.",
+            _(
+                "This submission changed since you opened it (last change %(when)s). Reload "
+                "it and decide again. Nothing was changed.",
+                when=clock().format(submission.updated_at),
+            ),
             409,
         )
     return already_decided(submission)
@@ -66,10 +67,10 @@ def why_not_decidable(
     """Why `moderator` cannot decide on `submission` now: their own item, a changed
     version, the wrong state (None when they can)."""
     if not moderator.is_moderator:
-        return DecisionRefused("Only moderators can decide on submissions.", 403)
+        return DecisionRefused(_("Only moderators can decide on submissions."), 403)
     if submission.owner_id == moderator.id:
         return DecisionRefused(
-            "You cannot decide on your own submission; ask another moderator.", 403
+            _("You cannot decide on your own submission; ask another moderator."), 403
         )
     if expected_version is not None and submission.version != expected_version:
         return changed_meanwhile(submission)
@@ -125,7 +126,7 @@ def reject_submission(
 ) -> Submission:
     """Reject with a reason that is sent to the submitter."""
     if not reason.strip():
-        raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
+        raise DecisionRefused(_("Give a reason: it is sent to the submitter."), 422)
     _refuse_unless_decidable(submission, moderator, expected_version)
     _decide(submission, moderator, Status.REJECTED, reason.strip(), Action.REJECTED)
     mails.decision(submission, reason.strip())
@@ -146,9 +147,12 @@ def why_changes_not_requestable(submission: Submission) -> DecisionRefused | Non
     if until is None:
         return None
     return DecisionRefused(
-        f"Revisions closed on {clock().format(until)}: the owner could no longer edit and "
-        "resubmit, so changes cannot be requested. Approve or reject it instead, or grant "
-        "the owner a deadline exception first. Nothing was changed.",
+        _(
+            "Revisions closed on %(when)s: the owner could no longer edit and "
+            "resubmit, so changes cannot be requested. Approve or reject it instead, or grant "
+            "the owner a deadline exception first. Nothing was changed.",
+            when=clock().format(until),
+        ),
         409,
     )
 
@@ -158,7 +162,9 @@ def request_changes(
 ) -> Submission:
     """Send the item back to its owner with a message; they may revise and resubmit."""
     if not message.strip():
-        raise DecisionRefused("Write what should change: the message goes to the submitter.", 422)
+        raise DecisionRefused(
+            _("Write what should change: the message goes to the submitter."), 422
+        )
     _refuse_unless_decidable(submission, moderator, expected_version)
     refusal = why_changes_not_requestable(submission)
     if refusal is not None:  # sending it back would be a dead end for the owner
@@ -180,9 +186,9 @@ def mark_duplicate(
 ) -> Submission:
     """Reject as a duplicate of another submission (kept linked, never public)."""
     if original is None or original.status is Status.DRAFT:  # drafts are their owner's alone
-        raise DecisionRefused("No submission with that number exists.", 422)
+        raise DecisionRefused(_("No submission with that number exists."), 422)
     if original.id == submission.id:
-        raise DecisionRefused("A submission cannot duplicate itself.", 422)
+        raise DecisionRefused(_("A submission cannot duplicate itself."), 422)
     _refuse_unless_decidable(submission, moderator, expected_version)
     submission.duplicate_of = original
     # The message goes to this submitter: name the original only when it is public.
@@ -209,8 +215,11 @@ def why_revision_not_decidable(
     """Why a decision on `revision` cannot be applied now (None when it can)."""
     if revision.status is RevisionStatus.WITHDRAWN:  # with its submission, by the owner
         return DecisionRefused(
-            "The owner withdrew this submission, and its update with it, at "
-            f"{clock().format(revision.decided_at)}. Nothing was changed.",
+            _(
+                "The owner withdrew this submission, and its update with it, at %(when)s. "
+                "Nothing was changed.",
+                when=clock().format(revision.decided_at),
+            ),
             409,
         )
     if revision.status is not RevisionStatus.PENDING:
@@ -222,13 +231,15 @@ def why_revision_not_decidable(
         )
     if seen is not None and seen != revision_stamp(revision):
         return DecisionRefused(
-            "The owner changed this update since you opened the page (last change "
-            f"{clock().format(revision.updated_at)}). Read the new text and decide again. "
-            "Nothing was changed.",
+            _(
+                "The owner changed this update since you opened the page (last change "
+                "%(when)s). Read the new text and decide again. Nothing was changed.",
+                when=clock().format(revision.updated_at),
+            ),
             409,
         )
     if revision.submission.owner_id == moderator.id:
-        return DecisionRefused("You cannot decide on your own submission.", 403)
+        return DecisionRefused(_("You cannot decide on your own submission."), 403)
     return None
 
 
@@ -245,7 +256,7 @@ def decide_revision(
     if refusal is not None:
         raise refusal
     if not approve and not message.strip():
-        raise DecisionRefused("Give a reason: it is sent to the submitter.", 422)
+        raise DecisionRefused(_("Give a reason: it is sent to the submitter."), 422)
     now = clock().now()
     revision.status = RevisionStatus.APPROVED if approve else RevisionStatus.REJECTED
     revision.decided_by = moderator
@@ -282,12 +293,14 @@ def exception_for(user_id: int, lock: bool = False) -> DeadlineException | None:
 def grant_exception(user: User, until: datetime, reason: str, moderator: User) -> DeadlineException:
     """Let one account submit and edit until `until` (replacing an earlier grant)."""
     if not moderator.is_moderator:
-        raise DecisionRefused("Only moderators can grant exceptions.", 403)
+        raise DecisionRefused(_("Only moderators can grant exceptions."), 403)
     if user.id == moderator.id:  # the same conflict of interest as deciding one's own item
-        raise DecisionRefused("You cannot grant yourself an exception: ask another moderator.", 403)
+        raise DecisionRefused(
+            _("You cannot grant yourself an exception: ask another moderator."), 403
+        )
     now = clock().now()
     if until <= now:
-        raise DecisionRefused("Choose an instant in the future.", 422)
+        raise DecisionRefused(_("Choose an instant in the future."), 422)
     exception = exception_for(user.id, lock=True)
     previous = exception.until if exception is not None else None
     if exception is None:
@@ -324,7 +337,7 @@ def grant_exception(user: User, until: datetime, reason: str, moderator: User) -
 def revoke_exception(exception: DeadlineException, moderator: User) -> None:
     """Withdraw a deadline exception."""
     if not moderator.is_moderator:
-        raise DecisionRefused("Only moderators can revoke exceptions.", 403)
+        raise DecisionRefused(_("Only moderators can revoke exceptions."), 403)
     record(
         Action.EXCEPTION_REVOKED,
         moderator,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -160,10 +161,10 @@ def after_decision(submission: Submission, done: str) -> Response:
     filters = current_filters()
     following = queries.next_in_queue(filters, submission, current_user.id)
     if following is None:
-        flash(f"{done} Nothing left after it in this view of the queue.", "success")
+        flash(f"{done} {_('Nothing left after it in this view of the queue.')}", "success")
         return redirect(url_with_filters(".queue", filters))
     item, where = following
-    flash(f"{done} Here is the next one.", "success")
+    flash(f"{done} {_('Here is the next one.')}", "success")
     return redirect(url_with_filters(".review", where, submission_id=item.id))
 
 
@@ -228,9 +229,11 @@ def checked_version(
         # Nothing says which text the moderator read: the page shows the item as it is now
         # and the form carries that version, with what they typed, to send again.
         flash(
-            "The form was incomplete (no version, or not a valid one), so nothing was "
-            "decided. Check the submission below as it is now and send again: what you "
-            "typed is kept.",
+            _(
+                "The form was incomplete (no version, or not a valid one), so nothing was "
+                "decided. Check the submission below as it is now and send again: what you "
+                "typed is kept."
+            ),
             "error",
         )
         form.version.data = str(submission.version)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, and_, func, or_, select
 
 from hub.audit.models import AuditEvent
@@ -34,7 +35,7 @@ QUEUE_STATUSES = frozenset(
 
 def status_name(status: Status) -> str:
     """A status as moderators say it in lists and charts ("Changes requested")."""
-    return status.value.replace("_", " ").capitalize()
+    return gettext(status.value.replace("_", " ").capitalize())  # msgids in the queue page
 
 
 @dataclass(frozen=True)
@@ -76,20 +77,20 @@ class QueueFilters:
         return out
 
     def describe(self) -> str:
-        """The filters in words, for the link back to the queue."""
+        """The filters in words, for the link back to the queue (parts of a list)."""
         parts = [
-            "updates to review"
+            gettext("updates to review")
             if self.status == REVISIONS
             else status_name(Status(self.status)).lower()
             if self.status
-            else "any status"
+            else gettext("any status")
         ]
         if self.kind:
-            parts.append(KINDS[self.kind].lower())
+            parts.append(gettext(KINDS[self.kind]).lower())
         if self.text:
             parts.append(f"“{self.text}”")
         if self.page > 1:
-            parts.append(f"page {self.page}")
+            parts.append(gettext("page %(page)d", page=self.page))
         return ", ".join(parts)
 
 

@@ -3,8 +3,8 @@
 A public page (home, browse, search, a detail page, statistics) depends only on the URL, on
 what is published and on the minute (the deadline countdown). What is published changes only
 through the search index's queue: every approval, withdrawal or published revision writes an
-`index_tasks` row and, once drained, a new index version. So the key is
-(address, URL, index version, newest queued task, minute): a change anywhere makes a new key
+`index_tasks` row and, once drained, a new index version. So the key is (address, URL,
+language, index version, newest queued task, minute): a change anywhere makes a new key
 (task ids are never reused), and an old page is never served after it. The address (scheme and
 host, as the request or a trusted proxy gives them) is part of the key because pages carry
 absolute links: a request with a forged Host header must not poison what others see.
@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response
 
 from hub.clock import clock
 from hub.extensions import db
+from hub.i18n import current_language as lang
 from hub.lru import LRU
 from hub.search import current_index
 from hub.search.engine import IndexUnavailable
@@ -64,7 +65,8 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if version is None:
             return view(*args, **kwargs)
         pages: LRU = current_app.extensions.setdefault("hub_pages", LRU())
-        key = (request.host_url, request.full_path, version)
+        # The language and the prefix: /fr/browse and a French visitor's /browse differ.
+        key = (request.host_url, request.script_root, request.full_path, lang(), version)
         if key in pages:
             body, mimetype = pages.remember(key, lambda: None, size)
             return Response(body, mimetype=mimetype)

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from datetime import datetime, tzinfo
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -97,6 +98,14 @@ def detail(slug: str) -> str:
     )
 
 
+CHART_TITLES = {
+    "kind": _l("Approved submissions by kind"),
+    "stakeholder": _l("Approved submissions by stakeholder group"),
+    "region": _l("Approved submissions by region"),
+    "theme": _l("Approved submissions by theme"),
+}
+
+
 @bp.route("/stats")
 @cached_page
 def stats() -> str:
@@ -104,7 +113,7 @@ def stats() -> str:
     listing = find(ListingQuery(per_page=1))
     charts_ = [
         (
-            f"Approved submissions by {FACET_TITLES[name].lower()}",
+            CHART_TITLES[name],
             [(f.label, f.count) for f in listing.facets[name]],
         )
         for name in ("kind", "stakeholder", "region", "theme")

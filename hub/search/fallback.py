@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from hub.extensions import db
 from hub.search.engine import SearchIndex
 from hub.search.params import FACETS, MULTI, ListingQuery
@@ -74,7 +76,9 @@ def from_sql(idx: SearchIndex, req: ListingQuery) -> Listing:
     ordered = _order(passing, by_id.__getitem__, "title" if req.sort == "title" else "newest")
     start = (req.page - 1) * req.per_page
     ids = list(ordered[start : start + req.per_page])
-    notes = ["Search is being rebuilt: results are matched word by word for now."] if req.q else []
+    notes = (
+        [_("Search is being rebuilt: results are matched word by word for now.")] if req.q else []
+    )
     return Listing(
         req,
         idx.source.load_public(db.session, ids),

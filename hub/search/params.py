@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from hub import vocab
 from hub.forms import clean_text, one_line
 from hub.search.query import MAX_QUERY_CHARS
@@ -21,29 +24,36 @@ FACETS: dict[str, int] = {
     "sdg": 6,
 }
 FACET_TITLES = {
-    "kind": "Kind",
-    "stakeholder": "Stakeholder group",
-    "region": "Region",
-    "country": "Country",
-    "theme": "Theme",
-    "sdg": "Sustainable Development Goal",
+    "kind": _l("Kind"),
+    "stakeholder": _l("Stakeholder group"),
+    "region": _l("Region"),
+    "country": _l("Country"),
+    "theme": _l("Theme"),
+    "sdg": _l("Sustainable Development Goal"),
 }
-SORTS = {"relevance": "Relevance", "newest": "Newest first", "title": "Title (A–Z)"}
+SORTS = {"relevance": _l("Relevance"), "newest": _l("Newest first"), "title": _l("Title (A–Z)")}
 MAX_PER_PAGE = 100
 # Facets an item can have several values of.
 MULTI = {"country", "region", "theme", "sdg"}
 
 
 def vocabulary(facet: str) -> dict[str, str]:
-    """Allowed values of a facet and their labels."""
-    return {
-        "kind": vocab.KINDS,
-        "stakeholder": vocab.STAKEHOLDER_GROUPS,
-        "region": vocab.REGIONS,
-        "theme": vocab.THEMES,
-        "country": vocab.countries(),
-        "sdg": {str(n): f"SDG {n}: {label}" for n, label in vocab.SDGS.items()},
-    }[facet]
+    """Allowed values of a facet and their labels (in the page's language)."""
+    if facet == "sdg":
+        return {
+            str(n): _("SDG %(number)d: %(name)s", number=n, name=_(label))
+            for n, label in vocab.SDGS.items()
+        }
+    if facet == "country":
+        return {code: _(name) for code, name in vocab.countries().items()}
+    return vocab.translated(
+        {
+            "kind": vocab.KINDS,
+            "stakeholder": vocab.STAKEHOLDER_GROUPS,
+            "region": vocab.REGIONS,
+            "theme": vocab.THEMES,
+        }[facet]
+    )
 
 
 @dataclass

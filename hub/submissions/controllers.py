@@ -11,6 +11,7 @@ import secrets
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,7 @@ from hub.submissions.operations import (
 )
 from hub.submissions.pages import (
     EMPTY_POST,
+    LANGUAGE_SWITCHED,
     RESTORED,
     SENT_TWICE,
     detail_page,
@@ -78,6 +80,8 @@ def _restored_form(
     form = FORMS[kind](formdata=MultiDict([(k, v) for k, values in data.items() for v in values]))
     if not form.form_token.data and submission is None:
         form.form_token.data = token or secrets.token_urlsafe(24)
+    if session.pop("parked_reason", None) == "language":  # not an error: a switch of language
+        return form_page(form, kind, submission, 200, LANGUAGE_SWITCHED, notice_class="notice-info")
     return form_page(form, kind, submission, 200, RESTORED)
 
 
@@ -125,7 +129,7 @@ def new(kind: str) -> Page:
     earlier = by_form_token(current_user, form.form_token.data)
     if earlier is not None:  # the same form posted again (double click, back + resend)
         if _same_post(earlier, form):
-            flash("This form was already saved; here is the result.", "info")
+            flash(_("This form was already saved; here is the result."), "info")
             return redirect(url_for(".detail", submission_id=earlier.id))
         # Changed since it was sent (back, edit, send): never drop the new text.
         form.check(full=False)
@@ -135,10 +139,13 @@ def new(kind: str) -> Page:
             kind,
             earlier,
             409,
-            f"This form was already sent once and saved as “{earlier.title or 'Untitled draft'}”. "
-            "What is below differs from it and was not saved: press a button again to save "
-            "it as a new submission, or open the saved one.",
-            kept_link="Open the saved one",
+            _(
+                "This form was already sent once and saved as “%(title)s”. What is below "
+                "differs from it and was not saved: press a button again to save it as a new "
+                "submission, or open the saved one.",
+                title=earlier.title or _("Untitled draft"),
+            ),
+            kept_link=_("Open the saved one"),
             action=url_for(".new", kind=kind, t=token),
         )
     if form_token_used(form.form_token.data):
@@ -170,9 +177,9 @@ def new(kind: str) -> Page:
         form.form_token.data = secrets.token_urlsafe(24)
         return form_page(form, kind, None, 409, SENT_TWICE)
     flash(
-        "Submitted. Moderators will review it; you can still edit it until the cutoff."
+        _("Submitted. Moderators will review it; you can still edit it until the cutoff.")
         if submitting
-        else "Draft saved. Submit it when it is ready.",
+        else _("Draft saved. Submit it when it is ready."),
         "success",
     )
     return redirect(url_for(".detail", submission_id=submission.id))
@@ -199,9 +206,12 @@ def _new_form(kind: str) -> Page:
         kind,
         earlier,
         200,
-        f"You already sent this form: it was saved as “{earlier.title or 'Untitled draft'}”. "
-        "Sending it again saves nothing more. To write another one, start a new form.",
-        kept_link="Open what was saved",
+        _(
+            "You already sent this form: it was saved as “%(title)s”. Sending it again saves "
+            "nothing more. To write another one, start a new form.",
+            title=earlier.title or _("Untitled draft"),
+        ),
+        kept_link=_("Open what was saved"),
         notice_class="notice-info",
     )
 
@@ -227,7 +237,11 @@ def edit(submission_id: int) -> Page:
     """Edit a draft, submitted or changes-requested submission."""
     submission = _own_or_404(submission_id)
     if not submission.is_editable:
-        flash(f"A {submission.status_label.lower()} submission cannot be edited.", "error")
+        refusal = {
+            Status.REJECTED: _("A rejected submission cannot be edited."),
+            Status.WITHDRAWN: _("A withdrawn submission cannot be edited."),
+        }
+        flash(refusal.get(submission.status, _("This submission cannot be edited.")), "error")
         return detail_page(submission, 409)
     if request.method == "GET":
         restored = _restored_form(submission.kind, submission)
@@ -253,7 +267,7 @@ def edit(submission_id: int) -> Page:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        notice = (
+        notice = _(
             "This submission changed while you were editing it. Nothing was saved; "
             "your text is below. Reload the page to see the current version."
         )
@@ -266,15 +280,17 @@ def _saved_message(result: Submission | Revision, was: Status, submitting: bool)
     """What the owner is told after an edit was saved (message, flash category)."""
     if isinstance(result, Revision):
         return (
-            "Your update was sent to the moderators. The public page keeps the approved "
-            "version until they accept it.",
+            _(
+                "Your update was sent to the moderators. The public page keeps the approved "
+                "version until they accept it."
+            ),
             "success",
         )
     if submitting and was in (Status.DRAFT, Status.CHANGES_REQUESTED):
-        return "Submitted.", "success"
+        return _("Submitted."), "success"
     if was is not Status.SUBMITTED:
-        return "Changes saved.", "success"
-    return "Changes saved. The submission is still awaiting review.", "success"
+        return _("Changes saved."), "success"
+    return _("Changes saved. The submission is still awaiting review."), "success"
 
 
 @login_required
@@ -286,7 +302,9 @@ def withdraw(submission_id: int) -> Page:
         db.session.commit()
     except SubmissionsClosed as closed:
         db.session.rollback()
-        flash(f"{closed} Withdrawing is no longer possible; contact the moderators.", "error")
+        flash(
+            f"{closed} {_('Withdrawing is no longer possible; contact the moderators.')}", "error"
+        )
         return detail_page(submission, 403)
     except StaleDataError:  # withdrawn, or decided, by another request at the same moment
         db.session.rollback()
@@ -301,5 +319,5 @@ def withdraw(submission_id: int) -> Page:
             "error",
         )
         return detail_page(submission, 409)
-    flash("Withdrawn. It will not be reviewed or published.", "success")
+    flash(_("Withdrawn. It will not be reviewed or published."), "success")
     return redirect(url_for(".detail", submission_id=submission.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import CheckConstraint, ForeignKey, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,7 +64,10 @@ def why_closed(
     now = c.now()
     if c.phase(now) is Phase.NOT_YET_OPEN:
         if submitting:
-            return f"Submissions open on {c.format(c.open_at)}; you can save a draft until then."
+            return _(
+                "Submissions open on %(when)s; you can save a draft until then.",
+                when=c.format(c.open_at),
+            )
         return None
     deadline = personal_deadline(user)
     if deadline is None or now < deadline:
@@ -72,8 +76,8 @@ def why_closed(
         until = revisions_open_until(user)
         if until is None or now < until:
             return None
-        return f"Revisions closed on {c.format(until)}."
-    return f"Submissions closed on {c.format(deadline)}."
+        return _("Revisions closed on %(when)s.", when=c.format(until))
+    return _("Submissions closed on %(when)s.", when=c.format(deadline))
 
 
 def revisions_open_until(user: User | None) -> datetime | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from hub.vocab import KINDS
 
 ALL_KINDS = tuple(KINDS)
@@ -20,7 +22,7 @@ class FieldSpec:
     """One submission field: what it is called, for which kinds, and who sees it."""
 
     name: str
-    label: str  # the form's label
+    label: str  # the form's label (a lazy string: translated where it is shown)
     help: str = ""  # the form's help text
     kinds: tuple[str, ...] = ALL_KINDS  # the kinds that have it
     required_for: tuple[str, ...] = ()  # the kinds that must fill it to submit
@@ -32,76 +34,83 @@ class FieldSpec:
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
-        "Title",
-        "A short, specific name for your contribution.",
+        _l("Title"),
+        _l("A short, specific name for your contribution."),
         required_for=ALL_KINDS,
     ),
     FieldSpec(
         "summary",
-        "Summary",
-        "What it is and what it will achieve, in a few lines.",
+        _l("Summary"),
+        _l("What it is and what it will achieve, in a few lines."),
         required_for=ALL_KINDS,
     ),
     FieldSpec(
         "description",
-        "Description",
-        "The full picture: goals, activities, who benefits.",
+        _l("Description"),
+        _l("The full picture: goals, activities, who benefits."),
         required_for=ALL_KINDS,
     ),
-    FieldSpec("lead_organisation", "Lead organisation", required_for=ALL_KINDS),
-    FieldSpec("stakeholder_group", "Stakeholder group", required_for=ALL_KINDS),
+    FieldSpec("lead_organisation", _l("Lead organisation"), required_for=ALL_KINDS),
+    FieldSpec("stakeholder_group", _l("Stakeholder group"), required_for=ALL_KINDS),
     FieldSpec(
         "countries",
-        "Countries",
-        "Where it takes place: “Global” for worldwide work, or open a continent and tick "
-        "its countries.",
+        _l("Countries"),
+        _l(
+            "Where it takes place: “Global” for worldwide work, or open a continent and tick "
+            "its countries."
+        ),
         required_for=ALL_KINDS,
         listed=True,
     ),
-    FieldSpec("regions", "Regions", listed=True),
-    FieldSpec("themes", "Themes", required_for=ALL_KINDS, listed=True),
-    FieldSpec("sdgs", "Sustainable Development Goals", listed=True),
-    FieldSpec("partners", "Partners", "One organisation per line.", required_for=("partnership",)),
-    FieldSpec("website", "Website"),
-    FieldSpec("start_date", "Start date", required_for=("concrete_action",)),
-    FieldSpec("end_date", "End date"),
-    FieldSpec("language", "Language of this text", required_for=ALL_KINDS),
+    FieldSpec("regions", _l("Regions"), listed=True),
+    FieldSpec("themes", _l("Themes"), required_for=ALL_KINDS, listed=True),
+    FieldSpec("sdgs", _l("Sustainable Development Goals"), listed=True),
     FieldSpec(
-        "contact_name", "Public contact name", "Shown on the public page.", required_for=ALL_KINDS
+        "partners", _l("Partners"), _l("One organisation per line."), required_for=("partnership",)
+    ),
+    FieldSpec("website", _l("Website")),
+    FieldSpec("start_date", _l("Start date"), required_for=("concrete_action",)),
+    FieldSpec("end_date", _l("End date")),
+    FieldSpec("language", _l("Language of this text"), required_for=ALL_KINDS),
+    FieldSpec(
+        "contact_name",
+        _l("Public contact name"),
+        _l("Shown on the public page."),
+        required_for=ALL_KINDS,
     ),
     FieldSpec(
         "contact_email",
-        "Contact e-mail (private)",
-        "Seen only by moderators; never published.",
+        _l("Contact e-mail (private)"),
+        _l("Seen only by moderators; never published."),
         required_for=ALL_KINDS,
         public=False,
     ),
     FieldSpec(
         "objectives",
-        "Objectives",
-        "What the initiative sets out to achieve.",
+        _l("Objectives"),
+        _l("What the initiative sets out to achieve."),
         kinds=("initiative",),
         rows=5,
     ),
     FieldSpec(
         "member_organisations",
-        "Member organisations",
-        "One member per line, with its country if useful.",
+        _l("Member organisations"),
+        _l("One member per line, with its country if useful."),
         kinds=("coalition",),
         rows=6,
         required_for=("coalition",),
     ),
     FieldSpec(
         "resources",
-        "Resources committed",
-        "Funding, expertise, data or in-kind support.",
+        _l("Resources committed"),
+        _l("Funding, expertise, data or in-kind support."),
         kinds=("partnership",),
         rows=5,
     ),
     FieldSpec(
         "timeline",
-        "Timeline",
-        "Milestones, one per line: “2026-09 — pilot in 3 cities”.",
+        _l("Timeline"),
+        _l("Milestones, one per line: “2026-09 — pilot in 3 cities”."),
         kinds=("concrete_action",),
         rows=6,
         required_for=("concrete_action",),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, SelectMultipleField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -37,7 +39,7 @@ class ChoicesField(SelectMultipleField):
         """Refuse more values than choices, then unknown values."""
         most = len(self.choices or ())
         if not self.process_errors and self.data and len(self.data) > most:
-            raise ValidationError(f"Choose at most {most}.")
+            raise ValidationError(_("Choose at most %(num)d.", num=most))
         super().pre_validate(form)
 
 
@@ -80,14 +82,14 @@ class HubDateField(DateField):
 
 def limit(name: str) -> Length:
     """The model's length limit of a text field, with the message the forms show."""
-    return Length(max=LIMITS[name], message=f"Use at most {LIMITS[name]} characters.")
+    return Length(max=LIMITS[name], message=_l("Use at most %(num)d characters.", num=LIMITS[name]))
 
 
 def http_url(_form: Any, field: Field) -> None:
     """Accept only absolute http(s) addresses with a host."""
     if not field.data:
         return
-    message = "Enter a full web address starting with https:// or http://."
+    message = _("Enter a full web address starting with https:// or http://.")
     try:
         parts = urlsplit(field.data)
     except ValueError as exc:  # e.g. "http://[::1": an unclosed IPv6 bracket

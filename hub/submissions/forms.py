@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import (
     DateField,
     EmailField,
@@ -39,7 +42,13 @@ from hub.vocab import (
     THEMES,
     countries,
     country_groups,
+    label,
 )
+
+
+def shown(vocabulary: dict[str, str]) -> list[tuple[str, Any]]:
+    """A vocabulary's choices, each label translated when the form is shown."""
+    return [(key, LazyString(label, vocabulary, key)) for key in vocabulary]
 
 
 def described(name: str) -> dict[str, Any]:
@@ -53,10 +62,10 @@ def text(name: str) -> dict[str, Any]:
     return {**described(name), "validators": [limit(name)]}
 
 
-REQUIRED_DRAFT = "Required to submit (drafts may leave it empty)."
-REQUIRED_IN_REVIEW = "Required: this submission is no longer a draft."
-REQUIRED_NOTE_DRAFT = "These fields are required to submit (a draft may leave them empty):"
-REQUIRED_NOTE_IN_REVIEW = "These fields are required (this submission is no longer a draft):"
+REQUIRED_DRAFT = _l("Required to submit (drafts may leave it empty).")
+REQUIRED_IN_REVIEW = _l("Required: this submission is no longer a draft.")
+REQUIRED_NOTE_DRAFT = _l("These fields are required to submit (a draft may leave them empty):")
+REQUIRED_NOTE_IN_REVIEW = _l("These fields are required (this submission is no longer a draft):")
 
 RAW_VALUES_KEPT = 300  # of a forged multiple choice: more than any vocabulary has
 
@@ -123,20 +132,22 @@ class SubmissionForm(HubForm):
     stakeholder_group = SelectField(
         **described("stakeholder_group"),
         default="",
-        choices=options([("", "Choose a group…"), *STAKEHOLDER_GROUPS.items()]),
+        choices=options([("", _l("Choose a group…")), *shown(STAKEHOLDER_GROUPS)]),
     )
     countries = GroupedCheckboxesField(
         **described("countries"),
         choices=options(countries().items()),
         groups=country_groups(),
-        top=[(GLOBAL, countries()[GLOBAL])],
+        top=[(GLOBAL, _l(countries()[GLOBAL]))],
     )
-    regions = CheckboxesField(**described("regions"), choices=options(REGIONS.items()))
-    themes = CheckboxesField(**described("themes"), choices=options(THEMES.items()))
+    regions = CheckboxesField(**described("regions"), choices=options(shown(REGIONS)))
+    themes = CheckboxesField(**described("themes"), choices=options(shown(THEMES)))
     sdgs = CheckboxesField(
         **described("sdgs"),
         coerce=int,
-        choices=options((n, f"SDG {n}: {name}") for n, name in SDGS.items()),
+        choices=options(
+            (n, _l("SDG %(number)d: %(name)s", number=n, name=_l(name))) for n, name in SDGS.items()
+        ),
     )
     partners = TextAreaField(**text("partners"))
     website = URLField(**described("website"), validators=[limit("website"), http_url])
@@ -145,7 +156,7 @@ class SubmissionForm(HubForm):
     language = SelectField(
         **described("language"),
         default="",
-        choices=options([("", "Choose a language…"), *LANGUAGES.items()]),
+        choices=options([("", _l("Choose a language…")), *shown(LANGUAGES)]),
     )
     contact_name = StringField(**text("contact_name"))
     contact_email = EmailField(
@@ -153,14 +164,14 @@ class SubmissionForm(HubForm):
         validators=[
             limit("contact_email"),
             Optional(),
-            Email(message="Enter a valid e-mail address."),
+            Email(message=_l("Enter a valid e-mail address.")),
         ],
     )
 
     def validate_end_date(self, field: DateField) -> None:
         """An end date cannot come before the start date."""
         if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError("The end date must be on or after the start date.")
+            raise ValidationError(_("The end date must be on or after the start date."))
 
     # Fields left empty that REQUIRED asks for, once marked (Checked.mark_missing); the error
     # summary names them together, once.

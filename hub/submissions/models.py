@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.extensions import Base, UTCDateTime, utcnow
+from hub.i18n import N_
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
 # Field limits: the forms and the database constraints both read these.
@@ -66,12 +68,12 @@ DECIDED = (Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED)
 WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED)
 
 STATUS_LABELS = {
-    Status.DRAFT: "Draft",
-    Status.SUBMITTED: "Submitted — awaiting review",
-    Status.CHANGES_REQUESTED: "Changes requested",
-    Status.APPROVED: "Approved — public",
-    Status.REJECTED: "Rejected",
-    Status.WITHDRAWN: "Withdrawn",
+    Status.DRAFT: N_("Draft"),
+    Status.SUBMITTED: N_("Submitted — awaiting review"),
+    Status.CHANGES_REQUESTED: N_("Changes requested"),
+    Status.APPROVED: N_("Approved — public"),
+    Status.REJECTED: N_("Rejected"),
+    Status.WITHDRAWN: N_("Withdrawn"),
 }
 
 
@@ -216,13 +218,13 @@ class Submission(Base):
 
     @property
     def kind_label(self) -> str:
-        """Human label of the kind."""
-        return KINDS.get(self.kind, self.kind)
+        """Human label of the kind, in the page's language."""
+        return gettext(KINDS[self.kind]) if self.kind in KINDS else self.kind
 
     @property
     def status_label(self) -> str:
-        """Human label of the status."""
-        return STATUS_LABELS[self.status]
+        """Human label of the status, in the page's language."""
+        return gettext(STATUS_LABELS[self.status])
 
     @property
     def first_published_at(self) -> datetime | None:

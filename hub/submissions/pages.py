@@ -6,6 +6,8 @@ import secrets
 from datetime import date
 
 from flask import render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hub.submissions.deadlines import personal_deadline, revisions_open_until, why_closed
@@ -14,22 +16,26 @@ from hub.submissions.models import Status, Submission
 from hub.submissions.operations import pending_revision
 from hub.vocab import KINDS
 
-SENT_TWICE = (
+SENT_TWICE = _l(
     "This form was sent twice at the same moment and nothing was saved. Your text "
     "is below: press the button again."
 )
-CHANGED_MEANWHILE = (
+CHANGED_MEANWHILE = _l(
     "This submission changed at the same moment (another tab, or a moderator's "
     "decision), so nothing was saved. Your text is below: copy it, then reload "
     "the submission to see its current version."
 )
-EMPTY_POST = (
+EMPTY_POST = _l(
     "The form arrived without any of its fields, so nothing was saved or changed. "
     "Go back to the form and send it again."
 )
-RESTORED = (
+RESTORED = _l(
     "We kept what you typed before your session expired. Check it and "
     "press the button again to save or submit."
+)
+LANGUAGE_SWITCHED = _l(
+    "The page is now in the language you chose; what you typed is kept. Check it and "
+    "press a button to save or submit."
 )
 
 
@@ -104,13 +110,14 @@ def detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
 def withdraw_conflict(submission: Submission) -> str:
     """Why a withdrawal found the submission changed (it is read again after the rollback)."""
     if submission.status is Status.WITHDRAWN:
-        return (
+        return _(
             "This submission was already withdrawn (perhaps from another tab or window). "
             "Nothing else was done."
         )
-    return (
-        f"This submission changed at the same moment: it is now “{submission.status_label}”. "
-        "Nothing was withdrawn; check it and withdraw it again if you still want to."
+    return _(
+        "This submission changed at the same moment: it is now “%(status)s”. "
+        "Nothing was withdrawn; check it and withdraw it again if you still want to.",
+        status=submission.status_label,
     )
 
 

@@ -6,6 +6,7 @@ before the call opens, a kept copy after the cutoff), so nothing typed is ever l
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -76,8 +77,8 @@ def _saved_before_opening(
         kind,
         saved,
         403,
-        f"{reason} Your text was saved as a draft, not submitted.",
-        kept_link="Open the saved draft",
+        f"{reason} {_('Your text was saved as a draft, not submitted.')}",
+        kept_link=_("Open the saved draft"),
         action=edit_url(saved),
     )
 
@@ -113,17 +114,23 @@ def _kept_after_cutoff(
             f"{reason} " + (SENT_TWICE if submission is None else CHANGED_MEANWHILE),
         )
     where = (
-        "kept as a draft you can read and copy from “My submissions”"
+        _(
+            "Your text was not submitted; it has been kept as a draft you can read and copy "
+            "from “My submissions”."
+        )
         if submission is None
-        else "kept with the submission so you can copy them"
+        else _(
+            "Your text was not submitted; it has been kept with the submission so you can "
+            "copy them."
+        )
     )
-    invalid = "" if valid else " Fields with errors are kept exactly as you typed them."
+    invalid = "" if valid else " " + _("Fields with errors are kept exactly as you typed them.")
     return form_page(
         form,
         kind,
         kept,
         403,
-        f"{reason} Your text was not submitted; it has been {where}.{invalid}",
-        kept_link="Open the kept copy",
+        f"{reason} {where}{invalid}",
+        kept_link=_("Open the kept copy"),
         action=edit_url(kept),
     )

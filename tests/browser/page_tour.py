@@ -81,7 +81,7 @@ def _form_with_errors(page: Any, _data: dict[str, Any]) -> None:
 def _expired_form_token(page: Any, _data: dict[str, Any]) -> None:
     """A login form whose security token was lost: the 400 page, with a way back."""
     page.goto("/account/login")
-    page.eval_on_selector("input[name=csrf_token]", "el => { el.value = 'stale'; }")
+    page.eval_on_selector("main input[name=csrf_token]", "el => { el.value = 'stale'; }")
     page.fill("#email", "someone@example.org")
     page.fill("#password", "whatever-it-is")
     click_and_wait(page, "main form button[type=submit]")

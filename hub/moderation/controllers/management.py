@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -55,7 +56,7 @@ def exceptions() -> Page:
         user = find_user(form.email.data)
         until = form.until.data.replace(tzinfo=clock().zone) if form.until.data else None
         if user is None:
-            form.email.errors.append("No account has this e-mail.")
+            form.email.errors.append(_("No account has this e-mail."))
         elif until is not None:
             earlier = exception_for(user.id)
             earlier_until = earlier.until if earlier is not None else None
@@ -68,14 +69,17 @@ def exceptions() -> Page:
                 (form.email if refused.status == 403 else form.until).errors.append(str(refused))
                 status = refused.status
             else:
-                replaced = (
-                    f" This replaces the exception until {clock().format(earlier_until)}."
-                    if earlier_until
-                    else ""
+                granted = _(
+                    "%(email)s may submit until %(when)s.",
+                    email=user.email,
+                    when=clock().format(until),
                 )
-                flash(
-                    f"{user.email} may submit until {clock().format(until)}.{replaced}", "success"
-                )
+                if earlier_until:
+                    granted += " " + _(
+                        "This replaces the exception until %(when)s.",
+                        when=clock().format(earlier_until),
+                    )
+                flash(granted, "success")
                 return redirect(url_for(".exceptions"))
     if form.errors and status == 200:
         status = 422
@@ -92,7 +96,7 @@ def revoke(exception_id: int) -> Page:
     email = exception.user.email
     revoke_exception(exception, current_user)
     db.session.commit()
-    flash(f"The exception for {email} was revoked.", "success")
+    flash(_("The exception for %(email)s was revoked.", email=email), "success")
     return redirect(url_for(".exceptions"))
 
 

@@ -7,6 +7,8 @@ operation and commits once (the decision, its audit row and its mail are one tra
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,15 +77,18 @@ def decide(submission_id: int) -> Page:
     try:
         if form.action.data == "approve":
             approve_submission(submission, current_user, expected, message)
-            done = f"Approved and published: {_title(submission)}." + (
-                " Your message went to the submitter with the approval." if message else ""
-            )
+            done = _("Approved and published: %(title)s.", title=_title(submission))
+            if message:
+                done += " " + _("Your message went to the submitter with the approval.")
         elif form.action.data == "reject":
             reject_submission(submission, current_user, message, expected)
-            done = f"Rejected: {_title(submission)}; the submitter was told why."
+            done = _("Rejected: %(title)s; the submitter was told why.", title=_title(submission))
         else:
             request_changes(submission, current_user, message, expected)
-            done = f"Changes requested: {_title(submission)}; the submitter was sent your message."
+            done = _(
+                "Changes requested: %(title)s; the submitter was sent your message.",
+                title=_title(submission),
+            )
         db.session.commit()
     except DecisionRefused as refused:
         return refused_decision_page(submission_id, refused, form=form)
@@ -124,7 +129,12 @@ def duplicate(submission_id: int) -> Page:
         )
     assert original is not None  # mark_duplicate refuses a missing original
     return after_decision(
-        submission, f"Rejected as a duplicate of #{original.id}: {_title(submission)}."
+        submission,
+        _(
+            "Rejected as a duplicate of #%(id)d: %(title)s.",
+            id=original.id,
+            title=_title(submission),
+        ),
     )
 
 
@@ -167,7 +177,9 @@ def bulk() -> Page:
             refused.append((submission_id, submission.title, str(changed_meanwhile(submission))))
     db.session.commit()
     flash(
-        f"{done} submission{'s' if done != 1 else ''} {'approved' if approve else 'rejected'}.",
+        ngettext("%(num)d submission approved.", "%(num)d submissions approved.", done)
+        if approve
+        else ngettext("%(num)d submission rejected.", "%(num)d submissions rejected.", done),
         "success",
     )
     if refused:
@@ -242,8 +254,10 @@ def decide_revision_view(revision_id: int) -> Page:
             else (
                 why_revision_not_decidable(revision, current_user, form.seen.data or None)
                 or DecisionRefused(
-                    "This submission changed at the same moment; read it again "
-                    "and decide. Nothing was changed.",
+                    _(
+                        "This submission changed at the same moment; read it again "
+                        "and decide. Nothing was changed."
+                    ),
                     409,
                 )
             )
@@ -255,7 +269,10 @@ def decide_revision_view(revision_id: int) -> Page:
     submission = revision.submission
     return after_decision(
         submission,
-        f"Update published: {_title(submission)}."
+        _("Update published: %(title)s.", title=_title(submission))
         if approve
-        else f"Update refused: {_title(submission)}; the public version is unchanged.",
+        else _(
+            "Update refused: %(title)s; the public version is unchanged.",
+            title=_title(submission),
+        ),
     )

@@ -1,0 +1,196 @@
+"""The catalogues are complete, and no text of a page bypasses gettext."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+import pycountry
+import pytest
+from babel import Locale
+
+from hub import vocab
+from hub.i18n import LANGUAGES
+from hub.vocab import countries
+
+from helpers import (
+    PSEUDO_LOCALE,
+    TRANSLATIONS,
+    expect,
+    form_token,
+    full_content,
+    po_entries,
+    write_pseudo_catalogue,
+)
+
+# The languages whose catalogue is complete; each later phase adds its own.
+COMPLETE_LANGUAGES = ["fr"]
+
+
+def test_every_language_has_a_catalogue_of_the_template_messages():
+    template = {(m.context, m.id) for m in po_entries_of_template()}
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        entries = {(m.context, m.id) for m in po_entries(language)}
+        assert entries == template, f"{language}: run make i18n-update"
+
+
+def po_entries_of_template():
+    """The messages of messages.pot."""
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / "messages.pot").open("rb") as source:
+        return [m for m in read_po(source) if m.id]
+
+
+@pytest.mark.parametrize("language", COMPLETE_LANGUAGES)
+def test_the_catalogue_is_complete_with_no_fuzzy_entry(language):
+    problems = []
+    for message in po_entries(language):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            problems.append(message.id)
+    assert not problems, f"{language}: {len(problems)} untranslated or fuzzy: {problems[:10]}"
+
+
+@pytest.mark.parametrize("language", COMPLETE_LANGUAGES)
+def test_translations_keep_every_placeholder(language):
+    for message in po_entries(language):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(re.findall(r"%\(\w+\)[sd]", ids[-1])) - {"%(num)d"}
+        for text in strings:
+            assert wanted <= set(re.findall(r"%\(\w+\)[sd]", text)), (message.id, text)
+
+
+def test_french_uses_french_typography():
+    for message in po_entries("fr"):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert not re.search(r" [:;?!»]|« ", text), text  # non-breaking spaces there
+            assert "'" not in re.sub(r'="[^"]*"|\w+="', "", text), text  # typographic ’
+
+
+# --- The pseudo-locale run: every text of every page type goes through gettext -----------
+
+USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
+    " Test User Test Org Factory Moderator Pseudo Checker example org Rivers"
+)
+
+
+def allowed_words() -> set[str]:
+    """Words a page may show outside ⟦⟧: user content, country and language names, dates."""
+    words = set(re.findall(r"[^\W\d_]+", USER_WORDS))
+    for name in list(countries().values()) + [c.name for c in pycountry.countries]:
+        words |= set(re.findall(r"[^\W\d_]+", name))
+    for name in [*LANGUAGES.values(), *vocab.LANGUAGES.values()]:  # endonyms, by design
+        words |= set(re.findall(r"[^\W\d_]+", name))
+    english = Locale.parse("en_GB")
+    for table in (english.months, english.days):
+        for width in table["format"].values():
+            words |= {w for name in width.values() for w in re.findall(r"[^\W\d_]+", name)}
+    words |= {"Sept", "CEST", "CET", "UTC", "GMT", "Europe", "Zurich", "Hub", "Partnerships"}
+    return words
+
+
+def untranslated(page: str, allowed: set[str]) -> set[str]:
+    """Words of the page's visible text (and its labels) outside ⟦…⟧."""
+    page = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", page)
+    attrs = " ".join(
+        re.findall(r'(?:aria-label|placeholder|title|data-confirm(?:-reject)?)="([^"]*)"', page)
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + attrs)
+    while "⟦" in text:  # innermost first: a translated sentence may hold translated words
+        text, found = re.subn(r"⟦[^⟦⟧]*⟧", " ", text)
+        if not found:
+            break
+    text = re.sub(r"\S+@\S+|https?://\S+", " ", text)
+    return {w for w in re.findall(r"[^\W\d_]{2,}", text) if w not in allowed}
+
+
+@pytest.fixture
+def pseudo_app(make_app, tmp_path):
+    """A hub whose pages are all in the pseudo-locale."""
+    write_pseudo_catalogue(tmp_path)
+    application = make_app(BABEL_TRANSLATION_DIRECTORIES=f"translations;{tmp_path}")
+    application.extensions["babel"].locale_selector = lambda: PSEUDO_LOCALE
+    return application
+
+
+def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
+    from hub.auth.models import Role
+    from hub.clock import clock_from_config
+
+    app = pseudo_app
+    # A cutoff ahead, so the countdown banner shows too.
+    app.extensions["hub_clock"] = clock_from_config(
+        {
+            "HUB_SUBMISSIONS_CLOSE_AT": (date.today() + timedelta(days=30)).isoformat()
+            + "T23:59:00+02:00"
+        }
+    )
+    client = app.test_client()
+    owner = create_user(name="Pseudo Checker")
+    moderator = create_user(Role.MODERATOR, name="Test User")
+    client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
+    page = expect(client.get("/submit/initiative", follow_redirects=True), 200)
+    data = {
+        k: v for k, v in full_content().items() if v is not None and k != "member_organisations"
+    }
+    data = {k: [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in data.items()}
+    for number in (1, 2):
+        page = expect(client.get("/submit/initiative", follow_redirects=True), 200)
+        posted = {**data, "title": f"Rivers {number}", "action": "submit"}
+        expect(
+            client.post(
+                page.request.full_path, data={**posted, "form_token": form_token(page.text)}
+            ),
+            302,
+        )
+    client.post("/account/logout")
+    client.post(
+        "/account/login", data={"email": moderator.email, "password": "a-long-enough-password"}
+    )
+    review = expect(client.get("/moderation/1"), 200)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', review.text).group(1)
+    expect(
+        client.post(
+            "/moderation/1/decide", data={"action": "approve", "message": "", "version": version}
+        ),
+        302,
+    )
+    slug = re.search(r'href="(/s/[^"]+)"', client.get("/browse").text).group(1)
+
+    moderator_pages = [
+        "/moderation/",
+        "/moderation/2",
+        "/moderation/dashboard",
+        "/moderation/exceptions",
+    ]
+    allowed = allowed_words()
+    found: dict[str, set[str]] = {}
+    for path in moderator_pages:
+        found[path] = untranslated(expect(client.get(path), 200).text, allowed)
+    client.post("/account/logout")
+    client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
+    for path in ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]:
+        found[path] = untranslated(
+            expect(client.get(path, follow_redirects=True), 200).text, allowed
+        )
+    client.post("/account/logout")
+    for path, status in [
+        ("/", 200),
+        ("/browse", 200),
+        ("/search?q=rivers", 200),
+        ("/search?q=zzzzqqq", 200),
+        (slug, 200),
+        ("/stats", 200),
+        ("/account/login", 200),
+        ("/account/register", 200),
+        ("/no/such/page", 404),
+    ]:
+        found[path] = untranslated(expect(client.get(path), status).text, allowed)
+    leaks = {path: words for path, words in found.items() if words}
+    assert not leaks, f"text outside gettext: {leaks}"
