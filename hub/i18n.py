@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
-from flask import Flask, has_app_context, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -116,12 +116,12 @@ def localized_path(language: str, path: str) -> str:
 
 
 def alternates() -> list[tuple[str, str]]:
-    """(hreflang, absolute address) of this page in every language, then x-default."""
-    base = request.host_url.rstrip("/")
+    """(hreflang, absolute address) of this page in every language, then x-default: on
+    HUB_BASE_URL (the public address), never on the Host a request names."""
+    base = str(current_app.config["HUB_BASE_URL"]).rstrip("/")
     path = request.full_path.rstrip("?") if request.query_string else request.path
-    links = [(TAGS.get(code, code), base + localized_path(code, path)) for code in LANGUAGES]
-    root = request.environ.get(ROOT_KEY, "")
-    return [*links, ("x-default", base + root + path)]
+    links = [(TAGS.get(code, code), f"{base}/{code}{path}") for code in LANGUAGES]
+    return [*links, ("x-default", base + path)]
 
 
 def plural_forms(singular: str, plural: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from helpers import (
 )
 
 # The languages whose catalogue is complete; each later phase adds its own.
-COMPLETE_LANGUAGES = ["fr"]
+COMPLETE_LANGUAGES = ["fr", "ar", "zh", "ru", "es"]
 
 
 def test_every_language_has_a_catalogue_of_the_template_messages():

@@ -158,6 +158,11 @@ def test_the_account_language_is_stored_at_registration_and_used(app, client):
         user = db.session.scalar(select(User).where(User.email == "amelie@example.org"))
         assert user.language == "fr"
     client.delete_cookie("hub_lang")
+    # Registering does not log in (the address is confirmed by mail): log in to see it.
+    client.post(
+        "/account/login",
+        data={"email": "amelie@example.org", "password": "a-long-enough-password"},
+    )
     page = client.get("/my/", headers={"Accept-Language": "es"}).text
     assert lang_of(page)[0] == "fr"  # the account's choice beats the browser's header
 
@@ -193,16 +198,17 @@ def test_the_page_cache_serves_each_visitor_their_language(
 
 
 def test_public_pages_name_their_address_in_every_language(client):
-    page = client.get("/fr/browse?kind=coalition").text
+    # On HUB_BASE_URL (the default http://127.0.0.1:5000), whatever Host the request names.
+    page = client.get("/fr/browse?kind=coalition", headers={"Host": "evil.example"}).text
     links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
     assert links == {
-        "ar": "http://localhost/ar/browse?kind=coalition",
-        "zh-Hans": "http://localhost/zh/browse?kind=coalition",
-        "en": "http://localhost/en/browse?kind=coalition",
-        "fr": "http://localhost/fr/browse?kind=coalition",
-        "ru": "http://localhost/ru/browse?kind=coalition",
-        "es": "http://localhost/es/browse?kind=coalition",
-        "x-default": "http://localhost/browse?kind=coalition",
+        "ar": "http://127.0.0.1:5000/ar/browse?kind=coalition",
+        "zh-Hans": "http://127.0.0.1:5000/zh/browse?kind=coalition",
+        "en": "http://127.0.0.1:5000/en/browse?kind=coalition",
+        "fr": "http://127.0.0.1:5000/fr/browse?kind=coalition",
+        "ru": "http://127.0.0.1:5000/ru/browse?kind=coalition",
+        "es": "http://127.0.0.1:5000/es/browse?kind=coalition",
+        "x-default": "http://127.0.0.1:5000/browse?kind=coalition",
     }
 
 
