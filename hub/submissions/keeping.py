@@ -14,8 +14,8 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.submissions.models import Status, Submission
-from hub.submissions.operations import apply_fields, content_for, jsonable, new_slug
+from hub.submissions.models import Submission
+from hub.submissions.operations import content_for, jsonable, new_draft
 
 
 def keep_refused_post(
@@ -34,16 +34,7 @@ def keep_refused_post(
     now = clock().now()
     content = content_for(kind, data)
     if submission is None:
-        submission = Submission(
-            owner=owner,
-            kind=kind,
-            slug=new_slug(),
-            form_token=form_token,
-            created_at=now,
-            status=Status.DRAFT,
-        )
-        apply_fields(submission, content, now)
-        db.session.add(submission)
+        submission = new_draft(owner, kind, content, form_token, now)
         if raw is not None:
             submission.kept_changes = {k: jsonable(v) for k, v in content_for(kind, raw).items()}
             submission.kept_at = now

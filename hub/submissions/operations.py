@@ -58,12 +58,10 @@ def apply_content(submission: Submission, content: dict[str, Any], now: datetime
     apply_fields(submission, data, now)
 
 
-def create_submission(
-    owner: User, kind: str, data: dict[str, Any], *, submit: bool, form_token: str | None = None
+def new_draft(
+    owner: User, kind: str, data: dict[str, Any], form_token: str | None, now: datetime
 ) -> Submission:
-    """Create a draft (or submit it at once) after checking the clock."""
-    ensure_window(submitting=submit, user=owner)
-    now = clock().now()
+    """A new draft of `kind` holding `data`'s content fields, added to the session."""
     submission = Submission(
         owner=owner,
         kind=kind,
@@ -74,6 +72,16 @@ def create_submission(
     )
     apply_fields(submission, data, now)
     db.session.add(submission)
+    return submission
+
+
+def create_submission(
+    owner: User, kind: str, data: dict[str, Any], *, submit: bool, form_token: str | None = None
+) -> Submission:
+    """Create a draft (or submit it at once) after checking the clock."""
+    ensure_window(submitting=submit, user=owner)
+    now = clock().now()
+    submission = new_draft(owner, kind, data, form_token, now)
     db.session.flush()
     record(Action.CREATED, owner, submission, to_status=Status.DRAFT)
     if submit:
