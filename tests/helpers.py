@@ -412,3 +412,41 @@ def po_entries(language: str) -> list[Any]:
 
     with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
         return [m for m in read_po(source, locale=language) if m.id]
+
+
+# --- Accounts -------------------------------------------------------------------------
+
+NEW_PASSWORD = "correct horse battery"
+
+
+def register_form(**overrides: str) -> dict[str, str]:
+    """A complete, valid registration form."""
+    data = {
+        "email": "grace@example.org",
+        "display_name": "Grace Hopper",
+        "organisation": "Navy Lab",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def stored_user(app: Flask, email: str) -> User | None:
+    """The account as stored, read in a context of its own (not the requests')."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def user_count(app: Flask) -> int:
+    """How many accounts exist."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def is_logged_in(client: Any) -> bool:
+    """Whether "My submissions" opens rather than sending the visitor to the login page."""
+    return client.get("/my/").status_code == 200

@@ -5,52 +5,23 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from html import unescape
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from hub.auth.models import User
 from hub.extensions import db
 
-from helpers import PASSWORD, outbox
-
-NEW_PASSWORD = "correct horse battery"
-
-
-def register_form(**overrides: str) -> dict[str, str]:
-    """A complete, valid registration form."""
-    data = {
-        "email": "grace@example.org",
-        "display_name": "Grace Hopper",
-        "organisation": "Navy Lab",
-        "password": NEW_PASSWORD,
-        "confirm": NEW_PASSWORD,
-    }
-    data.update(overrides)
-    return data
-
-
-def stored_user(app: Flask, email: str) -> User | None:
-    """The account as stored, read in a context of its own (not the requests')."""
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User))
-
-
-def is_logged_in(client: Any) -> bool:
-    """Whether "My submissions" opens rather than sending the visitor to the login page."""
-    return client.get("/my/").status_code == 200
+from helpers import (
+    NEW_PASSWORD,
+    PASSWORD,
+    is_logged_in,
+    outbox,
+    register_form,
+    stored_user,
+    user_count,
+)
 
 
 def login_link_next(page: str) -> str:

@@ -10,48 +10,26 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from hub.auth.models import User
 from hub.extensions import db
 from hub.mail.models import OutboxMail
 
-from helpers import Browser, expect, outbox, page_text
+from helpers import (
+    NEW_PASSWORD,
+    Browser,
+    expect,
+    is_logged_in,
+    outbox,
+    page_text,
+    register_form,
+    stored_user,
+    user_count,
+)
 
-NEW_PASSWORD = "correct horse battery"
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 CHECK_INBOX = (
     "Check your inbox: we sent a link to {} to confirm it and log you in. "
     "You can also log in now with your password."
 )
-
-
-def register_form(**overrides: str) -> dict[str, str]:
-    """A complete, valid registration form."""
-    data = {
-        "email": "grace@example.org",
-        "display_name": "Grace Hopper",
-        "organisation": "Navy Lab",
-        "password": NEW_PASSWORD,
-        "confirm": NEW_PASSWORD,
-    }
-    data.update(overrides)
-    return data
-
-
-def stored(app: Flask, email: str) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User))
-
-
-def is_logged_in(browser: Browser) -> bool:
-    return browser.get("/my/").status_code == 200
 
 
 def answer(browser: Browser, **form: str) -> tuple[int, str, str]:
@@ -70,7 +48,7 @@ def confirmation_link(app: Flask, email: str) -> str:
 
 
 def confirmed_at(app: Flask, email: str) -> datetime | None:
-    user = stored(app, email)
+    user = stored_user(app, email)
     assert user is not None
     return user.email_confirmed_at
 
@@ -92,7 +70,7 @@ def test_register_answers_the_same_whether_the_address_has_an_account_or_not(
     assert taken[2] == fresh[2].replace("hopper@example.org", "grace@example.org")
     assert "exists" not in taken[2]
     assert user_count(app) == 2  # the taken address got no second account
-    assert stored(app, "grace@example.org").display_name == "Grace Original"
+    assert stored_user(app, "grace@example.org").display_name == "Grace Original"
 
 
 def test_register_does_the_same_work_either_way(app, create_user, monkeypatch):
@@ -131,7 +109,7 @@ def test_the_owner_of_a_taken_address_is_told_and_nothing_reaches_the_requester(
     assert "Mallory" not in mail.body and "Buy now" not in mail.body
     assert "/account/confirm/" not in mail.body
     assert not is_logged_in(browser)
-    assert stored(app, "grace@example.org").email_confirmed_at is None
+    assert stored_user(app, "grace@example.org").email_confirmed_at is None
 
 
 def test_registering_creates_an_unconfirmed_account_and_does_not_log_in(app):
@@ -142,7 +120,7 @@ def test_registering_creates_an_unconfirmed_account_and_does_not_log_in(app):
     assert (status, location) == (302, "/account/register/sent")
     assert CHECK_INBOX.format("grace@example.org") in text
     assert not is_logged_in(browser)
-    user = stored(app, "grace@example.org")
+    user = stored_user(app, "grace@example.org")
     assert user is not None and user.email_confirmed_at is None
     [mail] = outbox(app)
     assert mail.to_addr == "grace@example.org"
@@ -229,7 +207,7 @@ def _forged(app: Flask, link: str, how: str) -> str:
     token = link.rsplit("/", 1)[1]
     if how == "truncated":
         return link[:-4]
-    user = stored(app, "grace@example.org")
+    user = stored_user(app, "grace@example.org")
     keys = {"other-key": ("not-the-key", "hub-confirm-email"), "other-salt": ("test-secret", "x")}
     if how in keys:  # the right content, signed with the wrong key or for another purpose
         key, salt = keys[how]
