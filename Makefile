@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CHROMIUM ?= $(or $(HUB_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: run test test-only deps browser-deps lint format bench-rush clean \
+.PHONY: run test test-only deps browser-deps lint format bench-rush bench-relevance clean \
 	i18n-extract i18n-update i18n-compile
 
 $(BIN)/python:
@@ -103,6 +103,11 @@ format: deps
 
 bench-rush: deps
 	$(BIN)/python bench/submit_rush.py
+
+# Search relevance in the six languages against plain Whoosh and SQLite FTS5 (issue 15;
+# docs/search-quality.md): a table per query category, well under a minute.
+bench-relevance: deps
+	$(BIN)/python bench/relevance.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/output
