@@ -31,7 +31,8 @@ def read_glossary() -> tuple[list[str], list[tuple[int, str, dict[str, list[str]
             continue
         assert len(fields) == 7, f"line {number}: {len(fields)} fields, not 7: {line[:80]}"
         concept, cells = fields[0], fields[1:]
-        rows.append((number, concept, {lang: cell.split(" | ") for lang, cell in zip(LANGS, cells)}))
+        terms = {lang: cell.split(" | ") for lang, cell in zip(LANGS, cells, strict=True)}
+        rows.append((number, concept, terms))
     return header, rows
 
 
@@ -66,7 +67,8 @@ def test_at_least_300_concepts_with_unique_ids(glossary) -> None:
     ids = [concept for _, concept, _ in glossary]
     assert len(ids) >= 300
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
-    assert all(CONCEPT_ID.fullmatch(i) for i in ids), [i for i in ids if not CONCEPT_ID.fullmatch(i)]
+    badly_named = [i for i in ids if not CONCEPT_ID.fullmatch(i)]
+    assert not badly_named
 
 
 def test_every_cell_has_terms_in_all_six_languages(glossary) -> None:
@@ -132,7 +134,7 @@ def test_the_concepts_the_issue_names_are_there_in_un_usage(glossary) -> None:
         "itu": ("ITU", "UIT", "UIT", "МСЭ", "الاتحاد الدولي للاتصالات", "国际电联"),
     }
     for concept, terms in expected.items():
-        for lang, term in zip(LANGS, terms):
+        for lang, term in zip(LANGS, terms, strict=True):
             assert term in by_id[concept][lang], f"{concept}: {term!r} not in {lang}"
     for concept in (
         "data",

@@ -26,7 +26,8 @@ SIX = {"en", "fr", "es", "ru", "ar", "zh"}
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
     """bench/relevance.py as a module (bench/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("relevance_bench", ROOT / "bench" / "relevance.py")
+    path = ROOT / "bench" / "relevance.py"
+    spec = importlib.util.spec_from_file_location("relevance_bench", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up there
@@ -71,12 +72,10 @@ def test_every_document_is_a_valid_submission_of_its_kind(bench) -> None:
             assert len(doc[name] or "") <= limit, f"{corpus_id}: {name} too long"
         for name, value in doc.items():
             if name != "kind" and FIELD[name].kinds != FIELD["title"].kinds:
-                assert not value or kind in FIELD[name].kinds, f"{corpus_id}: {name} of another kind"
+                assert not value or kind in FIELD[name].kinds, f"{corpus_id}: another kind's {name}"
 
 
-def test_the_queries_are_100_or_more_in_every_category_and_name_real_documents(
-    raw, bench
-) -> None:
+def test_the_queries_are_100_or_more_in_every_category_and_name_real_documents(raw, bench) -> None:
     documents, queries = raw
     ids = {d["id"] for d in documents}
     assert len(queries) >= 100
