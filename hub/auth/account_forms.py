@@ -9,7 +9,22 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 from hub.auth.forms import REQUIRED, check_password_rules
 from hub.auth.models import EMAIL_MAX, NAME_MAX, ORGANISATION_MAX
 from hub.forms import HubForm
-from hub.i18n import LANGUAGES
+from hub.i18n import LANGUAGES, TAGS
+
+try:  # WTForms 3.3 deprecates (value, label) tuples as choices in favour of SelectChoice.
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3 takes the tuples
+    SelectChoice = None
+
+
+def _language_choices() -> list[object]:
+    """Each language in its own name, marked with its own `lang` for screen readers."""
+    if SelectChoice is None:  # pragma: no cover
+        return list(LANGUAGES.items())
+    return [
+        SelectChoice(code, name, render_kw={"lang": TAGS.get(code, code)})
+        for code, name in LANGUAGES.items()
+    ]
 
 _EMAIL = [
     InputRequired(message=REQUIRED),
@@ -66,7 +81,7 @@ class ProfileForm(HubForm):
     organisation = StringField(_l("Organisation"), validators=[Length(max=ORGANISATION_MAX)])
     language = SelectField(
         _l("Language of pages and e-mails"),
-        choices=list(LANGUAGES.items()),
+        choices=_language_choices(),
         validate_choice=True,
     )
 
