@@ -54,7 +54,12 @@ def can_log_in(app: Flask, email: str, password: str) -> bool:
 
 
 def profile(**overrides: str) -> dict[str, str]:
-    return {"display_name": "Grace B. Hopper", "organisation": "Navy", "language": "en", **overrides}
+    return {
+        "display_name": "Grace B. Hopper",
+        "organisation": "Navy",
+        "language": "en",
+        **overrides,
+    }
 
 
 # --- The page -----------------------------------------------------------------------------
@@ -82,7 +87,11 @@ def test_details_and_language_are_saved_and_the_page_follows_the_language(app, g
 
     assert response.location == "/fr/account/settings"
     user = stored_user(app, EMAIL)
-    assert (user.display_name, user.organisation, user.language) == ("Grace B. Hopper", "Navy", "fr")
+    assert (user.display_name, user.organisation, user.language) == (
+        "Grace B. Hopper",
+        "Navy",
+        "fr",
+    )
     assert '<html lang="fr"' in browser.get("/account/settings").text
 
 
@@ -98,7 +107,9 @@ def test_details_and_language_are_saved_and_the_page_follows_the_language(app, g
 def test_bad_details_are_refused_and_what_was_typed_comes_back(app, grace, field, typed, error):
     browser = Browser(app, grace)
 
-    response = expect(browser.post("/account/settings/profile", data=profile(**{field: typed})), 422)
+    response = expect(
+        browser.post("/account/settings/profile", data=profile(**{field: typed})), 422
+    )
 
     assert error in field_error(response.text, field)
     if field != "language":
@@ -232,7 +243,9 @@ def test_a_new_address_changes_only_when_its_link_is_opened_and_the_old_one_is_t
         ("not an address", PASSWORD, "new_email", "valid e-mail"),
     ],
 )
-def test_a_refused_address_change_sends_nothing(app, grace, create_user, new, password, field, error):
+def test_a_refused_address_change_sends_nothing(
+    app, grace, create_user, new, password, field, error
+):
     create_user(email="taken@example.org")
     browser = Browser(app, grace)
 

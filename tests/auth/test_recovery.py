@@ -64,9 +64,7 @@ def test_the_login_page_links_to_the_forgot_page(app):
 
 
 @pytest.mark.parametrize("typed", [EMAIL, "GRACE@example.org ", " grace@EXAMPLE.org"])
-def test_forgot_answers_the_same_whether_or_not_the_address_has_an_account(
-    app, create_user, typed
-):
+def test_forgot_answers_the_same_whether_or_not_the_address_has_an_account(app, create_user, typed):
     create_user(email=EMAIL)
     other = typed.replace("grace", "nobody").replace("GRACE", "NOBODY")
 
