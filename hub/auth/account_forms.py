@@ -26,6 +26,7 @@ def _language_choices() -> list[object]:
         for code, name in LANGUAGES.items()
     ]
 
+
 _EMAIL = [
     InputRequired(message=REQUIRED),
     Length(max=EMAIL_MAX),
