@@ -102,17 +102,18 @@ def _saved_before_opening(
         return form_page(
             form, kind, submission, 409, SENT_TWICE if submission is None else CHANGED_MEANWHILE
         )
+    # Not inside an f-string: pybabel does not find messages there.
+    if saved.status is Status.DRAFT:
+        where, link = _("Your text was saved as a draft, not submitted."), _("Open the saved draft")
+    else:
+        where, link = _("Your text was saved."), _("Open the submission")
     return form_page(
         form,
         kind,
         saved,
         403,
-        f"{reason} {_('Your text was saved as a draft, not submitted.')}"
-        if saved.status is Status.DRAFT
-        else f"{reason} {_('Your text was saved.')}",
-        kept_link=_("Open the saved draft")
-        if saved.status is Status.DRAFT
-        else _("Open the submission"),
+        f"{reason} {where}",
+        kept_link=link,
         action=edit_url(saved),
         offer_resend=offer_resend,
     )
