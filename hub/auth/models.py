@@ -63,8 +63,8 @@ class User(UserMixin, Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optional mails (the account page): reminders before the cutoff, and for moderators the
     # digest of items waiting for review. Receipts, decisions and account mails always go.
-    notify_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    notify_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_reminders: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    notify_digest: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
     # The login session this request runs in (hub/auth/sessions.py): set at login and by the
     # user loader, never stored.
