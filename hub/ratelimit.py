@@ -35,11 +35,17 @@ from hub.extensions import Base, UTCDateTime
 
 logger = logging.getLogger("hub.ratelimit")
 
-# The posts each scope covers (endpoint -> scope). A password reset or change view joins
-# the "password" scope by being listed here.
+# The posts each scope covers (endpoint -> scope). "password" covers what mails a link or
+# checks a current password: a forgotten password, a reset, the account page's password and
+# address changes, and sending the confirmation link again.
 SCOPES = {
     "auth.login": "login",
     "auth.register": "register",
+    "auth.forgot": "password",
+    "auth.reset": "password",
+    "auth.change_password": "password",
+    "auth.change_email": "password",
+    "auth.resend_confirmation": "password",
     "submissions.new": "submit",
     "submissions.edit": "submit",
     "moderation.decide": "decide",

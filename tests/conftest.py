@@ -209,7 +209,10 @@ _seq = count(1)
 
 @pytest.fixture
 def create_user(app: Flask):
-    """Factory: create_user(role='submitter', email=None) -> User (committed)."""
+    """Factory: create_user(role='submitter', email=None, confirmed=True) -> User (committed).
+
+    Accounts are confirmed, as an operator's are (`create-user`); confirmed=False gives one
+    as registering leaves it, which may save drafts but not submit."""
     from hub.auth.operations import create_user as op_create_user
 
     def make(
@@ -217,10 +220,16 @@ def create_user(app: Flask):
         email: str | None = None,
         name: str = "Test User",
         password: str = PASSWORD,
+        confirmed: bool = True,
     ) -> User:
         with app.app_context():
             user = op_create_user(
-                email or f"user{next(_seq)}@example.org", password, name, "Test Org", Role(role)
+                email or f"user{next(_seq)}@example.org",
+                password,
+                name,
+                "Test Org",
+                Role(role),
+                confirmed=confirmed,
             )
             db.session.commit()
             db.session.expunge(user)

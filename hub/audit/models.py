@@ -40,6 +40,10 @@ class Action(enum.StrEnum):
     REGISTERED = "registered"
     EMAIL_CONFIRMED = "email_confirmed"
     SESSIONS_ENDED = "sessions_ended"
+    PASSWORD_RESET = "password_reset"
+    PASSWORD_CHANGED = "password_changed"
+    EMAIL_CHANGE_REQUESTED = "email_change_requested"
+    EMAIL_CHANGED = "email_changed"
 
 
 class AuditEvent(Base):

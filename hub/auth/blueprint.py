@@ -1,14 +1,16 @@
-"""The accounts area's URL map: register and confirm an address, log in, log out.
+"""The accounts area's URL map: register and confirm an address, log in, log out, recover a
+forgotten password, and the account page.
 
-Handlers are in controllers.py, pages in pages.py; login sessions (which cookie logs in
-whom, and until when) in sessions.py.
+Handlers are in controllers.py (register, log in and out), recovery.py (a forgotten
+password, the confirmation link again) and account.py (the account page); pages in
+pages.py; login sessions (which cookie logs in whom, and until when) in sessions.py.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from hub.auth import controllers, sessions
+from hub.auth import account, controllers, recovery, sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -20,5 +22,24 @@ bp.add_url_rule("/logout", "logout", controllers.logout, methods=["POST"])
 bp.add_url_rule(
     "/logout-everywhere", "logout_everywhere", controllers.logout_everywhere, methods=["POST"]
 )
+bp.add_url_rule("/forgot", "forgot", recovery.forgot, methods=["GET", "POST"])
+bp.add_url_rule("/forgot/sent", "forgot_sent", recovery.forgot_sent)
+bp.add_url_rule("/reset/<token>", "reset", recovery.reset, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/confirm/again", "resend_confirmation", recovery.resend_confirmation, methods=["POST"]
+)
+bp.add_url_rule("/settings", "settings", account.settings)
+bp.add_url_rule("/settings/profile", "save_profile", account.save_profile, methods=["POST"])
+bp.add_url_rule(
+    "/settings/notifications",
+    "save_notifications",
+    account.save_notifications,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/settings/password", "change_password", account.change_password_view, methods=["POST"]
+)
+bp.add_url_rule("/settings/email", "change_email", account.change_email_view, methods=["POST"])
+bp.add_url_rule("/email/<token>", "confirm_change", account.confirm_change, methods=["GET", "POST"])
 
 bp.record_once(lambda state: sessions.init_app(state.app))

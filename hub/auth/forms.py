@@ -21,6 +21,13 @@ from hub.forms import HubForm
 REQUIRED = _l("This field is required.")  # the error summary names such fields together
 
 
+def check_password_rules(_form: object, field: PasswordField) -> None:
+    """Enforce HUB_MIN_PASSWORD_LENGTH (registration, reset and change alike)."""
+    minimum = int(current_app.config["HUB_MIN_PASSWORD_LENGTH"])
+    if len(field.data or "") < minimum:
+        raise ValidationError(_("Use at least %(num)d characters.", num=minimum))
+
+
 class RegisterForm(HubForm):
     """Create an account."""
 
@@ -44,7 +51,7 @@ class RegisterForm(HubForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=REQUIRED), Length(max=1000)],
+        validators=[InputRequired(message=REQUIRED), Length(max=1000), check_password_rules],
     )
     confirm = PasswordField(
         _l("Repeat the password"),
@@ -53,12 +60,6 @@ class RegisterForm(HubForm):
             EqualTo("password", message=_l("The two passwords differ.")),
         ],
     )
-
-    def validate_password(self, field: PasswordField) -> None:
-        """Enforce HUB_MIN_PASSWORD_LENGTH."""
-        minimum = int(current_app.config["HUB_MIN_PASSWORD_LENGTH"])
-        if len(field.data or "") < minimum:
-            raise ValidationError(_("Use at least %(num)d characters.", num=minimum))
 
 
 class LoginForm(HubForm):

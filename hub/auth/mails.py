@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask_babel import force_locale, gettext
 
 from hub.auth.models import User
-from hub.auth.tokens import CONFIRM_HOURS, confirmation_token
+from hub.auth.tokens import (
+    CONFIRM_HOURS,
+    confirmation_token,
+    email_change_token,
+    reset_token,
+)
 from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 
@@ -37,4 +42,74 @@ def registration_attempt(user: User) -> None:
             gettext("Someone tried to register with your address"),
             "register_attempt.txt",
             user=user,
+        )
+
+
+def password_reset(user: User) -> None:
+    """Send the link that sets a new password (asked for on the "forgot" page)."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "password_reset",
+            user.email,
+            gettext("Set a new password for Partnerships Hub"),
+            "password_reset.txt",
+            user=user,
+            token=reset_token(user),
+        )
+
+
+def reset_without_account(email: str, language: str) -> None:
+    """Tell an address without an account that a reset was asked for it: the same work as
+    for an account (one mail), so the forgot page's time tells nothing. It carries no link
+    that changes anything, and nothing the requester typed but the address itself."""
+    with force_locale(language):
+        queue_from_template(
+            "reset_no_account",
+            email,
+            gettext("Set a new password for Partnerships Hub"),
+            "reset_no_account.txt",
+        )
+
+
+def password_changed(user: User, by_reset: bool) -> None:
+    """Tell the owner their password changed (a reset or the account page)."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "password_changed",
+            user.email,
+            gettext("Your Partnerships Hub password was changed"),
+            "password_changed.txt",
+            user=user,
+            by_reset=by_reset,
+        )
+
+
+def confirm_new_address(user: User, new_email: str) -> None:
+    """Send the link that makes `new_email` the account's address, to that address."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "confirm_new_address",
+            new_email,
+            gettext("Confirm your new address for Partnerships Hub"),
+            "confirm_new_address.txt",
+            user=user,
+            new_email=new_email,
+            token=email_change_token(user, new_email),
+            hours=CONFIRM_HOURS,
+        )
+
+
+def address_change(user: User, old_email: str, new_email: str, done: bool) -> None:
+    """Tell the old address that a change to `new_email` was asked for, or made."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "address_changed" if done else "address_change_requested",
+            old_email,
+            gettext("Your Partnerships Hub address was changed")
+            if done
+            else gettext("A new address was requested for your Partnerships Hub account"),
+            "address_change.txt",
+            user=user,
+            new_email=new_email,
+            done=done,
         )

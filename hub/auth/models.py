@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -61,6 +61,10 @@ class User(UserMixin, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # None until the owner follows the link mailed at registration.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optional mails (the account page): reminders before the cutoff, and for moderators the
+    # digest of items waiting for review. Receipts, decisions and account mails always go.
+    notify_reminders: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    notify_digest: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
     # The login session this request runs in (hub/auth/sessions.py): set at login and by the
     # user loader, never stored.
@@ -71,6 +75,11 @@ class User(UserMixin, Base):
         if self.session_token is None:
             raise RuntimeError(f"{self!r} has no login session: start one before login_user()")
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Whether the owner opened a link mailed to the address (needed to submit)."""
+        return self.email_confirmed_at is not None
 
     @property
     def is_moderator(self) -> bool:

@@ -50,11 +50,17 @@ def create_user(
     display_name: str,
     organisation: str = "",
     role: Role = Role.SUBMITTER,
+    *,
+    confirmed: bool = True,
 ) -> User:
-    """Create an account; raise EmailTaken when the e-mail is in use."""
+    """Create an account (an operator's: the CLI, the demo), its address confirmed unless
+    `confirmed` is False; raise EmailTaken when the e-mail is in use."""
     if find_user(email) is not None:
         raise EmailTaken(email.strip().lower())
-    return _add_user(email, hash_password(password), display_name, organisation, role)
+    user = _add_user(email, hash_password(password), display_name, organisation, role)
+    if confirmed:  # whoever created it vouches for the address
+        user.email_confirmed_at = user.created_at
+    return user
 
 
 def _add_user(

@@ -7,9 +7,18 @@ from typing import Any
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
+from hub.auth.account_forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ForgotForm,
+    NewPasswordForm,
+    NotificationsForm,
+    ProfileForm,
+)
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.tokens import CONFIRM_HOURS, TokenProblem
+from hub.i18n import current_language
 from hub.templating import Page
 
 # What a link that does nothing says, and its status: 400 for a link that never worked,
@@ -43,6 +52,50 @@ TOKEN_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
 }
 
 
+# The same for a link that sets a new password (the way forward: ask for a new link) and a
+# link that confirms a new address (the way forward: the account page).
+RESET_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
+    TokenProblem.INVALID: TOKEN_PROBLEMS[TokenProblem.INVALID],
+    TokenProblem.EXPIRED: (
+        _l("This link has expired"),
+        _l(
+            "Links to set a new password work for one hour and this one has expired. Ask "
+            "for a new link: it comes by e-mail at once."
+        ),
+        410,
+    ),
+    TokenProblem.USED: (
+        _l("This link has already been used"),
+        _l(
+            "This link has already been used, or the password was changed since it was "
+            "sent. Log in with your current password, or ask for a new link."
+        ),
+        410,
+    ),
+}
+CHANGE_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
+    TokenProblem.INVALID: TOKEN_PROBLEMS[TokenProblem.INVALID],
+    TokenProblem.EXPIRED: (
+        _l("This link has expired"),
+        _l(
+            "Links that confirm a new address work for %(hours)s hours and this one has "
+            "expired. Your account keeps its address: ask for the change again on your "
+            "account page.",
+            hours=CONFIRM_HOURS,
+        ),
+        410,
+    ),
+    TokenProblem.USED: (
+        _l("This link has already been used"),
+        _l(
+            "This link has already been used, or the account's address or password changed "
+            "since it was sent. Your account page shows the address it has now."
+        ),
+        410,
+    ),
+}
+
+
 def login_page(form: LoginForm, notice: str | None = None, status: int = 200) -> Page:
     """The login form."""
     return render_template("auth/login.html", form=form, notice=notice), status
@@ -63,7 +116,73 @@ def confirm_page(token: str, user: User) -> Page:
     return render_template("auth/confirm.html", token=token, user=user)
 
 
-def token_problem_page(problem: TokenProblem) -> Page:
-    """Why a confirmation link does nothing, and what to do instead."""
-    title, explanation, status = TOKEN_PROBLEMS[problem]
-    return render_template("auth/token_problem.html", title=title, explanation=explanation), status
+def token_problem_page(problem: TokenProblem, purpose: str = "confirm") -> Page:
+    """Why a mailed link does nothing (`purpose`: confirm, reset or change), and what to
+    do instead."""
+    table = {"confirm": TOKEN_PROBLEMS, "reset": RESET_PROBLEMS, "change": CHANGE_PROBLEMS}
+    title, explanation, status = table[purpose][problem]
+    return render_template(
+        "auth/token_problem.html", title=title, explanation=explanation, purpose=purpose
+    ), status
+
+
+def forgot_page(form: ForgotForm, notice: str | None = None, status: int = 200) -> Page:
+    """Ask for a link that sets a new password."""
+    return render_template("auth/forgot.html", form=form, notice=notice), status
+
+
+def forgot_sent_page(email: str) -> Page:
+    """After asking: the same page whether or not the address has an account."""
+    return render_template("auth/forgot_sent.html", email=email)
+
+
+def reset_page(
+    token: str, user: User, form: NewPasswordForm, notice: str | None = None, status: int = 200
+) -> Page:
+    """The reset link, opened: choose a new password."""
+    return render_template(
+        "auth/reset.html", token=token, user=user, form=form, notice=notice
+    ), status
+
+
+def confirm_change_page(token: str, user: User, new_email: str) -> Page:
+    """The link mailed to a new address, opened: one button makes it the account's."""
+    return render_template("auth/confirm_change.html", token=token, user=user, new_email=new_email)
+
+
+def message_page(title: str, text: str, status: int = 200) -> Page:
+    """A short page that says one thing (e.g. a throttled "send the link again")."""
+    return render_template("auth/message.html", title=title, text=text), status
+
+
+def settings_page(
+    user: User,
+    *,
+    profile: ProfileForm | None = None,
+    notifications: NotificationsForm | None = None,
+    password: ChangePasswordForm | None = None,
+    email: ChangeEmailForm | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> Page:
+    """The account page; the form that was posted comes back with what was typed."""
+    if profile is None:
+        profile = ProfileForm(
+            formdata=None,
+            display_name=user.display_name,
+            organisation=user.organisation,
+            language=user.language or current_language(),
+        )
+    if notifications is None:
+        notifications = NotificationsForm(
+            formdata=None, reminders=user.notify_reminders, digest=user.notify_digest
+        )
+    return render_template(
+        "auth/settings.html",
+        user=user,
+        profile=profile,
+        notifications=notifications,
+        password=password or ChangePasswordForm(formdata=None),
+        email=email or ChangeEmailForm(formdata=None),
+        notice=notice,
+    ), status

@@ -1,14 +1,23 @@
-"""Links mailed to confirm an address: signed, timed by the hub's clock, and single-use.
+"""Links mailed about an account: signed, timed by the hub's clock, and single-use.
 
-A link carries the account and the address it was sent to, signed with the app's secret
-(and a salt of its own, so no other signed value of the hub can pass for one). It is good
-for CONFIRM_HOURS and only while the address is unconfirmed: once used, the state it was
-issued for is gone, so a second click changes nothing.
+A link carries the account and the state it was issued for, signed with the app's secret
+and a salt per purpose (so no other signed value of the hub can pass for one):
+
+- confirming an address: the address; good for CONFIRM_HOURS while it is unconfirmed;
+- resetting a password: a fingerprint of the password hash; good for RESET_HOURS while the
+  password is unchanged, so the reset itself (or any other change) spends it;
+- changing the address: the old and the new address and the password fingerprint; good
+  for CONFIRM_HOURS while the account still has the old address and the same password (a
+  new password cancels a change someone else asked for).
+
+Once used, the state a link was issued for is gone, so a second click changes nothing.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -18,11 +27,14 @@ from hub.clock import clock
 from hub.extensions import db
 
 CONFIRM_SALT = "hub-confirm-email"
+RESET_SALT = "hub-reset-password"
+CHANGE_SALT = "hub-change-email"
 CONFIRM_HOURS = 48
+RESET_HOURS = 1
 
 
 class TokenProblem(enum.Enum):
-    """Why a confirmation link does nothing."""
+    """Why a mailed link does nothing."""
 
     INVALID = "invalid"  # forged, truncated, or for an account that is gone
     EXPIRED = "expired"
@@ -37,27 +49,84 @@ class _HubClockSigner(TimestampSigner):
         return int(clock().now().timestamp())
 
 
-def _serializer() -> URLSafeTimedSerializer:
+def _serializer(salt: str) -> URLSafeTimedSerializer:
     secret: str = current_app.config["SECRET_KEY"]  # set at start (hub/config.py)
-    return URLSafeTimedSerializer(secret, salt=CONFIRM_SALT, signer=_HubClockSigner)
+    return URLSafeTimedSerializer(secret, salt=salt, signer=_HubClockSigner)
 
 
-def confirmation_token(user: User) -> str:
-    """The token of the link that confirms `user`'s address."""
-    return _serializer().dumps([user.id, user.email])
-
-
-def read_confirmation_token(token: str) -> User | TokenProblem:
-    """The account a confirmation token is good for now, or why it is not."""
+def _read(token: str, salt: str, hours: int) -> tuple[User, list[Any]] | TokenProblem:
+    """The account a token names and the rest of its payload, or why it is not good."""
     try:
-        user_id, email = _serializer().loads(token, max_age=CONFIRM_HOURS * 3600)
+        payload = _serializer(salt).loads(token, max_age=hours * 3600)
     except SignatureExpired:
         return TokenProblem.EXPIRED
     except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
         return TokenProblem.INVALID
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or user.email != email:
+    if not isinstance(payload, list) or not payload or not isinstance(payload[0], int):
+        return TokenProblem.INVALID
+    user = db.session.get(User, payload[0])
+    return TokenProblem.INVALID if user is None else (user, payload[1:])
+
+
+def confirmation_token(user: User) -> str:
+    """The token of the link that confirms `user`'s address."""
+    return _serializer(CONFIRM_SALT).dumps([user.id, user.email])
+
+
+def read_confirmation_token(token: str) -> User | TokenProblem:
+    """The account a confirmation token is good for now, or why it is not."""
+    found = _read(token, CONFIRM_SALT, CONFIRM_HOURS)
+    if isinstance(found, TokenProblem):
+        return found
+    user, rest = found
+    if rest != [user.email]:
         return TokenProblem.INVALID
     if user.email_confirmed_at is not None:
         return TokenProblem.USED
     return user
+
+
+def _password_fingerprint(user: User) -> str:
+    """A short digest of the stored password hash: it changes whenever the password does,
+    and tells nothing about the password (the hash itself never leaves the database)."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def reset_token(user: User) -> str:
+    """The token of the link that sets a new password for `user`."""
+    return _serializer(RESET_SALT).dumps([user.id, _password_fingerprint(user)])
+
+
+def read_reset_token(token: str) -> User | TokenProblem:
+    """The account a reset token is good for now, or why it is not."""
+    found = _read(token, RESET_SALT, RESET_HOURS)
+    if isinstance(found, TokenProblem):
+        return found
+    user, rest = found
+    if len(rest) != 1 or not isinstance(rest[0], str):
+        return TokenProblem.INVALID
+    # The password changed since the link was sent: by this link, or another way.
+    return user if rest[0] == _password_fingerprint(user) else TokenProblem.USED
+
+
+def email_change_token(user: User, new_email: str) -> str:
+    """The token of the link, mailed to `new_email`, that makes it the account's address."""
+    return _serializer(CHANGE_SALT).dumps(
+        [user.id, user.email, new_email, _password_fingerprint(user)]
+    )
+
+
+def read_email_change_token(token: str) -> tuple[User, str] | TokenProblem:
+    """The account and the new address a change token is good for now, or why it is not."""
+    found = _read(token, CHANGE_SALT, CONFIRM_HOURS)
+    if isinstance(found, TokenProblem):
+        return found
+    user, rest = found
+    if len(rest) != 3 or not all(isinstance(part, str) for part in rest):
+        return TokenProblem.INVALID
+    old, new, fingerprint = rest
+    # Spent: used (the account has the new address), or the address changed since to a
+    # third one, or the password changed since.
+    if user.email != old or fingerprint != _password_fingerprint(user):
+        return TokenProblem.USED
+    return user, new

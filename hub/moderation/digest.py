@@ -44,7 +44,8 @@ def _take_digest_lock() -> None:
 _NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
     DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at
 )
-_MODERATOR = User.role.in_([Role.MODERATOR, Role.ADMIN])
+# Moderators who keep the digest on (the account page's notification settings).
+_DIGEST_READER = User.role.in_([Role.MODERATOR, Role.ADMIN]) & User.notify_digest.is_(True)
 
 
 def _digest_sent_recently(now: datetime) -> bool:
@@ -61,7 +62,7 @@ def digest_due() -> bool:
         return False
     return bool(
         db.session.scalar(select(exists().where(_NOT_ANNOUNCED)))
-        and db.session.scalar(select(exists().where(_MODERATOR)))
+        and db.session.scalar(select(exists().where(_DIGEST_READER)))
     )
 
 
@@ -86,7 +87,7 @@ def queue_moderator_digest() -> int:
     )
     if not new_items:
         return 0
-    moderators = db.session.scalars(select(User).where(_MODERATOR)).all()
+    moderators = db.session.scalars(select(User).where(_DIGEST_READER)).all()
     if not moderators:  # nothing is marked: the first digest after one exists says it all
         return 0
     # The submission instant is copied in SQL, so the marker matches the row exactly.

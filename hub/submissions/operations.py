@@ -90,8 +90,14 @@ def create_submission(
     return submission
 
 
+class AddressUnconfirmed(ValueError):
+    """Submitting needs an account whose address is confirmed (drafts do not)."""
+
+
 def _mark_submitted(submission: Submission, actor: User, now: datetime) -> None:
     """Move to submitted (first time or after changes were requested) and send a receipt."""
+    if not actor.is_confirmed:  # the views say so first (hub/submissions/refused.py)
+        raise AddressUnconfirmed(actor.email)
     before = submission.status
     submission.status = Status.SUBMITTED
     submission.submitted_at = now

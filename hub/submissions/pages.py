@@ -50,9 +50,11 @@ def form_page(
     kept_link: str | None = None,
     action: str | None = None,
     notice_class: str = "notice-error",
+    offer_resend: bool = False,
 ) -> tuple[str, int]:
     """The submission form. `kept_link` labels a link to `submission` (only when something
-    was stored there); `action` is where the next post goes (default: this address)."""
+    was stored there); `action` is where the next post goes (default: this address);
+    `offer_resend` adds a button that sends the address's confirmation link again."""
     draft = submission is None or submission.status is Status.DRAFT
     return render_template(
         "submissions/form.html",
@@ -66,6 +68,7 @@ def form_page(
         action=action,
         notice_class=notice_class,
         draft=draft,
+        offer_resend=offer_resend,
     ), status
 
 

@@ -6,6 +6,7 @@ before the call opens, a kept copy after the cutoff), so nothing typed is ever l
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from hub.forms import expired_form_notice
 from hub.submissions.deadlines import why_closed
 from hub.submissions.forms import Checked
 from hub.submissions.keeping import keep_refused_post
-from hub.submissions.models import Submission
+from hub.submissions.models import Status, Submission
 from hub.submissions.operations import create_submission, update_submission
 from hub.submissions.pages import CHANGED_MEANWHILE, SENT_TWICE, edit_url, form_page
 from hub.templating import Page
@@ -37,6 +38,14 @@ def refused_or_invalid(checked: Checked, kind: str, submission: Submission | Non
         return form_page(form, kind, submission, 400, expired_form_notice())
     reason = why_closed(checked.full, current_user, submission)
     if reason is None:
+        if _submitting(submission) and not current_user.is_confirmed:
+            if not checked.ok:
+                checked.mark_missing()
+                if not checked.draft:  # past draft, only complete text is saved
+                    return form_page(form, kind, submission, 422, _unconfirmed(), offer_resend=True)
+            return _saved_before_opening(
+                checked, kind, submission, _unconfirmed(), offer_resend=True
+            )
         if checked.ok:
             return None
         checked.mark_missing()
@@ -46,13 +55,34 @@ def refused_or_invalid(checked: Checked, kind: str, submission: Submission | Non
     return _kept_after_cutoff(checked, kind, submission, reason)
 
 
+def _submitting(submission: Submission | None) -> bool:
+    """Whether the post asks to move the item to submitted (new, draft, or sent back)."""
+    sendable = submission is None or submission.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
+    return sendable and request.form.get("action") == "submit"
+
+
+def _unconfirmed() -> str:
+    """Why an account whose address is unconfirmed cannot submit."""
+    return _(
+        "Your address %(email)s is not confirmed yet, so nothing was submitted: open the "
+        "link we sent to it, then press “Submit” again.",
+        email=current_user.email,
+    )
+
+
 def _saved_before_opening(
-    checked: Checked, kind: str, submission: Submission | None, reason: str
+    checked: Checked,
+    kind: str,
+    submission: Submission | None,
+    reason: str,
+    *,
+    offer_resend: bool = False,
 ) -> Page:
-    """ "Submit" before the call opens: what was typed is saved as the draft it still is."""
+    """ "Submit" before the call opens (or from an unconfirmed address): what was typed is
+    saved as the draft it still is (an item sent back keeps its status)."""
     form = checked.form
     if not checked.valid:
-        return form_page(form, kind, submission, 422, reason)
+        return form_page(form, kind, submission, 422, reason, offer_resend=offer_resend)
     try:
         if submission is None:
             saved = create_submission(
@@ -72,14 +102,20 @@ def _saved_before_opening(
         return form_page(
             form, kind, submission, 409, SENT_TWICE if submission is None else CHANGED_MEANWHILE
         )
+    # Not inside an f-string: pybabel does not find messages there.
+    if saved.status is Status.DRAFT:
+        where, link = _("Your text was saved as a draft, not submitted."), _("Open the saved draft")
+    else:
+        where, link = _("Your text was saved."), _("Open the submission")
     return form_page(
         form,
         kind,
         saved,
         403,
-        f"{reason} {_('Your text was saved as a draft, not submitted.')}",
-        kept_link=_("Open the saved draft"),
+        f"{reason} {where}",
+        kept_link=link,
         action=edit_url(saved),
+        offer_resend=offer_resend,
     )
 
 

@@ -93,7 +93,7 @@ def test_register_does_the_same_work_either_way(app, create_user, monkeypatch):
 
 
 def test_the_owner_of_a_taken_address_is_told_and_nothing_reaches_the_requester(app, create_user):
-    create_user(email="grace@example.org", name="Grace Original")
+    create_user(email="grace@example.org", name="Grace Original", confirmed=False)
     browser = Browser(app)
 
     browser.post(

@@ -134,7 +134,8 @@ class LiveHub:
         from hub.auth.tokens import confirmation_token
 
         with self._writing():
-            return f"/account/confirm/{confirmation_token(create_user(email, PASSWORD, name))}"
+            user = create_user(email, PASSWORD, name, confirmed=False)
+            return f"/account/confirm/{confirmation_token(user)}"
 
     def submissions_of(self, email: str) -> list[dict[str, Any]]:
         """The owner's submissions as rows read from the database (oldest first)."""

@@ -18,7 +18,11 @@ MAIN_NAV = {
     "submitter": ["Browse", "Search", "Submit", "My submissions"],
     "moderator": ["Browse", "Search", "Submit", "My submissions", "Moderation"],
 }
-ACCOUNT = {"visitor": "Log in Register", "submitter": "Log out", "moderator": "Log out"}
+ACCOUNT = {
+    "visitor": "Log in Register",
+    "submitter": "Your account Log out",
+    "moderator": "Your account Log out",
+}
 # Pages whose badges stand alone (not under a table's column header): each names its kind.
 BADGE_PAGES = ["home", "browse", "search-results", "detail", "my-submission", "review"]
 LABELLED = re.compile(r"(Kind|Status|Theme|Stakeholder): \S")

@@ -186,5 +186,6 @@ def test_navigation_per_role(client, create_user, role, items):
     account = page_text(
         re.search(r'<nav class="account-nav" aria-label="Account">(.*?)</nav>', html, re.S).group(1)
     ).split()
-    assert account[:2] == (["Log", "out"] if role else ["Log", "in"])
+    # Logged in: the account page, then "Log out".
+    assert account[:4] == (["Your", "account", "Log", "out"] if role else ["Log", "in", "Register"])
     assert ("Register" in account) is (role is None)

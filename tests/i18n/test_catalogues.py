@@ -175,7 +175,14 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         found[path] = untranslated(expect(client.get(path), 200).text, allowed)
     client.post("/account/logout")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
-    for path in ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]:
+    for path in [
+        "/my/",
+        "/my/1",
+        "/my/2/edit",
+        "/submit/",
+        "/submit/partnership",
+        "/account/settings",
+    ]:
         found[path] = untranslated(
             expect(client.get(path, follow_redirects=True), 200).text, allowed
         )
@@ -189,6 +196,9 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         ("/stats", 200),
         ("/account/login", 200),
         ("/account/register", 200),
+        ("/account/forgot", 200),
+        ("/account/reset/not-a-token", 400),
+        ("/account/email/not-a-token", 400),
         ("/no/such/page", 404),
     ]:
         found[path] = untranslated(expect(client.get(path), status).text, allowed)
