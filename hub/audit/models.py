@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     REGISTERED = "registered"
     EMAIL_CONFIRMED = "email_confirmed"
     SESSIONS_ENDED = "sessions_ended"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 class AuditEvent(Base):

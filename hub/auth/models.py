@@ -61,6 +61,10 @@ class User(UserMixin, Base):
     language: Mapped[str | None] = mapped_column(String(8))
     # None until the owner follows the link mailed at registration.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the owner deleted the account (hub/privacy/deletion.py): the row stays, scrubbed
+    # of personal data under a pseudonym, so submissions kept public and the audit trail still
+    # name an account; it can never log in again.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # The login session this request runs in (hub/auth/sessions.py): set at login and by the
     # user loader, never stored.
