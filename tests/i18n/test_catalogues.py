@@ -175,7 +175,8 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         found[path] = untranslated(expect(client.get(path), 200).text, allowed)
     client.post("/account/logout")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
-    for path in ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]:
+    owner_pages = ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]
+    for path in [*owner_pages, "/account/export", "/account/delete"]:
         found[path] = untranslated(
             expect(client.get(path, follow_redirects=True), 200).text, allowed
         )
@@ -189,6 +190,7 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         ("/stats", 200),
         ("/account/login", 200),
         ("/account/register", 200),
+        ("/privacy", 200),
         ("/no/such/page", 404),
     ]:
         found[path] = untranslated(expect(client.get(path), status).text, allowed)
