@@ -14,8 +14,7 @@ from werkzeug.wrappers import Response
 
 from hub.extensions import csrf, db
 from hub.forms import csrf_failed, expired_form_notice
-from hub.privacy import pages
-from hub.privacy import deletion
+from hub.privacy import deletion, pages
 from hub.privacy.deletion import CHOOSE, Choice, LastAdmin, is_last_admin, to_decide
 from hub.privacy.export import account_data
 from hub.privacy.forms import choice_name, deletion_form
@@ -111,4 +110,3 @@ def delete_account() -> Page:
     session.clear()
     flash(_("Your account is deleted. Thank you for taking part."), "success")
     return redirect(url_for("public.home"))
-

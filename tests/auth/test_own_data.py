@@ -213,14 +213,13 @@ def test_deletion_deletes_drafts_withdraws_or_keeps_as_chosen_and_scrubs_the_per
             select(AuditEvent).where(AuditEvent.action == Action.ACCOUNT_DELETED)
         )
         assert deleted.subject_user_id == person.id
-        assert "dana" not in json.dumps(
-            [e.message for e in db.session.scalars(select(AuditEvent))]
-        ).lower()
+        assert (
+            "dana"
+            not in json.dumps([e.message for e in db.session.scalars(select(AuditEvent))]).lower()
+        )
 
 
-def test_deleted_account_cannot_log_in_and_its_address_registers_again(
-    app, person, client
-) -> None:
+def test_deleted_account_cannot_log_in_and_its_address_registers_again(app, person, client) -> None:
     browser = Browser(app, person)
     assert _delete(browser).status_code == 302
     login = client.post("/account/login", data={"email": person.email, "password": PASSWORD})
