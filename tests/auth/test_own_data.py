@@ -5,6 +5,7 @@ leaves nothing that breaks a page, the API, an export or the audit CSV; the priv
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision
 
-from helpers import PASSWORD, Browser, propose, text_of
+from helpers import PASSWORD, Browser, decision_form, page_version, propose, text_of
 
 
 @pytest.fixture
@@ -335,3 +336,26 @@ def test_privacy_notice_without_a_controller_shows_a_placeholder_and_warns_admin
     assert "HUB_DATA_CONTROLLER" not in page  # a visitor is not told about settings
     admin = Browser(app, create_user(role=Role.ADMIN))
     assert "HUB_DATA_CONTROLLER" in text_of(admin.get("/privacy"))
+
+
+def test_changes_cannot_be_requested_of_an_owner_who_left(
+    app, person, create_user, create_submission_for
+) -> None:
+    pending = create_submission_for(person, Status.SUBMITTED)
+    assert _delete(Browser(app, person), **{f"choice_{pending.id}": "keep"}).status_code == 302
+    moderator = Browser(app, create_user(role=Role.MODERATOR))
+    review = text_of(moderator.get(f"/moderation/{pending.id}"))
+    assert "The owner deleted their account" in review
+    assert re.search(r'<button[^>]*value="request_changes"[^>]*disabled', review)
+    version = page_version(moderator, pending.id)
+    response = moderator.post(
+        f"/moderation/{pending.id}/decide",
+        data=decision_form("request_changes", version, message="Please add partners."),
+    )
+    assert response.status_code == 409
+    approved = moderator.post(
+        f"/moderation/{pending.id}/decide", data=decision_form("approve", version)
+    )
+    assert approved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, pending.id).status is Status.APPROVED
