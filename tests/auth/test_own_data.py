@@ -359,3 +359,19 @@ def test_changes_cannot_be_requested_of_an_owner_who_left(
     assert approved.status_code == 302
     with app.app_context():
         assert db.session.get(Submission, pending.id).status is Status.APPROVED
+
+
+def test_password_guesses_at_the_deletion_form_are_throttled(make_app, create_user) -> None:
+    app = make_app(
+        HUB_RATELIMIT_ENABLED=True, HUB_RATELIMIT_PASSWORD="2 per 15 minutes per account"
+    )
+    person = create_user()
+    browser = Browser(app, person)
+    for _ in range(2):
+        wrong = browser.post("/account/delete", data={"password": "wrong password!"})
+        assert wrong.status_code == 422
+    response = browser.post("/account/delete", data={"password": PASSWORD})
+    assert response.status_code == 429
+    assert response.headers["Retry-After"]
+    with app.app_context():
+        assert db.session.get(User, person.id).deleted_at is None
