@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.mail import init_app as init_mail
     from hub.moderation.blueprint import bp as moderation_bp
     from hub.moderation.digest import write_due_digest
+    from hub.privacy.blueprint import bp as privacy_bp
     from hub.public.language import bp as language_bp
     from hub.public.routes import bp as public_bp
     from hub.submissions.blueprint import bp as submissions_bp
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(language_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(privacy_bp)
     # Delivery after responses writes the moderators' digest first when one is due (mail
     # sits below the areas and knows no digest: it is handed the writer here).
     init_mail(app, write_due=write_due_digest)

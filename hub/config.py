@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 15000,
     "LOG_LEVEL": "INFO",
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
+    # Who answers for the personal data the hub keeps, shown on /privacy: a name and a postal
+    # or e-mail address. Empty = a placeholder, and the page warns that it is not set.
+    "DATA_CONTROLLER": "",
     "HEALTH_TOKEN": "",  # Bearer token that shows /healthz's details; empty = staff only
     "INDEX_DIR": None,  # None = instance/index (a symlink to the generation in use)
     "INDEX_WRITER_TIMEOUT": 0.5,  # seconds a request waits for Whoosh's writer lock

@@ -52,6 +52,7 @@ SCOPES = {
     "moderation.duplicate": "decide",
     "moderation.bulk": "decide",
     "moderation.decide_revision_view": "decide",
+    "privacy.delete_account": "password",  # the current password confirms a deletion
 }
 SETTINGS = {
     scope: f"HUB_RATELIMIT_{scope.upper()}"
@@ -206,6 +207,15 @@ def _seconds_until(oldest: datetime, limit: Limit, now: datetime) -> int:
 def _bucket(scope: str, per: str, who: str) -> str:
     """A bucket name that does not store the address or e-mail itself."""
     return hashlib.sha256(f"{scope}\0{per}\0{who}".encode()).hexdigest()[:64]
+
+
+def account_buckets(user_id: int, email: str, ip: str | None) -> list[str]:
+    """The buckets that count an account's own attempts (and guesses at its e-mail from
+    `ip`): what a deleted account leaves behind. Those per address alone are nobody's."""
+    found = [_bucket(scope, "account", f"user:{user_id}") for scope in SETTINGS]
+    if ip is not None:
+        found += [_bucket(scope, "account", f"email:{email}\0ip:{ip}") for scope in SETTINGS]
+    return found
 
 
 def _who(scope: str) -> dict[str, str]:

@@ -381,6 +381,30 @@ def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
         partial.replace(mo)
 
 
+def _add_extracted(template: Any) -> None:
+    """Add the messages of the sources as they are now (as `make i18n-extract` would), so
+    text added since messages.pot was last extracted counts as going through gettext."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = TRANSLATIONS.parent.parent
+    with (root / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_": None}
+    keywords |= {"lazy_ngettext": (1, 2), "_lp": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+    found = extract_from_dir(
+        root,
+        method_map,
+        options_map,
+        keywords=keywords,
+        # The Makefile extracts from "." too; skip what holds no source of the hub.
+        directory_filter=lambda path: Path(path).name not in {"node_modules", ".venv", ".git"},
+    )
+    for _file, _line, message, _comments, context in found:
+        if message and message not in template:
+            template.add(message, context=context)
+
+
 def write_pseudo_catalogue(folder: Path) -> None:
     """A catalogue for PSEUDO_LOCALE in `folder` that wraps every message in ⟦…⟧: text of a
     page outside the brackets did not go through gettext."""
@@ -390,6 +414,7 @@ def write_pseudo_catalogue(folder: Path) -> None:
 
     with (TRANSLATIONS / "messages.pot").open("rb") as source:
         template = read_po(source)
+    _add_extracted(template)
     pseudo = Catalog(locale=PSEUDO_LOCALE)
     for message in template:
         if not message.id:

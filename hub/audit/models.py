@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"
     EMAIL_CHANGE_REQUESTED = "email_change_requested"
     EMAIL_CHANGED = "email_changed"
+    ACCOUNT_DELETED = "account_deleted"
 
 
 class AuditEvent(Base):

@@ -65,6 +65,10 @@ class User(UserMixin, Base):
     # digest of items waiting for review. Receipts, decisions and account mails always go.
     notify_reminders: Mapped[bool] = mapped_column(Boolean, server_default=true())
     notify_digest: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # Set when the owner deleted the account (hub/privacy/deletion.py): the row stays, scrubbed
+    # of personal data under a pseudonym, so submissions kept public and the audit trail still
+    # name an account; it can never log in again.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # The login session this request runs in (hub/auth/sessions.py): set at login and by the
     # user loader, never stored.

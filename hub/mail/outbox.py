@@ -21,9 +21,17 @@ logger = logging.getLogger("hub.mail")
 
 _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
+# The domain of deleted accounts' pseudonymous addresses (hub/privacy/deletion.py): `.invalid`
+# is reserved (RFC 2606) and never delivers; a mail to it is not even queued.
+DELETED_DOMAIN = "deleted.invalid"
 
-def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
-    """Add a mail to the outbox in the current transaction (sent only if it commits)."""
+
+def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None:
+    """Add a mail to the outbox in the current transaction (sent only if it commits); None
+    for a deleted account, which no mail reaches (a decision on a submission it left)."""
+    if to_addr.endswith("@" + DELETED_DOMAIN):
+        logger.info("Mail (%s) not queued: %s is a deleted account", kind, to_addr)
+        return None
     domain = parseaddr(current_app.config["HUB_MAIL_SENDER"])[1].rpartition("@")[2] or "hub"
     # A header is one line: a title pasted with a line break must not end it (or add one).
     subject = " ".join(_HEADER_UNSAFE.sub(" ", subject).split())
@@ -49,7 +57,7 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail:
 
 def queue_from_template(
     kind: str, to_addr: str, subject: str, template: str, **context: object
-) -> OutboxMail:
+) -> OutboxMail | None:
     """Queue a mail whose body is templates/mail/`template`, which gets `url` (absolute
     links on HUB_BASE_URL: hub.routing.public_url) and `clock`."""
     body = render_template(f"mail/{template}", url=public_url, clock=clock(), **context)

@@ -136,6 +136,8 @@ def reject_submission(
 def revisions_closed_at(submission: Submission) -> datetime | None:
     """When revisions closed for the owner, once that has passed (None while they could
     still resubmit: before their cutoff, HUB_REVISIONS_CLOSE_AT or deadline exception)."""
+    if submission.owner.deleted_at is not None:  # an owner who left (hub/privacy) never can
+        return submission.owner.deleted_at
     until = revisions_open_until(submission.owner)
     return until if until is not None and clock().now() >= until else None
 

@@ -119,6 +119,7 @@ def review_page(
         revision_form=revision_form,
         exception=exception,
         own=submission.owner_id == current_user.id,
+        owner_left=submission.owner.deleted_at is not None,
         decidable=decidable,
         filters=filters,
         following=following,

@@ -285,3 +285,12 @@ def decide(page: Any, action: str, message: str = "") -> None:
     else:
         label = DECISION_LABELS[action]
         click_and_wait(page, f"form[action$='/decide'] button:has-text('{label}')")
+
+
+def axe_violations(page: Any, axe: Path) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA findings on the open page (the tour's rules and tags); the
+    page's context needs `bypass_csp=True` (the hub's CSP allows no injected script)."""
+    from page_tour import _AXE_RUN, AXE_TAGS
+
+    page.add_script_tag(path=str(axe))
+    return list(page.evaluate(_AXE_RUN, AXE_TAGS))

@@ -175,14 +175,8 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         found[path] = untranslated(expect(client.get(path), 200).text, allowed)
     client.post("/account/logout")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
-    for path in [
-        "/my/",
-        "/my/1",
-        "/my/2/edit",
-        "/submit/",
-        "/submit/partnership",
-        "/account/settings",
-    ]:
+    owner_pages = ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]
+    for path in [*owner_pages, "/account/settings", "/account/export", "/account/delete"]:
         found[path] = untranslated(
             expect(client.get(path, follow_redirects=True), 200).text, allowed
         )
@@ -199,6 +193,7 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         ("/account/forgot", 200),
         ("/account/reset/not-a-token", 400),
         ("/account/email/not-a-token", 400),
+        ("/privacy", 200),
         ("/no/such/page", 404),
     ]:
         found[path] = untranslated(expect(client.get(path), status).text, allowed)
