@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from hub.auth import pages
+from hub.auth import pages, twofactor
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import (
@@ -92,7 +92,7 @@ def safe_next(target: str | None) -> str:
     return url_for("submissions.mine")
 
 
-def _log_in(user: User) -> None:
+def log_in(user: User) -> None:
     """Start a new login session for `user` in a fresh Flask session, then commit.
 
     Whatever the browser's session held before (a planted cookie's form-token secret, an
@@ -161,7 +161,7 @@ def confirm(token: str) -> Page:
     if not confirm_email(found):  # confirmed by another click at the same moment
         db.session.rollback()
         return pages.token_problem_page(TokenProblem.USED)
-    _log_in(found)  # commits
+    log_in(found)  # commits
     session.pop("registered_email", None)
     flash(_("Your address is confirmed. Welcome, %(name)s!", name=found.display_name), "success")
     return redirect(url_for("submissions.mine"))
@@ -177,8 +177,18 @@ def login() -> Page:
         return pages.login_page(form, status=429)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and not user.is_active:
+            # Said only to whoever knows the password: it tells nobody else anything.
+            form.password.errors.append(
+                _("This account is deactivated. Ask the hub's administrators to reactivate it.")
+            )
+            return pages.login_page(form, status=403)
+        if user is not None and user.has_two_factor:
+            # Nobody is logged in yet: the next page asks for the code.
+            twofactor.remember_password_step(user, safe_next(form.next.data))
+            return redirect(url_for("auth.login_code"))
         if user is not None:
-            _log_in(user)
+            log_in(user)
             flash(_("Logged in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data))
         form.password.errors.append(_("E-mail or password is wrong."))
