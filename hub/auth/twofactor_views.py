@@ -12,9 +12,17 @@ from werkzeug.security import check_password_hash
 from hub.auth import pages, twofactor
 from hub.auth.controllers import log_in, safe_next
 from hub.auth.forms import CodeForm, DisableTwoFactorForm
+from hub.auth.models import User
 from hub.extensions import db
 from hub.ratelimit import throttled
 from hub.templating import Page
+
+
+def _me() -> User:
+    """The logged-in account, as a row of this request's session (changes to it are saved)."""
+    user = db.session.get(User, current_user.id)
+    assert user is not None  # the user loader found it in this request
+    return user
 
 
 def _wrong_code() -> str:
@@ -61,15 +69,17 @@ def login_code() -> Page:
 @login_required
 def two_factor() -> Page:
     """The account's two-factor page: set up (QR code and secret), or manage."""
-    return pages.two_factor_page(current_user)
+    me = _me()
+    return pages.two_factor_page(me)
 
 
 @login_required
 def two_factor_setup() -> Page:
     """Start enrolment: a new secret, shown as a QR code and as text."""
-    if current_user.has_two_factor:
+    me = _me()
+    if me.has_two_factor:
         return redirect(url_for("auth.two_factor"))
-    twofactor.start_enrolment(current_user)
+    twofactor.start_enrolment(me)
     db.session.commit()
     return redirect(url_for("auth.two_factor"), 303)
 
@@ -77,14 +87,15 @@ def two_factor_setup() -> Page:
 @login_required
 def two_factor_enable() -> Page:
     """Confirm enrolment with a first code; the recovery codes are shown this once."""
-    if current_user.has_two_factor or current_user.totp_secret is None:
+    me = _me()
+    if me.has_two_factor or me.totp_secret is None:
         return redirect(url_for("auth.two_factor"), 303)
     form = CodeForm()
     if (throttle := throttled()) is not None:
         flash(throttle.message, "error")
-        return pages.two_factor_page(current_user, code_form=form, status=429)
+        return pages.two_factor_page(me, code_form=form, status=429)
     if form.validate_on_submit():
-        codes = twofactor.enable(current_user, form.code.data)
+        codes = twofactor.enable(me, form.code.data)
         if codes is not None:
             db.session.commit()
             flash(_("Two-factor authentication is on."), "success")
@@ -95,45 +106,47 @@ def two_factor_enable() -> Page:
                 "you just added and type its current six digits."
             )
         )
-    return pages.two_factor_page(current_user, code_form=form, status=422)
+    return pages.two_factor_page(me, code_form=form, status=422)
 
 
 @login_required
 def two_factor_recovery() -> Page:
     """Ten new recovery codes (a current code is asked: they replace the old ones)."""
-    if not current_user.has_two_factor:
+    me = _me()
+    if not me.has_two_factor:
         return redirect(url_for("auth.two_factor"), 303)
     form = CodeForm(prefix=pages.RENEW)
     if (throttle := throttled()) is not None:
         flash(throttle.message, "error")
-        return pages.two_factor_page(current_user, code_form=form, status=429)
+        return pages.two_factor_page(me, code_form=form, status=429)
     if form.validate_on_submit():
-        if twofactor.check_code(current_user, form.code.data):
-            codes = twofactor.renew_recovery_codes(current_user)
+        if twofactor.check_code(me, form.code.data):
+            codes = twofactor.renew_recovery_codes(me)
             db.session.commit()
             flash(_("New recovery codes: the old ones no longer work."), "success")
             return pages.recovery_codes_page(codes)
         form.code.errors.append(_wrong_code())
-    return pages.two_factor_page(current_user, code_form=form, status=422)
+    return pages.two_factor_page(me, code_form=form, status=422)
 
 
 @login_required
 def two_factor_disable() -> Page:
     """Turn two-factor authentication off (the password and a code are asked)."""
-    if not current_user.has_two_factor:
+    me = _me()
+    if not me.has_two_factor:
         return redirect(url_for("auth.two_factor"), 303)
     form = DisableTwoFactorForm(prefix=pages.DISABLE)
     if (throttle := throttled()) is not None:
         flash(throttle.message, "error")
-        return pages.two_factor_page(current_user, disable_form=form, status=429)
+        return pages.two_factor_page(me, disable_form=form, status=429)
     if form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, form.password.data):
+        if not check_password_hash(me.password_hash, form.password.data):
             form.password.errors.append(_("This is not your password."))
-        elif not twofactor.check_second_factor(current_user, form.code.data):
+        elif not twofactor.check_second_factor(me, form.code.data):
             form.code.errors.append(_wrong_code())
         else:
-            twofactor.disable(current_user)
+            twofactor.disable(me)
             db.session.commit()
             flash(_("Two-factor authentication is off."), "success")
             return redirect(url_for("auth.two_factor"), 303)
-    return pages.two_factor_page(current_user, disable_form=form, status=422)
+    return pages.two_factor_page(me, disable_form=form, status=422)
