@@ -22,6 +22,11 @@ def _account(user_id: int) -> User:
     return user
 
 
+def _actor() -> User:
+    """The admin acting, as a row of this request's session (it may be the account changed)."""
+    return _account(current_user.id)
+
+
 def accounts() -> Page:
     """Search the accounts by e-mail, name or organisation (a page at a time)."""
     text = " ".join((request.args.get("q") or "").split())[:200]
@@ -41,7 +46,7 @@ def role(user_id: int) -> Page:
     if not form.validate_on_submit():
         return pages.account_page(user, role_form=form, status=422)
     try:
-        changed = change_role(user, Role(form.role.data), current_user)
+        changed = change_role(user, Role(form.role.data), _actor())
     except LastAdmin as refused:
         db.session.rollback()
         form.role.errors.append(str(refused))
@@ -63,10 +68,10 @@ def active(user_id: int) -> Page:
         return pages.account_page(user, problem=_("Choose deactivate or reactivate."), status=422)
     try:
         if form.action.data == "deactivate":
-            done = deactivate(user, current_user)
+            done = deactivate(user, _actor())
             message = _("%(email)s is deactivated: it cannot log in any more.", email=user.email)
         else:
-            done = reactivate(user, current_user)
+            done = reactivate(user, _actor())
             message = _("%(email)s is active again.", email=user.email)
     except LastAdmin as refused:
         db.session.rollback()

@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, InputRequired
 
 from hub.auth.models import Role
 from hub.forms import HubForm
+from hub.submissions.formfields import options  # (value, label) as this WTForms wants
 
 ROLE_LABELS = {
     Role.SUBMITTER: _l("Submitter"),
@@ -21,7 +22,7 @@ class RoleForm(HubForm):
 
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=options((role.value, label) for role, label in ROLE_LABELS.items()),
         validators=[InputRequired()],
         description=_l(
             "Moderators review submissions; administrators also manage accounts and read "

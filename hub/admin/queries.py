@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 
 from hub.auth.models import User
 from hub.extensions import db
+from hub.textfold import fold, folded
 
 PAGE_SIZE = 50
 
@@ -29,19 +30,20 @@ class AccountPage:
 def _like(text: str) -> str:
     """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
+    return f"%{fold(escaped)}%"
 
 
 def search_accounts(text: str, page: int) -> AccountPage:
-    """Accounts whose e-mail, name or organisation contains `text` (any case), by e-mail."""
+    """Accounts whose e-mail, name or organisation contains `text`, by e-mail; case and
+    accents are ignored alike on SQLite and PostgreSQL (hub.textfold)."""
     stmt = select(User)
     if text:
         pattern = _like(text)
         stmt = stmt.where(
             or_(
-                func.lower(User.email).like(pattern, escape="\\"),
-                func.lower(User.display_name).like(pattern, escape="\\"),
-                func.lower(User.organisation).like(pattern, escape="\\"),
+                folded(User.email).like(pattern, escape="\\"),
+                folded(User.display_name).like(pattern, escape="\\"),
+                folded(User.organisation).like(pattern, escape="\\"),
             )
         )
     total = int(db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)

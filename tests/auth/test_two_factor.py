@@ -57,7 +57,9 @@ def _enrol_through_pages(client, app) -> tuple[str, list[str]]:
     expect(client.post("/account/two-factor/setup"), 303)
     page = expect(client.get("/account/two-factor"), 200).text
     secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page).group(1)
-    done = expect(client.post("/account/two-factor/enable", data={"code": totp_code(secret, T0)}), 200)
+    done = expect(
+        client.post("/account/two-factor/enable", data={"code": totp_code(secret, T0)}), 200
+    )
     return secret, _codes(done.text)
 
 
