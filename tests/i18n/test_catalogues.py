@@ -102,6 +102,7 @@ def _two_factor_pages(app, client, user, allowed: set[str]) -> dict[str, set[str
     client.post("/account/login/code", data={"code": codes[0]})
     return found
 
+
 USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
     " Test User Test Org Factory Moderator Pseudo Checker example org Rivers"
 )
