@@ -12,7 +12,7 @@ from hub.audit.models import Action
 from hub.auth.models import Role, User
 from hub.extensions import db
 
-from helpers import PASSWORD, Browser, events, expect, flash_messages, page_text, rows
+from helpers import PASSWORD, Browser, events, expect, flash_messages, outbox, page_text, rows
 
 
 def _user(app, user_id: int) -> User:
@@ -221,3 +221,19 @@ def test_deactivation_ends_sessions_and_logins_but_keeps_submissions(
     assert [e.action for e in events(app)][-1] is Action.ACCOUNT_REACTIVATED
     again = theirs.post("/account/login", data={"email": someone.email, "password": PASSWORD})
     assert expect(again, 302).location.endswith("/my/")
+
+
+def test_a_deactivated_moderator_gets_no_digest(app, create_user, create_submission_for):
+    from hub.moderation.digest import queue_moderator_digest
+
+    active = create_user(role="moderator", email="active-mod@example.org")
+    gone = create_user(role="moderator", email="gone-mod@example.org")
+    with app.app_context():
+        db.session.get(User, gone.id).deactivated_at = db.session.get(User, gone.id).created_at
+        db.session.commit()
+    create_submission_for(create_user(), status="submitted")
+    with app.test_request_context():
+        assert queue_moderator_digest() >= 1
+        db.session.commit()
+    digests = {m.to_addr for m in outbox(app) if m.kind == "digest"}
+    assert active.email in digests and gone.email not in digests

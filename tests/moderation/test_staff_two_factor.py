@@ -105,3 +105,14 @@ def test_a_wrong_setting_stops_the_hub(make_app, value):
 
 def test_the_setting_ignores_case(make_app):
     assert make_app(HUB_STAFF_2FA=" Required ").config["HUB_STAFF_2FA"] == "required"
+
+
+def test_health_details_need_the_second_factor_too(required, create_user, enrol):
+    plain = Browser(required, create_user(role=Role.MODERATOR))
+    assert "backend" not in expect(plain.get("/healthz"), 200).json
+    admin = create_user(role=Role.ADMIN)
+    secret = enrol(admin)
+    browser = Browser(required)
+    with required.app_context():
+        log_in_with_code(browser.client, admin.email, secret)
+    assert "backend" in expect(browser.get("/healthz"), 200).json
