@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
-from wtforms.validators import AnyOf, InputRequired
+from wtforms.validators import AnyOf
 
 from hub.auth.models import Role
 from hub.forms import HubForm
@@ -23,7 +23,8 @@ class RoleForm(HubForm):
     role = SelectField(
         _l("Role"),
         choices=options((role.value, label) for role, label in ROLE_LABELS.items()),
-        validators=[InputRequired()],
+        # No InputRequired: it would add `required`, which a select whose first option is
+        # a real choice must not have (HTML); an unknown or missing value is not a choice.
         description=_l(
             "Moderators review submissions; administrators also manage accounts and read "
             "the audit trail."
