@@ -61,7 +61,6 @@ def login_code() -> Page:
                     "info",
                 )
             return redirect(safe_next(next_path))
-        db.session.commit()  # a replayed code's refusal changes nothing, but is logged
         form.code.errors.append(_wrong_code())
     return pages.login_code_page(form, status=422 if form.errors else 200)
 
