@@ -92,7 +92,7 @@ def safe_next(target: str | None) -> str:
     return url_for("submissions.mine")
 
 
-def log_in(user: User) -> None:
+def _log_in(user: User) -> None:
     """Start a new login session for `user` in a fresh Flask session, then commit.
 
     Whatever the browser's session held before (a planted cookie's form-token secret, an
@@ -161,7 +161,12 @@ def confirm(token: str) -> Page:
     if not confirm_email(found):  # confirmed by another click at the same moment
         db.session.rollback()
         return pages.token_problem_page(TokenProblem.USED)
-    log_in(found)  # commits
+    if found.has_two_factor or not found.is_active:
+        # A mailed link is one factor: it must not skip the code (or a deactivation).
+        db.session.commit()
+        flash(_("Your address is confirmed. Log in to continue."), "success")
+        return redirect(url_for("auth.login"))
+    _log_in(found)  # commits
     session.pop("registered_email", None)
     flash(_("Your address is confirmed. Welcome, %(name)s!", name=found.display_name), "success")
     return redirect(url_for("submissions.mine"))
@@ -188,7 +193,7 @@ def login() -> Page:
             twofactor.remember_password_step(user, safe_next(form.next.data))
             return redirect(url_for("auth.login_code"))
         if user is not None:
-            log_in(user)
+            _log_in(user)
             flash(_("Logged in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data))
         form.password.errors.append(_("E-mail or password is wrong."))

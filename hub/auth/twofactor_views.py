@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.security import check_password_hash
 
 from hub.auth import pages, twofactor
-from hub.auth.controllers import log_in, safe_next
+from hub.auth.controllers import _log_in, safe_next
 from hub.auth.forms import CodeForm, DisableTwoFactorForm
 from hub.auth.models import User
 from hub.extensions import db
@@ -47,7 +47,7 @@ def login_code() -> Page:
         before = twofactor.recovery_codes_left(user)
         if twofactor.check_second_factor(user, form.code.data):
             left = twofactor.recovery_codes_left(user)
-            log_in(user)  # commits; the half-logged-in state ends with the old session
+            _log_in(user)  # commits; the half-logged-in state ends with the old session
             flash(_("Logged in as %(name)s.", name=user.display_name), "success")
             if left < before:
                 flash(

@@ -284,3 +284,15 @@ def test_the_secret_is_never_logged_nor_in_the_audit_trail(
     auth.login(admin)
     csv = client.get("/moderation/audit.csv").text
     assert "two_factor_enabled" in csv and secret not in csv
+
+
+def test_the_confirmation_link_does_not_skip_the_code(app, client, user, enrol, frozen):
+    from hub.auth.tokens import confirmation_token
+
+    enrol(user)
+    with app.test_request_context():
+        token = confirmation_token(db.session.get(User, user.id))
+    done = expect(client.post(f"/account/confirm/{token}"), 302)
+    assert done.location.endswith("/account/login")
+    assert _row(app, user).email_confirmed_at is not None
+    assert "/account/login" in client.get("/my/").location
