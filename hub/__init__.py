@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from hub import cli, errors, forms, i18n, ratelimit, search, security, templating
+    from hub.admin.blueprint import bp as admin_bp
     from hub.api.opendata import bp as opendata_bp
     from hub.api.routes import bp as api_bp
     from hub.auth.blueprint import bp as auth_bp
@@ -58,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(api_bp)

@@ -62,6 +62,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PASSWORD": "5 per 15 minutes per account; 50 per 15 minutes per IP",
     "RATELIMIT_SUBMIT": "60 per 10 minutes per account; 600 per 10 minutes per IP",
     "RATELIMIT_DECIDE": "300 per 10 minutes per account; 1000 per 10 minutes per IP",
+    "RATELIMIT_TWOFACTOR": "5 per 15 minutes per account; 50 per 15 minutes per IP",
+    # "required": moderators and admins reach the moderation and admin pages only with
+    # two-factor authentication on. "optional" by default so that an upgrade does not stop
+    # staff at work; README and docs/security.md say why and advise "required".
+    "STAFF_2FA": "optional",
 }
 
 # HUB_* names that are not settings of the hub but are read by its tests, benchmarks and
@@ -115,6 +120,7 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
 
     _check_base_url(app.config["HUB_BASE_URL"])
+    app.config["HUB_STAFF_2FA"] = _staff_2fa(app.config["HUB_STAFF_2FA"])
     # Flask answers a request for a host not listed with a 400 (hub/errors.py's page).
     app.config["TRUSTED_HOSTS"] = allowed_hosts(app.config["HUB_ALLOWED_HOSTS"]) or None
     if not app.config["HUB_DATABASE_URL"]:
@@ -127,6 +133,14 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
     _cookie_flags(app.config)
     # One session for every language: /fr/… pages are served under SCRIPT_NAME "/fr".
     app.config.setdefault("SESSION_COOKIE_PATH", "/")
+
+
+def _staff_2fa(value: Any) -> str:
+    """HUB_STAFF_2FA, checked at start: a typo must not silently mean "optional"."""
+    setting = str(value or "").strip().lower()
+    if setting not in ("required", "optional"):
+        raise ValueError(f"HUB_STAFF_2FA must be 'required' or 'optional', not {value!r}")
+    return setting
 
 
 def _cookie_flags(config: Any) -> None:

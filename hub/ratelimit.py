@@ -53,10 +53,18 @@ SCOPES = {
     "moderation.bulk": "decide",
     "moderation.decide_revision_view": "decide",
     "privacy.delete_account": "password",  # the current password confirms a deletion
+    # Codes of the authenticator app (or recovery codes): six digits are guessable.
+    "auth.login_code": "twofactor",
+    "auth.two_factor_enable": "twofactor",
+    "auth.two_factor_recovery": "twofactor",
+    "auth.two_factor_disable": "twofactor",
 }
+# Where hub/auth/twofactor.py keeps, in the session, the account that gave its password and
+# owes its code: the code attempts count against that account.
+PENDING_KEY = "hub_2fa_pending"
 SETTINGS = {
     scope: f"HUB_RATELIMIT_{scope.upper()}"
-    for scope in ("login", "register", "password", "submit", "decide")
+    for scope in ("login", "register", "password", "submit", "decide", "twofactor")
 }
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -228,6 +236,9 @@ def _who(scope: str) -> dict[str, str]:
             # could lock a delegate out on deadline day by typing wrong passwords for their
             # e-mail. Guesses from many addresses meet each address's own limit.
             found["account"] = f"email:{email}\0ip:{found['ip']}"
+    elif scope == "twofactor" and isinstance(session.get(PENDING_KEY), dict):
+        # Between password and code nobody is logged in yet: count against the account.
+        found["account"] = f"user:{session[PENDING_KEY].get('user')}"
     elif session.get("_user_id"):  # Flask-Login's id of the logged-in account
         # "<account>:<login session>": counted per account, whichever session it is.
         found["account"] = f"user:{str(session['_user_id']).partition(':')[0]}"

@@ -329,3 +329,35 @@ class AuthActions:
 def auth(client: FlaskClient) -> AuthActions:
     """Login helper bound to the test client."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def enrol(app: Flask):
+    """Factory: enrol(user) turns two-factor authentication on for the account (as if it had
+    scanned the QR code and confirmed) and returns its secret; no code is used up."""
+    import pyotp
+
+    from hub.clock import clock as hub_clock
+
+    def make(user: User) -> str:
+        with app.app_context():
+            row = db.session.get(User, user.id)
+            row.totp_secret = pyotp.random_base32()
+            row.totp_enabled_at = hub_clock().now()
+            db.session.commit()
+            user.totp_secret, user.totp_enabled_at = row.totp_secret, row.totp_enabled_at
+            return row.totp_secret
+
+    return make
+
+
+@pytest.fixture
+def admin(create_user) -> User:
+    """An admin account (not logged in, no second factor)."""
+    return create_user(role=Role.ADMIN, name="Ada Admin")
+
+
+@pytest.fixture
+def enrolled_moderator(moderator: User, enrol) -> tuple[User, str]:
+    """A moderator with two-factor authentication on, and its secret (not logged in)."""
+    return moderator, enrol(moderator)

@@ -475,3 +475,23 @@ def user_count(app: Flask) -> int:
 def is_logged_in(client: Any) -> bool:
     """Whether "My submissions" opens rather than sending the visitor to the login page."""
     return client.get("/my/").status_code == 200
+
+
+# --- Two-factor authentication --------------------------------------------------------------
+
+
+def totp_code(secret: str, at: datetime | None = None) -> str:
+    """The authenticator app's code for `secret` at `at` (now by default)."""
+    import pyotp
+
+    return pyotp.TOTP(secret).at(at or datetime.now().astimezone())
+
+
+def log_in_with_code(client: Any, email: str, secret: str, at: datetime | None = None) -> Any:
+    """Log in through both steps (password, then the app's code); returns the last answer."""
+    first = client.post("/account/login", data={"email": email, "password": PASSWORD})
+    assert first.status_code == 302 and first.location.endswith("/account/login/code"), (
+        first.status_code,
+        first.location,
+    )
+    return client.post("/account/login/code", data={"code": totp_code(secret, at)})

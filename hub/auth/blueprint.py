@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from hub.auth import account, controllers, recovery, sessions
+from hub.auth import account, controllers, recovery, sessions, twofactor_views
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -41,5 +41,26 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/settings/email", "change_email", account.change_email_view, methods=["POST"])
 bp.add_url_rule("/email/<token>", "confirm_change", account.confirm_change, methods=["GET", "POST"])
+
+
+# Two-factor authentication (twofactor_views.py): the code after the password, and its page.
+POST = ["POST"]
+bp.add_url_rule("/login/code", "login_code", twofactor_views.login_code, methods=["GET", "POST"])
+bp.add_url_rule("/two-factor", "two_factor", twofactor_views.two_factor)
+bp.add_url_rule(
+    "/two-factor/setup", "two_factor_setup", twofactor_views.two_factor_setup, methods=POST
+)
+bp.add_url_rule(
+    "/two-factor/enable", "two_factor_enable", twofactor_views.two_factor_enable, methods=POST
+)
+bp.add_url_rule(
+    "/two-factor/recovery-codes",
+    "two_factor_recovery",
+    twofactor_views.two_factor_recovery,
+    methods=POST,
+)
+bp.add_url_rule(
+    "/two-factor/disable", "two_factor_disable", twofactor_views.two_factor_disable, methods=POST
+)
 
 bp.record_once(lambda state: sessions.init_app(state.app))

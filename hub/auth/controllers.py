@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from hub.auth import pages
+from hub.auth import pages, twofactor
 from hub.auth.forms import LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.operations import (
@@ -161,6 +161,11 @@ def confirm(token: str) -> Page:
     if not confirm_email(found):  # confirmed by another click at the same moment
         db.session.rollback()
         return pages.token_problem_page(TokenProblem.USED)
+    if found.has_two_factor or not found.is_active:
+        # A mailed link is one factor: it must not skip the code (or a deactivation).
+        db.session.commit()
+        flash(_("Your address is confirmed. Log in to continue."), "success")
+        return redirect(url_for("auth.login"))
     log_in(found)  # commits
     session.pop("registered_email", None)
     flash(_("Your address is confirmed. Welcome, %(name)s!", name=found.display_name), "success")
@@ -177,6 +182,16 @@ def login() -> Page:
         return pages.login_page(form, status=429)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and not user.is_active:
+            # Said only to whoever knows the password: it tells nobody else anything.
+            form.password.errors.append(
+                _("This account is deactivated. Ask the hub's administrators to reactivate it.")
+            )
+            return pages.login_page(form, status=403)
+        if user is not None and user.has_two_factor:
+            # Nobody is logged in yet: the next page asks for the code.
+            twofactor.remember_password_step(user, safe_next(form.next.data))
+            return redirect(url_for("auth.login_code"))
         if user is not None:
             log_in(user)
             flash(_("Logged in as %(name)s.", name=user.display_name), "success")

@@ -74,3 +74,29 @@ class LoginForm(HubForm):
         validators=[InputRequired(message=REQUIRED), Length(max=1000)],
     )
     next = HiddenField()
+
+
+class CodeForm(HubForm):
+    """A code of the authenticator app (or, where allowed, a recovery code)."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(message=REQUIRED), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class DisableTwoFactorForm(HubForm):
+    """Turn two-factor authentication off: the password and a code."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=REQUIRED), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(message=REQUIRED), Length(max=40)],
+        description=_l("A code of your authenticator app, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )

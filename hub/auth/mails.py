@@ -113,3 +113,19 @@ def address_change(user: User, old_email: str, new_email: str, done: bool) -> No
             new_email=new_email,
             done=done,
         )
+
+
+def two_factor_changed(user: User, *, enabled: bool) -> None:
+    """Tell the account's owner that two-factor authentication was turned on or off: if it
+    was not them, they learn it at once."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "two_factor",
+            user.email,
+            gettext("Two-factor authentication turned on")
+            if enabled
+            else gettext("Two-factor authentication turned off"),
+            "two_factor_changed.txt",
+            user=user,
+            enabled=enabled,
+        )

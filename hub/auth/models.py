@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, true
+from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -15,6 +16,7 @@ EMAIL_MAX = 254
 USER_AGENT_MAX = 200
 NAME_MAX = 120
 ORGANISATION_MAX = 200
+TOTP_SECRET_MAX = 64
 
 
 class Role(enum.StrEnum):
@@ -37,6 +39,10 @@ class User(UserMixin, Base):
         CheckConstraint(f"length(email) <= {EMAIL_MAX}", name="email_length"),
         CheckConstraint(f"length(display_name) BETWEEN 1 AND {NAME_MAX}", name="name_length"),
         CheckConstraint(f"length(organisation) <= {ORGANISATION_MAX}", name="org_length"),
+        # Two-factor authentication is on only with a secret to check codes against.
+        CheckConstraint(
+            "totp_enabled_at IS NULL OR totp_secret IS NOT NULL", name="totp_enabled_has_secret"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +75,14 @@ class User(UserMixin, Base):
     # of personal data under a pseudonym, so submissions kept public and the audit trail still
     # name an account; it can never log in again.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by an admin: the account cannot log in and its login sessions have ended.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor authentication (hub/auth/twofactor.py): the TOTP secret (base32), set at
+    # enrolment and confirmed by a first code (then `totp_enabled_at` is set), and the time
+    # step of the last code accepted, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(TOTP_SECRET_MAX))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # The login session this request runs in (hub/auth/sessions.py): set at login and by the
     # user loader, never stored.
@@ -84,6 +98,14 @@ class User(UserMixin, Base):
     def is_confirmed(self) -> bool:
         """Whether the owner opened a link mailed to the address (needed to submit)."""
         return self.email_confirmed_at is not None
+    def is_active(self) -> bool:
+        """Flask-Login's check: a deactivated account cannot log in."""
+        return self.deactivated_at is None
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Whether logging in asks for a code after the password."""
+        return self.totp_enabled_at is not None
 
     @property
     def is_moderator(self) -> bool:
@@ -113,3 +135,19 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RecoveryCode(Base):
+    """One of the ten one-time codes that stand in for the authenticator app once.
+
+    Only a SHA-256 of each code is stored: the codes are random (50 bits), so no slow hash is
+    needed, and a copy of this table logs nobody in.
+    """
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,7 +15,8 @@ from hub.auth.account_forms import (
     NotificationsForm,
     ProfileForm,
 )
-from hub.auth.forms import LoginForm, RegisterForm
+from hub.auth import twofactor
+from hub.auth.forms import CodeForm, DisableTwoFactorForm, LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.tokens import CONFIRM_HOURS, TokenProblem
 from hub.i18n import current_language
@@ -186,3 +187,38 @@ def settings_page(
         email=email or ChangeEmailForm(formdata=None),
         notice=notice,
     ), status
+
+
+RENEW, DISABLE = "renew", "disable"  # the prefixes of the forms of the two-factor page
+
+
+def login_code_page(form: CodeForm, status: int = 200) -> Page:
+    """The second step of logging in: the code of the authenticator app."""
+    return render_template("auth/login_code.html", form=form), status
+
+
+def two_factor_page(
+    user: User,
+    code_form: CodeForm | None = None,
+    disable_form: DisableTwoFactorForm | None = None,
+    status: int = 200,
+) -> Page:
+    """Two-factor authentication of the account: set it up, or manage it once it is on."""
+    qr = None
+    if user.totp_secret is not None and not user.has_two_factor:
+        qr = twofactor.qr_svg(user, str(_l("QR code of your two-factor secret")))
+    return render_template(
+        "auth/two_factor.html",
+        user=user,
+        qr=qr,
+        # Two forms on one page once it is on: prefixes keep their fields' ids apart.
+        code_form=code_form or CodeForm(prefix=RENEW if user.has_two_factor else ""),
+        disable_form=disable_form or DisableTwoFactorForm(prefix=DISABLE),
+        codes_left=twofactor.recovery_codes_left(user) if user.has_two_factor else 0,
+        staff_required=twofactor.staff_must_enrol(user),
+    ), status
+
+
+def recovery_codes_page(codes: list[str]) -> Page:
+    """The ten recovery codes, shown this once."""
+    return render_template("auth/recovery_codes.html", codes=codes)

@@ -62,6 +62,17 @@ def reset(token: str) -> Page:
         ):  # the same link, at the same moment
             db.session.rollback()
             return pages.token_problem_page(TokenProblem.USED, "reset")
+        if found.has_two_factor or not found.is_active:
+            # A mailed link is one factor: it must not skip the code (or a deactivation).
+            db.session.commit()
+            flash(
+                _(
+                    "Your new password is set. Every other device where your account was "
+                    "open is logged out. Log in to continue."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
         log_in(found)  # commits
         flash(
             _(

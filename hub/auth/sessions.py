@@ -48,6 +48,8 @@ def load_user(user_id: str) -> User | None:
             User.id == int(account),
             UserSession.token_hash == token_hash(token),
             UserSession.ended_at.is_(None),
+            # Deactivation ends the sessions too; this keeps a session begun meanwhile out.
+            User.deactivated_at.is_(None),
         )
     ).first()
     if found is None:

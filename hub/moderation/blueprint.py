@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
+from hub.auth.twofactor import staff_gate
 from hub.extensions import csrf
 from hub.moderation.controllers import management, reviewing
 
@@ -30,13 +32,17 @@ csrf.exempt(bp)  # the global check would answer before the area hides itself
 
 
 @bp.before_request
-def _moderators_only() -> None:
+def _moderators_only() -> Response | None:
     """Everyone else gets 404, whatever they post and with or without a token (the area
-    is not advertised); then the CSRF check of the posts whose form does not make it."""
+    is not advertised); staff without a second factor go to enrolment when HUB_STAFF_2FA
+    requires one; then the CSRF check of the posts whose form does not make it."""
     if not current_user.is_authenticated or not current_user.is_moderator:
         abort(404)
+    if (enrol := staff_gate()) is not None:
+        return enrol
     if request.endpoint not in FORM_LEVEL_CSRF and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
+    return None
 
 
 POST = ["POST"]

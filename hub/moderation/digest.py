@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, ngettext
-from sqlalchemy import exists, func, insert, literal, select, text
+from sqlalchemy import and_, exists, func, insert, literal, select, text
 
 from hub.auth.models import Role, User
 from hub.clock import clock
@@ -44,8 +44,13 @@ def _take_digest_lock() -> None:
 _NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
     DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at
 )
-# Moderators who keep the digest on (the account page's notification settings).
-_DIGEST_READER = User.role.in_([Role.MODERATOR, Role.ADMIN]) & User.notify_digest.is_(True)
+# Active staff who keep the digest on (the account page's notification settings); a
+# deactivated moderator is told nothing more about submissions.
+_DIGEST_READER = and_(
+    User.role.in_([Role.MODERATOR, Role.ADMIN]),
+    User.notify_digest.is_(True),
+    User.deactivated_at.is_(None),
+)
 
 
 def _digest_sent_recently(now: datetime) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from hub import vocab
+from hub.auth.twofactor import staff_must_enrol
 from hub.clock import clock
 from hub.extensions import db
 from hub.forms import clean_text
@@ -198,7 +199,12 @@ def _may_see_health_details() -> bool:
         and hmac.compare_digest(_bytes(given.strip()), _bytes(token))
     ):
         return True
-    return bool(current_user.is_authenticated and current_user.is_moderator)
+    # Staff who owe a second factor (HUB_STAFF_2FA=required) see no more than anyone.
+    return bool(
+        current_user.is_authenticated
+        and current_user.is_moderator
+        and not staff_must_enrol(current_user)
+    )
 
 
 def _bytes(text: str) -> bytes:

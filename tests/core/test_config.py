@@ -409,7 +409,7 @@ def test_every_setting_is_in_the_readme_table():
     from hub.config import DEFAULTS
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    table = dict(re.findall(r"^\| `HUB_([A-Z_]+)`[^|]*\| ([^|]+) \|", readme, re.M))
+    table = dict(re.findall(r"^\| `HUB_([A-Z0-9_]+)`[^|]*\| ([^|]+) \|", readme, re.M))
     assert set(DEFAULTS) - {"MAIL_PASSWORD"} <= set(table), set(DEFAULTS) - set(table)
     for name, default in DEFAULTS.items():
         if isinstance(default, int | float) and not isinstance(default, bool) and name in table:

@@ -75,6 +75,34 @@ def test_french_uses_french_typography():
 
 # --- The pseudo-locale run: every text of every page type goes through gettext -----------
 
+
+def _two_factor_pages(app, client, user, allowed: set[str]) -> dict[str, set[str]]:
+    """Words outside gettext on the two-factor pages: enrolment (QR code and key), the
+    recovery codes, the page once it is on, and the code asked at login. The random key and
+    codes are not words to translate."""
+    import pyotp
+
+    from hub.auth.models import User
+    from hub.extensions import db
+
+    found = {}
+    client.post("/account/two-factor/setup")
+    with app.app_context():
+        secret = db.session.get(User, user.id).totp_secret
+    allowed = allowed | set(re.findall(r"[^\W\d_]+", secret))
+    found["two-factor: enrol"] = untranslated(client.get("/account/two-factor").text, allowed)
+    shown = client.post("/account/two-factor/enable", data={"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<code>([a-z0-9-]+)</code>", expect(shown, 200).text)
+    allowed |= {w for code in codes for w in re.findall(r"[^\W\d_]+", code)}
+    found["two-factor: recovery codes"] = untranslated(shown.text, allowed)
+    found["two-factor: on"] = untranslated(client.get("/account/two-factor").text, allowed)
+    client.post("/account/logout")
+    client.post("/account/login", data={"email": user.email, "password": "a-long-enough-password"})
+    found["login: code"] = untranslated(client.get("/account/login/code").text, allowed)
+    client.post("/account/login/code", data={"code": codes[0]})
+    return found
+
+
 USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
     " Test User Test Org Factory Moderator Pseudo Checker example org Rivers"
 )
@@ -133,7 +161,8 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
     )
     client = app.test_client()
     owner = create_user(name="Pseudo Checker")
-    moderator = create_user(Role.MODERATOR, name="Test User")
+    # An admin (a moderator too): the admin pages are visited as well.
+    moderator = create_user(Role.ADMIN, name="Test User")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
     page = expect(client.get("/submit/initiative", follow_redirects=True), 200)
     data = {
@@ -168,11 +197,15 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         "/moderation/2",
         "/moderation/dashboard",
         "/moderation/exceptions",
+        "/admin/accounts",
+        f"/admin/accounts/{owner.id}",
+        "/account/two-factor",
     ]
     allowed = allowed_words()
     found: dict[str, set[str]] = {}
     for path in moderator_pages:
         found[path] = untranslated(expect(client.get(path), 200).text, allowed)
+    found.update(_two_factor_pages(app, client, moderator, allowed))
     client.post("/account/logout")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
     owner_pages = ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]
