@@ -1,0 +1,112 @@
+"""What one typed word or phrase searches: its exact form above its stems, in every language
+its script allows, one score per document (the best field counts, not their sum)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from hub.search.analysis import BOOSTS, STEMS
+from hub.search.languages import bigrams, script_langs, stem, tokens
+
+# A stem-only match ("governments" for governance) weighs this much of an exact one: a
+# title that only shares the stem stays below a description with the very word.
+STEM_WEIGHT = 0.3
+# Of the fields a word matches, the best counts in full, the others this much: a word
+# repeated across summary and description does not add up (DisjunctionMax).
+TIE = 0.1
+
+
+@dataclass(frozen=True)
+class Form:
+    """One analysed query word: its exact form, and its stems per language (a Chinese word
+    stems to the sequence of its bigrams)."""
+
+    exact: str
+    stems: tuple[tuple[str, ...], ...]
+
+    def stem_in(self, lang: str) -> tuple[str, ...] | None:
+        """The stem tokens of this word in `lang`, if its script allows that language."""
+        for alt in self.stems:
+            if alt[0].startswith(lang + ":"):
+                return alt
+        return None
+
+
+def forms_of(text: str, langs: tuple[str, ...] | None = None) -> list[Form]:
+    """The query forms of `text`: each word stemmed for every language its script allows
+    (only `langs` when the language is known, e.g. a glossary term)."""
+    out = []
+    for word, _start, _end, run in tokens(text):
+        if run:
+            out.append(Form(word, (tuple("zh:" + b for b in bigrams(word)),)))
+            continue
+        allowed = script_langs(word)
+        if langs:
+            allowed = tuple(lang for lang in allowed if lang in langs) or allowed
+        out.append(Form(word, tuple((s,) for s in dict.fromkeys(stem(word, a) for a in allowed))))
+    return out
+
+
+def _sequence(field: str, words: list[str], boost: float) -> wq.Query:
+    """A term, or a phrase of several."""
+    if len(words) == 1:
+        return wq.Term(field, words[0], boost=boost)
+    return wq.Phrase(field, words, boost=boost)
+
+
+def word_query(form: Form, weight: float = 1.0) -> wq.Query:
+    """One word in every field: exact form at the field's weight, stems lower; the best
+    field scores."""
+    subs: list[wq.Query] = [wq.Term(f, form.exact, boost=weight * b) for f, b in BOOSTS.items()]
+    for alt in form.stems:
+        subs += [_sequence(STEMS[f], list(alt), weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()]
+    return wq.DisjunctionMax(subs, tiebreak=TIE)
+
+
+def phrase_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
+    """Words next to each other, as exact forms or as stems of one language."""
+    if not forms:
+        return wq.NullQuery
+    if len(forms) == 1:
+        return word_query(forms[0], weight)
+    exact = [f.exact for f in forms]
+    subs: list[wq.Query] = [wq.Phrase(f, exact, boost=weight * b) for f, b in BOOSTS.items()]
+    langs = {alt[0].split(":", 1)[0] for alt in forms[0].stems}
+    for lang in sorted(langs):
+        alts = [f.stem_in(lang) for f in forms]
+        if any(a is None for a in alts):
+            continue
+        if lang == "zh":  # the bigrams of the words run together, as in the text
+            seq = ["zh:" + b for b in bigrams("".join(exact))]
+        else:
+            seq = [t for a in alts if a for t in a]
+        subs += [_sequence(STEMS[f], seq, weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()]
+    return wq.DisjunctionMax(subs, tiebreak=TIE)
+
+
+def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
+    """Every word, anywhere (the words of one typed token such as "covid-19" or a Chinese
+    run)."""
+    if len(forms) == 1:
+        return word_query(forms[0], weight)
+    return wq.And([word_query(f, weight) for f in forms]) if forms else wq.NullQuery
+
+
+def indexed(reader: IndexReader, forms: list[Form], lang: str) -> bool:
+    """Whether the index holds every word of `forms`, exactly or by its stem in `lang`."""
+
+    def has(fields: tuple[str, ...], text: str) -> bool:
+        """Whether any of the fields holds the term."""
+        return any(reader.doc_frequency(f, text) for f in fields)
+
+    exact_fields, stem_fields = tuple(BOOSTS), tuple(STEMS.values())
+    for form in forms:
+        if has(exact_fields, form.exact):
+            continue
+        alt = form.stem_in(lang)
+        if alt is None or not all(has(stem_fields, t) for t in alt):
+            return False
+    return True
