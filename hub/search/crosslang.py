@@ -11,7 +11,7 @@ from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS
 from hub.search.glossary import Glossary, load
-from hub.search.words import Form, forms_of, indexed, phrase_query, word_query, words_query
+from hub.search.words import Form, forms_of, indexed, phrase_query, words_query
 
 FIELD = "text"  # the parser's one field: what was typed, before analysis
 # An equivalent counts this much of a typed word: the typed language ranks first.
@@ -31,9 +31,13 @@ class Added:
 class _Build:
     """One query's conversion: its typed words, and the equivalents added so far."""
 
-    def __init__(self, reader: IndexReader, glossary: Glossary | None) -> None:
-        """Convert against `reader`; no glossary: only the words typed."""
+    def __init__(
+        self, reader: IndexReader, glossary: Glossary | None, hidden: frozenset[int]
+    ) -> None:
+        """Convert against `reader`; no glossary: only the words typed. `hidden`: documents
+        whose words must not be announced."""
         self.reader = reader
+        self.hidden = hidden
         self.glossary = glossary
         self.added: list[Added] = []
         self.forms: list[Form] = []  # every word searched, typed or added (to highlight)
@@ -116,7 +120,7 @@ class _Build:
                     break
                 if term.key == key or any(a.text == term.text for a in self.added):
                     continue
-                if not indexed(self.reader, list(term.forms), term.lang):
+                if not indexed(self.reader, list(term.forms), term.lang, self.hidden):
                     continue  # no published text has it: nothing to add or to announce
                 alternatives.append(phrase_query(list(term.forms), EXPANSION_WEIGHT))
                 self.forms += term.forms
@@ -126,11 +130,11 @@ class _Build:
 
 
 def to_index_query(
-    tree: wq.Query, reader: IndexReader, across: bool = True
+    tree: wq.Query, reader: IndexReader, across: bool = True, hidden: frozenset[int] = frozenset()
 ) -> tuple[wq.Query, list[Added], list[Form]]:
-    """The index query of a parsed tree, with glossary equivalents unless `across` is off;
-    the equivalents added, and every word searched."""
-    build = _Build(reader, load() if across else None)
+    """The index query of a parsed tree, with the glossary equivalents that visible documents
+    hold unless `across` is off; the equivalents added, and every word searched."""
+    build = _Build(reader, load() if across else None, hidden)
     if isinstance(tree, wq.Term | wq.Phrase) and tree.fieldname == FIELD:
         converted = build.expand([tree])[0] if across else build.convert(tree)
     else:

@@ -149,7 +149,23 @@ def stem(word: str, lang: str) -> str:
 _PLURAL = {"en": ("'s", "s'", "s"), "fr": ("s", "x"), "es": ("es", "s"), "pt": ("s",), "de": ()}
 _INFLECTION = {
     "en": ("ing", "ed", "e"),
-    "fr": ("aient", "ait", "ant", "ent", "ons", "ez", "er", "ir", "ee", "ai", "it", "is", "e", "a", "i"),
+    "fr": (
+        "aient",
+        "ait",
+        "ant",
+        "ent",
+        "ons",
+        "ez",
+        "er",
+        "ir",
+        "ee",
+        "ai",
+        "it",
+        "is",
+        "e",
+        "a",
+        "i",
+    ),
     "es": ("iendo", "ando", "ado", "ada", "ido", "ida", "ar", "er", "ir", "o", "a", "e"),
     "pt": ("ando", "endo", "ado", "ada", "ido", "ida", "ar", "er", "ir", "o", "a", "e"),
     "de": ("en", "er", "es", "e", "n", "s"),
@@ -250,9 +266,7 @@ def stems_of(text: str, lang: str) -> list[str]:
 _FR_WORDS = re.compile(
     r"\b(?:le|la|les|des|du|et|une|pour|dans|est|sur|avec|aux|par|au)\b", re.IGNORECASE
 )
-_ES_WORDS = re.compile(
-    r"\b(?:el|los|las|del|y|una|para|con|por|en|es|que|se)\b", re.IGNORECASE
-)
+_ES_WORDS = re.compile(r"\b(?:el|los|las|del|y|una|para|con|por|en|es|que|se)\b", re.IGNORECASE)
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|for|with|is|on|by|a|an)\b", re.IGNORECASE)
 
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from itertools import islice
 
-from whoosh import query as wq
 from whoosh import fields
+from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
 from whoosh.qparser import (
     AndGroup,
@@ -130,7 +130,7 @@ def parse(
     forms: list[Form] = []
     try:
         tree = _parser(any_word).parse(text)
-        q, added, forms = to_index_query(tree, reader, across)
+        q, added, forms = to_index_query(tree, reader, across, hidden)
         q = bound_wildcards(exact_phrase_bonus(tree, q), reader, notes, hidden)
     except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
         words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
@@ -139,7 +139,7 @@ def parse(
         )
         try:
             q, added, forms = (
-                to_index_query(_parser(any_word).parse(words), reader, across)
+                to_index_query(_parser(any_word).parse(words), reader, across, hidden)
                 if words
                 else (wq.NullQuery, [], [])
             )
@@ -238,5 +238,3 @@ def _note(notes: list[str], message: str) -> None:
     """Add a note once (every field's copy of a wildcard would add it again)."""
     if message not in notes:
         notes.append(message)
-
-

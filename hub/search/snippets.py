@@ -80,9 +80,7 @@ def passages(text: str, words: set[str], most: int = 3) -> str:
     return " … ".join(sentences[i].strip() for i in chosen)
 
 
-def snippet(
-    text: str, forms: list[Form] | None, whole: bool = False, limit: int = 260
-) -> Markup:
+def snippet(text: str, forms: list[Form] | None, whole: bool = False, limit: int = 260) -> Markup:
     """The best passages of `text` with the query's words marked; all text is HTML-escaped."""
     if forms and text:
         marked = marked_words(words_of(text), forms)

@@ -93,9 +93,7 @@ def suggest(
     return " ".join(out) if changed else None
 
 
-def _closest(
-    searcher: Searcher, word: str, langs: list[str], hidden: frozenset[int]
-) -> str | None:
+def _closest(searcher: Searcher, word: str, langs: list[str], hidden: frozenset[int]) -> str | None:
     """The visible word closest to `word`: fewest edits, then the query's language first,
     then the most used."""
     maxdist = 3 if len(word) >= 8 else 2 if len(word) >= 4 else 1

@@ -62,7 +62,9 @@ def word_query(form: Form, weight: float = 1.0) -> wq.Query:
     field scores."""
     subs: list[wq.Query] = [wq.Term(f, form.exact, boost=weight * b) for f, b in BOOSTS.items()]
     for alt in form.stems:
-        subs += [_sequence(STEMS[f], list(alt), weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()]
+        subs += [
+            _sequence(STEMS[f], list(alt), weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()
+        ]
     return wq.DisjunctionMax(subs, tiebreak=TIE)
 
 
@@ -95,12 +97,20 @@ def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
     return wq.And([word_query(f, weight) for f in forms]) if forms else wq.NullQuery
 
 
-def indexed(reader: IndexReader, forms: list[Form], lang: str) -> bool:
-    """Whether the index holds every word of `forms`, exactly or by its stem in `lang`."""
+def indexed(
+    reader: IndexReader, forms: list[Form], lang: str, hidden: frozenset[int] = frozenset()
+) -> bool:
+    """Whether a document the public sees holds every word of `forms`, exactly or by its
+    stem in `lang` (the index keeps the words of withdrawn documents for a while, and of
+    those whose removal is queued: `hidden`)."""
 
     def has(fields: tuple[str, ...], text: str) -> bool:
-        """Whether any of the fields holds the term."""
-        return any(reader.doc_frequency(f, text) for f in fields)
+        """Whether any of the fields holds the term in a visible document."""
+        return any(
+            reader.doc_frequency(f, text)
+            and any(d not in hidden for d in reader.postings(f, text).all_ids())
+            for f in fields
+        )
 
     exact_fields, stem_fields = tuple(BOOSTS), tuple(STEMS.values())
     for form in forms:

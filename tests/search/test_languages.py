@@ -202,4 +202,21 @@ def test_glossary_file_format():
     assert glossary.lookup(forms_of("здоровья")) == {"health"}  # by its Russian stem
 
 
+def test_equivalents_only_public_text_holds_are_never_announced(app, owner, add):
+    """A withdrawn text's words stay in the index for a while: "santé" must not be
+    announced (nor searched) for a query of "health" because of it."""
+    from hub.submissions.operations import withdraw_submission
 
+    gone = add("Santé mentale", "La santé des jeunes.", language="fr")
+    add("Health of cities", "Urban health.")
+    assert ("santé", "fr") in found(app, "health").also_searched
+    with app.app_context():
+        from hub.extensions import db
+        from hub.submissions.models import Submission
+
+        withdraw_submission(
+            db.session.get(Submission, gone.id), db.session.get(type(owner), owner.id)
+        )
+        db.session.commit()
+    result = found(app, "health")
+    assert result.also_searched == [] and [s.title for s in result.items] == ["Health of cities"]
