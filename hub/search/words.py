@@ -4,8 +4,10 @@ its script allows, one score per document (the best field counts, not their sum)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh import query as wq
+from whoosh.matching import UnionMatcher
 from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS, STEMS
@@ -17,6 +19,58 @@ STEM_WEIGHT = 0.3
 # Of the fields a word matches, the best counts in full, the others this much: a word
 # repeated across summary and description does not add up (DisjunctionMax).
 TIE = 0.1
+
+
+class _BestMatcher(UnionMatcher):  # type: ignore[misc]
+    """The union of two matchers scoring the better of the two where both match, plus
+    TIE of the other. (Whoosh's DisjunctionMaxMatcher scores a document with the other
+    matcher's current posting even when that one is on another document, and drops the
+    tiebreak: "clinics" in a description scored like "clinics" in another's title.)"""
+
+    def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
+        """The union of `a` and `b`."""
+        super().__init__(a, b)
+        self.tiebreak = tiebreak
+
+    def copy(self) -> _BestMatcher:
+        """An independent copy."""
+        return self.__class__(self.a.copy(), self.b.copy(), self.tiebreak)
+
+    def replace(self, minquality: float = 0) -> Any:
+        """A simpler matcher once one side is exhausted (never one that adds scores)."""
+        a, b = self.a.replace(), self.b.replace()
+        if not a.is_active():
+            return b
+        if not b.is_active():
+            return a
+        return self if (a is self.a and b is self.b) else self.__class__(a, b, self.tiebreak)
+
+    def score(self) -> float:
+        """The better score of the sides on the current document, plus TIE of the other."""
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        if a.id() != b.id():
+            return float(a.score() if a.id() < b.id() else b.score())
+        sa, sb = a.score(), b.score()
+        return float(max(sa, sb) + self.tiebreak * min(sa, sb))
+
+
+class BestOf(wq.DisjunctionMax):  # type: ignore[misc]
+    """Any of the subqueries; a document scores the best of them (DisjunctionMax, fixed)."""
+
+    def _matcher(self, subs: list[wq.Query], searcher: Any, context: Any) -> Any:
+        """A tree of _BestMatcher over the subqueries' matchers."""
+        reader = searcher.reader()
+        tiebreak = self.tiebreak
+
+        def pair(a: Any, b: Any) -> _BestMatcher:
+            """One node of the tree (Whoosh's tree builder passes no tiebreak along)."""
+            return _BestMatcher(a, b, tiebreak)
+
+        return self._tree_matcher(subs, pair, searcher, context, lambda q: q.estimate_size(reader))
 
 
 @dataclass(frozen=True)
@@ -65,7 +119,7 @@ def word_query(form: Form, weight: float = 1.0) -> wq.Query:
         subs += [
             _sequence(STEMS[f], list(alt), weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()
         ]
-    return wq.DisjunctionMax(subs, tiebreak=TIE)
+    return BestOf(subs, tiebreak=TIE)
 
 
 def phrase_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
@@ -86,7 +140,7 @@ def phrase_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
         else:
             seq = [t for a in alts if a for t in a]
         subs += [_sequence(STEMS[f], seq, weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()]
-    return wq.DisjunctionMax(subs, tiebreak=TIE)
+    return BestOf(subs, tiebreak=TIE)
 
 
 def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:

@@ -220,3 +220,44 @@ def test_equivalents_only_public_text_holds_are_never_announced(app, owner, add)
         db.session.commit()
     result = found(app, "health")
     assert result.also_searched == [] and [s.title for s in result.items] == ["Health of cities"]
+
+
+def test_the_api_names_the_equivalents_and_honours_only_typed(client, add):
+    add("L'IA au service de la santé", "Des outils d'IA pour la santé.", language="fr")
+    body = client.get("/api/v1/submissions", query_string={"q": "AI health"}).get_json()
+    assert body["total"] == 1 and {"term": "santé", "language": "fr"} in body["also_searched"]
+    typed = client.get("/api/v1/submissions", query_string={"q": "AI health", "only": "typed"})
+    assert typed.get_json()["total"] == 0 and "also_searched" not in typed.get_json()
+    bad = client.get("/api/v1/submissions", query_string={"q": "AI", "only": "all"})
+    assert bad.status_code == 400
+
+
+def test_best_of_scores_each_document_by_its_own_best_field(tmp_path):
+    """Whoosh's DisjunctionMax scored a document with another document's posting; BestOf
+    scores the best field of the document itself, plus TIE of the other."""
+    from whoosh import fields, index
+    from whoosh import query as wq
+
+    from hub.search.words import BestOf
+
+    schema = fields.Schema(id=fields.ID(stored=True), a=fields.TEXT, b=fields.TEXT)
+    ix = index.create_in(str(tmp_path), schema)
+    writer = ix.writer()
+    writer.add_document(id="title", a="mangrove", b="coast")
+    writer.add_document(id="body", a="coast", b="mangrove")
+    writer.add_document(id="both", a="mangrove", b="mangrove")
+    writer.commit()
+    with ix.searcher() as s:
+        alone = {h["id"]: h.score for h in s.search(wq.Term("b", "mangrove"))}
+        title = {h["id"]: h.score for h in s.search(wq.Term("a", "mangrove", boost=5.0))}
+        best = {
+            h["id"]: h.score
+            for h in s.search(
+                BestOf(
+                    [wq.Term("a", "mangrove", boost=5.0), wq.Term("b", "mangrove")], tiebreak=0.1
+                )
+            )
+        }
+    assert best["body"] == pytest.approx(alone["body"])
+    assert best["title"] == pytest.approx(title["title"])
+    assert best["both"] == pytest.approx(title["both"] + 0.1 * alone["both"])
