@@ -17,6 +17,7 @@ from hub.search.languages import (
     guess_language,
     script_langs,
     stems_of,
+    strip_marks,
     tokens,
     words_of,
 )
@@ -138,7 +139,7 @@ def spell_words(text: str, lang: str) -> list[str]:
     vocabulary "did you mean" draws from (a Latin-script word takes the text's language)."""
     out = set()
     for m in TOKEN.finditer(text):
-        word = m.group().lower()
+        word = strip_marks(m.group().lower())
         if len(word) < 3 or word in STOPWORDS or not word.isalpha():
             continue
         langs = script_langs(word)

@@ -57,6 +57,11 @@ def normalize_arabic(word: str) -> str:
     return _AR_MARKS.sub("", word).translate(_AR_LETTERS)
 
 
+def strip_marks(word: str) -> str:
+    """An Arabic word without its vowel signs and tatweel (letters as written)."""
+    return _AR_MARKS.sub("", word)
+
+
 def stem_arabic(word: str) -> str:
     """A light stem (after Larkey's light10): the conjunction و, the article with its
     prepositions (ال, بال, لل…) and common suffixes (ات, ون, ين, ها…) removed, keeping at

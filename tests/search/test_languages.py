@@ -261,3 +261,18 @@ def test_best_of_scores_each_document_by_its_own_best_field(tmp_path):
     assert best["body"] == pytest.approx(alone["body"])
     assert best["title"] == pytest.approx(title["title"])
     assert best["both"] == pytest.approx(title["both"] + 0.1 * alone["both"])
+
+
+def test_highlights_mark_the_form_that_matched_best(app, add):
+    add("Deploy kit", "We deploy tools; deploying them takes a week.")
+    result = found(app, "deploy")
+    snippet = str(next(iter(result.snippets.values())))
+    assert re.search(r'<mark class="hit t\d">deploy</mark>', snippet), snippet
+    assert "deploying</mark>" not in snippet
+    alone = found(app, "deploying")
+    assert "deploying</mark>" in str(next(iter(alone.snippets.values())))
+
+
+def test_arabic_did_you_mean_reads_words_without_vowel_signs(app, add):
+    add("الصِّحَّة العامة", "برنامج الصِّحَّة", language="ar")
+    assert found(app, "الصحت").suggestion == "الصحة"
