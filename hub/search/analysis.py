@@ -23,11 +23,13 @@ from hub.search.languages import (
 )
 
 # Field weights: title > summary > organisation/partners > description. Each text is held
-# twice: its exact word forms (FIELDS), and its stems in the document's language (STEMS,
+# twice: its exact word forms (FIELDS), and its stems in the document's language (STEM_BOOSTS,
 # weighted lower, see hub.search.words): no field repeats another's text.
 BOOSTS = {"title": 5.0, "summary": 2.5, "orgs": 1.6, "description": 1.0}
 TEXT_FIELDS = tuple(BOOSTS)
-STEMS = {name: f"{name}_stem" for name in TEXT_FIELDS}
+# Stems are the lower tier: the title's, and the rest's in one field (fewer postings to read
+# per query word than one stem field per text, docs/search-quality.md).
+STEM_BOOSTS = {"title_stem": 5.0, "text_stem": 2.0}
 
 # What the analysis does; stored with every index generation, so an index built by an older
 # analysis is rebuilt instead of silently missing words (bump on any change below).
@@ -77,7 +79,7 @@ def make_schema() -> fields.Schema:
     """Exact-form and stem fields (weighted at query time), the text's language, the
     language-tagged spelling vocabulary, facets."""
     exact = {name: fields.TEXT(analyzer=word_analyzer()) for name in TEXT_FIELDS}
-    stems = {name: fields.TEXT(analyzer=word_analyzer()) for name in STEMS.values()}
+    stems = {name: fields.TEXT(analyzer=word_analyzer()) for name in STEM_BOOSTS}
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         language=fields.ID(),
@@ -130,7 +132,8 @@ def make_document(
     }
     for name, text in texts.items():
         doc[name] = words_of(text)
-        doc[STEMS[name]] = stems_of(text, lang)
+    doc["title_stem"] = stems_of(title, lang)
+    doc["text_stem"] = [s for t in (summary, orgs, description) for s in stems_of(t, lang)]
     return doc
 
 

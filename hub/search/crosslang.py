@@ -140,13 +140,3 @@ def to_index_query(
     else:
         converted = build.convert(tree)
     return converted, build.added, build.forms
-
-
-def exact_phrase_bonus(tree: wq.Query, query: wq.Query) -> wq.Query:
-    """Several plain typed words: documents with them side by side rank first."""
-    if not isinstance(tree, wq.And) or not 2 <= len(tree.subqueries) <= 8:
-        return query
-    if not all(isinstance(n, wq.Term) and n.fieldname == FIELD for n in tree.subqueries):
-        return query
-    forms = [f for n in tree.subqueries for f in forms_of(n.text)]
-    return wq.AndMaybe(query, phrase_query(forms)) if len(forms) >= 2 else query

@@ -23,9 +23,9 @@ from whoosh.qparser import (
 from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS
-from hub.search.crosslang import FIELD, Added, exact_phrase_bonus, to_index_query
+from hub.search.crosslang import FIELD, Added, to_index_query
 from hub.search.languages import fold
-from hub.search.words import Form
+from hub.search.words import Form, prune
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 24
@@ -131,7 +131,7 @@ def parse(
     try:
         tree = _parser(any_word).parse(text)
         q, added, forms = to_index_query(tree, reader, across, hidden)
-        q = bound_wildcards(exact_phrase_bonus(tree, q), reader, notes, hidden)
+        q = bound_wildcards(prune(q, reader), reader, notes, hidden)
     except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
         words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
         notes.append(

@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh.matching import UnionMatcher
 from whoosh.reading import IndexReader
 
-from hub.search.analysis import BOOSTS, STEMS
+from hub.search.analysis import BOOSTS, STEM_BOOSTS
 from hub.search.languages import bigrams, script_langs, stem, tokens
 
 # A stem-only match ("governments" for governance) weighs this much of an exact one: a
@@ -116,21 +116,19 @@ def word_query(form: Form, weight: float = 1.0) -> wq.Query:
     field scores."""
     subs: list[wq.Query] = [wq.Term(f, form.exact, boost=weight * b) for f, b in BOOSTS.items()]
     for alt in form.stems:
-        subs += [
-            _sequence(STEMS[f], list(alt), weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()
-        ]
+        subs += [_sequence(f, list(alt), weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
     return BestOf(subs, tiebreak=TIE)
 
 
-def phrase_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
-    """Words next to each other, as exact forms or as stems of one language."""
+def phrase_query(forms: list[Form], weight: float = 1.0, stems: bool = True) -> wq.Query:
+    """Words next to each other, as exact forms or (with `stems`) as stems of one language."""
     if not forms:
         return wq.NullQuery
     if len(forms) == 1:
         return word_query(forms[0], weight)
     exact = [f.exact for f in forms]
     subs: list[wq.Query] = [wq.Phrase(f, exact, boost=weight * b) for f, b in BOOSTS.items()]
-    langs = {alt[0].split(":", 1)[0] for alt in forms[0].stems}
+    langs = set() if not stems else {alt[0].split(":", 1)[0] for alt in forms[0].stems}
     for lang in sorted(langs):
         alts = [f.stem_in(lang) for f in forms]
         if any(a is None for a in alts):
@@ -139,7 +137,7 @@ def phrase_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
             seq = ["zh:" + b for b in bigrams("".join(exact))]
         else:
             seq = [t for a in alts if a for t in a]
-        subs += [_sequence(STEMS[f], seq, weight * b * STEM_WEIGHT) for f, b in BOOSTS.items()]
+        subs += [_sequence(f, seq, weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
     return BestOf(subs, tiebreak=TIE)
 
 
@@ -149,6 +147,29 @@ def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
     if len(forms) == 1:
         return word_query(forms[0], weight)
     return wq.And([word_query(f, weight) for f in forms]) if forms else wq.NullQuery
+
+
+def prune(q: wq.Query, reader: IndexReader) -> wq.Query:
+    """`q` without the alternatives of a word the index does not hold (most of a word's
+    language and field variants): a much smaller tree to build and run. A word none of
+    whose alternatives is held keeps one, which matches nothing (AND stays AND)."""
+
+    def held(node: wq.Query) -> bool:
+        """Whether every term of a term or phrase is in the index."""
+        if isinstance(node, wq.Term):
+            return bool(reader.doc_frequency(node.fieldname, node.text))
+        if isinstance(node, wq.Phrase):
+            return all(reader.doc_frequency(node.fieldname, w) for w in node.words)
+        return True
+
+    def visit(node: wq.Query) -> wq.Query:
+        """The node, a BestOf's alternatives pruned."""
+        if isinstance(node, BestOf):
+            subs = [s for s in node.subqueries if held(s)] or node.subqueries[:1]
+            return BestOf(subs, boost=node.boost, tiebreak=node.tiebreak)
+        return node.apply(visit) if not node.is_leaf() else node
+
+    return visit(q)
 
 
 def indexed(
@@ -166,7 +187,7 @@ def indexed(
             for f in fields
         )
 
-    exact_fields, stem_fields = tuple(BOOSTS), tuple(STEMS.values())
+    exact_fields, stem_fields = tuple(BOOSTS), tuple(STEM_BOOSTS)
     for form in forms:
         if has(exact_fields, form.exact):
             continue

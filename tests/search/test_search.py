@@ -10,7 +10,7 @@ from whoosh.index import LockError
 
 from hub.auth.models import User
 from hub.extensions import db
-from hub.search.analysis import STEMS, TEXT_FIELDS, word_analyzer
+from hub.search.analysis import STEM_BOOSTS, TEXT_FIELDS, word_analyzer
 from hub.search.languages import stem, words_of
 from hub.search.listing import ListingQuery, find
 from hub.search.models import IndexTask
@@ -774,7 +774,7 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
     with app.app_context():
         index.close()
         old = make_schema()
-        for name in STEMS.values():
+        for name in STEM_BOOSTS:
             old.remove(name)
         target = os.path.realpath(index.link)
         shutil.rmtree(target)
@@ -782,7 +782,7 @@ def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
         ix = whoosh_index.create_in(target, old)
         writer = ix.writer()
         doc = document_for(db.session.get(Submission, s.id))
-        writer.add_document(**{k: v for k, v in doc.items() if k not in STEMS.values()})
+        writer.add_document(**{k: v for k, v in doc.items() if k not in STEM_BOOSTS})
         writer.commit()
         ix.close()
     (index.link / STAMP).write_text("3\n")  # as the analysis before the stem fields left it
