@@ -21,7 +21,7 @@ STEM_WEIGHT = 0.3
 TIE = 0.1
 
 
-class _BestMatcher(UnionMatcher):  # type: ignore[misc]
+class _BestMatcher(UnionMatcher):
     """The union of two matchers scoring the better of the two where both match, plus
     TIE of the other. (Whoosh's DisjunctionMaxMatcher scores a document with the other
     matcher's current posting even when that one is on another document, and drops the
@@ -58,7 +58,7 @@ class _BestMatcher(UnionMatcher):  # type: ignore[misc]
         return float(max(sa, sb) + self.tiebreak * min(sa, sb))
 
 
-class BestOf(wq.DisjunctionMax):  # type: ignore[misc]
+class BestOf(wq.DisjunctionMax):
     """Any of the subqueries; a document scores the best of them (DisjunctionMax, fixed)."""
 
     def _matcher(self, subs: list[wq.Query], searcher: Any, context: Any) -> Any:
