@@ -104,6 +104,14 @@ def spec() -> dict[str, Any]:
                             "description": 'Words (all must match), "phrases", OR, prefix*',
                             "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS},
                         },
+                        {
+                            "name": "only",
+                            "in": "query",
+                            "required": False,
+                            "description": "typed: search only the words of q, not their "
+                            "glossary equivalents in the other languages",
+                            "schema": {"type": "string", "enum": ["typed"]},
+                        },
                         *[_facet_param(name) for name in FACETS],
                         {
                             "name": "sort",
@@ -175,6 +183,18 @@ def spec() -> dict[str, Any]:
                                             },
                                             "notes": {"type": "array", "items": {"type": "string"}},
                                             "suggestion": {"type": "string"},
+                                            "also_searched": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "additionalProperties": False,
+                                                    "required": ["term", "language"],
+                                                    "properties": {
+                                                        "term": {"type": "string"},
+                                                        "language": {"type": "string"},
+                                                    },
+                                                },
+                                            },
                                         },
                                     }
                                 }

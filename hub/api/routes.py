@@ -43,6 +43,8 @@ def list_submissions() -> Response | tuple[Response | str, int]:
         body["notes"] = listing.notes
     if listing.suggestion:
         body["suggestion"] = listing.suggestion
+    if listing.also_searched:  # glossary equivalents searched too (only=typed: none)
+        body["also_searched"] = [{"term": t, "language": lang} for t, lang in listing.also_searched]
     return jsonify(body)
 
 

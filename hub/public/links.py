@@ -17,7 +17,8 @@ def listing_url(
     drop: str | None = None,
     **changes: Any,
 ) -> str:
-    """The URL of `req` with one facet value toggled, a facet dropped, or q/sort/page changed.
+    """The URL of `req` with one facet value toggled, a facet dropped, or q/sort/page (or
+    typed_only: the words typed without their equivalents) changed.
 
     Changing anything but the page goes back to page 1.
     """
@@ -42,6 +43,8 @@ def listing_url(
         args["page"] = page
     if req.per_page != 20:
         args["per_page"] = req.per_page
+    if changes.get("typed_only", req.typed_only) and args["q"]:
+        args["only"] = "typed"
     return url_for(endpoint, **{k: v for k, v in args.items() if v is not None})
 
 

@@ -3,188 +3,92 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from whoosh import fields
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
-from whoosh.lang import stopwords_for_language
+from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.support.charset import accent_map
 
-# "AI" and "IA" are what this hub is about; French "ai" (j'ai) must not be dropped as noise.
-KEEP = {"ai", "ia"}
-STOPWORDS = frozenset((stopwords_for_language("en") | stopwords_for_language("fr")) - KEEP)
+from hub.search.languages import (
+    LATIN,
+    STOPWORDS,
+    TOKEN,
+    guess_language,
+    script_langs,
+    stems_of,
+    strip_marks,
+    tokens,
+    words_of,
+)
 
-# Field boosts: title > summary > organisation/partners > description.
-BOOSTS = {"title": 4.0, "summary": 2.5, "orgs": 1.6, "description": 1.0, "all_fr": 0.9}
+# Field weights: title > summary > organisation/partners > description. Each text is held
+# twice: its exact word forms (FIELDS), and its stems in the document's language (STEM_BOOSTS,
+# weighted lower, see hub.search.words): no field repeats another's text.
+BOOSTS = {"title": 5.0, "summary": 2.5, "orgs": 1.6, "description": 1.0}
 TEXT_FIELDS = tuple(BOOSTS)
-# Unstemmed twins of the English fields, where word beginnings ("governa*") are looked up:
-# the stemmed fields hold "govern" for "governance", so a beginning longer than the stem
-# found nothing there. One twin per boosted field (not one field for all) keeps a title hit
-# above a description hit at the same indexing cost (docs/performance.md); all_fr needs no
-# twin, it holds the same words as the four together.
-WORD_FIELDS = {
-    "title": "title_words",
-    "summary": "summary_words",
-    "orgs": "orgs_words",
-    "description": "description_words",
-}
-
+# Stems are the lower tier: the title's, and the rest's in one field (fewer postings to read
+# per query word than one stem field per text, docs/search-quality.md).
+STEM_BOOSTS = {"title_stem": 5.0, "text_stem": 2.0}
 
 # What the analysis does; stored with every index generation, so an index built by an older
 # analysis is rebuilt instead of silently missing words (bump on any change below).
-# 3: the unstemmed word fields (WORD_FIELDS).
-ANALYSIS_VERSION = 3
-
-# French elision: "l'IA", "d'éthique", "qu'elle", "jusqu'à" are the word after the apostrophe.
-_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
-# A word, with the apostrophes inside it ("l'IA", "aujourd’hui"): elisions are dropped later.
-_TOKEN = r"\w+(?:['’]\w+)*"
-_WORDS = re.compile(_TOKEN)
-# English plurals Snowball leaves alone; the words people write about here.
-_IRREGULAR_EN = {
-    "children": "child",
-    "women": "woman",
-    "men": "man",
-    "analyses": "analysis",
-    "criteria": "criterion",
-    "phenomena": "phenomenon",
-}
+# 3: the unstemmed word fields. 4: exact forms + language-tagged stems per field, the six
+# UN languages analysed (hub.search.languages), no all_fr, a language field, spell words
+# tagged with their language.
+ANALYSIS_VERSION = 4
 
 
-class ElisionFilter(Filter):
-    """Drop French elided articles and pronouns ("l'", "d'", "qu'") from the word after them,
-    with either apostrophe, so "l'IA" is indexed and found as "ia"."""
+class WordTokenizer(Tokenizer):
+    """hub.search.languages.tokens() as Whoosh tokens: the exact forms of a text, with
+    positions and character offsets (the highlighter and "similar items" analyse with it)."""
 
-    def __call__(self, tokens):
-        """Yield each token without its elided prefix."""
-        for t in tokens:
-            text = t.text.replace("’", "'")
-            m = _ELISION.match(text)
-            if m:
-                text = text[m.end() :]
-                if getattr(t, "startchar", None) is not None:
-                    t.startchar += m.end()  # highlight the word, not its article
-            t.text = text
-            yield t
-
-
-class EnglishIrregularFilter(Filter):
-    """Map irregular English plurals to their singular (children → child) before stemming."""
-
-    is_morph = True
-
-    def __call__(self, tokens):
-        """Yield each token, irregular plurals replaced."""
-        for t in tokens:
-            t.text = _IRREGULAR_EN.get(t.text, t.text)
-            yield t
-
-
-class FrenchFeminineFilter(Filter):
-    """Once accents are folded, "formée(s)" reads "formee(s)", which French Snowball does not
-    recognise as a participle: fold it to "formé(s)" ("forme(s)") so it stems like "former"."""
-
-    is_morph = True
-
-    def __call__(self, tokens):
-        """Yield each token, a folded feminine participle ending shortened."""
-        for t in tokens:
-            text = t.text
-            if len(text) > 4 and text.endswith("ee"):
-                t.text = text[:-1]
-            elif len(text) > 5 and text.endswith("ees"):
-                t.text = text[:-2] + "s"
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Any:
+        """Yield one token per exact form."""
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for word, start, end, _run in tokens(value, stops=not removestops):
+            t.text = t.original = word
+            t.boost = 1.0
+            t.stopped = not word
+            if positions:
+                t.pos = pos
+            pos += bool(word)
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
             yield t
 
 
 def word_analyzer() -> Analyzer:
-    """Words, lowercased and accent-folded, elisions and stop words dropped: not stemmed."""
-    return (
-        RegexTokenizer(_TOKEN)
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | ElisionFilter()
-        | StopFilter(stoplist=STOPWORDS, minsize=1)
-    )
-
-
-def text_analyzer(lang: str) -> Analyzer:
-    """The words of word_analyzer(), Snowball-stemmed for `lang`.
-
-    Folding before stemming means 'developpement' and 'développement' share one stem, so a
-    query typed without accents finds accented text and the other way round.
-    """
-    chain = word_analyzer()
-    chain = chain | (EnglishIrregularFilter() if lang == "en" else FrenchFeminineFilter())
-    return chain | StemFilter(lang=lang, cachesize=50000)
-
-
-def fold_word(word: str) -> str:
-    """One word (or word beginning) as word_analyzer() gives it: lowercased, accent-folded,
-    without its French elision."""
-    word = word.lower().translate(accent_map).replace("’", "'")
-    m = _ELISION.match(word)
-    return word[m.end() :] if m else word
-
-
-def words_of(text: str) -> list[str]:
-    """The words word_analyzer() finds in `text`, in order.
-
-    The same analysis without Whoosh's token objects, at a third of the cost: the word
-    fields are indexed from these lists (Whoosh takes a list as already analysed), the
-    highlighter uses word_analyzer() for the character offsets it needs.
-    """
-    return [w for w in map(fold_word, _WORDS.findall(text)) if w not in STOPWORDS]
-
-
-def spell_analyzer() -> Analyzer:
-    """Whole lowercased words as written: the vocabulary "did you mean" draws from."""
-    return RegexTokenizer(r"\w+") | LowercaseFilter() | StopFilter(stoplist=STOPWORDS, minsize=3)
+    """The exact forms of a text as a Whoosh analyzer."""
+    return WordTokenizer()
 
 
 def make_schema() -> fields.Schema:
-    """English-stemmed fields (boosted at query time), a French-stemmed one, their unstemmed
-    twins for word beginnings, facets."""
-    english = text_analyzer("en")
-    # No positions in the twins: a word beginning is never part of a phrase.
-    words = {
-        name: fields.TEXT(analyzer=word_analyzer(), phrase=False) for name in WORD_FIELDS.values()
-    }
+    """Exact-form and stem fields (weighted at query time), the text's language, the
+    language-tagged spelling vocabulary, facets."""
+    exact = {name: fields.TEXT(analyzer=word_analyzer()) for name in TEXT_FIELDS}
+    stems = {name: fields.TEXT(analyzer=word_analyzer()) for name in STEM_BOOSTS}
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        title=fields.TEXT(analyzer=english),
-        summary=fields.TEXT(analyzer=english),
-        orgs=fields.TEXT(analyzer=english),
-        description=fields.TEXT(analyzer=english),
-        all_fr=fields.TEXT(analyzer=text_analyzer("fr")),
-        spell=fields.TEXT(analyzer=spell_analyzer(), phrase=False),
-        **words,
+        language=fields.ID(),
+        spell=fields.KEYWORD(lowercase=False, commas=False),
+        **exact,
+        **stems,
         # Everything the listing needs to filter, count and sort, read per segment at once.
         facets=fields.COLUMN(),
     )
-
-
-_FR_WORDS = re.compile(
-    r"\b(?:le|la|les|des|du|et|une|pour|dans|est|sur|avec|aux|par|au)\b", re.IGNORECASE
-)
-_EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|for|with|is|on|by|a|an)\b", re.IGNORECASE)
-
-
-def looks_french(text: str) -> bool:
-    """Whether a text reads as French (its language field may say otherwise): French
-    function words at least as common as English ones in its first 3,000 characters."""
-    head = text[:3000]
-    return len(_FR_WORDS.findall(head)) >= max(1, len(_EN_WORDS.findall(head)))
 
 
 def timestamp(instant: datetime | None) -> float:
@@ -213,22 +117,34 @@ def make_document(
 ) -> dict[str, Any]:
     """The index document of one public item, from its public texts and facet record.
 
-    Whoosh analyses every field in Python, and the texts are long: a text that is English
-    (declared so and reading so) is not analysed a second time for French, and "did you
-    mean" draws its words from the titles, summaries and organisation names only (the words
-    people search for).
+    Every text is analysed once, in the document's language (the declared one unless the
+    text plainly reads otherwise), and handed to Whoosh as lists of words (Whoosh takes a
+    list as already analysed). "Did you mean" draws its words from the titles, summaries and
+    organisation names only (the words people search for), tagged with their language.
     """
-    everything = "\n".join((title, summary, orgs, description))
+    texts = {"title": title, "summary": summary, "orgs": orgs, "description": description}
+    lang = guess_language("\n".join((title, summary, description[:2000])), language)
     doc: dict[str, Any] = {
         "id": str(item_id),
-        "title": title,
-        "summary": summary,
-        "orgs": orgs,
-        "description": description,
-        "all_fr": "" if language == "en" and not looks_french(everything) else everything,
-        "spell": "\n".join((title, summary, orgs)),
+        "language": lang,
+        "spell": spell_words("\n".join((title, summary, orgs)), lang),
         "facets": json.dumps(facets, separators=(",", ":")).encode(),
     }
-    for name, twin in WORD_FIELDS.items():
-        doc[twin] = words_of(doc[name])  # the same public text, unstemmed
+    for name, text in texts.items():
+        doc[name] = words_of(text)
+    doc["title_stem"] = stems_of(title, lang)
+    doc["text_stem"] = [s for t in (summary, orgs, description) for s in stems_of(t, lang)]
     return doc
+
+
+def spell_words(text: str, lang: str) -> list[str]:
+    """Whole lowercased words as written, tagged with their language ("en:governance"): the
+    vocabulary "did you mean" draws from (a Latin-script word takes the text's language)."""
+    out = set()
+    for m in TOKEN.finditer(text):
+        word = strip_marks(m.group().lower())
+        if len(word) < 3 or word in STOPWORDS or not word.isalpha():
+            continue
+        langs = script_langs(word)
+        out.add(f"{lang if langs is LATIN and lang in LATIN else langs[0]}:{word}")
+    return sorted(out)

@@ -65,10 +65,12 @@ class ListingQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Only the words typed, not their equivalents in other languages (only=typed).
+    typed_only: bool = False
 
     def key(self) -> tuple:
         """What the matching documents depend on (not the order or the page)."""
-        return (self.q, tuple(sorted(self.filters.items())))
+        return (self.q, tuple(sorted(self.filters.items())), self.typed_only)
 
 
 class BadRequest(ValueError):
@@ -105,7 +107,12 @@ def listing_query_from_args(
     q = one_line(clean_text(args.get("q") or ""))
     if strict and len(q) > MAX_QUERY_CHARS:  # pages shorten it and say so
         raise BadRequest(f"q must be at most {MAX_QUERY_CHARS} characters.")
-    return ListingQuery(q=q, filters=filters, sort=sort, page=page, per_page=per_page)
+    typed_only = args.get("only") == "typed"
+    if strict and args.get("only") not in (None, "", "typed"):
+        raise BadRequest("only must be typed (or left out).")
+    return ListingQuery(
+        q=q, filters=filters, sort=sort, page=page, per_page=per_page, typed_only=typed_only
+    )
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,30}")

@@ -6,35 +6,26 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import lru_cache
 from itertools import islice
 
-from markupsafe import Markup, escape
+from whoosh import fields
 from whoosh import query as wq
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
+from whoosh.analysis import RegexTokenizer
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
     EveryPlugin,
     FieldsPlugin,
-    MultifieldPlugin,
     OrGroup,
     QueryParser,
     RangePlugin,
 )
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
-from whoosh.support.charset import accent_map
 
-from hub.search.analysis import (
-    BOOSTS,
-    TEXT_FIELDS,
-    WORD_FIELDS,
-    fold_word,
-    text_analyzer,
-    word_analyzer,
-    words_of,
-)
+from hub.search.analysis import BOOSTS
+from hub.search.crosslang import FIELD, Added, to_index_query
+from hub.search.languages import fold
+from hub.search.words import Form, prune
 
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 24
@@ -43,12 +34,10 @@ MAX_EXPANSIONS = 40  # terms one wildcard may stand for, per field
 MAX_SCANNED = 5000  # index terms a wildcard may look at, per field
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_QUERY_WORD = re.compile(r"[\w*?]+")  # a word, or a wildcard with its * and ?
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
-_EN = text_analyzer("en")
-_FR = text_analyzer("fr")
-_WORD_ANALYZER = word_analyzer()
+# What the parser sees: one field of words as typed (hub.search.crosslang analyses them).
+_TYPED = fields.Schema(**{FIELD: fields.TEXT(analyzer=RegexTokenizer(r"\S+"))})
 
 
 @dataclass
@@ -58,6 +47,20 @@ class ParsedQuery:
     text: str
     query: wq.Query | None
     notes: list[str] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)  # glossary equivalents searched too
+    forms: list[Form] = field(default_factory=list)  # every word searched (to highlight)
+
+    def highlighted(self) -> list[Form]:
+        """The words to mark in snippets: those searched, and what wildcards stood for."""
+        known = {f.exact for f in self.forms}
+        if self.query is None:
+            return self.forms
+        extra = {
+            text.decode() if isinstance(text, bytes) else text
+            for fieldname, text in self.query.iter_all_terms()
+            if fieldname in BOOSTS
+        }
+        return self.forms + [Form(w, ()) for w in sorted(extra - known)]
 
     @property
     def words(self) -> list[str]:
@@ -80,7 +83,7 @@ def clean(raw: str) -> tuple[str, list[str]]:
 
 
 class _Parser(QueryParser):
-    """Words go to the stemmed fields; wildcards, as typed, to their unstemmed twins."""
+    """Words, phrases and operators of one field of typed words; wildcards kept as typed."""
 
     def term_query(
         self,
@@ -91,21 +94,18 @@ class _Parser(QueryParser):
         tokenize: bool = True,
         removestops: bool = True,
     ) -> wq.Query | None:
-        """The query of one word or wildcard in one field (None: not searched there)."""
+        """The query of one word or wildcard (analysed later, for every language)."""
         if termclass not in (wq.Wildcard, wq.Prefix):
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        # Whoosh would stem the wildcard's text like a word ("governa" → French "govern"):
-        # keep it as typed, for bound_wildcards() to fold and to quote in its notes. all_fr
-        # has no twin: the four twins hold its words.
-        twin = WORD_FIELDS.get(fieldname)
-        return termclass(twin, text, boost=boost) if twin else None
+        # Whoosh would analyse the wildcard's text like a word: keep it as typed, for
+        # bound_wildcards() to fold and to quote in its notes.
+        return termclass(fieldname, text, boost=boost)
 
 
-def _parser(schema: object, any_word: bool) -> QueryParser:
-    """A query parser on the boosted fields (all words required unless `any_word`)."""
+def _parser(any_word: bool) -> QueryParser:
+    """A query parser of typed words (all words required unless `any_word`)."""
     group = OrGroup.factory(0.9) if any_word else AndGroup
-    parser = _Parser(None, schema, group=group)  # whoosh's MultifieldParser(), our class
-    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=BOOSTS))
+    parser = _Parser(FIELD, _TYPED, group=group)
     # No field:value, ranges, boosts or *:* from the public: words, "phrases", operators, ().
     for plugin in (FieldsPlugin, RangePlugin, BoostPlugin, EveryPlugin):
         parser.remove_plugin_class(plugin)
@@ -118,29 +118,38 @@ def parse(
     reader: IndexReader,
     any_word: bool = False,
     hidden: frozenset[int] = frozenset(),
+    across: bool = True,
 ) -> ParsedQuery:
     """Parse with the query syntax; anything the parser chokes on is searched as plain words.
-    `hidden`: document numbers the public must not see (their removal is queued)."""
+    `hidden`: document numbers the public must not see (their removal is queued); `across`:
+    also search the glossary equivalents of the words in the other languages."""
     text, notes = clean(raw)
     if not text:
         return ParsedQuery(text, None, notes)
+    added: list[Added] = []
+    forms: list[Form] = []
     try:
-        q = _parser(schema, any_word).parse(text)
-        q = bound_wildcards(q, reader, notes, hidden)
+        tree = _parser(any_word).parse(text)
+        q, added, forms = to_index_query(tree, reader, across, hidden)
+        q = bound_wildcards(prune(q, reader), reader, notes, hidden)
     except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
         words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
         notes.append(
             "Search operators in your query could not be read; it was searched as plain words."
         )
         try:
-            q = _parser(schema, any_word).parse(words) if words else wq.NullQuery
+            q, added, forms = (
+                to_index_query(_parser(any_word).parse(words), reader, across, hidden)
+                if words
+                else (wq.NullQuery, [], [])
+            )
         except Exception:
             q = wq.NullQuery
     if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__) or not list(q.all_terms()):
         if not notes or _WORD.search(text) is None:
             notes.append("Type at least one word (of two or more letters before any *) to search.")
         return ParsedQuery(text, None, notes)
-    return ParsedQuery(text, q, notes)
+    return ParsedQuery(text, q, notes, added, forms)
 
 
 def bound_wildcards(
@@ -160,7 +169,7 @@ def bound_wildcards(
             return node
         is_prefix = isinstance(node, wq.Prefix)
         typed = node.text + ("*" if is_prefix else "")
-        pattern = fold_word(typed)
+        pattern = fold(typed)
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
             _note(
@@ -229,121 +238,3 @@ def _note(notes: list[str], message: str) -> None:
     """Add a note once (every field's copy of a wildcard would add it again)."""
     if message not in notes:
         notes.append(message)
-
-
-def terms_of(q: wq.Query, fields: tuple[str, ...]) -> set[str]:
-    """The term texts of a query in the given fields (to mark in snippets)."""
-    out = set()
-    for fieldname, text in q.iter_all_terms():
-        if fieldname in fields:
-            out.add(text.decode() if isinstance(text, bytes) else text)
-    return out
-
-
-_FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="t", between=" … ")
-
-
-_SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\n+")
-
-
-def passages(text: str, terms: set[str], most: int = 3) -> str:
-    """The few sentences of `text` where query terms occur, in their order.
-
-    Whoosh's highlighter analyses (and stems) every word it is given: on whole descriptions
-    it cost more than the search itself. Sentences are chosen first with a regular
-    expression on accent-folded text (stems are word beginnings), and only those go to it.
-    """
-    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-    if len(sentences) <= most:
-        return text
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + ")"
-    )
-    scored = []
-    for i, sentence in enumerate(sentences):
-        found = set(pattern.findall(sentence.lower().translate(accent_map)))
-        if found:
-            scored.append((-len(found), i))
-    if not scored:
-        return text[:1500]
-    chosen = sorted(i for _score, i in sorted(scored)[:most])
-    return " … ".join(sentences[i].strip() for i in chosen)
-
-
-def snippet(text: str, q: wq.Query | None, whole: bool = False, limit: int = 260) -> Markup:
-    """The best passages of `text` with query terms marked; all text is HTML-escaped."""
-    if q is not None and text:
-        english = terms_of(q, ("title", "summary", "orgs", "description"))
-        french = terms_of(q, ("all_fr",))
-        words = terms_of(q, tuple(WORD_FIELDS.values()))
-        if english or french or words:
-            fragmenter = (
-                WholeFragmenter() if whole else ContextFragmenter(maxchars=limit, surround=60)
-            )
-            source = text if whole else passages(text, english | french | words)
-            # Every word a term matches, stemmed or not ("solar gouvern*" marks both), is
-            # marked in one pass of the unstemmed analysis.
-            marked = {
-                w
-                for w in set(words_of(source))
-                if w in words
-                or english.intersection(_stems(w, "en"))
-                or french.intersection(_stems(w, "fr"))
-            }
-            if marked:
-                out = highlight(source, marked, _WORD_ANALYZER, fragmenter, _FORMATTER, top=2)
-                if out and "<mark" in out:
-                    return Markup(out)  # noqa: S704 - whoosh escaped the text (htmlescape)
-    if whole or len(text) <= limit:
-        return escape(text)
-    return escape(text[:limit].rsplit(" ", 1)[0] + " …")
-
-
-@lru_cache(maxsize=50_000)
-def _stems(word: str, lang: str) -> tuple[str, ...]:
-    """What the stemmed analysis of `lang` makes of one word of words_of() (cached: the same
-    few thousand words come back in every snippet)."""
-    return tuple(t.text for t in (_EN if lang == "en" else _FR)(word, mode="query"))
-
-
-def suggest(
-    searcher: Searcher, parsed: ParsedQuery, hidden: frozenset[int] = frozenset()
-) -> str | None:
-    """A corrected query from words of documents the public can see, or None.
-
-    The spelling vocabulary also holds terms of documents deleted from the index (until their
-    segment is merged away) and of documents whose removal is still queued (`hidden`
-    docnums): a replacement word must occur in a visible document.
-    """
-    changed = False
-    out = []
-    for word in _QUERY_WORD.findall(parsed.text):
-        lower = word.lower()
-        # A wildcard is a word beginning, not a misspelt word: it is kept as typed, * and all.
-        if (
-            word in _OPERATORS
-            or len(lower) < 3
-            or "*" in word
-            or "?" in word
-            or _visible(searcher, lower, hidden)
-        ):
-            out.append(word)
-            continue
-        options = [
-            o
-            for o in searcher.suggest("spell", lower, limit=5, maxdist=2, prefix=1)
-            if _visible(searcher, o, hidden)
-        ]
-        if options:
-            out.append(options[0])
-            changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
-
-
-def _visible(searcher: Searcher, word: str, hidden: frozenset[int]) -> bool:
-    """Whether a live, visible document contains `word`."""
-    if not searcher.reader().doc_frequency("spell", word):
-        return False
-    return any(d not in hidden for d in searcher.docs_for_query(wq.Term("spell", word)))

@@ -12,19 +12,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.collectors import TopCollector
 from whoosh.searching import Searcher
 
 from hub.extensions import db
+from hub.i18n import current_language
 from hub.lru import LRU
 from hub.search.engine import SearchIndex
 from hub.search.facets import Bitmap, FacetTable, Members
 from hub.search.params import FACETS, ListingQuery
-from hub.search.query import ParsedQuery, parse, snippet, suggest
+from hub.search.query import ParsedQuery, parse
 from hub.search.results import Listing, facet_lists
+from hub.search.snippets import snippet
 from hub.search.source import Source
+from hub.search.spelling import suggest
 
 TOP = 200  # best-ranked hits kept per query: the first pages of any filter combination
+# Documents written in the visitor's language rank first among equals (and only among near
+# equals: a better match in another language stays above).
+OWN_LANGUAGE_BOOST = 1.02
 
 
 @dataclass
@@ -42,14 +49,18 @@ class _MatchCollector(TopCollector):
     on these many-field queries.)
     """
 
-    def __init__(self, size: int) -> None:
-        """A collector for a searcher of `size` documents."""
+    def __init__(self, size: int, own: frozenset[int] = frozenset()) -> None:
+        """A collector for a searcher of `size` documents; `own`: those in the visitor's
+        language."""
         super().__init__(limit=TOP, usequality=False)
         self.bitmap = Bitmap(size)
+        self.own = own
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         """Record the match, then rank it."""
         self.bitmap.add(global_docnum)
+        if global_docnum in self.own:
+            score *= OWN_LANGUAGE_BOOST
         return super()._collect(global_docnum, score)
 
 
@@ -79,6 +90,8 @@ class _View:
     version: tuple  # the cache key of what it sees (index version, queued removals)
     visible: int  # mask of the documents it may show
     hidden: frozenset[int]  # documents the index holds whose removal is queued
+    language: str  # the visitor's
+    own: frozenset[int]  # documents written in it
 
 
 def _view(idx: SearchIndex, searcher: Searcher, unpublished: frozenset[int]) -> _View:
@@ -90,38 +103,47 @@ def _view(idx: SearchIndex, searcher: Searcher, unpublished: frozenset[int]) -> 
         stale = table.docs_of_ids(unpublished)
         visible &= ~stale
         hidden = frozenset(Members(stale, table.size).all())
-    return _View(searcher, table, (idx.version(searcher), unpublished), visible, hidden)
+    language = current_language()
+    version = idx.version(searcher)
+    own = idx.results.remember(
+        (version, "language", language),
+        lambda: frozenset(searcher.docs_for_query(wq.Term("language", language))),
+    )
+    return _View(searcher, table, (version, unpublished), visible, hidden, language, own)
 
 
-def _parse(view: _View, q: str, any_word: bool = False) -> ParsedQuery:
-    """The user's words as a query on this view (hidden documents suggest no words)."""
-    return parse(q, view.searcher.schema, view.searcher.reader(), any_word, hidden=view.hidden)
+def _parse(view: _View, q: str, any_word: bool = False, across: bool = True) -> ParsedQuery:
+    """The user's words as a query on this view (hidden documents suggest no words), with
+    their glossary equivalents unless `across` is off."""
+    return parse(
+        q, view.searcher.schema, view.searcher.reader(), any_word, view.hidden, across=across
+    )
 
 
 def _match(view: _View, query: Any) -> Matches:
     """Every document the query matches, and the TOP best ranked, in one search."""
-    collector = _MatchCollector(view.table.size)
+    collector = _MatchCollector(view.table.size, view.own)
     view.searcher.search_with_collector(query, collector)
     ranked = array("q", (docnum for _score, docnum in collector.results().top_n))
     return Matches(collector.bitmap.to_int(), ranked)
 
 
 def _matching(
-    view: _View, cache: LRU, q: str, parsed: ParsedQuery
+    view: _View, cache: LRU, q: str, parsed: ParsedQuery, across: bool
 ) -> tuple[ParsedQuery, Matches, bool]:
     """What all the words match; if that is nothing visible, what any of them matches
     (the third value then says the listing is partial)."""
     matches = cache.remember(
-        (view.version, "q", parsed.text),
+        (view.version, view.language, across, "q", parsed.text),
         lambda: _match(view, parsed.query),
     )
     if matches.mask & view.visible or len(parsed.words) <= 1:
         return parsed, matches, False
-    loose = _parse(view, q, any_word=True)
+    loose = _parse(view, q, any_word=True, across=across)
     if loose.query is None:
         return parsed, matches, False
     wider = cache.remember(
-        (view.version, "or", loose.text),
+        (view.version, view.language, across, "or", loose.text),
         lambda: _match(view, loose.query),
     )
     if wider.mask & view.visible:
@@ -173,7 +195,7 @@ def _page_docs(
 
 def _suggestion(view: _View, parsed: ParsedQuery) -> str | None:
     """A respelling of the query that finds something visible ("did you mean"), or None."""
-    suggestion = suggest(view.searcher, parsed, view.hidden)
+    suggestion = suggest(view.searcher, parsed.text, view.hidden, view.language)
     better = suggestion and _parse(view, suggestion)
     if (
         not better
@@ -184,12 +206,13 @@ def _suggestion(view: _View, parsed: ParsedQuery) -> str | None:
     return suggestion
 
 
-def _add_snippets(listing: Listing, source: Source, query: Any) -> None:
+def _add_snippets(listing: Listing, source: Source, parsed: ParsedQuery) -> None:
     """Highlight the query's words in each item's title and in a passage of its text."""
+    forms = parsed.highlighted()
     for item in listing.items:
         title, text = source.snippet_texts(item)
-        listing.titles[item.id] = snippet(title, query, whole=True)
-        listing.snippets[item.id] = snippet(text, query)
+        listing.titles[item.id] = snippet(title, forms, whole=True)
+        listing.snippets[item.id] = snippet(text, forms)
 
 
 def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
@@ -198,14 +221,15 @@ def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
     unpublished = idx.source.unpublished_ids(db.session)
     with idx.searcher() as searcher:
         view = _view(idx, searcher, unpublished)
-        parsed = _parse(view, req.q) if req.q.strip() else None
+        across = not req.typed_only
+        parsed = _parse(view, req.q, across=across) if req.q.strip() else None
         if parsed is not None and parsed.query is None:
             nothing = facet_lists({n: Counter() for n in FACETS}, req)
             return Listing(req, [], 0, nothing, notes=parsed.notes)
         partial = False
         matches: Matches | None = None
         if parsed is not None:
-            parsed, matches, partial = _matching(view, idx.results, req.q, parsed)
+            parsed, matches, partial = _matching(view, idx.results, req.q, parsed, across)
         found = view.visible & matches.mask if matches is not None else view.visible
         passing, counts = _filter(view.table, found, req.filters)
         total = passing.bit_count()
@@ -220,5 +244,6 @@ def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
     if suggestion and suggestion.lower() != req.q.lower():
         listing.suggestion = suggestion
     if parsed is not None:
-        _add_snippets(listing, idx.source, parsed.query)
+        listing.also_searched = [(a.text, a.lang) for a in parsed.added]
+        _add_snippets(listing, idx.source, parsed)
     return listing

@@ -35,6 +35,8 @@ class Listing:
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None
     partial: bool = False
+    # Glossary equivalents searched besides the typed words: (term, language of the term).
+    also_searched: list[tuple[str, str]] = field(default_factory=list)
     from_sql: bool = False
 
     @property

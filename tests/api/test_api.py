@@ -403,7 +403,7 @@ def test_openapi_document_is_valid_and_describes_exactly_the_api(client, spec):
     base = server.split("://", 1)[1].split("/", 1)[1]
     assert client.get(f"/{base}/openapi.json").status_code == 200
     params = {p["name"]: p for p in spec["paths"]["/submissions"]["get"]["parameters"]}
-    assert set(params) == {"q", *FACETS, "sort", "page", "per_page"}
+    assert set(params) == {"q", "only", *FACETS, "sort", "page", "per_page"}
     for name in FACETS:
         assert params[name]["schema"]["items"]["enum"] == list(vocabulary(name))
     assert params["per_page"]["schema"]["maximum"] == 100

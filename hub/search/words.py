@@ -1,0 +1,197 @@
+"""What one typed word or phrase searches: its exact form above its stems, in every language
+its script allows, one score per document (the best field counts, not their sum)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.matching import UnionMatcher
+from whoosh.reading import IndexReader
+
+from hub.search.analysis import BOOSTS, STEM_BOOSTS
+from hub.search.languages import bigrams, script_langs, stem, tokens
+
+# A stem-only match ("governments" for governance) weighs this much of an exact one: a
+# title that only shares the stem stays below a description with the very word.
+STEM_WEIGHT = 0.3
+# Of the fields a word matches, the best counts in full, the others this much: a word
+# repeated across summary and description does not add up (DisjunctionMax).
+TIE = 0.1
+
+
+class _BestMatcher(UnionMatcher):
+    """The union of two matchers scoring the better of the two where both match, plus
+    TIE of the other. (Whoosh's DisjunctionMaxMatcher scores a document with the other
+    matcher's current posting even when that one is on another document, and drops the
+    tiebreak: "clinics" in a description scored like "clinics" in another's title.)"""
+
+    def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
+        """The union of `a` and `b`."""
+        super().__init__(a, b)
+        self.tiebreak = tiebreak
+
+    def copy(self) -> _BestMatcher:
+        """An independent copy."""
+        return self.__class__(self.a.copy(), self.b.copy(), self.tiebreak)
+
+    def replace(self, minquality: float = 0) -> Any:
+        """A simpler matcher once one side is exhausted (never one that adds scores)."""
+        a, b = self.a.replace(), self.b.replace()
+        if not a.is_active():
+            return b
+        if not b.is_active():
+            return a
+        return self if (a is self.a and b is self.b) else self.__class__(a, b, self.tiebreak)
+
+    def score(self) -> float:
+        """The better score of the sides on the current document, plus TIE of the other."""
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        if a.id() != b.id():
+            return float(a.score() if a.id() < b.id() else b.score())
+        sa, sb = a.score(), b.score()
+        return float(max(sa, sb) + self.tiebreak * min(sa, sb))
+
+
+class BestOf(wq.DisjunctionMax):
+    """Any of the subqueries; a document scores the best of them (DisjunctionMax, fixed)."""
+
+    def _matcher(self, subs: list[wq.Query], searcher: Any, context: Any) -> Any:
+        """A tree of _BestMatcher over the subqueries' matchers."""
+        reader = searcher.reader()
+        tiebreak = self.tiebreak
+
+        def pair(a: Any, b: Any) -> _BestMatcher:
+            """One node of the tree (Whoosh's tree builder passes no tiebreak along)."""
+            return _BestMatcher(a, b, tiebreak)
+
+        return self._tree_matcher(subs, pair, searcher, context, lambda q: q.estimate_size(reader))
+
+
+@dataclass(frozen=True)
+class Form:
+    """One analysed query word: its exact form, and its stems per language (a Chinese word
+    stems to the sequence of its bigrams)."""
+
+    exact: str
+    stems: tuple[tuple[str, ...], ...]
+
+    def stem_in(self, lang: str) -> tuple[str, ...] | None:
+        """The stem tokens of this word in `lang`, if its script allows that language."""
+        for alt in self.stems:
+            if alt[0].startswith(lang + ":"):
+                return alt
+        return None
+
+
+def forms_of(text: str, langs: tuple[str, ...] | None = None) -> list[Form]:
+    """The query forms of `text`: each word stemmed for every language its script allows
+    (only `langs` when the language is known, e.g. a glossary term)."""
+    out = []
+    for word, _start, _end, run in tokens(text):
+        if run:
+            out.append(Form(word, (tuple("zh:" + b for b in bigrams(word)),)))
+            continue
+        allowed = script_langs(word)
+        if langs:
+            allowed = tuple(lang for lang in allowed if lang in langs) or allowed
+        out.append(Form(word, tuple((s,) for s in dict.fromkeys(stem(word, a) for a in allowed))))
+    return out
+
+
+def _sequence(field: str, words: list[str], boost: float) -> wq.Query:
+    """A term, or a phrase of several."""
+    if len(words) == 1:
+        return wq.Term(field, words[0], boost=boost)
+    return wq.Phrase(field, words, boost=boost)
+
+
+def word_query(form: Form, weight: float = 1.0) -> wq.Query:
+    """One word in every field: exact form at the field's weight, stems lower; the best
+    field scores."""
+    subs: list[wq.Query] = [wq.Term(f, form.exact, boost=weight * b) for f, b in BOOSTS.items()]
+    for alt in form.stems:
+        subs += [_sequence(f, list(alt), weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
+    return BestOf(subs, tiebreak=TIE)
+
+
+def phrase_query(forms: list[Form], weight: float = 1.0, stems: bool = True) -> wq.Query:
+    """Words next to each other, as exact forms or (with `stems`) as stems of one language."""
+    if not forms:
+        return wq.NullQuery
+    if len(forms) == 1:
+        return word_query(forms[0], weight)
+    exact = [f.exact for f in forms]
+    subs: list[wq.Query] = [wq.Phrase(f, exact, boost=weight * b) for f, b in BOOSTS.items()]
+    langs = set() if not stems else {alt[0].split(":", 1)[0] for alt in forms[0].stems}
+    for lang in sorted(langs):
+        alts = [f.stem_in(lang) for f in forms]
+        if any(a is None for a in alts):
+            continue
+        if lang == "zh":  # the bigrams of the words run together, as in the text
+            seq = ["zh:" + b for b in bigrams("".join(exact))]
+        else:
+            seq = [t for a in alts if a for t in a]
+        subs += [_sequence(f, seq, weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
+    return BestOf(subs, tiebreak=TIE)
+
+
+def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
+    """Every word, anywhere (the words of one typed token such as "covid-19" or a Chinese
+    run)."""
+    if len(forms) == 1:
+        return word_query(forms[0], weight)
+    return wq.And([word_query(f, weight) for f in forms]) if forms else wq.NullQuery
+
+
+def prune(q: wq.Query, reader: IndexReader) -> wq.Query:
+    """`q` without the alternatives of a word the index does not hold (most of a word's
+    language and field variants): a much smaller tree to build and run. A word none of
+    whose alternatives is held keeps one, which matches nothing (AND stays AND)."""
+
+    def held(node: wq.Query) -> bool:
+        """Whether every term of a term or phrase is in the index."""
+        if isinstance(node, wq.Term):
+            return bool(reader.doc_frequency(node.fieldname, node.text))
+        if isinstance(node, wq.Phrase):
+            return all(reader.doc_frequency(node.fieldname, w) for w in node.words)
+        return True
+
+    def visit(node: wq.Query) -> wq.Query:
+        """The node, a BestOf's alternatives pruned."""
+        if isinstance(node, BestOf):
+            subs = [s for s in node.subqueries if held(s)] or node.subqueries[:1]
+            return BestOf(subs, boost=node.boost, tiebreak=node.tiebreak)
+        return node.apply(visit) if not node.is_leaf() else node
+
+    return visit(q)
+
+
+def indexed(
+    reader: IndexReader, forms: list[Form], lang: str, hidden: frozenset[int] = frozenset()
+) -> bool:
+    """Whether a document the public sees holds every word of `forms`, exactly or by its
+    stem in `lang` (the index keeps the words of withdrawn documents for a while, and of
+    those whose removal is queued: `hidden`)."""
+
+    def has(fields: tuple[str, ...], text: str) -> bool:
+        """Whether any of the fields holds the term in a visible document."""
+        return any(
+            reader.doc_frequency(f, text)
+            and any(d not in hidden for d in reader.postings(f, text).all_ids())
+            for f in fields
+        )
+
+    exact_fields, stem_fields = tuple(BOOSTS), tuple(STEM_BOOSTS)
+    for form in forms:
+        if has(exact_fields, form.exact):
+            continue
+        alt = form.stem_in(lang)
+        if alt is None or not all(has(stem_fields, t) for t in alt):
+            return False
+    return True
