@@ -40,6 +40,13 @@ class Action(enum.StrEnum):
     REGISTERED = "registered"
     EMAIL_CONFIRMED = "email_confirmed"
     SESSIONS_ENDED = "sessions_ended"
+    EDITOR_INVITED = "editor_invited"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_DECLINED = "invitation_declined"
+    EDITOR_JOINED = "editor_joined"
+    EDITOR_REMOVED = "editor_removed"
+    EDITOR_LEFT = "editor_left"
+    OWNERSHIP_HANDED_OVER = "ownership_handed_over"
 
 
 class AuditEvent(Base):
