@@ -189,3 +189,21 @@ def history(submission: Submission) -> list[AuditEvent]:
             .order_by(AuditEvent.created_at, AuditEvent.id)
         )
     )
+
+
+def listed_contacts(submission_ids: list[int]) -> dict[int, list[User]]:
+    """The co-editors listed as public contacts of each of these submissions (one query)."""
+    found: dict[int, list[User]] = {i: [] for i in submission_ids}
+    if not submission_ids:
+        return found
+    rows = db.session.scalars(
+        select(SubmissionEditor)
+        .where(
+            SubmissionEditor.submission_id.in_(submission_ids),
+            SubmissionEditor.public_contact.is_(True),
+        )
+        .order_by(SubmissionEditor.added_at, SubmissionEditor.id)
+    )
+    for row in rows:
+        found[row.submission_id].append(row.user)
+    return found
