@@ -42,6 +42,7 @@ SCOPES = {
     "auth.register": "register",
     "submissions.new": "submit",
     "submissions.edit": "submit",
+    "submissions.invite": "submit",  # each invitation mails an address the owner names
     "moderation.decide": "decide",
     "moderation.duplicate": "decide",
     "moderation.bulk": "decide",

@@ -331,3 +331,18 @@ def test_a_moderator_cannot_decide_a_submission_they_co_edit(
             db.session.get(Submission, item.id), db.session.get(User, moderator.id)
         )
     assert refusal is not None and refusal.status == 403
+
+
+def test_invitations_are_throttled_like_other_saves(make_app, people, item):
+    throttled_hub = make_app(
+        HUB_RATELIMIT_ENABLED=True, HUB_RATELIMIT_SUBMIT="2 per 10 minutes per account"
+    )
+    owner = Browser(throttled_hub, people["owner"])
+    invite(owner, item.id, "one@example.org")
+    invite(owner, item.id, "two@example.org")
+    refused = invite(owner, item.id, "three@example.org", 429)
+    assert 'value="three@example.org"' in refused.text  # what was typed stays
+    assert [m.to_addr for m in outbox(throttled_hub) if m.kind == "invitation"] == [
+        "one@example.org",
+        "two@example.org",
+    ]
