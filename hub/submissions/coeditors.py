@@ -24,7 +24,6 @@ from hub.submissions.controllers import own_or_404
 from hub.submissions.editors import (
     INVITE_DAYS,
     Invitation,
-    InvitationStatus,
     editor_row,
     is_owner,
 )
@@ -232,7 +231,6 @@ def invitation(token: str) -> Page:
 
 def _invitation_page(found: Invitation, token: str, problem: str | None, status: int) -> Page:
     """The invitation, with what the visitor can do: log in, register, accept, decline."""
-    assert found.status is InvitationStatus.PENDING
     return render_template(
         "submissions/invitation.html",
         invitation=found,

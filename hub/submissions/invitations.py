@@ -104,6 +104,14 @@ def invite(submission: Submission, email: str, by: User) -> Invitation:
     email = email.strip().lower()
     if by.id != submission.owner_id:
         raise Refused(gettext("Only the owner of a submission can invite co-editors."), 403)
+    if by.email_confirmed_at is None:  # a throwaway account must not mail strangers
+        raise Refused(
+            gettext(
+                "Confirm your own e-mail address (follow the link we sent when you registered) "
+                "before inviting co-editors."
+            ),
+            403,
+        )
     if email == by.email:
         raise Refused(gettext("You cannot invite yourself: you already own this submission."), 422)
     if any(row.user.email == email for row in co_editors(submission)):
@@ -254,6 +262,7 @@ def hand_over(submission: Submission, to_user: User, by: User | None) -> None:
     if by is not None and by.id != submission.owner_id:
         raise Refused(gettext("Only the owner of a submission can hand it over."), 403)
     old_owner = submission.owner
+    _touch_public(submission, row.public_contact)  # no longer listed: now the owner
     db.session.delete(row)
     db.session.flush()  # the new owner's row goes before the old owner's is added
     submission.owner = to_user

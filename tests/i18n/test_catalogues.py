@@ -123,7 +123,7 @@ def pseudo_app(make_app, tmp_path):
 
 
 def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
-    from hub.auth.models import Role
+    from hub.auth.models import Role, User
     from hub.clock import clock_from_config
 
     app = pseudo_app
@@ -136,6 +136,9 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
     )
     client = app.test_client()
     owner = create_user(name="Pseudo Checker")
+    with app.app_context():  # a confirmed address may invite co-editors
+        db.session.get(User, owner.id).email_confirmed_at = app.extensions["hub_clock"].now()
+        db.session.commit()
     moderator = create_user(Role.MODERATOR, name="Test User")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
     page = expect(client.get("/submit/initiative", follow_redirects=True), 200)

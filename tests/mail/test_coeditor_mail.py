@@ -75,8 +75,9 @@ def test_the_invitation_and_the_receipt_arrive_each_in_the_recipients_language(
     received = inbox[0]
     owner = create_user(email="olga@example.org", name="Olga")
     colleague = create_user(email="cleo@example.org", name="Cléo")
-    with app.app_context():
+    with app.app_context():  # the owner may invite once their address is confirmed
         db.session.get(User, owner.id).language = "ar"
+        db.session.get(User, owner.id).email_confirmed_at = clock().now()
         db.session.get(User, colleague.id).email_confirmed_at = clock().now()
         db.session.commit()
     item = create_submission_for(owner, status="draft", title="Santé pour tous")

@@ -284,6 +284,16 @@ def test_bad_invitations_are_refused_with_the_reason_by_the_field(
     assert [m for m in outbox(app) if m.kind == "invitation"] == []
 
 
+def test_an_owner_whose_address_is_unconfirmed_cannot_invite(
+    app, create_user, create_submission_for
+):
+    owner = create_user(email="new@example.org")
+    item = create_submission_for(owner, status=Status.DRAFT)
+    refused = invite(Browser(app, owner), item.id, "friend@example.org", 403)
+    assert "Confirm your own e-mail address" in page_text(refused.text)
+    assert outbox(app) == []
+
+
 def test_a_co_editor_cannot_be_invited_twice_and_pending_invitations_are_capped(app, people, item):
     owner, colleague = Browser(app, people["owner"]), Browser(app, people["colleague"])
     join(app, owner, item.id, colleague)
@@ -326,6 +336,7 @@ def test_a_moderator_cannot_decide_a_submission_they_co_edit(
     join(app, Browser(app, people["owner"]), item.id, mod)
     review = page_text(expect(mod.get(f"/moderation/{item.id}"), 200).text)
     assert "This is your own submission: another moderator must decide on it." in review
+    assert f"Co-editors: Mona Moderator ({moderator.email})" in review
     with app.app_context():
         refusal = moderation.why_not_decidable(
             db.session.get(Submission, item.id), db.session.get(User, moderator.id)
