@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from hub.auth.models import User
 from hub.errors import render_error
 from hub.extensions import db
+from hub.forms import csrf_failed, expired_form_notice
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.controllers import own_or_404
@@ -95,6 +96,9 @@ def invite_view(submission_id: int) -> Page:
         flash(throttle.message, "error")
         return detail_page(submission, 429, form)
     if not form.validate_on_submit():
+        if csrf_failed(form):  # a file where text belongs: refused whole, the text kept
+            flash(expired_form_notice(), "error")
+            return detail_page(submission, 400, form)
         return detail_page(submission, 422, form)
     try:
         invite(submission, form.email.data, current_user)

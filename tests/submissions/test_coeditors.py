@@ -3,6 +3,7 @@ and withdraw like the owner, and hear about the submission by e-mail in their la
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from typing import Any
@@ -357,3 +358,14 @@ def test_invitations_are_throttled_like_other_saves(make_app, people, item):
         "one@example.org",
         "two@example.org",
     ]
+
+
+def test_a_file_sent_as_the_address_is_refused_whole(app, people, item):
+    answer = Browser(app, people["owner"]).post(
+        f"/my/{item.id}/invite",
+        data={"email": (io.BytesIO(b"x" * 100), "list.csv", "text/csv")},
+        content_type="multipart/form-data",
+    )
+    expect(answer, 400)
+    assert "This form was sent with a file (email)" in page_text(answer.text)
+    assert [m for m in outbox(app) if m.kind == "invitation"] == []
