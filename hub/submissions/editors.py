@@ -191,19 +191,16 @@ def history(submission: Submission) -> list[AuditEvent]:
     )
 
 
-def listed_contacts(submission_ids: list[int]) -> dict[int, list[User]]:
-    """The co-editors listed as public contacts of each of these submissions (one query)."""
-    found: dict[int, list[User]] = {i: [] for i in submission_ids}
-    if not submission_ids:
-        return found
-    rows = db.session.scalars(
-        select(SubmissionEditor)
-        .where(
-            SubmissionEditor.submission_id.in_(submission_ids),
-            SubmissionEditor.public_contact.is_(True),
-        )
-        .order_by(SubmissionEditor.added_at, SubmissionEditor.id)
-    )
+def listed_contacts(submission_ids: list[int] | None) -> dict[int, list[User]]:
+    """The co-editors listed as public contacts of each of these submissions (or of every
+    submission: None), in one query; a submission without any may be missing."""
+    found: dict[int, list[User]] = {i: [] for i in submission_ids or ()}
+    stmt = select(SubmissionEditor).where(SubmissionEditor.public_contact.is_(True))
+    if submission_ids is not None:
+        if not submission_ids:
+            return found
+        stmt = stmt.where(SubmissionEditor.submission_id.in_(submission_ids))
+    rows = db.session.scalars(stmt.order_by(SubmissionEditor.added_at, SubmissionEditor.id))
     for row in rows:
-        found[row.submission_id].append(row.user)
+        found.setdefault(row.submission_id, []).append(row.user)
     return found

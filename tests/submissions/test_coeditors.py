@@ -205,6 +205,8 @@ def test_a_public_contact_is_listed_by_their_own_choice_never_with_an_address(
         {"name": "Cleo Colleague", "organisation": "Test Org"},
     ]
     assert api["contact_name"] == "Olga O."  # the old key keeps its meaning
+    [exported] = Browser(app).get("/export.json").get_json()
+    assert exported["public_contacts"] == api["public_contacts"]
 
 
 @pytest.mark.parametrize("cut", ["truncated", "forged", "garbage"])
