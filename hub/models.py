@@ -9,6 +9,7 @@ from hub.moderation.models import DigestItem
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
+from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
@@ -19,6 +20,8 @@ __all__ = [
     "DeadlineException",
     "DigestItem",
     "IndexTask",
+    "Invitation",
+    "InvitationStatus",
     "OutboxMail",
     "ParkedPost",
     "RateLimitHit",
@@ -27,6 +30,7 @@ __all__ = [
     "Role",
     "Status",
     "Submission",
+    "SubmissionEditor",
     "User",
     "UserSession",
 ]

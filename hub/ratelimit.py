@@ -48,6 +48,7 @@ SCOPES = {
     "auth.resend_confirmation": "password",
     "submissions.new": "submit",
     "submissions.edit": "submit",
+    "submissions.invite": "submit",  # each invitation mails an address the owner names
     "moderation.decide": "decide",
     "moderation.duplicate": "decide",
     "moderation.bulk": "decide",

@@ -58,11 +58,23 @@ def spec() -> dict[str, Any]:
     submission = {
         "type": "object",
         "additionalProperties": False,
-        "required": [*PUBLIC_FIELDS, "url", "kind_label"],
+        "required": [*PUBLIC_FIELDS, "url", "kind_label", "public_contacts"],
         "properties": {
             **{name: _FIELD_SCHEMAS.get(name, {"type": "string"}) for name in PUBLIC_FIELDS},
             "url": {"type": "string", "format": "uri"},
             "kind_label": {"type": "string"},
+            # Added with co-editors: the contact name, then co-editors listed by their choice.
+            "public_contacts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "organisation"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "organisation": {"type": "string"},
+                    },
+                },
+            },
         },
     }
     facet_counts = {

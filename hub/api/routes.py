@@ -15,6 +15,7 @@ from hub.api.serialize import public_record
 from hub.errors import render_error
 from hub.extensions import db
 from hub.search.listing import BadRequest, find, listing_query_from_args
+from hub.submissions.editors import listed_contacts
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,8 +33,9 @@ def list_submissions() -> Response | tuple[Response | str, int]:
         name: [{"value": f.value, "label": f.label, "count": f.count} for f in items]
         for name, items in listing.facets.items()
     }
+    contacts = listed_contacts([s.id for s in listing.items])
     body = {
-        "items": [public_record(s) for s in listing.items],
+        "items": [public_record(s, contacts[s.id]) for s in listing.items],
         "total": listing.total,
         "page": req.page,
         "per_page": req.per_page,
@@ -56,7 +58,7 @@ def get_submission(slug: str) -> Response | tuple[Response | str, int]:
     )
     if submission is None:
         return render_error(404, "No approved submission has this slug.")
-    return jsonify(public_record(submission))
+    return jsonify(public_record(submission, listed_contacts([submission.id])[submission.id]))
 
 
 @bp.route("/openapi.json")

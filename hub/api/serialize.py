@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hub import vocab
+from hub.auth.models import User
 from hub.routing import public_url
 from hub.submissions.fields import LIST_FIELDS, PUBLIC_CONTENT
 from hub.submissions.models import Submission
@@ -25,8 +26,9 @@ def utc(instant: datetime | None) -> str | None:
     return instant.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def public_record(s: Submission) -> dict[str, Any]:
-    """The approved submission's public fields (never the contact e-mail, owner or status)."""
+def public_record(s: Submission, contacts: list[User] | None = None) -> dict[str, Any]:
+    """The approved submission's public fields (never the contact e-mail, owner or status);
+    with `contacts` (the API), its public contacts too."""
     out: dict[str, Any] = {}
     for name in PUBLIC_FIELDS:
         value = getattr(s, name)
@@ -45,4 +47,13 @@ def public_record(s: Submission) -> dict[str, Any]:
         out[name] = value
     out["url"] = public_url("public.detail", slug=s.slug)
     out["kind_label"] = vocab.KINDS.get(s.kind, s.kind)
+    if contacts is not None:
+        out["public_contacts"] = contact_list(s, contacts)
     return out
+
+
+def contact_list(s: Submission, contacts: list[User]) -> list[dict[str, str]]:
+    """The public contacts: the submission's contact name, then the co-editors who chose to
+    be listed (name and organisation; never an e-mail address)."""
+    first = [{"name": s.contact_name, "organisation": ""}] if s.contact_name else []
+    return first + [{"name": u.display_name, "organisation": u.organisation} for u in contacts]

@@ -52,6 +52,13 @@ class Action(enum.StrEnum):
     TWO_FACTOR_DISABLED = "two_factor_disabled"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
     RECOVERY_CODE_USED = "recovery_code_used"
+    EDITOR_INVITED = "editor_invited"
+    INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_DECLINED = "invitation_declined"
+    EDITOR_JOINED = "editor_joined"
+    EDITOR_REMOVED = "editor_removed"
+    EDITOR_LEFT = "editor_left"
+    OWNERSHIP_HANDED_OVER = "ownership_handed_over"
 
 
 class AuditEvent(Base):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from hub.auth.models import User
 from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
+from hub.submissions.editors import everyone_on
 from hub.submissions.models import Status, Submission
 
 DECISION_SUBJECTS = {
@@ -22,37 +23,41 @@ DECISION_SUBJECTS = {
 def decision(
     submission: Submission, message: str = "", revisions_until: datetime | None = None
 ) -> None:
-    """Tell the owner what a moderator decided (approved, rejected, changes requested);
-    `revisions_until` is their last instant to resubmit (None = no limit)."""
-    with force_locale(submission.owner.language or DEFAULT):
-        queue_from_template(
-            "decision",
-            submission.owner.email,
-            str(DECISION_SUBJECTS[submission.status]) % {"title": submission.title},
-            "decision.txt",
-            submission=submission,
-            message=message,
-            revisions_until=revisions_until,
-        )
+    """Tell everyone on the submission what a moderator decided (approved, rejected, changes
+    requested); `revisions_until` is the last instant to resubmit (None = no limit)."""
+    for person in everyone_on(submission):
+        with force_locale(person.language or DEFAULT):
+            queue_from_template(
+                "decision",
+                person.email,
+                str(DECISION_SUBJECTS[submission.status]) % {"title": submission.title},
+                "decision.txt",
+                submission=submission,
+                message=message,
+                revisions_until=revisions_until,
+                recipient=person,
+            )
 
 
 def revision_decision(submission: Submission, approved: bool, message: str) -> None:
-    """Tell the owner whether their edit of an approved submission was accepted."""
-    with force_locale(submission.owner.language or DEFAULT):
-        subject = (
-            gettext("Update published: %(title)s", title=submission.title)
-            if approved
-            else gettext("Update not accepted: %(title)s", title=submission.title)
-        )
-        queue_from_template(
-            "revision",
-            submission.owner.email,
-            subject,
-            "revision.txt",
-            submission=submission,
-            approved=approved,
-            message=message,
-        )
+    """Tell everyone on the submission whether the edit of its approved text was accepted."""
+    for person in everyone_on(submission):
+        with force_locale(person.language or DEFAULT):
+            subject = (
+                gettext("Update published: %(title)s", title=submission.title)
+                if approved
+                else gettext("Update not accepted: %(title)s", title=submission.title)
+            )
+            queue_from_template(
+                "revision",
+                person.email,
+                subject,
+                "revision.txt",
+                submission=submission,
+                approved=approved,
+                message=message,
+                recipient=person,
+            )
 
 
 def exception_granted(user: User, until_text: str) -> None:

@@ -17,6 +17,7 @@ from hub.i18n import N_
 from hub.moderation import mails
 from hub.routing import public_url
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
+from hub.submissions.editors import can_edit
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import new_slug
 from hub.submissions.revisions import Revision, RevisionStatus
@@ -68,7 +69,7 @@ def why_not_decidable(
     version, the wrong state (None when they can)."""
     if not moderator.is_moderator:
         return DecisionRefused(_("Only moderators can decide on submissions."), 403)
-    if submission.owner_id == moderator.id:
+    if can_edit(moderator, submission):  # their own, or one they co-edit
         return DecisionRefused(
             _("You cannot decide on your own submission; ask another moderator."), 403
         )
@@ -240,7 +241,7 @@ def why_revision_not_decidable(
             ),
             409,
         )
-    if revision.submission.owner_id == moderator.id:
+    if can_edit(moderator, revision.submission):
         return DecisionRefused(_("You cannot decide on your own submission."), 403)
     return None
 

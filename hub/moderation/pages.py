@@ -29,6 +29,7 @@ from hub.moderation.queries import QueueFilters
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
+from hub.submissions.editors import can_edit, co_edited_ids, co_editors
 from hub.submissions.models import Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
 from hub.submissions.revisions import Revision
@@ -55,8 +56,11 @@ def queue_page(
     filters = replace(filters, page=result.page)
     # Only what this moderator can decide gets a box: not their own items, not decided ones,
     # not updates of approved items (those are read and decided one by one).
+    co_edited = co_edited_ids(current_user.id)
     decidable = [
-        s.id for s in result.items if s.status in DECIDABLE and s.owner_id != current_user.id
+        s.id
+        for s in result.items
+        if s.status in DECIDABLE and s.owner_id != current_user.id and s.id not in co_edited
     ]
     form = form or BulkForm(formdata=None)
     selected = set(decidable) if select_all else set(form.ids.data or [])
@@ -118,8 +122,9 @@ def review_page(
         changes=changes,
         revision_form=revision_form,
         exception=exception,
-        own=submission.owner_id == current_user.id,
+        own=can_edit(current_user, submission),
         owner_left=submission.owner.deleted_at is not None,
+        editors=co_editors(submission),
         decidable=decidable,
         filters=filters,
         following=following,

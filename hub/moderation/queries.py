@@ -19,6 +19,7 @@ from hub.forms import clean_text
 from hub.moderation.operations import DECIDABLE
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
+from hub.submissions.editors import SubmissionEditor
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 from hub.textfold import fold, folded
@@ -162,6 +163,9 @@ def actionable(moderator_id: int) -> Any:
     """SQL condition: items this moderator can decide on (or whose update they can)."""
     return and_(
         Submission.owner_id != moderator_id,
+        Submission.id.not_in(
+            select(SubmissionEditor.submission_id).where(SubmissionEditor.user_id == moderator_id)
+        ),
         or_(Submission.status.in_(DECIDABLE), Submission.id.in_(_pending_revision_ids())),
     )
 

@@ -34,6 +34,7 @@ from hub.search.listing import (
     listing_query_from_args,
     published_times,
 )
+from hub.submissions.editors import public_contacts
 from hub.submissions.models import Status, Submission
 
 bp = Blueprint("public", __name__)
@@ -95,6 +96,7 @@ def detail(slug: str) -> str:
         s=submission,
         similar=similar,
         published=submission.first_published_at,
+        contacts=public_contacts(submission),
         updated=submission.published_at or submission.updated_at,
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from hub.submissions import controllers
+from hub.submissions import coeditors, controllers
 from hub.submissions.deadlines import deadline_context
 from hub.submissions.fields import KIND_SPECIFIC, FieldSpec
 
@@ -22,6 +22,34 @@ bp.add_url_rule("/my/<id:submission_id>/edit", "edit", controllers.edit, methods
 bp.add_url_rule(
     "/my/<id:submission_id>/withdraw", "withdraw", controllers.withdraw, methods=["POST"]
 )
+# Co-editors (coeditors.py): the owner invites, removes and hands over; a co-editor leaves or
+# becomes a public contact; the mailed link answers an invitation.
+bp.add_url_rule("/my/<id:submission_id>/invite", "invite", coeditors.invite_view, methods=["POST"])
+bp.add_url_rule(
+    "/my/<id:submission_id>/invitations/<id:invitation_id>/revoke",
+    "revoke_invitation",
+    coeditors.revoke_view,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/my/<id:submission_id>/editors/remove",
+    "remove_editor",
+    coeditors.remove_view,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/my/<id:submission_id>/editors/hand-over",
+    "hand_over",
+    coeditors.hand_over_view,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/my/<id:submission_id>/editors/public-contact",
+    "public_contact",
+    coeditors.public_contact_view,
+    methods=["POST"],
+)
+bp.add_url_rule("/invitation/<token>", "invitation", coeditors.invitation, methods=["GET", "POST"])
 
 # Every page shows the deadline (an account with an exception sees its own).
 bp.app_context_processor(deadline_context)

@@ -22,6 +22,7 @@ from hub.auth.parking import parkable, unpark_post
 from hub.errors import render_error
 from hub.extensions import csrf, db
 from hub.submissions.deadlines import SubmissionsClosed
+from hub.submissions.editors import can_edit, submissions_of
 from hub.submissions.fields import CONTENT_FIELDS
 from hub.submissions.forms import FORMS, Checked, SubmissionForm, form_token_or_none
 from hub.submissions.keeping import by_form_token, form_token_used
@@ -29,7 +30,6 @@ from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
     content_for,
     create_submission,
-    owned_submissions,
     update_submission,
     withdraw_submission,
 )
@@ -55,10 +55,11 @@ from hub.vocab import KINDS
 PARKED_FIELDS = (*CONTENT_FIELDS, "form_token", "action")
 
 
-def _own_or_404(submission_id: int) -> Submission:
-    """The current user's submission, or 404 (never reveal that someone else's exists)."""
+def own_or_404(submission_id: int) -> Submission:
+    """A submission the current user owns or co-edits, or 404 (never reveal that someone
+    else's exists)."""
     submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.owner_id != current_user.id:
+    if submission is None or not can_edit(current_user, submission):
         abort(404)
     return submission
 
@@ -218,16 +219,16 @@ def _new_form(kind: str) -> Page:
 
 @login_required
 def mine() -> str:
-    """The current user's submissions with their status and last change."""
+    """The submissions the user owns or co-edits, with their status and last change."""
     return render_template(
-        "submissions/mine.html", submissions=owned_submissions(current_user), kinds=KINDS
+        "submissions/mine.html", submissions=submissions_of(current_user), kinds=KINDS
     )
 
 
 @login_required
 def detail(submission_id: int) -> Page:
     """One of the user's own submissions, whatever its status."""
-    return detail_page(_own_or_404(submission_id))
+    return detail_page(own_or_404(submission_id))
 
 
 @csrf.exempt  # form-level CSRF, as for new()
@@ -235,7 +236,7 @@ def detail(submission_id: int) -> Page:
 @parkable(*PARKED_FIELDS)
 def edit(submission_id: int) -> Page:
     """Edit a draft, submitted or changes-requested submission."""
-    submission = _own_or_404(submission_id)
+    submission = own_or_404(submission_id)
     if not submission.is_editable:
         refusal = {
             Status.REJECTED: _("A rejected submission cannot be edited."),
@@ -296,7 +297,7 @@ def _saved_message(result: Submission | Revision, was: Status, submitting: bool)
 @login_required
 def withdraw(submission_id: int) -> Page:
     """Withdraw a submission (it will never be public)."""
-    submission = _own_or_404(submission_id)
+    submission = own_or_404(submission_id)
     try:
         withdraw_submission(submission, current_user)
         db.session.commit()

@@ -21,8 +21,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from hub.auth.models import EMAIL_MAX
 from hub.forms import HubForm, clean_text, csrf_failed
 from hub.submissions.fields import ALL_KINDS, FIELD, FIELDS, required_for
 from hub.submissions.formfields import (
@@ -282,3 +283,19 @@ FORMS: dict[str, type[SubmissionForm]] = {
     "partnership": PartnershipForm,
     "concrete_action": ConcreteActionForm,
 }
+
+
+class InviteForm(HubForm):
+    """Invite a colleague, by e-mail address, to co-edit a submission."""
+
+    email = EmailField(
+        _l("Colleague's e-mail address"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=EMAIL_MAX),
+            Email(message=_l("Enter a valid e-mail address.")),
+        ],
+        description=_l(
+            "They must accept with an account registered and confirmed at this address."
+        ),
+    )

@@ -148,6 +148,7 @@ def propose_revision(
     else:
         revision.content = content
     revision.updated_at = now
+    revision.proposed_by_id = actor.id
     submission.updated_at = now
     record(
         Action.REVISION_PROPOSED,
@@ -192,13 +193,3 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
 def jsonable(value: Any) -> Any:
     """A value as stored in JSON content (dates as ISO text)."""
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def owned_submissions(owner: User) -> list[Submission]:
-    """The owner's submissions, most recently changed first."""
-    stmt = (
-        select(Submission)
-        .where(Submission.owner_id == owner.id)
-        .order_by(Submission.updated_at.desc(), Submission.id.desc())
-    )
-    return list(db.session.scalars(stmt))

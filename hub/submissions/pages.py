@@ -11,7 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hub.submissions.deadlines import personal_deadline, revisions_open_until, why_closed
-from hub.submissions.forms import FORMS, SubmissionForm
+from hub.submissions.editors import (
+    co_editors,
+    editor_row,
+    history,
+    is_owner,
+    pending_invitations,
+)
+from hub.submissions.forms import FORMS, InviteForm, SubmissionForm
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import pending_revision
 from hub.vocab import KINDS
@@ -98,11 +105,21 @@ def prefilled_form(submission: Submission) -> SubmissionForm:
     return FORMS[submission.kind](data=data)
 
 
-def detail_page(submission: Submission, status: int = 200) -> tuple[str, int]:
-    """One of the user's own submissions, with what they may still do with it."""
+def detail_page(
+    submission: Submission, status: int = 200, invite_form: InviteForm | None = None
+) -> tuple[str, int]:
+    """A submission the user owns or co-edits, with what they may still do with it, the
+    people on it and (for its owner) the invitation form."""
+    owner = is_owner(current_user, submission)
     return render_template(
         "submissions/detail.html",
         submission=submission,
+        owner=owner,
+        editors=co_editors(submission),
+        me=editor_row(current_user, submission),
+        invitations=pending_invitations(submission) if owner else [],
+        invite_form=invite_form or (InviteForm(formdata=None) if owner else None),
+        history=history(submission),
         why_edit_closed=why_closed(False, current_user, submission),
         revision=pending_revision(submission),
         deadline=personal_deadline(current_user),

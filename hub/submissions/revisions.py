@@ -58,6 +58,10 @@ class Revision(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     message: Mapped[str] = mapped_column(Text, default="")
+    # Who last wrote it: the owner or a co-editor (None for revisions from before 0009, or
+    # when that account was deleted).
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     submission: Mapped[Submission] = relationship()

@@ -9,9 +9,12 @@ from datetime import date, timedelta
 import pycountry
 import pytest
 from babel import Locale
+from sqlalchemy import select
 
 from hub import vocab
+from hub.extensions import db
 from hub.i18n import LANGUAGES
+from hub.mail.models import OutboxMail
 from hub.vocab import countries
 
 from helpers import (
@@ -148,7 +151,7 @@ def pseudo_app(make_app, tmp_path):
 
 
 def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
-    from hub.auth.models import Role
+    from hub.auth.models import Role, User
     from hub.clock import clock_from_config
 
     app = pseudo_app
@@ -208,6 +211,11 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
     found.update(_two_factor_pages(app, client, moderator, allowed))
     client.post("/account/logout")
     client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
+    # A pending invitation to co-edit: listed on /my/1, its link opened below.
+    expect(client.post("/my/1/invite", data={"email": "guest@example.org"}), 302)
+    with app.app_context():
+        mailed = db.session.scalars(select(OutboxMail).where(OutboxMail.kind == "invitation"))
+        invitation = re.search(r"(/invitation/\S+)", mailed.one().body).group(1)
     owner_pages = ["/my/", "/my/1", "/my/2/edit", "/submit/", "/submit/partnership"]
     for path in [*owner_pages, "/account/settings", "/account/export", "/account/delete"]:
         found[path] = untranslated(
@@ -228,6 +236,8 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         ("/account/email/not-a-token", 400),
         ("/privacy", 200),
         ("/no/such/page", 404),
+        (invitation, 200),
+        ("/invitation/not-a-token", 400),
     ]:
         found[path] = untranslated(expect(client.get(path), status).text, allowed)
     leaks = {path: words for path, words in found.items() if words}
