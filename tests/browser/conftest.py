@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -112,6 +113,32 @@ def nu_checker() -> str:
         "apt-get install -y default-jre-headless (make test does it when run as root)",
     )
     return executable
+
+
+@pytest.fixture(scope="session")
+def script_fonts() -> dict[str, list[str]]:
+    """The font families installed for Arabic and for Chinese (fc-list :lang=…): without
+    them the screenshots of those pages show empty boxes instead of letters."""
+    families: dict[str, list[str]] = {}
+    for language in ("ar", "zh"):
+        listed = (
+            subprocess.run(
+                ["fc-list", f":lang={language}", "family"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if shutil.which("fc-list")
+            else ""
+        )
+        families[language] = sorted({line.split(",")[0] for line in listed.splitlines() if line})
+        need(
+            f"A font for {language} (fc-list :lang={language} is empty)",
+            bool(families[language]),
+            "apt-get install -y fonts-noto-ui-core fonts-wqy-microhei (make test does it when "
+            "run as root)",
+        )
+    return families
 
 
 @pytest.fixture(scope="session")

@@ -32,9 +32,7 @@ def _rules(css: str) -> list[tuple[str, str, str]]:
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     found = []
     for selector, block in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
-        for prop, value in re.findall(
-            r"([\w-]+)\s*:\s*((?:[^;\"']|\"[^\"]*\"|'[^']*')+)", block
-        ):
+        for prop, value in re.findall(r"([\w-]+)\s*:\s*((?:[^;\"']|\"[^\"]*\"|'[^']*')+)", block):
             found.append((" ".join(selector.split()), prop.strip().lower(), value.strip()))
     return found
 
