@@ -57,11 +57,10 @@ def test_page_says_its_language_and_direction(tours, language, name):
 
 
 def test_the_tour_covers_the_six_languages_of_the_hub():
-    from hub.i18n import LANGUAGES as HUB_LANGUAGES
-    from hub.i18n import RTL, TAGS
+    from hub import i18n
 
-    assert sorted(LANGUAGES) == sorted(HUB_LANGUAGES)
-    assert (HTML_LANG, set(RIGHT_TO_LEFT)) == (TAGS, RTL)
+    assert sorted(LANGUAGES) == sorted(i18n.LANGUAGES)
+    assert (HTML_LANG, set(RIGHT_TO_LEFT)) == (i18n.TAGS, i18n.RTL)
 
 
 @EVERY_PAGE
