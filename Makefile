@@ -28,7 +28,12 @@ test: deps browser-deps
 	$(MAKE) test-only
 
 # What the browser suite (tests/browser) needs besides the pip extras: Debian's Chromium,
-# Java for the Nu HTML checker, npm for axe-core. Installed with apt-get when missing and
+# Java for the Nu HTML checker, npm for axe-core, and fonts for the Arabic and Chinese pages
+# (a bare Debian has DejaVu only: no Chinese glyph, so screenshots show empty boxes, and a
+# poor Arabic). The small packages: fonts-noto-ui-core (Noto Sans Arabic UI; 1.4 MB download,
+# 5 MB installed) and fonts-wqy-microhei (WenQuanYi Micro Hei, a Simplified Chinese sans;
+# 1.6 MB, 5 MB), not fonts-noto-core (12 MB, 42 MB) or fonts-noto-cjk (57 MB, 91 MB); the
+# stylesheets name them (static/hub.css). Installed with apt-get when missing and
 # running as root; otherwise the suite skips with the reason. An install that fails (no
 # network) is a warning, and the rest of the suite still runs; under CI or
 # HUB_REQUIRE_BROWSER=1 it stops `make test`, as the skipped browser tests would fail there.
@@ -42,6 +47,8 @@ browser-deps:
 	test -x $(CHROMIUM) || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	fc-list -q "Noto Sans Arabic UI" 2>/dev/null || missing="$$missing fonts-noto-ui-core"; \
+	fc-list -q "WenQuanYi Micro Hei" 2>/dev/null || missing="$$missing fonts-wqy-microhei"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing for the browser tests:$$missing"; \

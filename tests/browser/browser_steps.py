@@ -4,14 +4,17 @@ steps a person takes in the browser (register, log in, fill a submission form)."
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
 from flask import Flask
 from sqlalchemy import select
 
@@ -22,8 +25,8 @@ from hub.submissions.models import Status, Submission
 
 from helpers import PASSWORD, content
 
-# Each pytest-xdist worker that reads the page tour tours the pages itself: it writes into a
-# folder of its own (tests/output/gw0/...), so that two tours never clear each other's files.
+# Each pytest-xdist worker writes its tests' screenshots into a folder of its own
+# (tests/output/gw0/...); the page tour, taken once per run, writes to tests/output/tour/.
 OUTPUT = Path(__file__).resolve().parents[1] / "output" / os.environ.get("PYTEST_XDIST_WORKER", "")
 _seq = count(1)
 
@@ -175,6 +178,29 @@ class HeldPostAnswers:
         if environ["REQUEST_METHOD"] == "POST":
             time.sleep(self.delay)
         return body
+
+
+def shared_once(
+    tmp_path_factory: Any,
+    key: str,
+    make: Callable[[], Any],
+    *,
+    wait: bool = True,
+) -> tuple[bool, Any]:
+    """`make()` once per run, not once per pytest-xdist worker: the first worker to get here
+    makes it and leaves it pickled beside the workers' temporary folders; the others read it.
+    Returns (ready, value). While another worker is making it, waits, or with `wait` false
+    returns (False, None) at once."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return True, make()
+    shared = tmp_path_factory.getbasetemp().parent / f"{key}.pickle"
+    try:
+        with FileLock(f"{shared}.lock").acquire(timeout=-1 if wait else 0):
+            if not shared.is_file():
+                shared.write_bytes(pickle.dumps(make()))
+            return True, pickle.loads(shared.read_bytes())
+    except Timeout:
+        return False, None
 
 
 # --- Steps in the browser ------------------------------------------------------------------

@@ -9,8 +9,8 @@ without running them. `make test` installs the pieces when it runs as root.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from hub import create_app
 from hub.cli import upgrade_database
 
-from browser_steps import LiveHub
+from browser_steps import LiveHub, shared_once
 
 REQUIRED = bool(os.environ.get("CI")) or os.environ.get("HUB_REQUIRE_BROWSER") == "1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +113,32 @@ def nu_checker() -> str:
         "apt-get install -y default-jre-headless (make test does it when run as root)",
     )
     return executable
+
+
+@pytest.fixture(scope="session")
+def script_fonts() -> dict[str, list[str]]:
+    """The font families installed for Arabic and for Chinese (fc-list :lang=…): without
+    them the screenshots of those pages show empty boxes instead of letters."""
+    families: dict[str, list[str]] = {}
+    for language in ("ar", "zh"):
+        listed = (
+            subprocess.run(
+                ["fc-list", f":lang={language}", "family"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            if shutil.which("fc-list")
+            else ""
+        )
+        families[language] = sorted({line.split(",")[0] for line in listed.splitlines() if line})
+        need(
+            f"A font for {language} (fc-list :lang={language} is empty)",
+            bool(families[language]),
+            "apt-get install -y fonts-noto-ui-core fonts-wqy-microhei (make test does it when "
+            "run as root)",
+        )
+    return families
 
 
 @pytest.fixture(scope="session")
@@ -290,28 +315,57 @@ def page(new_context: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture(scope="session")
-def tour(
-    browser: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
-    """Every page type visited once (see page_tour.py): axe results if axe-core is
-    installed, the HTML as served, reflow at phone widths; screenshots in tests/output/.
-
-    Once per run, not once per pytest-xdist worker: the first worker to get here takes the
-    tour and leaves its results beside the workers' temporary folders; the others read them
-    (the tour is the costliest fixture of the suite, and its pages are the same for all)."""
+def tour_guides(browser: Any, tour_hub: LiveHub) -> Iterator[Any]:
+    """The tour's logged-in page per role, kept for every language this worker tours."""
     import page_tour
 
-    def take() -> dict[str, Any]:
-        tour_hub = request.getfixturevalue("tour_hub")
-        return page_tour.run(browser, tour_hub, AXE_JS if AXE_JS.is_file() else None)
+    guides = page_tour.Guides(browser, tour_hub)
+    yield guides
+    guides.close()
 
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return take()
-    shared = tmp_path_factory.getbasetemp().parent / "page-tour.pickle"
-    with FileLock(f"{shared}.lock"):
-        if shared.is_file():
-            visits: dict[str, Any] = pickle.loads(shared.read_bytes())
-            return visits
-        visits = take()
-        shared.write_bytes(pickle.dumps(visits))
-        return visits
+
+@pytest.fixture(scope="session")
+def tours(
+    browser: Any, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], Any]:
+    """The page tour of a language (page_tour.py): every page type visited once, with axe
+    results if axe-core is installed, the HTML as served, reflow at phone widths, screenshots
+    in tests/output/tour/.
+
+    Each language is toured once per run, not once per pytest-xdist worker (the tour is the
+    costliest fixture of the suite, and its pages are the same for all). A worker that needs a
+    language another worker is touring tours a language nobody has taken yet meanwhile, so
+    the two share the six tours instead of waiting for each other."""
+    import page_tour
+
+    taken: dict[str, Any] = {}
+
+    def take(language: str) -> Callable[[], Any]:
+        def make() -> Any:
+            guides = request.getfixturevalue("tour_guides")
+            return page_tour.run(guides, language, AXE_JS if AXE_JS.is_file() else None)
+
+        return make
+
+    def attempt(language: str, wait: bool) -> bool:
+        ready, visits = shared_once(
+            tmp_path_factory, f"page-tour-{language}", take(language), wait=wait
+        )
+        if ready:
+            taken[language] = visits
+        return ready
+
+    def tour_of(language: str) -> Any:
+        while language not in taken and not attempt(language, wait=False):
+            others = [other for other in page_tour.LANGUAGES if other not in taken]
+            if not any(attempt(other, wait=False) for other in others):
+                attempt(language, wait=True)  # all being toured elsewhere: wait for this one
+        return taken[language]
+
+    return tour_of
+
+
+@pytest.fixture(scope="session")
+def tour(tours: Callable[[str], Any]) -> Any:
+    """The English tour (the page types at their unprefixed addresses)."""
+    return tours("en")

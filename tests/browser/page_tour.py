@@ -1,8 +1,11 @@
-"""One visit of every page type, as the people who see it: what axe-core says, the HTML as
-served, whether it fits a phone, and screenshots at 1280 and 375 px.
+"""One visit of every page type in each of the six languages, as the people who see it: what
+axe-core says, the HTML as served, whether it fits a phone, and screenshots at 1280 and 375 px
+(in English, French, Arabic and Chinese).
 
-The tour runs once per test session; test_accessibility.py and test_html_validity.py judge
-what it recorded.
+Each language's tour runs once per test session (conftest.py shares it between pytest-xdist
+workers); test_accessibility.py and test_html_validity.py judge what it recorded. A language
+other than English is toured through its address prefix (/fr/browse), English through the
+unprefixed addresses; each role keeps one logged-in page for every language a worker tours.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from browser_steps import OUTPUT, LiveHub, click_and_wait, login, tick_country
+import pytest
+
+from browser_steps import LiveHub, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -22,8 +27,18 @@ PHONE = {"width": 375, "height": 812}
 NARROWEST = 360  # the issue's smallest phone: no sideways scrolling down to here
 # A 1280 px window zoomed to 200% lays the page out 640 CSS pixels wide.
 ZOOMED = {"width": 640, "height": 450}
-SCREENSHOTS = OUTPUT / "screenshots"
-HTML = OUTPUT / "html"
+# Each language is toured once per run, by whichever worker gets to it first: its files go to
+# one folder shared by the workers (tests/output/tour/), cleared when that language is toured.
+TOUR_OUTPUT = Path(__file__).resolve().parents[1] / "output" / "tour"
+SCREENSHOTS = TOUR_OUTPUT / "screenshots"
+HTML = TOUR_OUTPUT / "html"
+# The six languages (hub.i18n.LANGUAGES); screenshots of the scripts and directions that
+# differ (Latin left to right, Arabic right to left, Chinese): Russian and Spanish pages are
+# checked (axe, HTML, reflow) but not photographed.
+LANGUAGES = ("en", "fr", "ar", "zh", "ru", "es")
+PHOTOGRAPHED = ("en", "fr", "ar", "zh")
+HTML_LANG = {"zh": "zh-Hans"}  # <html lang>: the BCP 47 tag where the hub's code says less
+RIGHT_TO_LEFT = ("ar",)
 
 _AXE_RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags},
@@ -37,7 +52,9 @@ _OVERFLOW = """() => {
   const doc = document.documentElement;
   if (doc.scrollWidth <= doc.clientWidth) return null;
   const wide = [...document.querySelectorAll("body *")]
-    .filter(el => el.getBoundingClientRect().right > doc.clientWidth + 1)
+    .filter(el => {  // what sticks out at either side (the left one in right to left)
+      const r = el.getBoundingClientRect(), width = doc.clientWidth;
+      return (r.right > width + 1 && r.left < width) || (r.left < -1 && r.right > 0); })
     .slice(0, 5)
     .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
          + (el.className && typeof el.className === "string"
@@ -64,12 +81,17 @@ class Visit:
 Action = Callable[[Any, dict[str, Any]], Any]
 
 
+def at(data: dict[str, Any], path: str) -> str:
+    """`path` in the language being toured: under its prefix (none for English)."""
+    return f"{data.get('prefix', '')}{path}"
+
+
 def _goto(path: Callable[[dict[str, Any]], str]) -> Action:
-    return lambda page, data: page.goto(path(data))
+    return lambda page, data: page.goto(at(data, path(data)))
 
 
-def _form_with_errors(page: Any, _data: dict[str, Any]) -> None:
-    page.goto("/submit/coalition")
+def _form_with_errors(page: Any, data: dict[str, Any]) -> None:
+    page.goto(at(data, "/submit/coalition"))
     page.fill("#title", "Coalition <b>pour</b> l'éthique")
     page.fill("#website", "not a web address")
     page.fill("#end_date", "2020-01-01")
@@ -78,34 +100,35 @@ def _form_with_errors(page: Any, _data: dict[str, Any]) -> None:
     click_and_wait(page, "button[value=submit]")
 
 
-def _expired_form_token(page: Any, _data: dict[str, Any]) -> None:
+def _expired_form_token(page: Any, data: dict[str, Any]) -> None:
     """A login form whose security token was lost: the 400 page, with a way back."""
-    page.goto("/account/login")
+    page.goto(at(data, "/account/login"))
     page.eval_on_selector("main input[name=csrf_token]", "el => { el.value = 'stale'; }")
-    page.fill("#email", "someone@example.org")
+    page.fill("#email", data.get("stranger", "someone@example.org"))
     page.fill("#password", "whatever-it-is")
     click_and_wait(page, "main form button[type=submit]")
 
 
-def _too_large(page: Any, _data: dict[str, Any]) -> None:
+def _too_large(page: Any, data: dict[str, Any]) -> None:
     """A post larger than the hub accepts: the 413 page."""
-    page.goto("/account/login")
+    page.goto(at(data, "/account/login"))
     page.eval_on_selector("input[name=next]", "el => { el.value = 'x'.repeat(1100000); }")
-    page.fill("#email", "someone@example.org")
+    page.fill("#email", data.get("stranger", "someone@example.org"))
     page.fill("#password", "whatever-it-is")
     click_and_wait(page, "main form button[type=submit]")
 
 
-def _throttled_login(page: Any, _data: dict[str, Any]) -> None:
+def _throttled_login(page: Any, data: dict[str, Any]) -> None:
     """One login attempt too many for an account: the form again, with a 429."""
     for _ in range(LOGIN_LIMIT + 1):
-        page.goto("/account/login")
+        page.goto(at(data, "/account/login"))
         page.fill("#email", "throttled@example.org")
         page.fill("#password", "not-the-password")
         click_and_wait(page, "main form button[type=submit]")
 
 
-# The tour hub throttles logins only (and leniently: the tour logs in twice itself).
+# The tour hub throttles logins only (and leniently: the tour logs in twice itself, once per
+# role, whatever the number of languages).
 LOGIN_LIMIT = 3
 SETTINGS = {
     "HUB_RATELIMIT_ENABLED": True,
@@ -134,18 +157,19 @@ def error_views(app: Any) -> None:
     app.add_url_rule("/test-only/error/<int:code>", "test_only_error", fail)
 
 
-def _register_with_errors(page: Any, _data: dict[str, Any]) -> None:
-    page.goto("/account/register")
+def _register_with_errors(page: Any, data: dict[str, Any]) -> None:
+    page.goto(at(data, "/account/register"))
     page.fill("#email", "not-an-address")
     page.fill("#password", "short")
     page.fill("#confirm", "other")
     click_and_wait(page, "main form button[type=submit]")
 
 
-def _registered(page: Any, _data: dict[str, Any]) -> None:
-    """A registration that goes through: the check-your-inbox page."""
-    page.goto("/account/register")
-    page.fill("#email", "tour-new@example.org")
+def _registered(page: Any, data: dict[str, Any]) -> None:
+    """A registration that goes through: the check-your-inbox page (a new address for each
+    language)."""
+    page.goto(at(data, "/account/register"))
+    page.fill("#email", data.get("new_address", "tour-new@example.org"))
     page.fill("#display_name", "Nadia Rahman")
     page.fill("#password", "a-long-enough-password")
     page.fill("#confirm", "a-long-enough-password")
@@ -154,13 +178,13 @@ def _registered(page: Any, _data: dict[str, Any]) -> None:
 
 def _review_with_errors(page: Any, data: dict[str, Any]) -> None:
     """Request changes without saying which: the message field says so (422)."""
-    page.goto(f"/moderation/{data['submitted_id']}")
+    page.goto(at(data, f"/moderation/{data['submitted_id']}"))
     click_and_wait(page, "form[action*='/decide'] button[value=request_changes]")
 
 
-def _bulk_with_errors(page: Any, _data: dict[str, Any]) -> None:
+def _bulk_with_errors(page: Any, data: dict[str, Any]) -> None:
     """Reject in bulk with nothing ticked and no reason: both said where they belong."""
-    page.goto("/moderation/")
+    page.goto(at(data, "/moderation/"))
     page.once("dialog", lambda dialog: dialog.accept())  # "Apply this decision to …?"
     click_and_wait(page, "button[value=reject]")
 
@@ -303,47 +327,89 @@ AXE_CANARY_FINDS = {"html-has-lang", "image-alt", "label", "link-name", "color-c
 
 
 class Tour(dict):
-    """The visits by page-type name, and what axe-core found on the canary page."""
+    """The visits of one language by page-type name, and what axe-core found on the canary
+    page."""
 
+    language: str = "en"
     axe_canary: set[str] | None = None
 
 
-def run(browser: Any, hub: LiveHub, axe: Path | None) -> Tour:
-    """Visit every page type; returns the visits by name. Writes screenshots and HTML."""
-    for folder in (SCREENSHOTS, HTML):
+# Every page type in every language, for parametrized tests (ids such as "ar-browse").
+LANGUAGE_NAMES = [
+    pytest.param(language, name, id=f"{language}-{name}")
+    for language in LANGUAGES
+    for name in NAMES
+]
+
+
+class Guides:
+    """One page per role on the tour hub, logged in once and kept for every language this
+    worker tours (the tour hub throttles logins; changing the prefix is enough)."""
+
+    def __init__(self, browser: Any, hub: LiveHub) -> None:
+        self.browser, self.hub = browser, hub
+        self.pages: dict[str, Any] = {}
+        self.contexts: list[Any] = []
+
+    def page(self, role: str, data: dict[str, Any]) -> Any:
+        """The page of `role`, opened (and logged in) the first time it is asked for."""
+        if role not in self.pages:
+            # bypass_csp: axe-core is added as an inline script, which the hub's policy
+            # blocks (test_security_headers.py visits the pages again under the policy).
+            context = self.browser.new_context(
+                base_url=self.hub.url, locale="en-GB", viewport=DESKTOP, bypass_csp=True
+            )
+            context.set_default_timeout(15_000)
+            self.contexts.append(context)
+            self.pages[role] = context.new_page()
+            if role != "visitor":
+                login(self.pages[role], data[role])
+        return self.pages[role]
+
+    def close(self) -> None:
+        """Close the contexts opened."""
+        for context in self.contexts:
+            context.close()
+
+
+def language_data(hub: LiveHub, language: str) -> dict[str, Any]:
+    """The seeded data (seeded once per tour hub) with what a tour in `language` uses alone:
+    its prefix, a new address to register, an unconfirmed account to confirm."""
+    data = dict(hub.seeded or seed(hub))
+    if language != "en":
+        data["prefix"] = f"/{language}"
+        data["new_address"] = f"tour-new-{language}@example.org"
+        # The tour hub throttles logins per address: each language posts for its own.
+        data["stranger"] = f"someone-{language}@example.org"
+        data["confirm_path"] = hub.confirmation_path(
+            f"tour-unconfirmed-{language}@example.org", "Lina Haddad"
+        )
+    return data
+
+
+def run(guides: Guides, language: str, axe: Path | None) -> Tour:
+    """Visit every page type in `language`; returns the visits by name. Writes screenshots
+    (for the languages photographed) and the HTML under tests/output/tour/<language>/."""
+    for folder in (SCREENSHOTS / language, HTML / language):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-    data = seed(hub)
-    pages: dict[str, Any] = {}
-    contexts = []
+    data = language_data(guides.hub, language)
     visits = Tour()
-    try:
-        for name, role, action in PAGE_TYPES:
-            visit = visits[name] = Visit(name, role)
-            if role not in pages:
-                # bypass_csp: axe-core is added as an inline script, which the hub's policy
-                # blocks (test_security_headers.py visits the pages again under the policy).
-                context = browser.new_context(
-                    base_url=hub.url, locale="en-GB", viewport=DESKTOP, bypass_csp=True
-                )
-                context.set_default_timeout(15_000)
-                contexts.append(context)
-                pages[role] = context.new_page()
-                if role != "visitor":
-                    login(pages[role], data[role])
-            _visit(pages[role], visit, action, data, axe)
-        if axe is not None:
-            page = pages["visitor"]
-            page.set_content(AXE_CANARY)
-            page.add_script_tag(path=str(axe))
-            visits.axe_canary = {v["id"] for v in page.evaluate(_AXE_RUN, AXE_TAGS)}
-    finally:
-        for context in contexts:
-            context.close()
+    visits.language = language
+    for name, role, action in PAGE_TYPES:
+        visit = visits[name] = Visit(name, role)
+        _visit(guides.page(role, data), visit, action, data, axe, language)
+    if axe is not None:
+        page = guides.page("visitor", data)
+        page.set_content(AXE_CANARY)
+        page.add_script_tag(path=str(axe))
+        visits.axe_canary = {v["id"] for v in page.evaluate(_AXE_RUN, AXE_TAGS)}
     return visits
 
 
-def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any], axe: Path | None) -> None:
+def _visit(
+    page: Any, visit: Visit, action: Action, data: dict[str, Any], axe: Path | None, language: str
+) -> None:
     """Go to the page type, then record HTML, axe results, reflow and screenshots."""
     documents: list[Any] = []
 
@@ -367,27 +433,33 @@ def _visit(page: Any, visit: Visit, action: Action, data: dict[str, Any], axe: P
         visit.html = documents[-1].text()
     else:
         visit.html = page.content()
-    (HTML / f"{visit.name}.html").write_text(visit.html, encoding="utf-8")
+    (HTML / language / f"{visit.name}.html").write_text(visit.html, encoding="utf-8")
+    photographed = language in PHOTOGRAPHED
 
     page.set_viewport_size(DESKTOP)
-    shot = SCREENSHOTS / f"{visit.name}-1280.png"
-    page.screenshot(path=str(shot), full_page=True)
-    visit.screenshots.append(shot)
+    if photographed:
+        _shoot(page, visit, language, DESKTOP["width"])
     if axe is not None:
         page.add_script_tag(path=str(axe))
         visit.violations = page.evaluate(_AXE_RUN, AXE_TAGS)
 
     page.set_viewport_size(PHONE)
     visit.overflow[PHONE["width"]] = page.evaluate(_OVERFLOW)
-    shot = SCREENSHOTS / f"{visit.name}-375.png"
-    page.screenshot(path=str(shot), full_page=True)
-    visit.screenshots.append(shot)
+    if photographed:
+        _shoot(page, visit, language, PHONE["width"])
     page.set_viewport_size({"width": NARROWEST, "height": 800})
     visit.overflow[NARROWEST] = page.evaluate(_OVERFLOW)
     page.set_viewport_size(ZOOMED)
     visit.overflow[ZOOMED["width"]] = page.evaluate(_OVERFLOW)
     page.set_viewport_size(DESKTOP)
     page.remove_listener("pageerror", on_error)
+
+
+def _shoot(page: Any, visit: Visit, language: str, width: int) -> None:
+    """A full-page screenshot: tests/output/tour/screenshots/<language>/<name>-<width>.png."""
+    shot = SCREENSHOTS / language / f"{visit.name}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    visit.screenshots.append(shot)
 
 
 def describe_violations(visit: Visit) -> str:

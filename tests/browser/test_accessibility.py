@@ -1,5 +1,6 @@
-"""Every page type passes axe-core's WCAG 2.1 A and AA rules, fits a phone, runs its
-scripts without errors. The pages are visited once by the tour (page_tour.py)."""
+"""Every page type, in each of the six languages, says its language and direction, passes
+axe-core's WCAG 2.1 A and AA rules, fits a phone, runs its scripts without errors. The pages
+are visited once per language by the tour (page_tour.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,30 @@ from browser_steps import login
 from page_tour import (
     AXE_CANARY_FINDS,
     AXE_TAGS,
-    NAMES,
+    HTML_LANG,
+    LANGUAGE_NAMES,
+    LANGUAGES,
     NARROWEST,
     PHONE,
+    RIGHT_TO_LEFT,
     ZOOMED,
     describe_violations,
     visited,
 )
+
+EVERY_PAGE = pytest.mark.parametrize(("language", "name"), LANGUAGE_NAMES)
+
+
+class _Root(HTMLParser):
+    """The attributes of the page's <html> element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html" and self.attrs is None:
+            self.attrs = dict(attrs)
 
 
 def test_axe_runs_the_wcag_rules(axe_source, tour):
@@ -27,12 +45,30 @@ def test_axe_runs_the_wcag_rules(axe_source, tour):
     assert not missing, f"axe-core with tags {AXE_TAGS} missed {missing} on the canary page"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_axe_finds_no_wcag21_aa_violations(axe_source, tour, name):
-    visit = visited(tour, name)
+@EVERY_PAGE
+def test_page_says_its_language_and_direction(tours, language, name):
+    """<html lang> names the language of the address (zh-Hans for Chinese), and dir is rtl
+    for Arabic only: screen readers pick their voice, browsers the direction, from them."""
+    root = _Root()
+    root.feed(visited(tours(language), name).html)
+    assert root.attrs is not None
+    assert root.attrs.get("lang") == HTML_LANG.get(language, language), root.attrs
+    assert root.attrs.get("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr"), root.attrs
+
+
+def test_the_tour_covers_the_six_languages_of_the_hub():
+    from hub import i18n
+
+    assert sorted(LANGUAGES) == sorted(i18n.LANGUAGES)
+    assert (HTML_LANG, set(RIGHT_TO_LEFT)) == (i18n.TAGS, i18n.RTL)
+
+
+@EVERY_PAGE
+def test_axe_finds_no_wcag21_aa_violations(axe_source, tours, language, name):
+    visit = visited(tours(language), name)
     report = describe_violations(visit)
     print(
-        f"{name}: axe-core WCAG 2.1 A/AA violations: {len(visit.violations or [])}"
+        f"{language}-{name}: axe-core WCAG 2.1 A/AA violations: {len(visit.violations or [])}"
         + (f" ({', '.join(v['id'] for v in visit.violations)})" if visit.violations else "")
     )
     if report:
@@ -40,16 +76,16 @@ def test_axe_finds_no_wcag21_aa_violations(axe_source, tour, name):
     assert visit.violations == [], f"axe-core found violations:\n{report}"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_fits_a_phone_and_200_percent_zoom_without_sideways_scrolling(tour, name):
-    visit = visited(tour, name)
+@EVERY_PAGE
+def test_fits_a_phone_and_200_percent_zoom_without_sideways_scrolling(tours, language, name):
+    visit = visited(tours(language), name)
     for width in (PHONE["width"], NARROWEST, ZOOMED["width"]):
         assert visit.overflow[width] is None, f"{name} at {width} px: {visit.overflow[width]}"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_scripts_run_without_errors(tour, name):
-    assert visited(tour, name).script_errors == []
+@EVERY_PAGE
+def test_scripts_run_without_errors(tours, language, name):
+    assert visited(tours(language), name).script_errors == []
 
 
 class _Fields(HTMLParser):
@@ -83,11 +119,12 @@ class _Fields(HTMLParser):
         "moderation-queue-with-errors",
     ],
 )
-def test_form_errors_are_summarised_and_linked_to_their_fields(tour, name):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_form_errors_are_summarised_and_linked_to_their_fields(tours, language, name):
     """Each invalid field names its error (and help) by aria-describedby; the summary at the
     top links to every one of them; fields with a limit have a character counter."""
     fields = _Fields()
-    fields.feed(visited(tour, name).html)
+    fields.feed(visited(tours(language), name).html)
     assert fields.invalid, "no field is marked invalid"
     for field_id, described_by in fields.invalid.items():
         assert f"{field_id}-error" in described_by, (field_id, described_by)

@@ -36,7 +36,7 @@ def test_french_public_pages(new_context, published, expect):
     shoot(page, "fr-stats")
     page.goto("/ar/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    shoot(page, "ar-home-untranslated")
+    shoot(page, "ar-home")
 
 
 @pytest.mark.parametrize("script", [False, True], ids=["without-js", "with-js"])
@@ -53,3 +53,29 @@ def test_switching_language_keeps_the_typed_submission(hub, new_context, expect,
     expect(page.locator("#summary")).to_have_value("Un résumé à ne pas perdre.")
     expect(page.locator("h1")).to_have_text("Nouvelle initiative")
     shoot(page, f"fr-submission-form-{'js' if script else 'nojs'}")
+
+
+# What the stylesheets name for each script (static/hub.css, --fonts-arabic and
+# --fonts-chinese) among the fonts a Debian machine can have.
+SCRIPT_FONTS = {
+    "ar": {"Noto Sans Arabic UI", "Noto Sans Arabic"},
+    "zh": {"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC"},
+}
+
+
+@pytest.mark.parametrize("language", ["ar", "zh"])
+def test_arabic_and_chinese_are_drawn_in_fonts_made_for_them(
+    script_fonts, published, page, language
+):
+    """The home page's heading and the switcher's own name of the language are drawn in a
+    font of the stylesheets' stack made for the script (no empty boxes, no fallback)."""
+    page.goto(f"/{language}/")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("h1", "button[aria-current=true]"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        drawn = {font["familyName"] for font in fonts if font["glyphCount"]}
+        assert drawn and drawn <= SCRIPT_FONTS[language], (selector, fonts, script_fonts)

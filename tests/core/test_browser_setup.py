@@ -5,6 +5,7 @@ reason; CI (or HUB_REQUIRE_BROWSER=1) gets a failure, never a quiet skip."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def offline_checkout(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         "id": "echo 0",  # root
         "apt-get": 'echo "E: could not resolve deb.debian.org" >&2; exit 100',
         "npm": 'echo "npm ERR! network request failed" >&2; exit 1',
+        "fc-list": "exit 1",  # no font matches (a bare Debian has DejaVu only)
     }
     for name, body in scripts.items():
         (fake / name).write_text(f"#!/bin/sh\n{body}\n")
@@ -63,10 +65,25 @@ def test_failed_installs_are_a_warning_outside_ci(offline_checkout):
     result = browser_deps(work, env)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "the browser tests will be skipped: apt-get install chromium failed" in result.stdout, (
-        result.stdout
-    )
+    # chromium, and the fonts on a machine that lacks them
+    assert re.search(
+        r"the browser tests will be skipped: apt-get install chromium( fonts-\S+)* failed",
+        result.stdout,
+    ), result.stdout
     assert "the browser tests will be skipped: npm ci failed" in result.stdout
+
+
+def test_the_fonts_for_arabic_and_chinese_pages_are_installed_with_the_browser(
+    offline_checkout,
+):
+    """Without them, Chinese screenshots show empty boxes instead of characters."""
+    work, env = offline_checkout
+
+    result = browser_deps(work, env)
+
+    assert "apt-get install chromium fonts-noto-ui-core fonts-wqy-microhei failed" in (
+        result.stdout
+    ), result.stdout
 
 
 @pytest.mark.parametrize("required", [{"HUB_REQUIRE_BROWSER": "1"}, {"CI": "true"}])
@@ -78,7 +95,7 @@ def test_failed_installs_stop_make_test_when_the_browser_suite_is_required(
     result = browser_deps(work, {**env, **required})
 
     assert result.returncode != 0
-    assert "apt-get install chromium failed" in result.stderr
+    assert re.search(r"apt-get install chromium( fonts-\S+)* failed", result.stderr)
 
 
 def test_required_browser_suite_fails_rather_than_skips_without_playwright():
