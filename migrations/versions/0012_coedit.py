@@ -1,7 +1,7 @@
 """co-editors: who may work on a submission besides its owner, invitations, revision authors
 
-Revision ID: 0009_coedit
-Revises: 0008
+Revision ID: 0012_coedit
+Revises: 0011_staff
 Create Date: 2026-12-05 19:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_coedit"
-down_revision = "0008"
+revision = "0012_coedit"
+down_revision = "0011_staff"
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,18 @@ OLD_ACTIONS = (
     "registered",
     "email_confirmed",
     "sessions_ended",
+    "password_reset",
+    "password_changed",
+    "email_change_requested",
+    "email_changed",
+    "account_deleted",
+    "role_changed",
+    "account_deactivated",
+    "account_reactivated",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "recovery_codes_renewed",
+    "recovery_code_used",
 )
 COEDIT_ACTIONS = (
     "editor_invited",

@@ -1,7 +1,7 @@
 """staff: deactivated accounts, two-factor authentication (TOTP, recovery codes), audit of both
 
-Revision ID: 0009_staff
-Revises: 0008
+Revision ID: 0011_staff
+Revises: 0010_owndata
 Create Date: 2026-12-05 19:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_staff"
-down_revision = "0008"
+revision = "0011_staff"
+down_revision = "0010_owndata"
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,11 @@ OLD_ACTIONS = (
     "registered",
     "email_confirmed",
     "sessions_ended",
+    "password_reset",
+    "password_changed",
+    "email_change_requested",
+    "email_changed",
+    "account_deleted",
 )
 ADDED = (
     "role_changed",

@@ -1,7 +1,7 @@
 """own data: accounts their owners deleted (kept as scrubbed pseudonyms); the deletion audited
 
-Revision ID: 0009_owndata
-Revises: 0008
+Revision ID: 0010_owndata
+Revises: 0009_recover
 Create Date: 2026-12-05 19:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_owndata"
-down_revision = "0008"
+revision = "0010_owndata"
+down_revision = "0009_recover"
 branch_labels = None
 depends_on = None
 
@@ -35,6 +35,10 @@ OLD_ACTIONS = (
     "registered",
     "email_confirmed",
     "sessions_ended",
+    "password_reset",
+    "password_changed",
+    "email_change_requested",
+    "email_changed",
 )
 NEW_ACTIONS = (*OLD_ACTIONS, "account_deleted")
 
