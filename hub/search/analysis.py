@@ -43,7 +43,8 @@ WORD_FIELDS = {
 # What the analysis does; stored with every index generation, so an index built by an older
 # analysis is rebuilt instead of silently missing words (bump on any change below).
 # 3: the unstemmed word fields (WORD_FIELDS).
-ANALYSIS_VERSION = 3
+# 4: the facet record holds the language of the text (facet "language").
+ANALYSIS_VERSION = 4
 
 # French elision: "l'IA", "d'éthique", "qu'elle", "jusqu'à" are the word after the apostrophe.
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")

@@ -12,7 +12,6 @@ from babel import Locale
 
 from hub import vocab
 from hub.i18n import LANGUAGES
-from hub.vocab import countries
 
 from helpers import (
     PSEUDO_LOCALE,
@@ -83,9 +82,13 @@ USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
 def allowed_words() -> set[str]:
     """Words a page may show outside ⟦⟧: user content, country and language names, dates."""
     words = set(re.findall(r"[^\W\d_]+", USER_WORDS))
-    for name in list(countries().values()) + [c.name for c in pycountry.countries]:
+    for name in [vocab.country_name(c.alpha_2, "en") for c in pycountry.countries] + [
+        c.name for c in pycountry.countries
+    ]:
         words |= set(re.findall(r"[^\W\d_]+", name))
-    for name in [*LANGUAGES.values(), *vocab.LANGUAGES.values()]:  # endonyms, by design
+    # Endonyms (the switcher, by design) and CLDR's names of the texts' languages.
+    cldr = [vocab.language_name(code, "en") for code in vocab.LANGUAGES if code != "other"]
+    for name in [*LANGUAGES.values(), *vocab.LANGUAGES.values(), *cldr]:
         words |= set(re.findall(r"[^\W\d_]+", name))
     english = Locale.parse("en_GB")
     for table in (english.months, english.days):
