@@ -52,11 +52,10 @@ def build_message(mail: OutboxMail, sender: str) -> Message:
     # Encoded here (RFC 2047), not by EmailMessage's policy: its refolding can put a space
     # between two encoded words, where readers drop it; French subjects, with a narrow
     # no-break space before ":" and inside « », lost spaces that way ("a\u202fb à" → "a\u202fbà").
-    message["Subject"] = (
-        mail.subject
-        if mail.subject.isascii()
-        else Header(mail.subject, "utf-8", header_name="Subject")
-    )
+    subject: Any = mail.subject  # a str, or a Header that compat32 writes as it is
+    if not mail.subject.isascii():
+        subject = Header(mail.subject, "utf-8", header_name="Subject")
+    message["Subject"] = subject
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"

@@ -77,13 +77,8 @@ def why_not_decidable(
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
             return already_decided(submission)
-        return DecisionRefused(
-            _(
-                "This submission cannot be decided on: it is “%(status)s”.",
-                status=submission.status_label,
-            ),
-            409,
-        )
+        said = N_("This submission cannot be decided on: it is “%(status)s”.")
+        return DecisionRefused(_(said, status=submission.status_label), 409)
     return None
 
 

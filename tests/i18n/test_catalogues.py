@@ -188,6 +188,7 @@ def test_no_page_shows_text_that_bypasses_gettext(pseudo_app, create_user):
         ("/browse", 200),
         ("/search?q=rivers", 200),
         ("/search?q=zzzzqqq", 200),
+        ("/browse?language=en&language=42", 200),  # the language facet, an unknown value
         (slug, 200),
         ("/stats", 200),
         ("/account/login", 200),

@@ -483,7 +483,7 @@ def test_decided_or_withdrawn_cannot_be_edited(app, client, owner, create_submis
     before = row(app, sub.id)
 
     page = expect(client.get(f"/my/{sub.id}/edit"), 409).text
-    assert f"A {STATUS_LABELS[status].lower()} submission cannot be edited." in page
+    assert f"This submission cannot be edited: it is “{STATUS_LABELS[status]}”." in page
     expect(client.post(f"/my/{sub.id}/edit", data=form_data(title="Changed")), 409)
 
     after = row(app, sub.id)
