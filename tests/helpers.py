@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -359,7 +361,8 @@ def bar_rows(page: str) -> dict[str, int]:
 
 # --- Translations ---------------------------------------------------------------------------
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "hub" / "translations"
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "hub" / "translations"
 PSEUDO_LOCALE = "en_001"  # a CLDR locale the hub never offers: the test-only pseudo-locale
 
 
@@ -381,6 +384,18 @@ def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
         partial.replace(mo)
 
 
+def extract_messages(folder: Path) -> Path:
+    """The messages of the code as it is now, in `folder`/current.pot (what `make
+    i18n-extract` writes): a branch's new messages are checked before messages.pot is
+    regenerated from it."""
+    keywords = re.findall(r"-k (\S+)", (ROOT / "Makefile").read_text())
+    pot = folder / "current.pot"
+    command = [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg"]
+    command += [f"-k{keyword}" for keyword in keywords] + ["-o", str(pot), "."]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    return pot
+
+
 def write_pseudo_catalogue(folder: Path) -> None:
     """A catalogue for PSEUDO_LOCALE in `folder` that wraps every message in ⟦…⟧: text of a
     page outside the brackets did not go through gettext."""
@@ -389,7 +404,9 @@ def write_pseudo_catalogue(folder: Path) -> None:
     from babel.messages.pofile import read_po
 
     with (TRANSLATIONS / "messages.pot").open("rb") as source:
-        template = read_po(source)
+        template = list(read_po(source))
+    with extract_messages(folder).open("rb") as source:
+        template += list(read_po(source))
     pseudo = Catalog(locale=PSEUDO_LOCALE)
     for message in template:
         if not message.id:
