@@ -158,3 +158,23 @@ def test_names_of_countries_and_languages_follow_the_page(client, texts):
     assert "ساحل العاج" in arabic_page and "الفرنسية" in arabic_page
     chinese_page = expect(client.get(f"/zh/s/{french.slug}"), 200).text
     assert "科特迪瓦" in chinese_page and "法语" in chinese_page
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        ("fr", "Égypte", "Érythrée"),  # É with the E's, not after Z
+        ("fr", "Côte d’Ivoire", "Djibouti"),
+        ("ru", "Египет", "Замбия"),
+        ("es", "Egipto", "Eritrea"),
+    ],
+)
+def test_the_country_picker_is_in_the_pages_language_and_sorted_for_it(
+    client, create_user, language, before, after
+):
+    owner = create_user()
+    client.post("/account/login", data={"email": owner.email, "password": "a-long-enough-password"})
+    page = expect(client.get(f"/{language}/submit/initiative", follow_redirects=True), 200).text
+    names = re.findall(r'<label for="countries-[a-z]{2}">([^<]+)</label>', page)
+    assert before in names and after in names
+    assert names.index(before) < names.index(after)
