@@ -667,8 +667,10 @@ def throughput(
     deadline: Deadline,
     result: SizeResult,
     key: str = "throughput",
+    french: bool = False,
 ) -> None:
-    """Requests/s of /browse and detail pages, each between two hello-world runs.
+    """Requests/s of /browse and detail pages, each between two hello-world runs; with
+    `french`, also of the same pages in French (/fr/browse…, /fr/s/<slug>: issue 13).
 
     Before each measured run, short runs warm the workers up until the rate stops rising
     (each worker computes and caches every listing once: at 50k documents that takes far
@@ -706,15 +708,23 @@ def throughput(
         return rates
 
     detail = [f"/s/{slug}" for slug in slugs]
-    runs: dict[str, list[Load]] = {"hello": [], "browse": [], "detail": []}
-    warm: dict[str, list[list[float]]] = {"hello": [], "browse": [], "detail": []}
-    for name, paths in (
+    plan = [
         ("hello", [HELLO]),
         ("browse", BROWSE_PATHS),
         ("hello", [HELLO]),
         ("detail", detail),
         ("hello", [HELLO]),
-    ):
+    ]
+    if french:  # the language prefix, the French catalogue and CLDR names on the same pages
+        plan += [
+            ("browse_fr", [f"/fr{path}" for path in BROWSE_PATHS]),
+            ("hello", [HELLO]),
+            ("detail_fr", [f"/fr{path}" for path in detail]),
+            ("hello", [HELLO]),
+        ]
+    runs: dict[str, list[Load]] = {name: [] for name, _paths in plan}
+    warm: dict[str, list[list[float]]] = {name: [] for name, _paths in plan}
+    for name, paths in plan:
         warm[name].append(warm_up(paths))
         load = measure(paths, args.duration)
         settle()
@@ -740,10 +750,22 @@ def throughput(
         "detail_rps": detail_rps,
         "browse_vs_hello": ratio(browse, hello_browse),
         "detail_vs_hello": ratio(detail_rps, hello_detail),
+        **(_french_figures(runs, hello) if french else {}),
         "warm_up_rps": warm,
         "runs": {name: [asdict(load) for load in loads] for name, loads in runs.items()},
     }
     setattr(result, key, figures)
+
+
+def _french_figures(runs: dict[str, list[Load]], hello: list[float]) -> dict[str, Any]:
+    """The French pages' rates, each against the hello-world runs just before and after."""
+    browse_fr, detail_fr = runs["browse_fr"][0].rps, runs["detail_fr"][0].rps
+    return {
+        "browse_fr_rps": browse_fr,
+        "detail_fr_rps": detail_fr,
+        "browse_fr_vs_hello": ratio(browse_fr, statistics.mean(hello[2:4])),
+        "detail_fr_vs_hello": ratio(detail_fr, statistics.mean(hello[3:5])),
+    }
 
 
 # -- 5. approve to visible -----------------------------------------------------------------
@@ -891,7 +913,7 @@ def run_size(
         result.note_load()
         env = {**env, "BENCH_MMAP": args.mmap_modes[0]}
         with gunicorn(env, workdir, args.workers, log_path, deadline) as (base, master):
-            throughput(base, seeded.slugs, args, workdir, deadline, result)
+            throughput(base, seeded.slugs, args, workdir, deadline, result, french=True)
             result.note_load()
             approvals(base, seeded.pending, deadline, result)
             v = result.visibility["approve_to_visible"]
@@ -1027,6 +1049,22 @@ def report(results: list[SizeResult]) -> str:
             for r in results
         ],
     )
+    add(
+        "/fr/browse req/s (vs hello, goal >= 0.30)",
+        [
+            f"{num(r.throughput.get('browse_fr_rps'), '{:.1f}')} "
+            f"({num(r.throughput.get('browse_fr_vs_hello'))})"
+            for r in results
+        ],
+    )
+    add(
+        "/fr/s/<slug> req/s (vs hello, goal >= 0.30)",
+        [
+            f"{num(r.throughput.get('detail_fr_rps'), '{:.1f}')} "
+            f"({num(r.throughput.get('detail_fr_vs_hello'))})"
+            for r in results
+        ],
+    )
     for r in results:
         r.throughput_uncached = r.throughput_uncached or {}
     add(
@@ -1109,6 +1147,8 @@ def report(results: list[SizeResult]) -> str:
             f"{verdict(s.get('ratio_warm_p95'), 1.3, True)})",
             f"browse >= 30% {verdict(t.get('browse_vs_hello'), 0.3, False)}",
             f"detail >= 30% {verdict(t.get('detail_vs_hello'), 0.3, False)}",
+            f"French browse >= 30% {verdict(t.get('browse_fr_vs_hello'), 0.3, False)}",
+            f"French detail >= 30% {verdict(t.get('detail_fr_vs_hello'), 0.3, False)}",
             "approve->visible p95 <= 1 s "
             + verdict((v.get("approve_to_visible") or {}).get("p95_ms"), 1000, True),
         ]

@@ -70,6 +70,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(public_url, "public_url")
     # Globals reach macros imported without context (the form macros).
     app.add_template_global(vocab.continent_label, "continent_label")
+    # A submitter's text keeps its own language: <p{{ text_lang(s.language) }}>.
+    app.add_template_global(vocab.text_lang, "text_lang")
 
     @app.template_global("max_length")
     def max_length(field: Field) -> int | None:
@@ -88,9 +90,6 @@ def init_app(app: Flask) -> None:
             "clock": clock(),
             "Phase": Phase,
             "vocab": vocab,
-            # Country names stay as ISO gives them; "Global (all countries)" is translated.
-            "countries": {
-                **vocab.countries(),
-                vocab.GLOBAL: vocab.label(vocab.countries(), vocab.GLOBAL),
-            },
+            # Country names in the page's language (CLDR), "Global (all countries)" first.
+            "countries": vocab.countries(),
         }

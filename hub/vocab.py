@@ -2,6 +2,8 @@
 
 Labels are English data (the API, the exports and the search index use them as they are),
 marked for the catalogues (N_) and translated where they are shown: label(), translated().
+Country and language names come from CLDR in the page's language (country_name(),
+language_name()); a submission's own text is marked with its language (text_lang()).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import unicodedata
 from functools import cache
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 from flask_babel import gettext, npgettext, pgettext
+from markupsafe import Markup
 
-from hub.i18n import N_
+from hub.i18n import DEFAULT, N_, TAGS, current_language
 
 KINDS: dict[str, str] = {
     "initiative": N_("Initiative"),
@@ -96,18 +100,90 @@ LANGUAGES: dict[str, str] = {
 GLOBAL = "global"
 
 
+GLOBAL_LABEL = N_("Global (all countries)")
+
+
 @cache
+def _iso_countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → English name (pycountry): the codes the hub accepts."""
+    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+
+
+@cache
+def _cldr(language: str) -> Locale:
+    """The CLDR locale names are written in (English for a code Babel does not know)."""
+    try:
+        return Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse(DEFAULT)
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """A country's name in `language` (the page's by default): CLDR's ("Côte d’Ivoire",
+    "科特迪瓦"), ISO's English one for a code CLDR does not name. Every country name the hub
+    shows comes from here, so another list (the UN's M49 names, issue 16) is one change."""
+    if code == GLOBAL:
+        return gettext(GLOBAL_LABEL)
+    names = _cldr(language or current_language()).territories
+    return names.get(code) or _iso_countries().get(code, code)
+
+
+def country_codes() -> list[str]:
+    """Every country code a submission may name, 'global' first (for validation)."""
+    return [GLOBAL, *_iso_countries()]
+
+
+@cache
+def _sorted_countries(language: str) -> dict[str, str]:
+    """Code → name in `language`, sorted as a reader of it looks names up."""
+    names = {code: country_name(code, language) for code in _iso_countries()}
+    return dict(sorted(names.items(), key=lambda item: sort_key(item[1])))
+
+
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code → English name, plus 'global', sorted by name."""
-    names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
-    ordered = dict(sorted(names.items(), key=lambda item: item[1]))
-    return {GLOBAL: N_("Global (all countries)"), **ordered}
+    """Code → country name in the page's language, 'global' first, the rest by name."""
+    return {GLOBAL: gettext(GLOBAL_LABEL), **_sorted_countries(current_language())}
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of a text's language (LANGUAGES) in `language` (the page's by default),
+    from CLDR: "French" on an English page, "французский" → "Французский" on a Russian one."""
+    if code == "other":
+        return pgettext("language", "Other")
+    name = _cldr(language or current_language()).languages.get(code)
+    if not name:
+        return LANGUAGES.get(code, code)
+    return name[:1].upper() + name[1:]  # a label, not a word inside a sentence
+
+
+def text_tag(code: object) -> str:
+    """The BCP 47 tag of a text's language ("zh-Hans" for "zh"), "" when unknown ("other")."""
+    if not isinstance(code, str) or code not in LANGUAGES or code == "other":
+        return ""
+    return TAGS.get(code, code)
+
+
+@cache
+def _text_marks(code: str) -> Markup:
+    """The lang and dir attributes of a text written in `code`."""
+    tag = text_tag(code)
+    if not tag:  # the language is unknown ("other"): the browser guesses the direction
+        return Markup(' lang="" dir="auto"')
+    rtl = _cldr(code).character_order == "right-to-left"
+    return Markup(f' lang="{tag}" dir="{"rtl" if rtl else "ltr"}"')
+
+
+def text_lang(code: object) -> Markup:
+    """' lang="ar" dir="rtl"': the attributes that mark a submitter's text with its own
+    language, whatever the page's (screen readers, fonts, hyphenation and bidi follow it).
+    Any right-to-left language CLDR knows (Arabic, Persian, Hebrew, Urdu…) gets dir="rtl"."""
+    return _text_marks(code if isinstance(code, str) and code in LANGUAGES else "other")
 
 
 def label(vocabulary: dict, key: object) -> str:
     """The human label of a key in the page's language, or the key itself when unknown."""
-    if vocabulary is LANGUAGES and key == "other":
-        return pgettext("language", "Other")
+    if vocabulary is LANGUAGES:
+        return language_name(str(key))
     text = vocabulary.get(key)
     return gettext(text) if isinstance(text, str) else str(key)
 
@@ -162,11 +238,17 @@ def kind_count_label(kind: str, count: int) -> str:
     return forms.get(kind, kind)
 
 
-@cache
 def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The countries (without 'global') by continent, each sorted by name; a code the table
-    above does not place (a new ISO country) is listed under "Other" rather than lost."""
-    names = {code: name for code, name in countries().items() if code != GLOBAL}
+    """The countries (without 'global') by continent in the page's language, each sorted by
+    name; a code the table above does not place (a new ISO country) is listed under "Other"
+    rather than lost."""
+    return _country_groups(current_language())
+
+
+@cache
+def _country_groups(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """country_groups() in `language`."""
+    names = _sorted_countries(language)
     groups = [
         (
             CONTINENT_NAMES[continent],
@@ -182,12 +264,16 @@ def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         )
     )
     return [
-        (continent, sorted(members, key=lambda item: _sort_key(item[1])))
+        (continent, sorted(members, key=lambda item: sort_key(item[1])))
         for continent, members in groups
         if members
     ]
 
 
-def _sort_key(name: str) -> str:
-    """Åland sorts with the A's, Côte d'Ivoire with the C's."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+def sort_key(name: str) -> str:
+    """How a name sorts in a list, in any script: Åland with the A's, Côte d'Ivoire with the
+    C's, Éthiopie with the E's (marks dropped, case folded); Arabic and Cyrillic in alphabet
+    order, Chinese by radical and stroke count (Unicode's order; no ICU collation here)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).casefold()

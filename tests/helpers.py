@@ -359,7 +359,8 @@ def bar_rows(page: str) -> dict[str, int]:
 
 # --- Translations ---------------------------------------------------------------------------
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "hub" / "translations"
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "hub" / "translations"
 PSEUDO_LOCALE = "en_001"  # a CLDR locale the hub never offers: the test-only pseudo-locale
 
 

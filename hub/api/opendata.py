@@ -24,6 +24,7 @@ from hub.extensions import db
 from hub.routing import public_url
 from hub.submissions.editors import listed_contacts
 from hub.submissions.models import Status, Submission
+from hub.vocab import text_tag
 
 bp = Blueprint("opendata", __name__)
 FEED_SIZE = 50
@@ -141,7 +142,8 @@ def feed() -> Response:
         when = utc(s.published_at or s.updated_at)  # the public version's last change
         first = utc(s.first_published_at) or when
         parts.append(
-            f"<entry><title>{_xml(s.title)}</title><id>{_xml(link)}</id>"
+            f"<entry xml:lang={_xml_attr(text_tag(s.language))}>"
+            f"<title>{_xml(s.title)}</title><id>{_xml(link)}</id>"
             f"<link href={_xml_attr(link)}/><published>{first}</published>"
             f"<updated>{when}</updated>"
             f"<author><name>{_xml(s.lead_organisation or 'Partnerships Hub')}</name></author>"

@@ -6,8 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, String, true
-from sqlalchemy import BigInteger, CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Enum, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -98,9 +97,11 @@ class User(UserMixin, Base):
     def is_confirmed(self) -> bool:
         """Whether the owner opened a link mailed to the address (needed to submit)."""
         return self.email_confirmed_at is not None
+
+    @property
     def is_active(self) -> bool:
-        """Flask-Login's check: a deactivated account cannot log in."""
-        return self.deactivated_at is None
+        """Flask-Login's check: a deactivated or deleted account cannot log in."""
+        return self.deactivated_at is None and self.deleted_at is None
 
     @property
     def has_two_factor(self) -> bool:

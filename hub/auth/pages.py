@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
+from hub.auth import twofactor
 from hub.auth.account_forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -15,7 +16,6 @@ from hub.auth.account_forms import (
     NotificationsForm,
     ProfileForm,
 )
-from hub.auth import twofactor
 from hub.auth.forms import CodeForm, DisableTwoFactorForm, LoginForm, RegisterForm
 from hub.auth.models import User
 from hub.auth.tokens import CONFIRM_HOURS, TokenProblem

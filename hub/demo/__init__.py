@@ -17,7 +17,7 @@ from hub.demo.texts import LANGS
 from hub.extensions import db
 from hub.submissions.models import LIMITS, Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, KIND_FIELDS, new_slug
-from hub.vocab import GLOBAL, KINDS, REGIONS, THEMES, countries
+from hub.vocab import GLOBAL, KINDS, REGIONS, THEMES, country_codes
 
 logger = logging.getLogger("hub.demo")
 
@@ -105,7 +105,7 @@ def _content(rng: random.Random, kind: str | None, words: int | None, code: str)
     title = _fmt(
         rng, rng.choice(lang["titles"][title_kind]) + rng.choice(lang["suffixes"]), base, sep
     )
-    extra = rng.sample([c for c in countries() if c != GLOBAL], rng.choice([0, 0, 1, 2, 3]))
+    extra = rng.sample([c for c in country_codes() if c != GLOBAL], rng.choice([0, 0, 1, 2, 3]))
     person = rng.choice(lang["people"].split(", "))
     host = _ascii("".join(w[0] for w in name.split() if len(w) > 2)) or "demo"
     start: date | None = date.today() + timedelta(days=rng.randint(-540, 240))

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
 from email.utils import format_datetime
 from typing import Any, cast
 
@@ -42,16 +44,21 @@ def nothing_due() -> int:
     return 0
 
 
-def build_message(mail: OutboxMail, sender: str) -> EmailMessage:
+def build_message(mail: OutboxMail, sender: str) -> Message:
     """The RFC 5322 message: UTF-8 plain text with Date and Message-ID."""
-    message = EmailMessage()
+    message = MIMEText(mail.body, "plain", "utf-8")
     message["From"] = sender
     message["To"] = mail.to_addr
-    message["Subject"] = mail.subject
+    # Encoded here (RFC 2047), not by EmailMessage's policy: its refolding can put a space
+    # between two encoded words, where readers drop it; French subjects, with a narrow
+    # no-break space before ":" and inside « », lost spaces that way ("a\u202fb à" → "a\u202fbà").
+    subject: Any = mail.subject  # a str, or a Header that compat32 writes as it is
+    if not mail.subject.isascii():
+        subject = Header(mail.subject, "utf-8", header_name="Subject")
+    message["Subject"] = subject
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.body, charset="utf-8")
     return message
 
 

@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from hub.auth.models import User
+from hub.clock import clock
 from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 from hub.submissions.editors import everyone_on
@@ -33,7 +34,7 @@ def decision(
                 str(DECISION_SUBJECTS[submission.status]) % {"title": submission.title},
                 "decision.txt",
                 submission=submission,
-                message=message,
+                message=message or submission.decision_text,  # a duplicate's: in their language
                 revisions_until=revisions_until,
                 recipient=person,
             )
@@ -60,9 +61,10 @@ def revision_decision(submission: Submission, approved: bool, message: str) -> N
             )
 
 
-def exception_granted(user: User, until_text: str) -> None:
-    """Tell a user they may submit late."""
+def exception_granted(user: User, until: datetime) -> None:
+    """Tell a user they may submit late (the date written in their language)."""
     with force_locale(user.language or DEFAULT):
+        until_text = clock().format(until)
         queue_from_template(
             "exception",
             user.email,

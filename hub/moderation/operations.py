@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,12 +14,11 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
-from hub.i18n import N_
+from hub.i18n import DEFAULT, N_
 from hub.moderation import mails
-from hub.routing import public_url
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.editors import can_edit
-from hub.submissions.models import Status, Submission
+from hub.submissions.models import Status, Submission, duplicate_note
 from hub.submissions.operations import new_slug
 from hub.submissions.revisions import Revision, RevisionStatus
 
@@ -78,9 +78,8 @@ def why_not_decidable(
     if submission.status not in DECIDABLE:
         if submission.status in (Status.APPROVED, Status.REJECTED):
             return already_decided(submission)
-        return DecisionRefused(
-            f"A {submission.status_label.lower()} submission cannot be decided on.", 409
-        )
+        said = N_("This submission cannot be decided on: it is “%(status)s”.")
+        return DecisionRefused(_(said, status=submission.status_label), 409)
     return None
 
 
@@ -194,16 +193,12 @@ def mark_duplicate(
         raise DecisionRefused(_("A submission cannot duplicate itself."), 422)
     _refuse_unless_decidable(submission, moderator, expected_version)
     submission.duplicate_of = original
-    # The message goes to this submitter: name the original only when it is public.
-    if original.status is Status.APPROVED:
-        message = (
-            f"Duplicate of “{original.title}” (#{original.id}), already published: "
-            f"{public_url('public.detail', slug=original.slug)}"
-        )
-    else:
-        message = f"Duplicate of submission #{original.id}, already received by the hub."
+    # The record keeps the English note; pages and the mail write it in their reader's
+    # language (Submission.decision_text).
+    with force_locale(DEFAULT):
+        message = duplicate_note(original)
     _decide(submission, moderator, Status.REJECTED, message, Action.MARKED_DUPLICATE)
-    mails.decision(submission, message)
+    mails.decision(submission)
     return submission
 
 
@@ -226,12 +221,16 @@ def why_revision_not_decidable(
             409,
         )
     if revision.status is not RevisionStatus.PENDING:
-        who = revision.decided_by.display_name if revision.decided_by else "another moderator"
-        return DecisionRefused(
-            f"This revision was already {revision.status.value} by {who} at "
-            f"{clock().format(revision.decided_at)}. Nothing was changed.",
-            409,
+        who = revision.decided_by.display_name if revision.decided_by else _("another moderator")
+        when = clock().format(revision.decided_at)
+        said = (
+            N_("This update was already accepted by %(name)s at %(when)s. Nothing was changed.")
+            if revision.status is RevisionStatus.APPROVED
+            else N_(
+                "This update was already declined by %(name)s at %(when)s. Nothing was changed."
+            )
         )
+        return DecisionRefused(_(said, name=who, when=when), 409)
     if seen is not None and seen != revision_stamp(revision):
         return DecisionRefused(
             _(
@@ -333,7 +332,7 @@ def grant_exception(user: User, until: datetime, reason: str, moderator: User) -
         message=f"Until {until_text}{replacing}. {reason.strip()}".strip(),
     )
     db.session.flush()
-    mails.exception_granted(user, until_text)
+    mails.exception_granted(user, until)
     return exception
 
 

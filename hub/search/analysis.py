@@ -35,8 +35,9 @@ STEM_BOOSTS = {"title_stem": 5.0, "text_stem": 2.0}
 # analysis is rebuilt instead of silently missing words (bump on any change below).
 # 3: the unstemmed word fields. 4: exact forms + language-tagged stems per field, the six
 # UN languages analysed (hub.search.languages), no all_fr, a language field, spell words
-# tagged with their language.
-ANALYSIS_VERSION = 4
+# tagged with their language. 5: the facet record holds the language of the text (facet
+# "language").
+ANALYSIS_VERSION = 5
 
 
 class WordTokenizer(Tokenizer):

@@ -18,7 +18,7 @@ from typing import Any
 
 from whoosh.searching import Searcher
 
-FACET_NAMES = ("kind", "stakeholder", "country", "region", "theme", "sdg")
+FACET_NAMES = ("kind", "stakeholder", "country", "region", "theme", "sdg", "language")
 
 
 class Bitmap:
@@ -88,7 +88,7 @@ def read_segment(column: Any, size: int) -> Segment:
         record = json.loads(raw)
         ids[n], published[n], titles[n] = record["id"], record["published"], record["title"]
         for name in FACET_NAMES:
-            values = record[name]
+            values = record.get(name)  # None: indexed before the facet existed
             for value in values if isinstance(values, list) else [values] if values else []:
                 bitmap = bitmaps[name].get(value)
                 if bitmap is None:

@@ -22,6 +22,7 @@ FACETS: dict[str, int] = {
     "region": 4,
     "theme": 5,
     "sdg": 6,
+    "language": 9,
 }
 FACET_TITLES = {
     "kind": _l("Kind"),
@@ -30,6 +31,7 @@ FACET_TITLES = {
     "country": _l("Country"),
     "theme": _l("Theme"),
     "sdg": _l("Sustainable Development Goal"),
+    "language": _l("Language of the text"),
 }
 SORTS = {"relevance": _l("Relevance"), "newest": _l("Newest first"), "title": _l("Title (A–Z)")}
 MAX_PER_PAGE = 100
@@ -45,7 +47,9 @@ def vocabulary(facet: str) -> dict[str, str]:
             for n, label in vocab.SDGS.items()
         }
     if facet == "country":
-        return {code: _(name) for code, name in vocab.countries().items()}
+        return vocab.countries()
+    if facet == "language":  # the language a submission is written in, named by CLDR
+        return {code: vocab.language_name(code) for code in vocab.LANGUAGES}
     return vocab.translated(
         {
             "kind": vocab.KINDS,
@@ -62,6 +66,8 @@ class ListingQuery:
 
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Values a page left out because no facet has them ({"language": ("xx",)}): it says so.
+    ignored: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -86,12 +92,15 @@ def listing_query_from_args(
     is `strict` and raises BadRequest instead.
     """
     filters: dict[str, tuple[str, ...]] = {}
+    ignored: dict[str, tuple[str, ...]] = {}
     for name in FACETS:
         values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
         allowed = vocabulary(name)
         unknown = [v for v in values if v not in allowed]
         if unknown and strict:
             raise BadRequest(f"Unknown {name}: {', '.join(unknown[:5])}.")
+        if unknown:
+            ignored[name] = tuple(dict.fromkeys(v[:40] for v in unknown[:5]))
         known = tuple(dict.fromkeys(v for v in values if v in allowed))
         if known:
             filters[name] = known
@@ -111,7 +120,13 @@ def listing_query_from_args(
     if strict and args.get("only") not in (None, "", "typed"):
         raise BadRequest("only must be typed (or left out).")
     return ListingQuery(
-        q=q, filters=filters, sort=sort, page=page, per_page=per_page, typed_only=typed_only
+        q=q,
+        filters=filters,
+        ignored=ignored,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        typed_only=typed_only,
     )
 
 

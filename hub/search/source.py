@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 # The SQL fallback's per-item row:
-# (id, kind, stakeholder, countries, regions, themes, sdgs, published, title)
+# (id, kind, stakeholder, countries, regions, themes, sdgs, published, title, language)
 FacetRow = tuple
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,13 +57,23 @@ Options = list[tuple[str, str]]
 class GroupedCheckboxesField(CheckboxesField):
     """A long multiple choice (countries) shown as checkboxes: the `top` options first, then
     folding groups; the form macro renders it from `top` and `groups` ((heading, options)
-    pairs), each option a (value, label) pair."""
+    pairs, from a function: the names are in the language of the page that shows the form),
+    each option a (value, label) pair."""
 
     def __init__(
-        self, *args: Any, top: Options, groups: list[tuple[str, Options]], **kwargs: Any
+        self,
+        *args: Any,
+        top: Options,
+        groups: Callable[[], list[tuple[str, Options]]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.top, self.groups = top, groups
+        self.top, self._groups = top, groups
+
+    @property
+    def groups(self) -> list[tuple[str, Options]]:
+        """The groups in the page's language."""
+        return self._groups()
 
 
 DATE_MESSAGE = "Not a valid date. Write it as year-month-day, for example 2026-09-01."

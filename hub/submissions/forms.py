@@ -41,8 +41,9 @@ from hub.vocab import (
     SDGS,
     STAKEHOLDER_GROUPS,
     THEMES,
-    countries,
+    country_codes,
     country_groups,
+    country_name,
     label,
 )
 
@@ -137,9 +138,9 @@ class SubmissionForm(HubForm):
     )
     countries = GroupedCheckboxesField(
         **described("countries"),
-        choices=options(countries().items()),
-        groups=country_groups(),
-        top=[(GLOBAL, _l(countries()[GLOBAL]))],
+        choices=options((code, code) for code in country_codes()),
+        groups=country_groups,  # names in the page's language, when the form is shown
+        top=[(GLOBAL, LazyString(country_name, GLOBAL))],
     )
     regions = CheckboxesField(**described("regions"), choices=options(shown(REGIONS)))
     themes = CheckboxesField(**described("themes"), choices=options(shown(THEMES)))

@@ -38,6 +38,7 @@ def facet_record(s: Submission) -> dict[str, Any]:
         "region": list(s.regions or []),
         "theme": list(s.themes or []),
         "sdg": [str(n) for n in s.sdgs or []],
+        "language": s.language or "",
         "published": timestamp(s.published_at or s.updated_at),
         "title": sort_title(s.title),
     }
@@ -160,6 +161,7 @@ class SubmissionSource:
                         tuple(r["sdg"]),
                         r["published"],
                         r["title"],
+                        r["language"],
                     ),
                 )
             )

@@ -14,8 +14,12 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
+from hub.i18n import N_
 from hub.submissions.models import Submission
 from hub.submissions.operations import content_for, jsonable, new_draft
+
+# Stored in the audit trail as a msgid: the history shows it in the reader's language.
+LATE_POST_NOTE = N_("Refused by the clock; text kept for the owner.")
 
 
 def keep_refused_post(
@@ -49,7 +53,7 @@ def keep_refused_post(
         submission,
         from_status=submission.status,
         to_status=submission.status,
-        message="Refused by the clock; text kept for the owner.",
+        message=LATE_POST_NOTE,
     )
     db.session.flush()
     return submission

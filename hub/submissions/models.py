@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.auth.models import User
 from hub.extensions import Base, UTCDateTime, utcnow
 from hub.i18n import N_
+from hub.routing import public_url
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
 # Field limits: the forms and the database constraints both read these.
@@ -227,6 +228,15 @@ class Submission(Base):
         return gettext(STATUS_LABELS[self.status])
 
     @property
+    def decision_text(self) -> str:
+        """The moderators' message in the reader's language: a duplicate's is the hub's own
+        note, written when it is read (decision_message keeps the English record)."""
+        original = self.duplicate_of
+        if original is None or self.status is not Status.REJECTED:
+            return self.decision_message
+        return duplicate_note(original)
+
+    @property
     def first_published_at(self) -> datetime | None:
         """When it became public: its approval. Approving a later update moves
         published_at, never decided_at, which an approved item always has."""
@@ -246,3 +256,16 @@ class Submission(Base):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.kind} {self.status}>"
+
+
+def duplicate_note(original: Submission) -> str:
+    """What the owner of a duplicate of `original` is told, in the reader's language: the
+    original's title and address only when it is public."""
+    if original.status is Status.APPROVED:
+        return gettext(
+            "Duplicate of “%(title)s” (#%(id)d), already published: %(url)s",
+            title=original.title,
+            id=original.id,
+            url=public_url("public.detail", slug=original.slug),
+        )
+    return gettext("Duplicate of submission #%(id)d, already received by the hub.", id=original.id)

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from hub.audit import record
@@ -15,6 +16,7 @@ from hub.audit.models import Action
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
+from hub.i18n import N_
 from hub.submissions import mails
 from hub.submissions.deadlines import ensure_window
 
@@ -22,6 +24,9 @@ from hub.submissions.deadlines import ensure_window
 from hub.submissions.fields import ALL_KIND_FIELDS, CONTENT_FIELDS, KIND_FIELDS
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
+
+# Stored in the audit trail as a msgid: the history shows it in the reader's language.
+REVISION_PROPOSED_NOTE = N_("Edit of the approved text awaits review.")
 
 
 def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +121,12 @@ def update_submission(
     An approved item keeps its public text: the edit becomes (or updates) a pending revision.
     """
     if not submission.is_editable:
-        raise ValueError(f"A {submission.status_label.lower()} submission cannot be edited.")
+        raise ValueError(
+            _(
+                "This submission cannot be edited: it is “%(status)s”.",
+                status=submission.status_label,
+            )
+        )
     ensure_window(
         submitting=submit or submission.status is not Status.DRAFT,
         user=actor,
@@ -156,7 +166,7 @@ def propose_revision(
         submission,
         from_status=submission.status,
         to_status=submission.status,
-        message="Edit of the approved text awaits review.",
+        message=REVISION_PROPOSED_NOTE,
     )
     db.session.flush()
     return revision
@@ -174,7 +184,12 @@ def pending_revision(submission: Submission) -> Revision | None:
 def withdraw_submission(submission: Submission, actor: User) -> Submission:
     """Withdraw a submission: it leaves the review queue and the public hub."""
     if not submission.is_withdrawable:
-        raise ValueError(f"A {submission.status_label.lower()} submission cannot be withdrawn.")
+        raise ValueError(
+            _(
+                "This submission cannot be withdrawn: it is “%(status)s”.",
+                status=submission.status_label,
+            )
+        )
     ensure_window(submitting=False, user=actor, submission=submission)
     before = submission.status
     submission.status = Status.WITHDRAWN

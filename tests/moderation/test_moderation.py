@@ -221,7 +221,7 @@ def expected_outcome(state: str, action: str, role: str = "moderator") -> tuple[
         return 302, SUCCESS[action], ""
     if state in ("approved", "rejected"):
         return 409, Status(state), "Already decided by Factory Moderator"
-    return 409, Status.WITHDRAWN, "A withdrawn submission cannot be decided on."
+    return 409, Status.WITHDRAWN, "This submission cannot be decided on: it is “Withdrawn”."
 
 
 TRANSITIONS = [(s, a, *expected_outcome(s, a)) for s in STATES for a in ACTIONS]
@@ -362,7 +362,9 @@ def test_transition_table_via_operations(
                 calls[action]()
             db.session.rollback()
             assert refused.value.status == 409
-            assert (refusal or "A draft submission cannot be decided on.") in str(refused.value)
+            assert (refusal or "This submission cannot be decided on: it is “Draft”.") in str(
+                refused.value
+            )
     assert row(app, item.id).status is result
     if code != 302:
         assert snapshot(app, item.id) == before
@@ -381,7 +383,12 @@ def expected_revision_outcome(state: str, action: str) -> tuple[int, RevisionSta
         )
     if state == "withdrawn":
         return 409, RevisionStatus.WITHDRAWN, "The owner withdrew this submission"
-    return 409, RevisionStatus(state), f"This revision was already {state} by Rita Referee"
+    return (
+        409,
+        RevisionStatus(state),
+        f"This update was already {'accepted' if state == 'approved' else 'declined'} by Rita "
+        "Referee",
+    )
 
 
 REVISION_TRANSITIONS = [
@@ -836,7 +843,8 @@ def test_queue_filters_by_status_kind_and_text(app, create_submission_for, owner
     def listed(query: str) -> set[str]:
         page = browser.get("/moderation/", query_string=query)
         assert page.status_code == 200
-        return set(re.findall(r'<a href="/moderation/\d+(?:\?[^"]*)?">([^<]+)</a>', text_of(page)))
+        link = r'<a href="/moderation/\d+(?:\?[^"]*)?"[^>]*>([^<]+)</a>'  # [^>]*: lang, dir
+        return set(re.findall(link, text_of(page)))
 
     assert listed("") == {"Open data for cities", "Coalition on compute", "Skills partnership"}
     assert listed("status=approved") == {"Approved initiative"}

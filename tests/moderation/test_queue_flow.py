@@ -265,7 +265,7 @@ def test_after_someone_else_decided_the_typed_message_is_shown_not_lost(
     ("state", "mine", "code", "says"),
     [
         ("approved", False, 409, "Already decided by Factory Moderator at"),
-        ("withdrawn", False, 409, "A withdrawn submission cannot be decided on."),
+        ("withdrawn", False, 409, "This submission cannot be decided on: it is “Withdrawn”."),
         ("submitted", True, 403, "You cannot decide on your own submission"),
     ],
 )

@@ -96,7 +96,7 @@ def test_revision_decided_twice_is_refused(
         data={"action": "reject", "message": "No", "seen": stamp},
     )
     assert late.status_code == 409
-    assert "This revision was already approved by Mona Moderator" in text_of(late)
+    assert "This update was already accepted by Mona Moderator" in text_of(late)
     with app.app_context():
         assert db.session.get(Revision, revision_id).status is RevisionStatus.APPROVED
     assert row(app, item.id).title == "Second version"

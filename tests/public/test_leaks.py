@@ -348,6 +348,8 @@ def public_counts(client) -> dict[str, Counter]:
         counts["kind"][r["kind"]] += 1
         if r["stakeholder_group"]:
             counts["stakeholder"][r["stakeholder_group"]] += 1
+        if r["language"]:
+            counts["language"][r["language"]] += 1
         for name, key in (
             ("country", "countries"),
             ("region", "regions"),

@@ -555,7 +555,7 @@ def test_my_submissions_lists_each_with_status_and_last_change(
     assert len(stored) == 6
     body = page[page.index("<tbody>") :]
     for sub in stored:
-        line = re.search(rf'<tr>\s*<td><a href="/my/{sub.id}">(.*?)</tr>', body, re.S)
+        line = re.search(rf'<tr>\s*<td><a href="/my/{sub.id}"[^>]*>(.*?)</tr>', body, re.S)
         assert line, sub.title
         assert sub.title in line.group(1)
         assert STATUS_LABELS[sub.status] in line.group(1)

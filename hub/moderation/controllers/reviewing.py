@@ -201,17 +201,29 @@ def not_decided_message(
         if len(items) == 1:
             submission_id, title = items[0]
             short = title if len(title) <= 60 else title[:59].rstrip() + "…"
-            who = f"#{submission_id}" + (f" “{short}”" if short else "")
+            who = (
+                _("#%(id)d “%(title)s”", id=submission_id, title=short)
+                if short
+                else f"#{submission_id}"
+            )
         else:
             who = ", ".join(f"#{i}" for i, _title in items[:ids_per_group])
             if len(items) > ids_per_group:
-                who += f" and {len(items) - ids_per_group} more"
-        lines.append(f"{who}: {reason}")
+                more = len(items) - ids_per_group
+                who += ngettext(" and %(num)d more", " and %(num)d more", more)
+        lines.append(_("%(items)s: %(reason)s", items=who, reason=reason))
     rest = sum(len(items) for items in list(by_reason.values())[groups:])
     if rest:
-        lines.append(f"{rest} more for other reasons; they are unchanged in the queue.")
+        lines.append(
+            ngettext(
+                "%(num)d more for other reasons; it is unchanged in the queue.",
+                "%(num)d more for other reasons; they are unchanged in the queue.",
+                rest,
+            )
+        )
     count = len(refused)
-    return f"{count} not decided — " + " · ".join(lines)
+    head = ngettext("%(num)d not decided", "%(num)d not decided", count)
+    return _("%(count)s — %(reasons)s", count=head, reasons=" · ".join(lines))
 
 
 def _unsent(revision: Revision, form: RevisionForm) -> str:
