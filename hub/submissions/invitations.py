@@ -147,9 +147,11 @@ def invite(submission: Submission, email: str, by: User) -> Invitation:
     record(Action.EDITOR_INVITED, by, submission, message=f"Invited {email} to co-edit.")
     token = _serializer().dumps([invitation.id, secret])
     # The invited address may have no account yet: the mail is in the account's language if
-    # there is one, else in the inviter's (the page they were on is the best guess).
+    # there is one (English if it chose none, as every mail to it), else in the inviter's
+    # (the page they were on is the best guess).
     account = db.session.scalar(select(User).where(User.email == email))
-    with force_locale((account.language if account else None) or by.language or DEFAULT):
+    language = (account.language or DEFAULT) if account else (by.language or DEFAULT)
+    with force_locale(language):
         queue_from_template(
             "invitation",
             email,
