@@ -152,7 +152,9 @@ def detail_id(response: Any) -> int:
 
 
 def page_text(page: str) -> str:
-    """The page as a person reads it: tags removed, blanks collapsed, entities decoded."""
+    """The page as a person reads it: tags removed, blanks collapsed, entities decoded
+    (<bdi>, which only isolates the direction of a name inside a sentence, adds no blank)."""
+    page = re.sub(r"</?bdi>", "", page)
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
