@@ -87,10 +87,11 @@ def export_json() -> Response:
     def chunks() -> Iterator[str]:
         yield "["
         written = 0
-        # The few co-editors listed as contacts, read before the stream's cursor opens.
-        contacts = listed_contacts(None)
         records = _approved()
         try:
+            # The few co-editors listed as contacts, read before the stream's cursor opens
+            # (inside the try: the database may be lost here too, after "[" has gone).
+            contacts = listed_contacts(None)
             for s in records:
                 record = json.dumps(public_record(s, contacts.get(s.id, [])), ensure_ascii=False)
                 yield ("," if written else "") + "\n" + record
