@@ -178,6 +178,8 @@ def _close(invitation: Invitation, status: InvitationStatus, user: User | None =
 def why_cannot_accept(invitation: Invitation, user: User) -> str | None:
     """Why `user` cannot accept this invitation (a sentence for the page), or None."""
     submission = invitation.submission
+    if not user.is_active:  # deactivated or deleted: such an account joins nothing
+        return gettext("This account cannot log in, so it cannot accept invitations.")
     if user.email != invitation.email:
         return gettext(
             "This invitation was sent to %(invited)s, and you are logged in as %(you)s. Log "

@@ -260,7 +260,7 @@ def test_only_the_invited_confirmed_address_can_accept(app, people, item, create
     link = invitation_link(app, "cleo@example.org")
     other = expect(Browser(app, people["stranger"]).post(link, data={"action": "accept"}), 403)
     assert "This invitation was sent to cleo@example.org" in page_text(other.text)
-    unconfirmed = create_user(email="nina@example.org", name="Nina")
+    unconfirmed = create_user(email="nina@example.org", name="Nina", confirmed=False)
     invite(owner, item.id, "nina@example.org")
     nina_link = invitation_link(app, "nina@example.org")
     page = expect(Browser(app, unconfirmed).post(nina_link, data={"action": "accept"}), 403)
@@ -290,7 +290,7 @@ def test_bad_invitations_are_refused_with_the_reason_by_the_field(
 def test_an_owner_whose_address_is_unconfirmed_cannot_invite(
     app, create_user, create_submission_for
 ):
-    owner = create_user(email="new@example.org")
+    owner = create_user(email="new@example.org", confirmed=False)
     item = create_submission_for(owner, status=Status.DRAFT)
     refused = invite(Browser(app, owner), item.id, "friend@example.org", 403)
     assert "Confirm your own e-mail address" in page_text(refused.text)
@@ -339,7 +339,8 @@ def test_a_moderator_cannot_decide_a_submission_they_co_edit(
     join(app, Browser(app, people["owner"]), item.id, mod)
     review = page_text(expect(mod.get(f"/moderation/{item.id}"), 200).text)
     assert "This is your own submission: another moderator must decide on it." in review
-    assert f"Co-editors: Mona Moderator ({moderator.email})" in review
+    # The names and addresses are isolated (<bdi>), which page_text() turns into blanks.
+    assert re.search(rf"Co-editors: Mona Moderator \( ?{re.escape(moderator.email)} ?\)", review)
     with app.app_context():
         refusal = moderation.why_not_decidable(
             db.session.get(Submission, item.id), db.session.get(User, moderator.id)
