@@ -267,3 +267,48 @@ def test_a_moderator_required_to_enrol_reaches_enrolment_and_the_account_page(
     assert expect(browser.get("/account/two-factor"), 200)
     assert expect(browser.get("/account/settings"), 200)
     expect(browser.post("/account/two-factor/setup"), 303)
+
+
+# --- Registering from an invitation ---------------------------------------------------------
+
+
+def test_registering_from_an_invitation_comes_back_to_it_after_confirming(
+    app, people, create_submission_for
+):
+    item = create_submission_for(people["olga"], Status.DRAFT, title="Team plan")
+    link = _invite(app, Browser(app, people["olga"]), item.id, "newcomer@example.org")
+    visitor = Browser(app)
+    page = visitor.get(link).text
+    register = re.search(r'href="(/account/register\?next=[^"]+)"', page).group(1)
+    registered = visitor.post(
+        register.replace("&amp;", "&"),
+        data={
+            "email": "newcomer@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "display_name": "Nia Newcomer",
+        },
+    )
+    assert registered.status_code == 302, page_text(registered.text)
+    [mail] = [m for m in outbox(app) if m.to_addr == "newcomer@example.org" and m.kind == "confirm"]
+    confirm = re.search(r"https?://[^/\s]+(/account/confirm/\S+)", mail.body).group(1)
+    assert re.search(r"\?next=(/|%2F)invitation(/|%2F)", confirm)
+    form = visitor.get(confirm).text
+    action = re.search(r'<form method="post" action="([^"]+)"', form).group(1)
+    done = visitor.post(action.replace("&amp;", "&"))
+    assert done.status_code == 302 and done.location == link
+    expect(visitor.post(link, data={"action": "accept"}), 302)
+    with app.app_context():
+        newcomer = db.session.scalar(select(User).where(User.email == "newcomer@example.org"))
+        assert editors(app, item.id) == [newcomer.id]
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil"])
+def test_a_confirmation_link_never_leads_off_the_site(app, create_user, target):
+    from hub.auth.tokens import confirmation_token
+
+    newcomer = create_user(email="nia@example.org", confirmed=False)
+    with app.test_request_context():
+        token = confirmation_token(db.session.get(User, newcomer.id))
+    done = Browser(app).client.post(f"/account/confirm/{token}", query_string={"next": target})
+    assert done.status_code == 302 and done.location == "/my/"
