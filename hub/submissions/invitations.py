@@ -148,8 +148,10 @@ def invite(submission: Submission, email: str, by: User) -> Invitation:
     token = _serializer().dumps([invitation.id, secret])
     # The invited address may have no account yet: the mail is in the account's language if
     # there is one, else in the inviter's (the page they were on is the best guess).
+    # An account without a chosen language reads the hub's mails in English, as all others.
     account = db.session.scalar(select(User).where(User.email == email))
-    with force_locale((account.language if account else None) or by.language or DEFAULT):
+    language = (account.language or DEFAULT) if account else (by.language or DEFAULT)
+    with force_locale(language):
         queue_from_template(
             "invitation",
             email,
