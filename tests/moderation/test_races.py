@@ -330,7 +330,7 @@ def test_pg_revision_decided_meanwhile_says_by_whom(app, create_user, create_sub
     assert response.status_code == 409
     body = text_of(response)
     assert (
-        "This revision was already approved by Otto Other at 4 May 2026, 12:30 CEST. "
+        "This update was already accepted by Otto Other at 4 May 2026, 12:30 CEST. "
         "Nothing was changed."
     ) in body
     assert "Typed reason" in body  # shown, not lost
