@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from hub.admin import pages
 from hub.admin.forms import ROLE_LABELS, ActiveForm, RoleForm
-from hub.admin.operations import LastAdmin, change_role, deactivate, reactivate
+from hub.admin.operations import Refused, change_role, deactivate, reactivate
 from hub.admin.queries import search_accounts
 from hub.auth.models import Role, User
 from hub.extensions import db
@@ -47,7 +47,7 @@ def role(user_id: int) -> Page:
         return pages.account_page(user, role_form=form, status=422)
     try:
         changed = change_role(user, Role(form.role.data), _actor())
-    except LastAdmin as refused:
+    except Refused as refused:
         db.session.rollback()
         form.role.errors.append(str(refused))
         return pages.account_page(_account(user_id), role_form=form, status=409)
@@ -73,7 +73,7 @@ def active(user_id: int) -> Page:
         else:
             done = reactivate(user, _actor())
             message = _("%(email)s is active again.", email=user.email)
-    except LastAdmin as refused:
+    except Refused as refused:
         db.session.rollback()
         return pages.account_page(_account(user_id), problem=str(refused), status=409)
     db.session.commit()

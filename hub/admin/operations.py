@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from hub.audit import record
 from hub.audit.models import Action
+from hub.auth.admins import is_last_active_admin
 from hub.auth.models import Role, User
 from hub.auth.operations import end_sessions
 from hub.clock import clock
@@ -23,28 +23,35 @@ from hub.extensions import db
 logger = logging.getLogger("hub.admin")
 
 
-class LastAdmin(ValueError):
+class Refused(ValueError):
+    """A change an admin cannot make; the message says why, for the page."""
+
+
+class LastAdmin(Refused):
     """The change would leave the hub without an active admin."""
 
 
-def _lock_active_admins() -> list[int]:
-    """The ids of the active admins, their rows locked until the transaction ends."""
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .where(User.role == Role.ADMIN, User.deactivated_at.is_(None))
-            .order_by(User.id)
-            .with_for_update()
+class DeletedAccount(Refused):
+    """The account was deleted by its owner: its row stays only as a pseudonym (for the
+    audit trail and what was kept public), and nobody can bring it back or give it a role."""
+
+
+def _refuse_deleted(user: User) -> None:
+    if user.deleted_at is not None:
+        raise DeletedAccount(
+            _(
+                "This account was deleted by its owner: it can never log in again, and its "
+                "role cannot change."
+            )
         )
-    )
 
 
 def _guard_last_admin(user: User) -> None:
     """Refuse if `user` is the only active admin (read after taking the lock, and the
     account re-read, so a change committed meanwhile by another admin counts)."""
-    admins = _lock_active_admins()
+    last = is_last_active_admin(user, lock=True)
     db.session.refresh(user)
-    if admins == [user.id]:
+    if last:
         raise LastAdmin(
             _(
                 "%(email)s is the last active administrator: make another account an "
@@ -55,7 +62,9 @@ def _guard_last_admin(user: User) -> None:
 
 
 def change_role(user: User, role: Role, actor: User) -> bool:
-    """Give the account `role`; False if it had it already. Raises LastAdmin."""
+    """Give the account `role`; False if it had it already. Raises LastAdmin, or
+    DeletedAccount for a deleted account."""
+    _refuse_deleted(user)
     if user.role is Role.ADMIN and role is not Role.ADMIN:
         _guard_last_admin(user)
     if user.role is role:
@@ -75,7 +84,8 @@ def change_role(user: User, role: Role, actor: User) -> bool:
 
 def deactivate(user: User, actor: User) -> bool:
     """Stop the account from logging in and end its login sessions; its submissions stay.
-    False if it was deactivated already. Raises LastAdmin."""
+    False if it was deactivated already. Raises LastAdmin, or DeletedAccount."""
+    _refuse_deleted(user)
     if user.role is Role.ADMIN:
         _guard_last_admin(user)
     if user.deactivated_at is not None:
@@ -95,7 +105,9 @@ def deactivate(user: User, actor: User) -> bool:
 
 
 def reactivate(user: User, actor: User) -> bool:
-    """Let a deactivated account log in again; False if it was active."""
+    """Let a deactivated account log in again; False if it was active. Raises
+    DeletedAccount: a deleted account stays deleted."""
+    _refuse_deleted(user)
     if user.deactivated_at is None:
         return False
     user.deactivated_at = None

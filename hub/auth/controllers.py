@@ -124,8 +124,14 @@ def register() -> Page:
         return pages.register_page(form, status=429)
     if form.validate_on_submit():
         typed = (form.email.data, form.password.data, form.display_name.data)
+        # Where the confirmation link leads after logging in (an invitation's page): a path
+        # on this site only.
+        target = request.args.get("next")
+        back = safe_next(target) if target else None
         try:
-            register_account(*typed, form.organisation.data or "", language=current_language())
+            register_account(
+                *typed, form.organisation.data or "", language=current_language(), next_path=back
+            )
             db.session.commit()
         except IntegrityError:  # the same address registered at the same moment (two tabs)
             db.session.rollback()
@@ -134,8 +140,7 @@ def register() -> Page:
             )
             db.session.commit()
         session["registered_email"] = form.email.data.strip().lower()
-        target = request.args.get("next")
-        return redirect(url_for("auth.registered", next=safe_next(target) if target else None))
+        return redirect(url_for("auth.registered", next=back))
     if csrf_failed(form):
         notice = expired_form_notice(password=True)
     return pages.register_page(form, notice, 400 if notice else 422 if form.errors else 200)
@@ -156,8 +161,10 @@ def confirm(token: str) -> Page:
     found = read_confirmation_token(token)
     if isinstance(found, TokenProblem):
         return pages.token_problem_page(found)
+    target = request.args.get("next")
+    back = safe_next(target) if target else None  # the page that sent them to register
     if request.method == "GET":
-        return pages.confirm_page(token, found)
+        return pages.confirm_page(token, found, back)
     if not confirm_email(found):  # confirmed by another click at the same moment
         db.session.rollback()
         return pages.token_problem_page(TokenProblem.USED)
@@ -165,11 +172,11 @@ def confirm(token: str) -> Page:
         # A mailed link is one factor: it must not skip the code (or a deactivation).
         db.session.commit()
         flash(_("Your address is confirmed. Log in to continue."), "success")
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login", next=back))
     log_in(found)  # commits
     session.pop("registered_email", None)
     flash(_("Your address is confirmed. Welcome, %(name)s!", name=found.display_name), "success")
-    return redirect(url_for("submissions.mine"))
+    return redirect(back or url_for("submissions.mine"))
 
 
 @csrf.exempt  # form-level, as register()

@@ -29,7 +29,9 @@ def request_password_reset(email: str, language: str) -> None:
     mail saying so. One mail either way, so neither the answer nor its time tells whether
     the address has an account."""
     user = find_user(email)
-    if user is None:
+    if user is None or user.deleted_at is not None:
+        # A deleted account's pseudonymous address is answered as an unknown one (and the
+        # outbox queues nothing for its reserved domain): nothing to reset, nobody to tell.
         mails.reset_without_account(email.strip().lower(), language)
         logger.info("Password reset asked for an address without an account")
     else:

@@ -15,8 +15,10 @@ from hub.i18n import DEFAULT
 from hub.mail.outbox import queue_from_template
 
 
-def confirm_address(user: User) -> None:
-    """Send a new account the link that confirms its address and logs in."""
+def confirm_address(user: User, next_path: str | None = None) -> None:
+    """Send a new account the link that confirms its address and logs in; `next_path` (a
+    path on this site, hub.auth.controllers.safe_next) is where the link then leads, such as
+    the invitation that brought the person to register."""
     with force_locale(user.language or DEFAULT):
         queue_from_template(
             "confirm",
@@ -25,6 +27,7 @@ def confirm_address(user: User) -> None:
             "confirm_address.txt",
             user=user,
             token=confirmation_token(user),
+            next_path=next_path,
             hours=CONFIRM_HOURS,
         )
 

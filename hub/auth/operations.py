@@ -86,8 +86,10 @@ def register(
     display_name: str,
     organisation: str = "",
     language: str | None = None,
+    next_path: str | None = None,
 ) -> None:
-    """Create an unconfirmed account and mail it its confirmation link; for an address that
+    """Create an unconfirmed account and mail it its confirmation link (leading on to
+    `next_path`, a safe path on this site); for an address that
     has an account, mail its owner instead. The same work either way (one password hash, one
     mail), so neither the answer nor its time tells whether the address has an account."""
     existing = find_user(email)
@@ -100,7 +102,7 @@ def register(
     user = _add_user(email, password_hash, display_name, organisation, Role.SUBMITTER)
     user.language = language  # its pages and mails in the language it registered in
     record(Action.REGISTERED, user, subject_user=user)
-    mails.confirm_address(user)
+    mails.confirm_address(user, next_path)
     db.session.flush()
 
 

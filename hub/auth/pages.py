@@ -112,9 +112,10 @@ def check_inbox_page(email: str, next_path: str | None) -> Page:
     return render_template("auth/check_inbox.html", email=email, next_path=next_path)
 
 
-def confirm_page(token: str, user: User) -> Page:
-    """The confirmation link, opened: one button confirms and logs in."""
-    return render_template("auth/confirm.html", token=token, user=user)
+def confirm_page(token: str, user: User, next_path: str | None = None) -> Page:
+    """The confirmation link, opened: one button confirms, logs in and goes on to
+    `next_path` (a safe path) if the link carries one."""
+    return render_template("auth/confirm.html", token=token, user=user, next_path=next_path)
 
 
 def token_problem_page(problem: TokenProblem, purpose: str = "confirm") -> Page:

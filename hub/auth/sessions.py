@@ -50,6 +50,7 @@ def load_user(user_id: str) -> User | None:
             UserSession.ended_at.is_(None),
             # Deactivation ends the sessions too; this keeps a session begun meanwhile out.
             User.deactivated_at.is_(None),
+            User.deleted_at.is_(None),
         )
     ).first()
     if found is None:

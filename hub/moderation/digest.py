@@ -45,11 +45,12 @@ _NOT_ANNOUNCED = (Submission.status == Status.SUBMITTED) & ~exists().where(
     DigestItem.submission_id == Submission.id, DigestItem.submitted_at == Submission.submitted_at
 )
 # Active staff who keep the digest on (the account page's notification settings); a
-# deactivated moderator is told nothing more about submissions.
+# deactivated (or deleted) moderator is told nothing more about submissions.
 _DIGEST_READER = and_(
     User.role.in_([Role.MODERATOR, Role.ADMIN]),
     User.notify_digest.is_(True),
     User.deactivated_at.is_(None),
+    User.deleted_at.is_(None),
 )
 
 

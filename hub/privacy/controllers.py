@@ -7,7 +7,7 @@ import json
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response
@@ -15,10 +15,11 @@ from werkzeug.wrappers import Response
 from hub.extensions import csrf, db
 from hub.forms import csrf_failed, expired_form_notice
 from hub.privacy import deletion, pages
-from hub.privacy.deletion import CHOOSE, Choice, LastAdmin, is_last_admin, to_decide
+from hub.privacy.deletion import CHOOSE, Choice, LastAdmin, heirs, is_last_admin, to_decide
 from hub.privacy.export import account_data
 from hub.privacy.forms import choice_name, deletion_form
 from hub.ratelimit import throttled
+from hub.submissions.editors import co_edited_ids
 from hub.submissions.models import Status, Submission
 from hub.templating import Page
 
@@ -29,18 +30,21 @@ def notice() -> Page:
 
 
 def _counts() -> dict[str, int]:
-    """How many of the account's submissions are drafts, to decide about, or neither."""
-    rows = db.session.execute(
-        select(Submission.status, func.count())
-        .where(Submission.owner_id == current_user.id)
-        .group_by(Submission.status)
+    """How many of the account's submissions are drafts, to decide about, or neither; how
+    many of those not decided about go to a co-editor (shared); how many it co-edits."""
+    owned = db.session.scalars(
+        select(Submission).where(Submission.owner_id == current_user.id)
     ).all()
-    by_status = {Status(status): int(n) for status, n in rows}
+    shared = [s for s in owned if s.status not in CHOOSE and heirs(s)]
     return {
-        "all": sum(by_status.values()),
-        "drafts": by_status.get(Status.DRAFT, 0),
-        "choose": sum(by_status.get(s, 0) for s in CHOOSE),
-        "others": sum(n for s, n in by_status.items() if s is not Status.DRAFT and s not in CHOOSE),
+        "all": len(owned),
+        "drafts": sum(1 for s in owned if s.status is Status.DRAFT and s not in shared),
+        "choose": sum(1 for s in owned if s.status in CHOOSE),
+        "others": sum(
+            1 for s in owned if s.status is not Status.DRAFT and s not in CHOOSE and s not in shared
+        ),
+        "shared": len(shared),
+        "co_edited": len(co_edited_ids(current_user.id)),
     }
 
 
@@ -87,11 +91,17 @@ def delete_account() -> Page:
     if not check_password_hash(current_user.password_hash, form.password.data):
         form.password.errors.append(_("The password is wrong."))
         return pages.delete_page(form, choose, summary, status=422)
-    choices = {s.id: Choice(form[choice_name(s)].data) for s in choose}
+    choices, hand_to = {}, {}
+    for s in choose:  # "withdraw", "keep" or "hand_over:<co-editor's id>" (validated)
+        value, _sep, heir = str(form[choice_name(s)].data).partition(":")
+        choices[s.id] = Choice(value)
+        if heir:
+            hand_to[s.id] = int(heir)
     try:
         deletion.delete_account(
             current_user,
             choices,
+            hand_to=hand_to,
             parked_token=session.get("parked_post"),
             ip=request.remote_addr,
         )

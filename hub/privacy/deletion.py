@@ -1,5 +1,11 @@
 """Deleting an account: it flushes and audits, the view commits.
 
+Co-editors (hub.submissions.invitations): a submission others co-edit can be handed over to one
+of them instead of withdrawn or kept; a draft (or a rejected or withdrawn item) with co-editors
+is handed over to the longest-standing one rather than deleted, since deleting it would destroy
+the colleagues' work. Then the person leaves everything they co-edit and their pending
+invitations go.
+
 The account's row stays, scrubbed, under a pseudonym ("deleted-user-<hmac of its id>"):
 submissions kept public, decisions and the audit trail keep naming an account, so no page,
 API answer, export or audit CSV meets a submission without an owner. Its personal data go:
@@ -17,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 
 from hub.audit import record
 from hub.audit.models import Action, AuditEvent
+from hub.auth.admins import is_last_active_admin
 from hub.auth.models import Role, User, UserSession
 from hub.auth.parking import ParkedPost
 from hub.clock import clock
@@ -29,6 +36,8 @@ from hub.mail.models import OutboxMail
 from hub.mail.outbox import DELETED_DOMAIN
 from hub.ratelimit import RateLimitHit, account_buckets
 from hub.submissions.deadlines import DeadlineException
+from hub.submissions.editors import Invitation, InvitationStatus, co_editors
+from hub.submissions.invitations import hand_over, remove_person
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import pending_revision
 from hub.submissions.revisions import Revision, RevisionStatus
@@ -46,12 +55,23 @@ class Choice(enum.StrEnum):
 
     WITHDRAW = "withdraw"
     KEEP = "keep"
-    # Reserved for the co-editors' work: hand the submission to a co-editor, who becomes its
-    # owner. Not offered (OFFERED below) until co-editors exist.
+    # Hand the submission to a co-editor, who becomes its owner (offered once per active
+    # co-editor: the form's value is "hand_over:<their account id>", see hand_over_value()).
     HAND_OVER = "hand_over"
 
 
 OFFERED = (Choice.WITHDRAW, Choice.KEEP)
+
+
+def hand_over_value(heir: User) -> str:
+    """The form value that hands a submission over to `heir`."""
+    return f"{Choice.HAND_OVER.value}:{heir.id}"
+
+
+def heirs(submission: Submission) -> list[User]:
+    """The co-editors a submission can be handed over to, longest on it first: those who
+    can still log in (a deactivated or deleted account would strand it)."""
+    return [row.user for row in co_editors(submission) if row.user.is_active]
 
 
 class LastAdmin(Exception):
@@ -65,6 +85,7 @@ class Outcome:
     deleted_drafts: int = 0
     withdrawn: list[int] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
+    handed_over: list[int] = field(default_factory=list)
 
 
 def pseudonym(user_id: int) -> str:
@@ -86,16 +107,10 @@ def to_decide(user: User) -> list[Submission]:
     )
 
 
-def is_last_admin(user: User) -> bool:
-    """Whether the account is the hub's only administrator."""
-    if user.role is not Role.ADMIN:
-        return False
-    admins = db.session.scalar(
-        select(func.count())
-        .select_from(User)
-        .where(User.role == Role.ADMIN, User.deleted_at.is_(None))
-    )
-    return int(admins or 0) <= 1
+def is_last_admin(user: User, *, lock: bool = False) -> bool:
+    """Whether the account is the hub's only active administrator (hub.auth.admins: the
+    rule the admin pages apply too)."""
+    return is_last_active_admin(user, lock=lock)
 
 
 def _withdraw(submission: Submission, actor: User) -> None:
@@ -145,6 +160,39 @@ def _delete_draft(submission: Submission) -> None:
     db.session.delete(submission)
 
 
+def _contact_is(submission: Submission, user: User) -> bool:
+    """Whether the submission's contact is the person leaving (a handed-over item keeps a
+    colleague named as its contact)."""
+    return (submission.contact_email or "").strip().lower() == user.email or (
+        (submission.contact_name or "").strip() == user.display_name.strip()
+    )
+
+
+def _hand_over(submission: Submission, heir: User, user: User, chosen: bool) -> None:
+    """Give the submission to a co-editor: by the person's choice (their act in the trail),
+    or by the hub for what they could not choose about (a shared draft: deleting it would
+    destroy the co-editors' work)."""
+    hand_over(submission, heir, user if chosen else None)
+    if _contact_is(submission, user):
+        _scrub(submission)
+
+
+def _forget_invitations_to(user: User, alias: str) -> None:
+    """Invitations mailed to the person's address: the pending ones go, the answered ones
+    keep the pseudonym instead of the address."""
+    db.session.execute(
+        delete(Invitation).where(
+            Invitation.email == user.email, Invitation.status == InvitationStatus.PENDING
+        )
+    )
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.email == user.email)
+        .values(email=f"{alias}@{DELETED_DOMAIN}")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _scrub_account(user: User, alias: str) -> None:
     """The row that stays: a pseudonym that can never log in or be mailed."""
     user.email = f"{alias}@{DELETED_DOMAIN}"
@@ -159,38 +207,61 @@ def _scrub_account(user: User, alias: str) -> None:
     user.deleted_at = clock().now()
 
 
+def _valid(submission: Submission, choice: Choice | None, heir_id: int | None) -> bool:
+    if choice is Choice.HAND_OVER:
+        return heir_id in {h.id for h in heirs(submission)}
+    return choice in OFFERED
+
+
 def delete_account(
     user: User,
     choices: dict[int, Choice],
     *,
+    hand_to: dict[int, int] | None = None,
     parked_token: str | None = None,
     ip: str | None = None,
 ) -> Outcome:
-    """Delete the account: drafts deleted, each submission in CHOOSE withdrawn or kept
-    without personal data as `choices` says (every one must be chosen), the rest scrubbed,
-    sessions, mails, exceptions and throttling counts deleted; audited under the pseudonym."""
-    if is_last_admin(user):
+    """Delete the account: each submission in CHOOSE withdrawn, kept without personal data,
+    or handed over to the co-editor `hand_to` names, as `choices` says (every one must be
+    chosen); a draft or other submission with co-editors handed over to the longest-standing
+    one, other drafts deleted, the rest scrubbed; the person taken off what they co-edit, their
+    pending invitations gone; sessions, mails, exceptions and throttling counts deleted;
+    audited under the pseudonym."""
+    hand_to = hand_to or {}
+    if is_last_admin(user, lock=True):
         raise LastAdmin(user.id)
     pending = to_decide(user)
-    missing = [s.id for s in pending if choices.get(s.id) not in OFFERED]
+    missing = [s.id for s in pending if not _valid(s, choices.get(s.id), hand_to.get(s.id))]
     if missing:
         raise ValueError(f"No choice for submissions {missing}")
     outcome = Outcome()
     email, alias = user.email, pseudonym(user.id)
     owned = db.session.scalars(select(Submission).where(Submission.owner_id == user.id)).all()
+    rest = []
+    # Hand-overs first, while the person is still on every submission; then they leave all.
     for submission in owned:
+        choice = choices.get(submission.id) if submission.status in CHOOSE else None
+        if choice is Choice.HAND_OVER:
+            heir = next(h for h in heirs(submission) if h.id == hand_to.get(submission.id))
+            _hand_over(submission, heir, user, chosen=True)
+            outcome.handed_over.append(submission.id)
+        elif choice is None and (found := heirs(submission)):
+            _hand_over(submission, found[0], user, chosen=False)
+            outcome.handed_over.append(submission.id)
+        else:
+            rest.append((submission, choice))
+    remove_person(user)
+    _forget_invitations_to(user, alias)
+    for submission, choice in rest:
         if submission.status is Status.DRAFT:
             _delete_draft(submission)
             outcome.deleted_drafts += 1
             continue
-        choice = choices.get(submission.id) if submission.status in CHOOSE else None
         if choice is Choice.WITHDRAW:
             _withdraw(submission, user)
             outcome.withdrawn.append(submission.id)
         elif choice is Choice.KEEP:
             outcome.kept.append(submission.id)
-        elif choice is Choice.HAND_OVER:  # the co-editors' hook: a new owner, nothing scrubbed
-            raise NotImplementedError("handing over needs co-editors")
         _scrub(submission)
 
     # The person's own address in the trail's messages becomes the pseudonym.
@@ -217,7 +288,8 @@ def delete_account(
         message=(
             f"Account deleted by its owner: {outcome.deleted_drafts} draft(s) deleted, "
             f"withdrawn {outcome.withdrawn or 'none'}, kept without personal data "
-            f"{outcome.kept or 'none'}."
+            f"{outcome.kept or 'none'}, handed over to a co-editor "
+            f"{outcome.handed_over or 'none'}."
         ),
     )
     db.session.flush()

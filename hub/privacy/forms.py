@@ -9,7 +9,7 @@ from wtforms import PasswordField, RadioField
 from wtforms.validators import AnyOf, InputRequired, Length
 
 from hub.forms import HubForm
-from hub.privacy.deletion import OFFERED, Choice
+from hub.privacy.deletion import OFFERED, Choice, hand_over_value, heirs
 from hub.submissions.formfields import options
 from hub.submissions.models import Submission
 
@@ -21,6 +21,20 @@ CHOICE_LABELS = {
     ),
 }
 CHOOSE_ONE = _l("Choose what happens to this submission.")
+
+
+def choices_for(submission: Submission) -> list[tuple[str, str]]:
+    """(value, label) of what can become of one submission: withdraw, keep, or hand it over
+    to one of its co-editors who can still log in."""
+    pairs = [(c.value, str(CHOICE_LABELS[c])) for c in OFFERED]
+    for heir in heirs(submission):
+        name = f"{heir.display_name} ({heir.email})"
+        label = _l(
+            "Hand it over to %(name)s: they become its owner and keep working on it.",
+            name=name,
+        )
+        pairs.append((hand_over_value(heir), str(label)))
+    return pairs
 
 
 class DeleteAccountForm(HubForm):
@@ -45,14 +59,15 @@ def deletion_form(submissions: Sequence[Submission]) -> DeleteAccountForm:
     class Form(DeleteAccountForm):
         pass
 
-    values = [c.value for c in OFFERED]
     for s in submissions:
+        pairs = choices_for(s)
+        values = [value for value, _label in pairs]
         setattr(
             Form,
             choice_name(s),
             RadioField(
                 s.title or f"#{s.id}",
-                choices=options((c.value, CHOICE_LABELS[c]) for c in OFFERED),
+                choices=options(pairs),
                 validate_choice=False,
                 validators=[InputRequired(message=CHOOSE_ONE), AnyOf(values, message=CHOOSE_ONE)],
             ),

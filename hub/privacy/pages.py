@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from flask import current_app, render_template
 
 from hub.auth.parking import PARK_HOURS
-from hub.privacy.deletion import OFFERED
-from hub.privacy.forms import CHOICE_LABELS, DeleteAccountForm, choice_name
+from hub.privacy.forms import DeleteAccountForm, choice_name, choices_for
 from hub.submissions.models import Submission
 from hub.templating import Page
 
@@ -38,9 +37,7 @@ def delete_page(
     html = render_template(
         "privacy/delete.html",
         form=form,
-        choose=[(s, form[choice_name(s)]) for s in choose],
-        offered=OFFERED,
-        labels=CHOICE_LABELS,
+        choose=[(s, form[choice_name(s)], choices_for(s)) for s in choose],
         summary=summary,
         last_admin=last_admin,
         notice=notice,

@@ -147,8 +147,8 @@ def invite(submission: Submission, email: str, by: User) -> Invitation:
     record(Action.EDITOR_INVITED, by, submission, message=f"Invited {email} to co-edit.")
     token = _serializer().dumps([invitation.id, secret])
     # The invited address may have no account yet: the mail is in the account's language if
-    # there is one (English if it chose none, as every mail to it), else in the inviter's
-    # (the page they were on is the best guess).
+    # there is one, else in the inviter's (the page they were on is the best guess).
+    # An account without a chosen language reads the hub's mails in English, as all others.
     account = db.session.scalar(select(User).where(User.email == email))
     language = (account.language or DEFAULT) if account else (by.language or DEFAULT)
     with force_locale(language):
@@ -180,6 +180,8 @@ def _close(invitation: Invitation, status: InvitationStatus, user: User | None =
 def why_cannot_accept(invitation: Invitation, user: User) -> str | None:
     """Why `user` cannot accept this invitation (a sentence for the page), or None."""
     submission = invitation.submission
+    if not user.is_active:  # deactivated or deleted: such an account joins nothing
+        return gettext("This account cannot log in, so it cannot accept invitations.")
     if user.email != invitation.email:
         return gettext(
             "This invitation was sent to %(invited)s, and you are logged in as %(you)s. Log "

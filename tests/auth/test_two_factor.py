@@ -289,7 +289,7 @@ def test_the_secret_is_never_logged_nor_in_the_audit_trail(
 def test_the_confirmation_link_does_not_skip_the_code(app, client, create_user, enrol, frozen):
     from hub.auth.tokens import confirmation_token
 
-    user = create_user(name="Una Unconfirmed", confirmed=False)
+    user = create_user(name="Tomás Twofactor", confirmed=False)  # as registering leaves it
     enrol(user)
     with app.test_request_context():
         token = confirmation_token(db.session.get(User, user.id))

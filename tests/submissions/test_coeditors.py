@@ -339,7 +339,8 @@ def test_a_moderator_cannot_decide_a_submission_they_co_edit(
     join(app, Browser(app, people["owner"]), item.id, mod)
     review = page_text(expect(mod.get(f"/moderation/{item.id}"), 200).text)
     assert "This is your own submission: another moderator must decide on it." in review
-    assert f"Co-editors: Mona Moderator ({moderator.email})" in review
+    # The names and addresses are isolated (<bdi>), which page_text() turns into blanks.
+    assert re.search(rf"Co-editors: Mona Moderator \( ?{re.escape(moderator.email)} ?\)", review)
     with app.app_context():
         refusal = moderation.why_not_decidable(
             db.session.get(Submission, item.id), db.session.get(User, moderator.id)
