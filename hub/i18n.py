@@ -145,9 +145,17 @@ def js_messages() -> dict[str, Any]:
         "hours": _("%(hours)s h %(minutes)s min left"),
         "closed": _("submissions have closed: reload the page"),
         "yourTime": _("; your time: %(when)s"),
+        "dateTime": _("%(date)s, %(time)s %(zone)s"),  # as hub.clock writes instants
         "similarLead": _("These published submissions look similar to yours:"),
         "similarNone": _("No similar published submission was found."),
         "kind": _("Kind: %(kind)s"),
+        # The character counter of fields with a limit: plural by the limit, or by how many
+        # characters are over it.
+        "counter": plural_forms("%(used)s of %(num)d character", "%(used)s of %(num)d characters"),
+        "counterOver": plural_forms(
+            "%(used)s of %(limit)s characters: %(num)d too many",
+            "%(used)s of %(limit)s characters: %(num)d too many",
+        ),
         "similarFound": plural_forms(
             "%(num)d similar published submission found.",
             "%(num)d similar published submissions found.",

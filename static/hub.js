@@ -27,26 +27,33 @@
   }
 
   // The cutoff in the visitor's own time zone, when it differs from Geneva, written as the
-  // hub writes dates ("31 December 2026, 10:06 UTC"); only the time when it is the same day.
-  function hubDate(when) {
-    var parts = {};
-    new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, { day: "numeric", month: "long", year: "numeric",
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
-      .formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
-    return { day: parts.day + " " + parts.month + " " + parts.year,
-             time: parts.hour + ":" + parts.minute + " " + parts.timeZoneName };
+  // hub writes dates in the page's language: the day by Intl in that language's order
+  // ("4 janvier 2027", "2027年1月4日"), then the hub's own pattern for day, time and zone
+  // ("%(date)s, %(time)s %(zone)s", translated); only the time when it is the same day.
+  // Latin digits, as the hub's dates; English day first, as the hub writes it (en-GB).
+  function localFormat(options) {
+    return new Intl.DateTimeFormat((lang === "en" ? "en-GB" : lang) + "-u-nu-latn", options);
   }
 
   function showLocalTimes() {
     document.querySelectorAll("[data-local-time]").forEach(function (el) {
       var when = new Date(el.dataset.localTime);
       var shown = el.parentNode.querySelector("time[datetime]");
-      var zone = shown && /([+-])(\d\d):(\d\d)$/.exec(shown.getAttribute("datetime"));
+      var stamp = shown ? shown.getAttribute("datetime") : "";
+      var zone = /([+-])(\d\d):(\d\d)$/.exec(stamp);
       var genevaOffset = zone ? (zone[1] === "-" ? -1 : 1) * (60 * +zone[2] + +zone[3]) : null;
       if (genevaOffset === -when.getTimezoneOffset()) { return; }  // the visitor is on Geneva time
-      var local = hubDate(when);
-      var sameDay = shown && shown.textContent.indexOf(local.day + ",") === 0;
-      el.textContent = say("yourTime", { when: sameDay ? local.time : local.day + ", " + local.time });
+      var parts = {};
+      localFormat({ hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+        .formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+      var time = parts.hour + ":" + parts.minute;
+      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+      var localDay = when.getFullYear() + "-" + pad(when.getMonth() + 1) + "-" + pad(when.getDate());
+      // The hub's date is the one in its datetime attribute (Geneva's own, with its offset).
+      var text = stamp.slice(0, 10) === localDay ? time + " " + parts.timeZoneName
+        : say("dateTime", { date: localFormat({ day: "numeric", month: "long", year: "numeric" }).format(when),
+                            time: time, zone: parts.timeZoneName });
+      el.textContent = say("yourTime", { when: text });
     });
   }
 
@@ -65,7 +72,8 @@
       var max = parseInt(input.dataset.maxlength, 10);
       function update(announce) {
         var used = Array.from(input.value).length;  // characters (code points), as the server counts
-        var text = used + " of " + max + " characters" + (used > max ? " — " + (used - max) + " too many" : "");
+        var text = used > max ? say("counterOver", { used: used, limit: max }, used - max)
+                              : say("counter", { used: used }, max);
         var wasOver = out.classList.contains("over");
         out.textContent = text;
         out.classList.toggle("over", used > max);

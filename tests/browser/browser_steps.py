@@ -206,6 +206,11 @@ def shared_once(
 # --- Steps in the browser ------------------------------------------------------------------
 
 
+def at(data: dict[str, Any], path: str) -> str:
+    """`path` in the language being toured: under its prefix (none for English)."""
+    return f"{data.get('prefix', '')}{path}"
+
+
 def click_and_wait(page: Any, selector: str, *, double: bool = False) -> Any:
     """Click (or double-click) something that submits or follows a link; wait for the page."""
     with page.expect_navigation():

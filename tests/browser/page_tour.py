@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from browser_steps import LiveHub, click_and_wait, login, tick_country
+import account_tour
+from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
@@ -81,11 +82,6 @@ class Visit:
 Action = Callable[[Any, dict[str, Any]], Any]
 
 
-def at(data: dict[str, Any], path: str) -> str:
-    """`path` in the language being toured: under its prefix (none for English)."""
-    return f"{data.get('prefix', '')}{path}"
-
-
 def _goto(path: Callable[[dict[str, Any]], str]) -> Action:
     return lambda page, data: page.goto(at(data, path(data)))
 
@@ -137,6 +133,7 @@ SETTINGS = {
     "HUB_RATELIMIT_PASSWORD": "",
     "HUB_RATELIMIT_SUBMIT": "",
     "HUB_RATELIMIT_DECIDE": "",
+    "HUB_RATELIMIT_TWOFACTOR": "",  # the tour turns two-factor on once per language
 }
 
 
@@ -221,6 +218,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("review-with-errors", "moderator", _review_with_errors),
     ("moderation-queue-with-errors", "moderator", _bulk_with_errors),
     ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
+    *account_tour.PAGE_TYPES,
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 EXPECTED_STATUS = {
@@ -237,6 +235,7 @@ EXPECTED_STATUS = {
     "error-503": 503,
     "review-with-errors": 422,
     "moderation-queue-with-errors": 422,
+    **account_tour.EXPECTED_STATUS,
 }
 
 
@@ -314,6 +313,8 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "changes_requested_id": changes["id"],
         "submitter": submitter,
         "moderator": "tour-moderator@example.org",
+        "secured": account_tour.secured_account(hub, "tour-secured@example.org"),
+        **account_tour.seed_accounts(hub, submitter, changes["id"]),
     }
     return hub.seeded
 
@@ -384,6 +385,8 @@ def language_data(hub: LiveHub, language: str) -> dict[str, Any]:
         data["confirm_path"] = hub.confirmation_path(
             f"tour-unconfirmed-{language}@example.org", "Lina Haddad"
         )
+        # The tour hub throttles logins per account: the code step's own account too.
+        data["secured"] = account_tour.secured_account(hub, f"tour-secured-{language}@example.org")
     return data
 
 

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+import account_tour
 from browser_steps import login
 from page_tour import (
     AXE_CANARY_FINDS,
@@ -117,6 +118,7 @@ class _Fields(HTMLParser):
         "register-with-errors",
         "review-with-errors",
         "moderation-queue-with-errors",
+        *account_tour.WITH_ERRORS,
     ],
 )
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -130,7 +132,8 @@ def test_form_errors_are_summarised_and_linked_to_their_fields(tours, language, 
         assert f"{field_id}-error" in described_by, (field_id, described_by)
         assert set(described_by) <= fields.ids, (field_id, described_by)
         assert f"{field_id}-field" in fields.summary_links, field_id
-    assert fields.limited, "no character counter"
+    # (Forms of passwords and choices only have no field that counts.)
+    assert fields.limited or name in account_tour.WITHOUT_COUNTER, "no character counter"
     assert all(f"{field_id}-count" in fields.ids for field_id in fields.limited)
 
 
@@ -177,3 +180,37 @@ def test_keyboard_focus_is_always_visible(hub, page, path, role):
     assert seen[0]["what"].startswith("A Skip to content") and seen[0]["onScreen"], seen[0]
     assert len(seen) >= 8, seen
     assert [s for s in seen if not (s["ring"] and s["onScreen"])] == [], seen
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_peoples_own_words_keep_their_own_direction(tours, language):
+    """What people type (a name, a title, a message) takes the direction of its own script
+    (dir=auto), an address shown in a sentence is isolated (<bdi>); a code has no counter."""
+    tour = tours(language)
+    for name, field in [
+        ("settings", "display_name"),
+        ("submission-form-with-errors", "title"),
+        ("submission-form-with-errors", "summary"),
+        ("review-with-errors", "message"),
+    ]:
+        fields = _Attributes(field)
+        fields.feed(visited(tour, name).html)
+        assert fields.found.get("dir") == "auto", (name, field, fields.found)
+    assert "<bdi>jonas.keller@example.net</bdi>" in visited(tour, "confirm-change").html
+    code = _Attributes("code")
+    code.feed(visited(tour, "two-factor-enrol").html)
+    assert code.found and "data-maxlength" not in code.found and "dir" not in code.found
+    assert 'id="code-count"' not in visited(tour, "two-factor-enrol").html
+
+
+class _Attributes(HTMLParser):
+    """The attributes of the element with one id."""
+
+    def __init__(self, element_id: str) -> None:
+        super().__init__()
+        self.element_id = element_id
+        self.found: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if dict(attrs).get("id") == self.element_id:
+            self.found = dict(attrs)

@@ -5,6 +5,7 @@ visitor's own time, and "Go back" from an error page keeps the form's text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -133,3 +134,49 @@ def test_go_back_from_an_error_page_keeps_the_forms_text(page, expect):
     page.click("main a:has-text('Go back')")
     expect(page.locator("#email")).to_have_value("amina@example.org")
     expect(page.locator("#display_name")).to_have_value("Amina Diallo")
+
+
+def _in(hub, language: str, text: Callable[[], str]) -> str:
+    """`text()` as the hub writes it in `language` (its catalogue, its CLDR data)."""
+    from flask_babel import force_locale
+
+    with hub.app.test_request_context(f"/{language}/"), force_locale(language):
+        return text()
+
+
+@pytest.mark.parametrize("language", ["fr", "zh", "ar"])
+def test_counter_and_local_time_in_the_pages_language(hub, new_context, expect, language):
+    """The character counter says the page's words (the catalogue's, plural by the limit);
+    the deadline in the visitor's time is the hub's date in the page's language and order
+    ("6 décembre 2026, 04:00 …", "2026年12月6日 04:00 …"), not an English one."""
+    from babel.dates import format_date
+    from flask_babel import gettext, ngettext
+
+    zurich, tokyo = ZoneInfo("Europe/Zurich"), ZoneInfo("Asia/Tokyo")
+    # 20:00 in Geneva is 04:00 the next day in Tokyo: the page writes the whole date.
+    day = datetime.now(zurich).date() + timedelta(days=3)
+    hub.clock.close_at = datetime(day.year, day.month, day.day, 20, tzinfo=zurich).astimezone(UTC)
+    page = new_context(timezone_id="Asia/Tokyo").new_page()
+    login(page, hub.create_user())
+    page.goto(f"/{language}/submit/initiative")
+
+    local = hub.clock.close_at.astimezone(tokyo)
+    date = format_date(local.date(), "long", locale="zh_Hans" if language == "zh" else language)
+    when = _in(hub, language, lambda: gettext("%(date)s, %(time)s %(zone)s"))
+    when = when % {"date": date, "time": "04:00", "zone": "ZONE"}
+    said = _in(hub, language, lambda: gettext("; your time: %(when)s", when="WHEN"))
+    pattern = re.escape(said).replace("WHEN", re.escape(when)).replace("ZONE", r"\S+")
+    text = page.locator(".cutoff-banner .local-time").inner_text()
+    assert re.fullmatch(pattern, text), (text, pattern)
+
+    limit = int(page.locator("#title").get_attribute("data-maxlength"))
+    page.locator("#title").press_sequentially("Santé")
+    expect(page.locator("#title-count")).to_have_text(
+        _in(
+            hub,
+            language,
+            lambda: ngettext(
+                "%(used)s of %(num)d character", "%(used)s of %(num)d characters", limit, used=5
+            ),
+        )
+    )
