@@ -11,11 +11,21 @@ from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS
 from hub.search.glossary import Glossary, load
-from hub.search.words import Form, forms_of, indexed, phrase_query, words_query
+from hub.search.words import (
+    TIE,
+    BestOf,
+    Form,
+    forms_of,
+    indexed,
+    phrase_query,
+    words_query,
+)
 
 FIELD = "text"  # the parser's one field: what was typed, before analysis
-# An equivalent counts this much of a typed word: the typed language ranks first.
-EXPANSION_WEIGHT = 0.5
+# An equivalent counts this much of a typed word: the typed language ranks first, and below
+# the typed word's own inflections (STEM_WEIGHT), so "дезинформации" in a Russian title is
+# a better answer to "дезинформация" than "disinformation" in an English one.
+EXPANSION_WEIGHT = 0.2
 MAX_PER_SPAN = 10  # equivalents one typed word or phrase may add
 MAX_ADDED = 24  # equivalents one query may add: 20 words never make hundreds of terms
 
@@ -80,6 +90,8 @@ class _Build:
                 i += 1
                 continue
             for size in range(len(run), 0, -1):
+                if not run[size - 1]:
+                    continue  # a span neither ends on a stop word
                 forms = [f for forms_ in run[:size] for f in forms_]
                 concepts = self.glossary.lookup(forms) if self.glossary else set()
                 if concepts or size == 1:
@@ -91,14 +103,15 @@ class _Build:
 
     def plain_run(self, children: list[wq.Query], start: int) -> list[list[Form]]:
         """The forms of the plain typed words from `start` on (at most the glossary's longest
-        term), stopping at anything else."""
+        term), stopping at anything else. A stop word inside the run has no forms ("igualdad
+        de género" is a term); the run never begins with one."""
         run: list[list[Form]] = []
         longest = self.glossary.longest if self.glossary else 1
         for node in children[start : start + longest]:
             if not (isinstance(node, wq.Term) and node.fieldname == FIELD and node.boost == 1):
                 break
             forms = forms_of(node.text)
-            if not forms:
+            if not forms and not run:
                 break
             run.append(forms)
         return run
@@ -122,11 +135,16 @@ class _Build:
                     continue
                 if not indexed(self.reader, list(term.forms), term.lang, self.hidden):
                     continue  # no published text has it: nothing to add or to announce
-                alternatives.append(phrase_query(list(term.forms), EXPANSION_WEIGHT))
+                # A phrase scores the sum of its words: weighed per word of the typed span,
+                # so a two-word equivalent of one typed word does not count twice.
+                weight = EXPANSION_WEIGHT * len(forms) / len(term.forms)
+                alternatives.append(phrase_query(list(term.forms), weight))
                 self.forms += term.forms
                 self.added.append(Added(term.text, term.lang))
                 taken += 1
-        return typed if len(alternatives) == 1 else wq.Or(alternatives)
+        # The best alternative scores, not their sum: a text holding three synonyms of the
+        # word is no better an answer than one holding the typed word (or one synonym).
+        return typed if len(alternatives) == 1 else BestOf(alternatives, tiebreak=TIE)
 
 
 def to_index_query(
