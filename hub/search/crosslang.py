@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS
-from hub.search.glossary import Glossary, load
+from hub.search.glossary import Glossary, Term, load
 from hub.search.words import (
     TIE,
     BestOf,
@@ -42,12 +42,18 @@ class _Build:
     """One query's conversion: its typed words, and the equivalents added so far."""
 
     def __init__(
-        self, reader: IndexReader, glossary: Glossary | None, hidden: frozenset[int]
+        self,
+        reader: IndexReader,
+        glossary: Glossary | None,
+        hidden: frozenset[int],
+        held: dict | None = None,
     ) -> None:
         """Convert against `reader`; no glossary: only the words typed. `hidden`: documents
-        whose words must not be announced."""
+        whose words must not be announced; `held`: which terms visible documents hold, as
+        far as known (filled in; valid for this reader and `hidden` only)."""
         self.reader = reader
         self.hidden = hidden
+        self.held: dict[tuple[str, str], bool] = {} if held is None else held
         self.glossary = glossary
         self.added: list[Added] = []
         self.forms: list[Form] = []  # every word searched, typed or added (to highlight)
@@ -133,7 +139,7 @@ class _Build:
                     break
                 if term.key == key or any(a.text == term.text for a in self.added):
                     continue
-                if not indexed(self.reader, list(term.forms), term.lang, self.hidden):
+                if not self.is_held(term):
                     continue  # no published text has it: nothing to add or to announce
                 # A phrase scores the sum of its words: weighed per word of the typed span,
                 # so a two-word equivalent of one typed word does not count twice.
@@ -146,13 +152,26 @@ class _Build:
         # word is no better an answer than one holding the typed word (or one synonym).
         return typed if len(alternatives) == 1 else BestOf(alternatives, tiebreak=TIE)
 
+    def is_held(self, term: Term) -> bool:
+        """Whether a visible document holds the glossary term (each term looked up once per
+        index version: most queries share their concepts' terms)."""
+        key = (term.lang, term.text)
+        if key not in self.held:
+            self.held[key] = indexed(self.reader, list(term.forms), term.lang, self.hidden)
+        return self.held[key]
+
 
 def to_index_query(
-    tree: wq.Query, reader: IndexReader, across: bool = True, hidden: frozenset[int] = frozenset()
+    tree: wq.Query,
+    reader: IndexReader,
+    across: bool = True,
+    hidden: frozenset[int] = frozenset(),
+    held: dict | None = None,
 ) -> tuple[wq.Query, list[Added], list[Form]]:
     """The index query of a parsed tree, with the glossary equivalents that visible documents
-    hold unless `across` is off; the equivalents added, and every word searched."""
-    build = _Build(reader, load() if across else None, hidden)
+    hold unless `across` is off; the equivalents added, and every word searched. `held`:
+    see _Build."""
+    build = _Build(reader, load() if across else None, hidden, held)
     if isinstance(tree, wq.Term | wq.Phrase) and tree.fieldname == FIELD:
         converted = build.expand([tree])[0] if across else build.convert(tree)
     else:

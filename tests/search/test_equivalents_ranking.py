@@ -107,3 +107,16 @@ def test_searching_a_word_does_not_announce_a_longer_concept(app, add):
     added = [t for t, _lang in found(app, "santé", lang="fr").also_searched]
     assert "health" in added
     assert "digital health" not in added
+
+
+def test_a_repeated_search_is_answered_the_same_from_the_cache(app, add):
+    """The parsed query is kept with its matches: the second asking (served from the
+    cache) lists, announces and notes the same, and notes do not pile up."""
+    add("Santé des villes", "La santé urbaine.", "Villes.", "fr")
+    long_query = "health " + "x" * 250
+    first = found(app, "health")
+    again = found(app, "health")
+    assert [s.title for s in again.items] == [s.title for s in first.items] == ["Santé des villes"]
+    assert again.also_searched == first.also_searched == [("santé", "fr")]
+    assert found(app, long_query).notes == found(app, long_query).notes
+    assert len(found(app, long_query).notes) == 1
