@@ -10,12 +10,22 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS
-from hub.search.glossary import Glossary, load
-from hub.search.words import Form, forms_of, indexed, phrase_query, words_query
+from hub.search.glossary import Glossary, Term, load
+from hub.search.words import (
+    TIE,
+    BestOf,
+    Form,
+    forms_of,
+    indexed,
+    phrase_query,
+    words_query,
+)
 
 FIELD = "text"  # the parser's one field: what was typed, before analysis
-# An equivalent counts this much of a typed word: the typed language ranks first.
-EXPANSION_WEIGHT = 0.5
+# An equivalent counts this much of a typed word: the typed language ranks first, and below
+# the typed word's own inflections (STEM_WEIGHT), so "дезинформации" in a Russian title is
+# a better answer to "дезинформация" than "disinformation" in an English one.
+EXPANSION_WEIGHT = 0.2
 MAX_PER_SPAN = 10  # equivalents one typed word or phrase may add
 MAX_ADDED = 24  # equivalents one query may add: 20 words never make hundreds of terms
 
@@ -32,12 +42,18 @@ class _Build:
     """One query's conversion: its typed words, and the equivalents added so far."""
 
     def __init__(
-        self, reader: IndexReader, glossary: Glossary | None, hidden: frozenset[int]
+        self,
+        reader: IndexReader,
+        glossary: Glossary | None,
+        hidden: frozenset[int],
+        held: dict | None = None,
     ) -> None:
         """Convert against `reader`; no glossary: only the words typed. `hidden`: documents
-        whose words must not be announced."""
+        whose words must not be announced; `held`: which terms visible documents hold, as
+        far as known (filled in; valid for this reader and `hidden` only)."""
         self.reader = reader
         self.hidden = hidden
+        self.held: dict[tuple[str, str], bool] = {} if held is None else held
         self.glossary = glossary
         self.added: list[Added] = []
         self.forms: list[Form] = []  # every word searched, typed or added (to highlight)
@@ -80,6 +96,8 @@ class _Build:
                 i += 1
                 continue
             for size in range(len(run), 0, -1):
+                if not run[size - 1]:
+                    continue  # a span neither ends on a stop word
                 forms = [f for forms_ in run[:size] for f in forms_]
                 concepts = self.glossary.lookup(forms) if self.glossary else set()
                 if concepts or size == 1:
@@ -91,14 +109,15 @@ class _Build:
 
     def plain_run(self, children: list[wq.Query], start: int) -> list[list[Form]]:
         """The forms of the plain typed words from `start` on (at most the glossary's longest
-        term), stopping at anything else."""
+        term), stopping at anything else. A stop word inside the run has no forms ("igualdad
+        de género" is a term); the run never begins with one."""
         run: list[list[Form]] = []
         longest = self.glossary.longest if self.glossary else 1
         for node in children[start : start + longest]:
             if not (isinstance(node, wq.Term) and node.fieldname == FIELD and node.boost == 1):
                 break
             forms = forms_of(node.text)
-            if not forms:
+            if not forms and not run:
                 break
             run.append(forms)
         return run
@@ -120,21 +139,39 @@ class _Build:
                     break
                 if term.key == key or any(a.text == term.text for a in self.added):
                     continue
-                if not indexed(self.reader, list(term.forms), term.lang, self.hidden):
+                if not self.is_held(term):
                     continue  # no published text has it: nothing to add or to announce
-                alternatives.append(phrase_query(list(term.forms), EXPANSION_WEIGHT))
+                # A phrase scores the sum of its words: weighed per word of the typed span,
+                # so a two-word equivalent of one typed word does not count twice.
+                weight = EXPANSION_WEIGHT * len(forms) / len(term.forms)
+                alternatives.append(phrase_query(list(term.forms), weight))
                 self.forms += term.forms
                 self.added.append(Added(term.text, term.lang))
                 taken += 1
-        return typed if len(alternatives) == 1 else wq.Or(alternatives)
+        # The best alternative scores, not their sum: a text holding three synonyms of the
+        # word is no better an answer than one holding the typed word (or one synonym).
+        return typed if len(alternatives) == 1 else BestOf(alternatives, tiebreak=TIE)
+
+    def is_held(self, term: Term) -> bool:
+        """Whether a visible document holds the glossary term (each term looked up once per
+        index version: most queries share their concepts' terms)."""
+        key = (term.lang, term.text)
+        if key not in self.held:
+            self.held[key] = indexed(self.reader, list(term.forms), term.lang, self.hidden)
+        return self.held[key]
 
 
 def to_index_query(
-    tree: wq.Query, reader: IndexReader, across: bool = True, hidden: frozenset[int] = frozenset()
+    tree: wq.Query,
+    reader: IndexReader,
+    across: bool = True,
+    hidden: frozenset[int] = frozenset(),
+    held: dict | None = None,
 ) -> tuple[wq.Query, list[Added], list[Form]]:
     """The index query of a parsed tree, with the glossary equivalents that visible documents
-    hold unless `across` is off; the equivalents added, and every word searched."""
-    build = _Build(reader, load() if across else None, hidden)
+    hold unless `across` is off; the equivalents added, and every word searched. `held`:
+    see _Build."""
+    build = _Build(reader, load() if across else None, hidden, held)
     if isinstance(tree, wq.Term | wq.Phrase) and tree.fieldname == FIELD:
         converted = build.expand([tree])[0] if across else build.convert(tree)
     else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from hub.search.languages import LANGS
+from hub.search.languages import LANGS, tokens
 from hub.search.words import Form, forms_of
 
 PATH = Path(__file__).with_name("glossary.tsv")
@@ -36,6 +36,11 @@ class Glossary:
     concepts: dict[str, list[Term]] = field(default_factory=dict)
     by_exact: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
     by_stem: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Terms whose analysis drops a word at an edge ("e-santé" reads "santé", "ITU-T" reads
+    # "ITU", "Afrique de l'Est" reads "Afrique"): found only when no whole term matches, or
+    # "santé" would stand for digital health too and add its terms.
+    cut_exact: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
+    cut_stem: dict[tuple[str, ...], set[str]] = field(default_factory=lambda: defaultdict(set))
     longest: int = 1
 
     def add(self, concept: str, lang: str, text: str) -> None:
@@ -45,23 +50,31 @@ class Glossary:
             return
         term = Term(text, lang, forms)
         self.concepts.setdefault(concept, []).append(term)
-        self.by_exact[term.key].add(concept)
+        words = [t[0] for t in tokens(text, stops=True)]
+        cut = not (words[0] and words[-1])
+        (self.cut_exact if cut else self.by_exact)[term.key].add(concept)
         stems = _stem_key(forms, lang)
         if stems is not None:
-            self.by_stem[stems].add(concept)
-        self.longest = max(self.longest, len(forms))
+            (self.cut_stem if cut else self.by_stem)[stems].add(concept)
+        # A typed span may hold the stop words inside a term ("igualdad de género").
+        self.longest = max(self.longest, len(words))
 
     def lookup(self, forms: list[Form]) -> set[str]:
         """The concepts a typed span is a term of: same exact forms, else same stems in one
-        language ("healthcare" is a term; "equalities" finds "equality")."""
-        found = set(self.by_exact.get(tuple(f.exact for f in forms), ()))
-        if found:
-            return found
-        for lang in LANGS:
-            key = _stem_key(tuple(forms), lang)
-            if key is not None:
-                found |= self.by_stem.get(key, set())
-        return found
+        language ("healthcare" is a term; "equalities" finds "equality"); a whole term before
+        one cut at an edge."""
+        exact = tuple(f.exact for f in forms)
+        for by_exact, by_stem in ((self.by_exact, self.by_stem), (self.cut_exact, self.cut_stem)):
+            found = set(by_exact.get(exact, ()))
+            if found:
+                return found
+            for lang in LANGS:
+                key = _stem_key(tuple(forms), lang)
+                if key is not None:
+                    found |= by_stem.get(key, set())
+            if found:
+                return found
+        return set()
 
 
 def _stem_key(forms: tuple[Form, ...], lang: str) -> tuple[str, ...] | None:

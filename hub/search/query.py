@@ -119,10 +119,13 @@ def parse(
     any_word: bool = False,
     hidden: frozenset[int] = frozenset(),
     across: bool = True,
+    held: dict | None = None,
 ) -> ParsedQuery:
     """Parse with the query syntax; anything the parser chokes on is searched as plain words.
     `hidden`: document numbers the public must not see (their removal is queued); `across`:
-    also search the glossary equivalents of the words in the other languages."""
+    also search the glossary equivalents of the words in the other languages; `held`: which
+    equivalents visible documents hold, as learnt by earlier queries on the same index
+    version and `hidden` (filled in)."""
     text, notes = clean(raw)
     if not text:
         return ParsedQuery(text, None, notes)
@@ -130,7 +133,7 @@ def parse(
     forms: list[Form] = []
     try:
         tree = _parser(any_word).parse(text)
-        q, added, forms = to_index_query(tree, reader, across, hidden)
+        q, added, forms = to_index_query(tree, reader, across, hidden, held)
         q = bound_wildcards(prune(q, reader), reader, notes, hidden)
     except Exception:  # whoosh raises assorted errors on odd syntax: fall back to words
         words = " ".join(w for w in _WORD.findall(text) if w not in _OPERATORS)
@@ -139,7 +142,7 @@ def parse(
         )
         try:
             q, added, forms = (
-                to_index_query(_parser(any_word).parse(words), reader, across, hidden)
+                to_index_query(_parser(any_word).parse(words), reader, across, hidden, held)
                 if words
                 else (wq.NullQuery, [], [])
             )

@@ -92,6 +92,7 @@ class _View:
     hidden: frozenset[int]  # documents the index holds whose removal is queued
     language: str  # the visitor's
     own: frozenset[int]  # documents written in it
+    cache: LRU  # the index's result cache
 
 
 def _view(idx: SearchIndex, searcher: Searcher, unpublished: frozenset[int]) -> _View:
@@ -109,15 +110,23 @@ def _view(idx: SearchIndex, searcher: Searcher, unpublished: frozenset[int]) -> 
         (version, "language", language),
         lambda: frozenset(searcher.docs_for_query(wq.Term("language", language))),
     )
-    return _View(searcher, table, (version, unpublished), visible, hidden, language, own)
+    return _View(
+        searcher, table, (version, unpublished), visible, hidden, language, own, idx.results
+    )
 
 
 def _parse(view: _View, q: str, any_word: bool = False, across: bool = True) -> ParsedQuery:
     """The user's words as a query on this view (hidden documents suggest no words), with
     their glossary equivalents unless `across` is off."""
-    return parse(
-        q, view.searcher.schema, view.searcher.reader(), any_word, view.hidden, across=across
-    )
+    held = _held(view)
+    reader = view.searcher.reader()
+    return parse(q, view.searcher.schema, reader, any_word, view.hidden, across=across, held=held)
+
+
+def _held(view: _View) -> dict:
+    """Which glossary terms a visible document holds, learnt in this index version (one
+    cache entry, shared by every query of the version)."""
+    return view.cache.remember((view.version, "held"), dict)
 
 
 def _match(view: _View, query: Any) -> Matches:
@@ -128,25 +137,29 @@ def _match(view: _View, query: Any) -> Matches:
     return Matches(collector.bitmap.to_int(), ranked)
 
 
-def _matching(
-    view: _View, cache: LRU, q: str, parsed: ParsedQuery, across: bool
-) -> tuple[ParsedQuery, Matches, bool]:
+def _parsed_matches(
+    view: _View, q: str, any_word: bool, across: bool
+) -> tuple[ParsedQuery, Matches | None]:
+    """The parsed query and what it matches, kept together in one cache entry: a query
+    seen before in this version is neither parsed (glossary look-ups) nor run again."""
+
+    def compute() -> tuple[ParsedQuery, Matches | None]:
+        """Parse, then match unless nothing searchable is left."""
+        parsed = _parse(view, q, any_word, across)
+        return parsed, (None if parsed.query is None else _match(view, parsed.query))
+
+    kind = "or" if any_word else "q"
+    return view.cache.remember((view.version, view.language, across, kind, q), compute)
+
+
+def _matching(view: _View, q: str, across: bool) -> tuple[ParsedQuery, Matches | None, bool]:
     """What all the words match; if that is nothing visible, what any of them matches
-    (the third value then says the listing is partial)."""
-    matches = cache.remember(
-        (view.version, view.language, across, "q", parsed.text),
-        lambda: _match(view, parsed.query),
-    )
-    if matches.mask & view.visible or len(parsed.words) <= 1:
+    (the third value then says the listing is partial). No matches: nothing to search."""
+    parsed, matches = _parsed_matches(view, q, False, across)
+    if matches is None or matches.mask & view.visible or len(parsed.words) <= 1:
         return parsed, matches, False
-    loose = _parse(view, q, any_word=True, across=across)
-    if loose.query is None:
-        return parsed, matches, False
-    wider = cache.remember(
-        (view.version, view.language, across, "or", loose.text),
-        lambda: _match(view, loose.query),
-    )
-    if wider.mask & view.visible:
+    loose, wider = _parsed_matches(view, q, True, across)
+    if wider is not None and wider.mask & view.visible:
         return loose, wider, True
     return parsed, matches, False
 
@@ -222,14 +235,14 @@ def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
     with idx.searcher() as searcher:
         view = _view(idx, searcher, unpublished)
         across = not req.typed_only
-        parsed = _parse(view, req.q, across=across) if req.q.strip() else None
-        if parsed is not None and parsed.query is None:
-            nothing = facet_lists({n: Counter() for n in FACETS}, req)
-            return Listing(req, [], 0, nothing, notes=parsed.notes)
-        partial = False
+        parsed: ParsedQuery | None = None
         matches: Matches | None = None
-        if parsed is not None:
-            parsed, matches, partial = _matching(view, idx.results, req.q, parsed, across)
+        partial = False
+        if req.q.strip():
+            parsed, matches, partial = _matching(view, req.q, across)
+            if matches is None:
+                nothing = facet_lists({n: Counter() for n in FACETS}, req)
+                return Listing(req, [], 0, nothing, notes=list(parsed.notes))
         found = view.visible & matches.mask if matches is not None else view.visible
         passing, counts = _filter(view.table, found, req.filters)
         total = passing.bit_count()
@@ -239,7 +252,7 @@ def from_index(idx: SearchIndex, req: ListingQuery) -> Listing:
             suggestion = _suggestion(view, parsed)
         ids = [view.table.ids[d] for d in docs]
     items = idx.source.load_public(db.session, ids)
-    notes = parsed.notes if parsed else []
+    notes = list(parsed.notes) if parsed else []
     listing = Listing(req, items, total, facet_lists(counts, req), notes=notes, partial=partial)
     if suggestion and suggestion.lower() != req.q.lower():
         listing.suggestion = suggestion
