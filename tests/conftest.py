@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from hub.models import Base
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import create_submission
 
-from helpers import PASSWORD, PG_URL, compile_catalogues, full_content
+from helpers import PASSWORD, PG_URL, Inbox, compile_catalogues, full_content
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -361,3 +362,19 @@ def admin(create_user) -> User:
 def enrolled_moderator(moderator: User, enrol) -> tuple[User, str]:
     """A moderator with two-factor authentication on, and its secret (not logged in)."""
     return moderator, enrol(moderator)
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on a free local port: what it received, and its port."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    received = Inbox()
+    received.port = port
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield received
+    controller.stop()

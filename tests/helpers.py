@@ -3,10 +3,13 @@ conftest.py files); test modules import from here, never from one another."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import html
 import os
 import re
 from datetime import date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -498,3 +501,32 @@ def log_in_with_code(client: Any, email: str, secret: str, at: datetime | None =
         first.location,
     )
     return client.post("/account/login/code", data={"code": totp_code(secret, at)})
+
+
+# --- Mail through a real SMTP server (the smtp_inbox fixture) ---------------------------------
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, tests/conftest.py `smtp_inbox`) accepted, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = 0
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        """Keep the message."""
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Messages addressed to `address`."""
+        return [m for m in self.messages if m["To"] == address]
+
+
+def mail_text(message: EmailMessage) -> str:
+    """The plain-text body of a mail."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return part.get_content()

@@ -4,76 +4,32 @@ the notice to the old one, in Arabic) and the reset for a deleted account's addr
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
-from collections.abc import Iterator
-from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from hub.auth.models import User
 from hub.extensions import db
 
-from helpers import PASSWORD, Browser, expect
-
-
-class Inbox:
-    """What the SMTP server accepted, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        """Keep the message."""
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """Messages addressed to `address`."""
-        return [m for m in self.messages if m["To"] == address]
+from helpers import PASSWORD, Browser, Inbox, expect, mail_text
 
 
 @pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    """A running SMTP server on a free port, and what it received."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield received, port
-    controller.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, inbox: tuple[Inbox, int]) -> dict:
+def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
     """A hub that sends through the test server (each request delivers what it queued once
     its response is closed)."""
     app_config.update(
         HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=inbox[1],
+        HUB_MAIL_PORT=smtp_inbox.port,
         HUB_MAIL_TIMEOUT_SECONDS=2,
         HUB_BASE_URL="https://hub.example.org",
     )
     return app_config
 
 
-def body(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
-    assert part is not None
-    return part.get_content()
-
-
-def test_the_confirmation_arrives_in_french_and_its_link_confirms(app, inbox):
-    received = inbox[0]
+def test_the_confirmation_arrives_in_french_and_its_link_confirms(app, smtp_inbox):
+    received = smtp_inbox
     browser = Browser(app)
     browser.post(
         "/fr/account/register",
@@ -86,7 +42,7 @@ def test_the_confirmation_arrives_in_french_and_its_link_confirms(app, inbox):
     ).close()
     [mail] = received.to("francoise@example.org")
     assert mail["Subject"] == "Confirmez votre adresse pour la Plateforme des partenariats"
-    text = body(mail)
+    text = mail_text(mail)
     assert text.startswith("Bonjour Françoise,")
     assert "Welcome" not in text and "Hello" not in text
     link = re.search(r"https://hub\.example\.org(/(?:fr/)?account/confirm/\S+)", text).group(1)
@@ -99,9 +55,9 @@ def test_the_confirmation_arrives_in_french_and_its_link_confirms(app, inbox):
 
 
 def test_an_address_change_mails_the_new_address_a_link_and_tells_the_old_one_in_arabic(
-    app, inbox, create_user
+    app, smtp_inbox, create_user
 ):
-    received = inbox[0]
+    received = smtp_inbox
     person = create_user(email="amal@example.org", name="Amal")
     with app.app_context():
         db.session.get(User, person.id).language = "ar"
@@ -114,23 +70,23 @@ def test_an_address_change_mails_the_new_address_a_link_and_tells_the_old_one_in
     [link_mail] = received.to("amal.new@example.org")
     [notice] = received.to("amal@example.org")
     assert link_mail["Subject"] == "أكِّد عنوانك الجديد في منصة الشراكات"
-    assert body(link_mail).startswith("مرحباً Amal،")
-    assert "Hello" not in body(link_mail) and "Hello" not in body(notice)
+    assert mail_text(link_mail).startswith("مرحباً Amal،")
+    assert "Hello" not in mail_text(link_mail) and "Hello" not in mail_text(notice)
     assert notice["Subject"] == "طُلب عنوان جديد لحسابك في منصة الشراكات"
-    assert body(notice).startswith("مرحباً Amal،")
-    assert "amal.new@example.org" in body(notice)
-    link = re.search(r"https://hub\.example\.org(/(?:ar/)?account/email/\S+)", body(link_mail))
+    assert mail_text(notice).startswith("مرحباً Amal،")
+    assert "amal.new@example.org" in mail_text(notice)
+    link = re.search(r"https://hub\.example\.org(/(?:ar/)?account/email/\S+)", mail_text(link_mail))
     done = browser.post(link.group(1))
     assert done.status_code == 302
     done.close()
     [_, changed] = received.to("amal@example.org")  # the old address hears it was done
-    assert body(changed).startswith("مرحباً Amal،")
+    assert mail_text(changed).startswith("مرحباً Amal،")
     with app.app_context():
         assert db.session.get(User, person.id).email == "amal.new@example.org"
 
 
-def test_no_mail_leaves_for_a_deleted_accounts_address(app, inbox, create_user):
-    received = inbox[0]
+def test_no_mail_leaves_for_a_deleted_accounts_address(app, smtp_inbox, create_user):
+    received = smtp_inbox
     person = create_user(email="dana@example.org", name="Dana")
     expect(Browser(app, person).get("/account/delete"), 200)
     gone = Browser(app, person).post("/account/delete", data={"password": PASSWORD})
@@ -142,4 +98,4 @@ def test_no_mail_leaves_for_a_deleted_accounts_address(app, inbox, create_user):
     Browser(app).post("/account/forgot", data={"email": "dana@example.org"}).close()
     assert [m["To"] for m in received.messages if m["To"] != "dana@example.org"] == []
     [unknown] = received.to("dana@example.org")  # the address is free now: no account
-    assert "/account/reset/" not in body(unknown)
+    assert "/account/reset/" not in mail_text(unknown)

@@ -3,76 +3,34 @@ invitation with its link, and a submission's mails to everyone on it, each in th
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
-from collections.abc import Iterator
-from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from hub.auth.models import User
 from hub.clock import clock
 from hub.extensions import db
 from hub.mail.delivery import deliver_due
 
-from helpers import Browser, form_data
-
-
-class Inbox:
-    """What the SMTP server accepted, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        """Keep the message."""
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """Messages addressed to `address`."""
-        return [m for m in self.messages if m["To"] == address]
+from helpers import Browser, Inbox, form_data, mail_text
 
 
 @pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    """A running SMTP server on a free port, and what it received."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield received, port
-    controller.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, inbox: tuple[Inbox, int]) -> dict:
+def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
     """A hub that sends through the test server."""
     app_config.update(
         HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=inbox[1],
+        HUB_MAIL_PORT=smtp_inbox.port,
         HUB_MAIL_TIMEOUT_SECONDS=2,
         HUB_BASE_URL="https://hub.example.org",
     )
     return app_config
 
 
-def body(message: EmailMessage) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
 def test_the_invitation_and_the_receipt_arrive_each_in_the_recipients_language(
-    app, inbox, create_user, create_submission_for
+    app, smtp_inbox, create_user, create_submission_for
 ):
-    received = inbox[0]
+    received = smtp_inbox
     owner = create_user(email="olga@example.org", name="Olga")
     colleague = create_user(email="cleo@example.org", name="Cléo")
     with app.app_context():  # the owner may invite once their address is confirmed
@@ -88,8 +46,8 @@ def test_the_invitation_and_the_receipt_arrive_each_in_the_recipients_language(
     [invitation] = received.to("cleo@example.org")
     # In the invited account's language (none chosen: English), the link on HUB_BASE_URL.
     assert invitation["Subject"] == "Olga invites you to co-edit “Santé pour tous”"
-    assert "Olga (olga@example.org) invites you" in body(invitation)
-    link = re.search(r"https://hub\.example\.org(/invitation/\S+)", body(invitation)).group(1)
+    assert "Olga (olga@example.org) invites you" in mail_text(invitation)
+    link = re.search(r"https://hub\.example\.org(/invitation/\S+)", mail_text(invitation)).group(1)
     cleo = Browser(app, colleague)
     assert cleo.post(link, data={"action": "accept"}).status_code == 302
 
@@ -98,7 +56,7 @@ def test_the_invitation_and_the_receipt_arrive_each_in_the_recipients_language(
         deliver_due()
     [to_owner] = received.to("olga@example.org")
     [_, to_colleague] = received.to("cleo@example.org")
-    assert "مرحباً Olga" in body(to_owner) and "Santé pour tous" in to_owner["Subject"]
+    assert "مرحباً Olga" in mail_text(to_owner) and "Santé pour tous" in to_owner["Subject"]
     assert to_colleague["Subject"] == "Received: Santé pour tous"
-    assert body(to_colleague).startswith("Hello Cléo,")
-    assert f"https://hub.example.org/my/{item.id}" in body(to_colleague)
+    assert mail_text(to_colleague).startswith("Hello Cléo,")
+    assert f"https://hub.example.org/my/{item.id}" in mail_text(to_colleague)
