@@ -39,8 +39,8 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, co_editors
 from hub.submissions.invitations import hand_over, remove_person
 from hub.submissions.models import Status, Submission
-from hub.submissions.operations import pending_revision
-from hub.submissions.revisions import Revision, RevisionStatus
+from hub.submissions.operations import take_down
+from hub.submissions.revisions import Revision
 
 logger = logging.getLogger("hub.privacy")
 
@@ -116,23 +116,7 @@ def is_last_admin(user: User, *, lock: bool = False) -> bool:
 def _withdraw(submission: Submission, actor: User) -> None:
     """Withdraw without asking the clock: leaving the hub takes one's text down at any time
     (the cutoff limits writing, not removing)."""
-    before = submission.status
-    submission.status = Status.WITHDRAWN
-    submission.decided_by_id = None
-    submission.decided_at = None
-    submission.updated_at = clock().now()
-    revision = pending_revision(submission)
-    if revision is not None:
-        revision.status = RevisionStatus.WITHDRAWN
-        revision.decided_at = submission.updated_at
-    record(
-        Action.WITHDRAWN,
-        actor,
-        submission,
-        from_status=before,
-        to_status=Status.WITHDRAWN,
-        message="Withdrawn as its owner deleted their account.",
-    )
+    take_down(submission, actor, "Withdrawn as its owner deleted their account.")
 
 
 def _without_contact(content: dict[str, Any], organisation: str) -> dict[str, Any]:

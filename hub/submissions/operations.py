@@ -191,6 +191,14 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
             )
         )
     ensure_window(submitting=False, user=actor, submission=submission)
+    take_down(submission, actor)
+    db.session.flush()
+    return submission
+
+
+def take_down(submission: Submission, actor: User, message: str = "") -> None:
+    """Set a submission withdrawn, with its pending revision, and audit it; the caller has
+    checked that it may be (withdraw_submission, or an account deletion at any time)."""
     before = submission.status
     submission.status = Status.WITHDRAWN
     submission.decided_by_id = None
@@ -200,9 +208,14 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
     if revision is not None:
         revision.status = RevisionStatus.WITHDRAWN
         revision.decided_at = submission.updated_at
-    record(Action.WITHDRAWN, actor, submission, from_status=before, to_status=Status.WITHDRAWN)
-    db.session.flush()
-    return submission
+    record(
+        Action.WITHDRAWN,
+        actor,
+        submission,
+        from_status=before,
+        to_status=Status.WITHDRAWN,
+        message=message,
+    )
 
 
 def jsonable(value: Any) -> Any:
