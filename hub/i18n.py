@@ -16,10 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale
-from flask import Flask, current_app, has_app_context, has_request_context, request
+from flask import Flask, current_app, has_app_context, has_request_context, redirect, request
 from flask_babel import Babel, get_locale, get_translations, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 # The six UN languages, in the order the switcher shows them (each in its own name).
 LANGUAGES: dict[str, str] = {
@@ -190,3 +191,20 @@ def init_app(app: Flask) -> None:
         if request.environ.get(PREFIX_KEY) is None:
             response.vary.update(("Accept-Language", "Cookie"))
         return response
+
+
+def open_in_language(path: str, language: str) -> Response:
+    """A redirect to `path` (an address without language prefix) in `language`, remembered
+    in this browser's cookie so the chosen language wins over an earlier choice."""
+    root = request.environ.get(ROOT_KEY, "")
+    response = redirect(f"{root}{path}" if language == DEFAULT else f"{root}/{language}{path}")
+    response.set_cookie(
+        COOKIE,
+        language,
+        max_age=COOKIE_MAX_AGE,
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    return response

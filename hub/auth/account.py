@@ -34,7 +34,7 @@ from hub.auth.credentials import (
 from hub.auth.tokens import TokenProblem, read_email_change_token
 from hub.extensions import csrf, db
 from hub.forms import HubForm, csrf_failed, expired_form_notice
-from hub.i18n import COOKIE, COOKIE_MAX_AGE, DEFAULT, ROOT_KEY
+from hub.i18n import open_in_language
 from hub.ratelimit import throttled
 from hub.templating import Page
 
@@ -65,19 +65,7 @@ def save_profile() -> Page:
     db.session.commit()
     flash(_("Your details are saved."), "success")
     # The chosen language also wins over this browser's earlier choice (the cookie).
-    path = url_for("auth.settings")[len(request.script_root) :]
-    root = request.environ.get(ROOT_KEY, "")
-    response = redirect(f"{root}{path}" if language == DEFAULT else f"{root}/{language}{path}")
-    response.set_cookie(
-        COOKIE,
-        language,
-        max_age=COOKIE_MAX_AGE,
-        path="/",
-        samesite="Lax",
-        httponly=True,
-        secure=request.is_secure,
-    )
-    return response
+    return open_in_language(url_for("auth.settings")[len(request.script_root) :], language)
 
 
 @csrf.exempt

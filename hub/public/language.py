@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, request, session
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from hub.auth.models import User
 from hub.auth.parking import park_post
 from hub.extensions import db
-from hub.i18n import COOKIE, COOKIE_MAX_AGE, DEFAULT, ROOT_KEY, supported
+from hub.i18n import DEFAULT, open_in_language, supported
 
 bp = Blueprint("language", __name__)
 
@@ -62,15 +62,4 @@ def switch() -> Response:
         if user is not None:
             user.language = chosen
     db.session.commit()
-    root = request.environ.get(ROOT_KEY, "")
-    response = redirect(f"{root}{target}" if chosen == DEFAULT else f"{root}/{chosen}{target}")
-    response.set_cookie(
-        COOKIE,
-        chosen,
-        max_age=COOKIE_MAX_AGE,
-        path="/",
-        samesite="Lax",
-        httponly=True,
-        secure=request.is_secure,
-    )
-    return response
+    return open_in_language(target, chosen)
