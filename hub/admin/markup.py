@@ -34,9 +34,14 @@ _parser.validateLink = _safe_link  # type: ignore[method-assign]
 
 
 def _shift_headings(html: str) -> str:
-    """# and ## in the text become h3 and h4: the page's own headings are h1 and h2."""
-    for level in range(6, 0, -1):
-        to = min(level + 2, 6)
+    """The text's highest heading becomes an h3 (the page's own are h1 and h2), the others
+    keep their distance to it: "## Question" under the page's "FAQ" is an h3."""
+    levels = [level for level in range(1, 7) if f"<h{level}>" in html]
+    if not levels:
+        return html
+    shift = 3 - levels[0]
+    for level in sorted(levels, reverse=shift > 0):
+        to = min(max(level + shift, 1), 6)
         html = html.replace(f"<h{level}>", f"<h{to}>").replace(f"</h{level}>", f"</h{to}>")
     return html
 
