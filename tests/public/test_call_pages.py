@@ -173,3 +173,19 @@ def test_saving_the_call_shows_on_cached_home_and_about_pages_at_once(app, clien
     assert "Deuxième appel" in client.get("/fr/").text
     assert "Deuxième appel" in client.get("/fr/about").text
     assert "First call" in client.get("/about").text  # the English text did not change
+
+
+# --- The demo -------------------------------------------------------------------------------
+
+
+def test_seed_demo_gives_a_realistic_call_in_english_and_french(app, client, admin):
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Global Digital Cooperation Summit 2027" in client.get("/").text
+    about = client.get("/fr/about").text
+    assert "Sommet mondial sur la coopération numérique 2027" in about
+    assert "Questions fréquentes" in about or "Puis-je modifier ma contribution" in about
+    # A call an admin wrote is never replaced by the demo's.
+    _save(app, admin.id, "en", call_name="The call the admins wrote")
+    app.test_cli_runner().invoke(args=["seed-demo", "--count", "1"])
+    assert "The call the admins wrote" in client.get("/").text
