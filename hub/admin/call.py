@@ -37,7 +37,12 @@ class CallField:
 FIELDS: tuple[CallField, ...] = (
     CallField("call_name", _l("Name of the call"), 200),
     CallField("event_name", _l("Event"), 200),
-    CallField("dates", _l("Dates of the event"), 200, help=_l("As people write them, e.g. 7–10 July 2027.")),
+    CallField(
+        "dates",
+        _l("Dates of the event"),
+        200,
+        help=_l("As people write them, e.g. 7–10 July 2027."),
+    ),
     CallField("venue", _l("Venue"), 200),
     CallField("organiser", _l("Organiser"), 200),
     CallField("summary", _l("What the call is about"), 2000, "markdown"),
@@ -65,7 +70,10 @@ class CallText(Base):
             "language IN (" + ", ".join(f"'{code}'" for code in LANGUAGES) + ")",
             name="language_known",
         ),
-        *(CheckConstraint(f"length({f.name}) <= {f.limit}", name=f"{f.name}_length") for f in FIELDS),
+        *(
+            CheckConstraint(f"length({f.name}) <= {f.limit}", name=f"{f.name}_length")
+            for f in FIELDS
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,9 +92,7 @@ class CallText(Base):
     # Bumped at every save: the public page cache keys on the sum (hub.public.cache).
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 @dataclass(frozen=True)

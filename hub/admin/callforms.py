@@ -32,9 +32,7 @@ def _documents_ok(form: HubForm, field: Field) -> None:
 
 def _field(spec: CallField) -> Any:
     """The WTForms field of one of the call's fields."""
-    length = Length(
-        max=spec.limit, message=_l("Use at most %(num)d characters.", num=spec.limit)
-    )
+    length = Length(max=spec.limit, message=_l("Use at most %(num)d characters.", num=spec.limit))
     if spec.kind == "email":
         return EmailField(
             spec.label,
@@ -45,9 +43,7 @@ def _field(spec: CallField) -> Any:
     validators: list[Any] = [length]
     if spec.kind == "documents":
         validators.append(_documents_ok)
-    return TextAreaField(
-        spec.label, validators=validators, description=spec.help or MARKDOWN_HELP
-    )
+    return TextAreaField(spec.label, validators=validators, description=spec.help or MARKDOWN_HELP)
 
 
 class CallForm(HubForm):

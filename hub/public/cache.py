@@ -2,14 +2,14 @@
 
 A public page (home, about, browse, search, a detail page, statistics) depends only on the
 URL, on what is published, on the call's texts and on the minute (the deadline countdown). The
-call's texts (hub.admin.call) change only when an admin saves them, which bumps their version,
-part of the key. What is published changes only through the search index's queue: every approval, withdrawal or published revision writes an
-`index_tasks` row and, once drained, a new index version. So the key is (address, URL,
-language, index version, newest queued task, call version, minute): a change anywhere makes a new key
-(task ids are never reused), and an old page is never served after it. The address (scheme and
-host, as the request or a trusted proxy gives them) is part of the key because pages carry
-absolute links: a request with a forged Host header must not poison what others see.
-Logged-in visitors (their name and links in the header)
+call's texts (hub.admin.call) change only when an admin saves them, which bumps their version.
+What is published changes only through the search index's queue: every approval, withdrawal
+or published revision writes an `index_tasks` row and, once drained, a new index version. So
+the key is (address, URL, language, index version, newest queued task, call version, minute):
+a change anywhere makes a new key (task ids are never reused), and an old page is never
+served after it. The address (scheme and host, as the request or a trusted proxy gives them)
+is part of the key because pages carry absolute links: a request with a forged Host header
+must not poison what others see. Logged-in visitors (their name and links in the header)
 and pages with a flash message are never cached.
 """
 

@@ -89,7 +89,14 @@ def test_saving_english_stores_the_texts_and_audits_who_and_which_fields(app, cl
     # Saving the same again changes nothing and records nothing.
     client.post("/admin/call?language=en", data=ENGLISH)
     with app.app_context():
-        assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.CALL_EDITED)).all()) == 1
+        assert (
+            len(
+                db.session.scalars(
+                    select(AuditEvent).where(AuditEvent.action == Action.CALL_EDITED)
+                ).all()
+            )
+            == 1
+        )
 
 
 def test_editing_french_does_not_touch_english(app, client, auth, admin):

@@ -82,9 +82,7 @@ def test_the_call_is_shown_on_the_home_and_about_pages_with_the_cutoff(app, clie
     assert 'href="mailto:call@example.org"' in about
 
 
-def test_an_empty_field_in_a_language_shows_the_english_text_marked_as_english(
-    app, client, admin
-):
+def test_an_empty_field_in_a_language_shows_the_english_text_marked_as_english(app, client, admin):
     _save(app, admin.id, "en", **ENGLISH)
     _save(app, admin.id, "fr", call_name="Appel à contributions 2027", venue="Palexpo, Genève")
     about = client.get("/fr/about").text
