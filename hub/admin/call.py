@@ -163,7 +163,13 @@ class Call:
         shown = self.get("documents")
         if shown is None:
             return [], self.language
-        return [Document(t, u) for t, u in parse_documents(shown.text)], shown.lang
+        # The form lets only http(s) addresses in; a row written otherwise links nothing else.
+        links = [
+            Document(t, u)
+            for t, u in parse_documents(shown.text)
+            if u.lower().startswith(("https://", "http://"))
+        ]
+        return links, shown.lang
 
 
 def load_call(language: str) -> Call:

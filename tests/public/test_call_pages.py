@@ -148,6 +148,12 @@ def test_a_malicious_faq_saved_by_an_admin_is_inert_on_the_about_page(app, clien
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in about
 
 
+def test_a_document_link_written_behind_the_forms_back_is_only_ever_http(app, client, admin):
+    _save(app, admin.id, "en", documents="Bad | javascript:alert(1)\nGood | https://example.org/c")
+    home = client.get("/").text
+    assert 'href="javascript' not in home and 'href="https://example.org/c"' in home
+
+
 # --- The page cache -------------------------------------------------------------------------
 
 
