@@ -1,5 +1,6 @@
 """Every model, imported so Base.metadata knows all tables (Alembic, tests)."""
 
+from hub.admin.call import CallText
 from hub.audit.models import Action, AuditEvent
 from hub.auth.models import Role, User, UserSession
 from hub.auth.parking import ParkedPost
@@ -17,6 +18,7 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Base",
+    "CallText",
     "DeadlineException",
     "DigestItem",
     "IndexTask",

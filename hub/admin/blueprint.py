@@ -8,7 +8,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from hub.admin import controllers
+from hub.admin import callviews, controllers
 from hub.auth.models import Role
 from hub.auth.twofactor import staff_gate
 from hub.extensions import login_manager
@@ -33,3 +33,4 @@ bp.add_url_rule("/accounts", "accounts", controllers.accounts)
 bp.add_url_rule("/accounts/<id:user_id>", "account", controllers.account)
 bp.add_url_rule("/accounts/<id:user_id>/role", "role", controllers.role, methods=POST)
 bp.add_url_rule("/accounts/<id:user_id>/active", "active", controllers.active, methods=POST)
+bp.add_url_rule("/call", "call", callviews.call, methods=["GET", "POST"])

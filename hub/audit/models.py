@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     EDITOR_REMOVED = "editor_removed"
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
+    CALL_EDITED = "call_edited"
 
 
 class AuditEvent(Base):

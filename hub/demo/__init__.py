@@ -13,6 +13,7 @@ from typing import Any
 from hub.auth.models import Role, User
 from hub.auth.operations import create_user, find_user
 from hub.clock import clock
+from hub.demo.call import seed_demo_call
 from hub.demo.texts import LANGS
 from hub.extensions import db
 from hub.submissions.models import LIMITS, Status, Submission
@@ -215,5 +216,6 @@ def seed_demo(count: int, seed: int) -> int:
         if i % 500 == 499:
             db.session.flush()  # keeps the session small for large counts
     db.session.flush()
+    seed_demo_call()  # the home and about pages name a call
     logger.info("Seeded %d demo submissions (seed %d)", count, seed)
     return count

@@ -1,14 +1,15 @@
 """Rendered public pages, kept per process for anonymous visitors until what they show changes.
 
-A public page (home, browse, search, a detail page, statistics) depends only on the URL, on
-what is published and on the minute (the deadline countdown). What is published changes only
-through the search index's queue: every approval, withdrawal or published revision writes an
-`index_tasks` row and, once drained, a new index version. So the key is (address, URL,
-language, index version, newest queued task, minute): a change anywhere makes a new key
-(task ids are never reused), and an old page is never served after it. The address (scheme and
-host, as the request or a trusted proxy gives them) is part of the key because pages carry
-absolute links: a request with a forged Host header must not poison what others see.
-Logged-in visitors (their name and links in the header)
+A public page (home, about, browse, search, a detail page, statistics) depends only on the
+URL, on what is published, on the call's texts and on the minute (the deadline countdown). The
+call's texts (hub.admin.call) change only when an admin saves them, which bumps their version.
+What is published changes only through the search index's queue: every approval, withdrawal
+or published revision writes an `index_tasks` row and, once drained, a new index version. So
+the key is (address, URL, language, index version, newest queued task, call version, minute):
+a change anywhere makes a new key (task ids are never reused), and an old page is never
+served after it. The address (scheme and host, as the request or a trusted proxy gives them)
+is part of the key because pages carry absolute links: a request with a forged Host header
+must not poison what others see. Logged-in visitors (their name and links in the header)
 and pages with a flash message are never cached.
 """
 
@@ -23,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from hub.admin.call import call_version
 from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import current_language as lang
@@ -45,7 +47,7 @@ def _content_version() -> tuple | None:
     except IndexUnavailable:
         return None
     newest_task = db.session.scalar(select(func.max(IndexTask.id)))
-    return version, newest_task, int(clock().now().timestamp() // 60)
+    return version, newest_task, call_version(), int(clock().now().timestamp() // 60)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:

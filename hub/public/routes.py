@@ -1,6 +1,6 @@
 """Public pages: home, browse/search, a submission's permanent page, statistics, health.
 
-URL map:  /  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /similar  ·  /healthz
+URL map:  /  ·  /about  ·  /browse  ·  /search?q=  ·  /s/<slug>  ·  /stats  ·  /similar  ·  /healthz
 (open data lives in hub/api: /api/v1/…, /export.csv, /export.json, /feed.atom)
 """
 
@@ -18,10 +18,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from hub import vocab
+from hub.admin.call import load_call
 from hub.auth.twofactor import staff_must_enrol
 from hub.clock import clock
 from hub.extensions import db
 from hub.forms import clean_text
+from hub.i18n import current_language
 from hub.public.cache import cached_page
 from hub.public.links import facet_list, listing_url
 from hub.routing import parse_id
@@ -54,8 +56,19 @@ def home() -> str:
     listing = find(ListingQuery(sort="newest", per_page=LATEST))
     per_kind = {f.value: f.count for f in listing.facets["kind"]}
     return render_template(
-        "public/home.html", per_kind=per_kind, latest=listing.items, total=listing.total
+        "public/home.html",
+        per_kind=per_kind,
+        latest=listing.items,
+        total=listing.total,
+        call=load_call(current_language()),
     )
+
+
+@bp.route("/about")
+@cached_page
+def about() -> str:
+    """The call in full: event, dates, organiser, documents, who may submit, FAQ, contact."""
+    return render_template("public/about.html", call=load_call(current_language()))
 
 
 @bp.route("/browse")

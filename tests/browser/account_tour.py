@@ -129,6 +129,14 @@ def _settings_with_errors(page: Any, data: dict[str, Any]) -> None:
     click_and_wait(page, "form[action$='/settings/password'] button[type=submit]")
 
 
+def _call_with_errors(page: Any, data: dict[str, Any]) -> None:
+    """The call's English form sent with a document address that is not http(s)."""
+    page.goto(at(data, "/admin/call?language=en"))
+    page.fill("#documents", "Circular letter | ftp://example.org/circular.pdf")
+    page.fill("#contact_email", "not an address")
+    click_and_wait(page, "#call-form button[type=submit]")
+
+
 def _enrol(page: Any, data: dict[str, Any]) -> None:
     """Press "Set up": the QR code and the key."""
     page.goto(at(data, "/account/two-factor"))
@@ -183,6 +191,8 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("delete-account-with-errors", "submitter", _delete_with_errors),
     ("admin-accounts", "admin", _goto(lambda d: "/admin/accounts")),
     ("admin-account", "admin", _goto(lambda d: f"/admin/accounts/{d['submitter_id']}")),
+    ("admin-call", "admin", _goto(lambda d: "/admin/call?language=fr")),
+    ("admin-call-with-errors", "admin", _call_with_errors),
 ]
 EXPECTED_STATUS = {
     "reset-with-errors": 422,
@@ -192,7 +202,13 @@ EXPECTED_STATUS = {
     "submit-unconfirmed": 403,
     "settings-with-errors": 422,
     "delete-account-with-errors": 422,
+    "admin-call-with-errors": 422,
 }
 # The pages with a form sent back with errors (test_accessibility.py checks their summary).
-WITH_ERRORS = ["reset-with-errors", "settings-with-errors", "delete-account-with-errors"]
+WITH_ERRORS = [
+    "reset-with-errors",
+    "settings-with-errors",
+    "delete-account-with-errors",
+    "admin-call-with-errors",
+]
 WITHOUT_COUNTER = {"reset-with-errors", "delete-account-with-errors"}

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from hub.demo.call import seed_demo_call
+
 import account_tour
 from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
@@ -194,6 +196,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("search-no-results", "visitor", _goto(lambda d: "/search?q=ethiqe+zzyzx")),
     ("detail", "visitor", _goto(lambda d: f"/s/{d['approved_slug']}")),
     ("stats", "visitor", _goto(lambda d: "/stats")),
+    ("about", "visitor", _goto(lambda d: "/about")),
     ("register", "visitor", _goto(lambda d: "/account/register")),
     ("register-with-errors", "visitor", _register_with_errors),
     ("check-inbox", "visitor", _registered),
@@ -306,6 +309,8 @@ def seed(hub: LiveHub) -> dict[str, Any]:
     hub.create_submission(submitter, "draft", title="Brouillon")
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    with hub._writing():  # the call's texts (en, fr) on the home and about pages
+        seed_demo_call()
     hub.seeded = {  # kept on the hub: the CSP test replays the tour on the same data
         "confirm_path": hub.confirmation_path("tour-unconfirmed@example.org", "Lina Haddad"),
         "approved_slug": approved[0]["slug"],

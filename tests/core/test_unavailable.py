@@ -37,7 +37,7 @@ def assert_503_page(response: Any) -> str:
 
 
 @pytest.mark.parametrize("where", UNREACHABLE)
-@pytest.mark.parametrize("path", ["/", "/browse", "/search?q=climate", "/stats"])
+@pytest.mark.parametrize("path", ["/", "/about", "/browse", "/search?q=climate", "/stats"])
 def test_pages_answer_503_when_the_database_is_unreachable(make_app, tmp_path, where, path):
     app = make_app(HUB_DATABASE_URL=UNREACHABLE[where].format(tmp=tmp_path))
 

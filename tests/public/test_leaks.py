@@ -131,6 +131,7 @@ def misspelt(word: str) -> str:
 # withdrawal and a pending revision must leave them byte for byte the same.
 SNAPSHOT = (
     "/",
+    "/about",
     "/browse",
     "/browse?sort=title&per_page=3&page=2",
     "/stats",
@@ -286,6 +287,7 @@ def run_scan(client, world, words: set[str], searched: set[str]) -> Scan:
     scan = Scan(client, words)
     for url in (
         "/",
+        "/about",
         "/browse",
         "/browse?sort=title",
         "/search",
