@@ -117,8 +117,8 @@ def init_app(app: Flask) -> None:
         # again; `send-mail` delivers what this queued.
         sent = send_due_reminders()
         click.echo(
-            f"{sent.mails} reminders queued ({sent.drafts} drafts); "
-            f"{sent.taken} already sent by another run. `send-mail` delivers them."
+            f"Reminders queued: {sent.mails} (drafts named: {sent.drafts}; people already "
+            f"reminded by another run: {sent.taken}). `send-mail` delivers them."
         )
 
     @app.cli.command("seed-demo")

@@ -174,8 +174,15 @@ def test_an_account_with_a_deadline_exception_is_reminded_before_its_own_deadlin
     assert "29 June 2026, 23:59 CEST" in mail["Subject"]
 
 
-def test_no_reminders_without_thresholds_or_a_cutoff(make_app, create_user):
-    for settings in ({"HUB_REMINDER_DAYS": ""}, {"HUB_SUBMISSIONS_CLOSE_AT": None}):
+def test_no_reminders_without_thresholds_or_a_cutoff_or_before_the_call_opens(
+    make_app, create_user, create_submission_for
+):
+    create_submission_for(create_user(), status="draft")
+    for settings in (
+        {"HUB_REMINDER_DAYS": ""},
+        {"HUB_SUBMISSIONS_CLOSE_AT": None},
+        {"HUB_SUBMISSIONS_OPEN_AT": (CUTOFF - timedelta(minutes=30)).isoformat()},
+    ):
         hub = make_app(**settings)
         with hub.app_context():
             hub.extensions["hub_clock"].freeze(CUTOFF - timedelta(hours=1))
@@ -203,9 +210,9 @@ def test_the_cli_queues_due_reminders_and_is_idempotent(
     clock.freeze(CUTOFF - timedelta(days=1))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["send-reminders"])
-    assert first.exit_code == 0 and first.output.startswith("1 reminders queued (1 drafts)")
+    assert first.exit_code == 0 and first.output.startswith("Reminders queued: 1 (drafts named: 1;")
     again = runner.invoke(args=["send-reminders"])
-    assert again.exit_code == 0 and again.output.startswith("0 reminders queued")
+    assert again.exit_code == 0 and again.output.startswith("Reminders queued: 0 (")
 
 
 def test_the_mail_carries_one_click_unsubscribe_headers_that_work_without_login_or_csrf(
