@@ -148,7 +148,7 @@ def _remind(entry: Due) -> None:
     stop_url = public_url("auth.stop_reminders", token=stop_reminders_token(person))
     with force_locale(person.language or DEFAULT):
         subject = gettext(
-            "Reminder: submit your draft before %(when)s", when=clock().format(entry.deadline)
+            "Reminder: submissions close on %(when)s", when=clock().format(entry.deadline)
         )
         queue_from_template(
             "reminder",

@@ -70,7 +70,7 @@ def test_a_draft_is_reminded_seven_days_and_one_day_before_the_cutoff_once_each(
     assert run_at(app, clock, CUTOFF - timedelta(days=7)).mails == 1
     assert run_at(app, clock, CUTOFF - timedelta(days=6)).mails == 0  # once per threshold
     [first] = smtp_inbox.to("olga@example.org")
-    assert first["Subject"] == "Reminder: submit your draft before 19 June 2026, 23:59 CEST"
+    assert first["Subject"] == "Reminder: submissions close on 19 June 2026, 23:59 CEST"
     text = mail_text(first)
     assert text.startswith("Hello Olga,")
     assert "This draft is not submitted yet:" in text and "Clean water for all" in text
