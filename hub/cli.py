@@ -1,4 +1,5 @@
-"""Command line: flask --app hub init-db | create-user | send-mail | seed-demo."""
+"""Command line: flask --app hub init-db | create-user | send-mail | send-reminders |
+seed-demo."""
 
 from __future__ import annotations
 
@@ -106,6 +107,19 @@ def init_app(app: Flask) -> None:
         # Each round writes the moderators' digest when one is due, then delivers batch
         # after batch until no due mail is left or --max-seconds have passed.
         run_sender(loop, every, click.echo, write_due=write_due_digest, max_seconds=max_seconds)
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command() -> None:
+        """Queue the reminders due before the cutoff (HUB_REMINDER_DAYS); safe to run often."""
+        from hub.submissions.reminders import send_due_reminders
+
+        # Each reminder is recorded with its mail, so a second run (or server) sends none
+        # again; `send-mail` delivers what this queued.
+        sent = send_due_reminders()
+        click.echo(
+            f"Reminders queued: {sent.mails} (drafts named: {sent.drafts}; people already "
+            f"reminded by another run: {sent.taken}). `send-mail` delivers them."
+        )
 
     @app.cli.command("seed-demo")
     @click.option("--count", default=60, show_default=True, type=click.IntRange(1, 100000))

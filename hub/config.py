@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_TIMEOUT_SECONDS": 10,
     "MAIL_SEND_AFTER_REQUEST": True,
     "MODERATOR_DIGEST_MINUTES": 15,
+    # Days before the cutoff when owners and co-editors of drafts are reminded (send-reminders);
+    # comma-separated, e.g. "7,1"; empty = no reminders.
+    "REMINDER_DAYS": "7,1",
     "MAX_REQUEST_BYTES": 1024 * 1024,
     "MIN_PASSWORD_LENGTH": 10,
     "PASSWORD_HASH_METHOD": "scrypt",  # werkzeug's method string; tests use a fast one
@@ -121,6 +124,7 @@ def load_settings(app: Flask, test_config: dict[str, Any] | None) -> None:
 
     _check_base_url(app.config["HUB_BASE_URL"])
     app.config["HUB_STAFF_2FA"] = _staff_2fa(app.config["HUB_STAFF_2FA"])
+    app.config["HUB_REMINDER_DAYS"] = reminder_days(app.config["HUB_REMINDER_DAYS"])
     # Flask answers a request for a host not listed with a 400 (hub/errors.py's page).
     app.config["TRUSTED_HOSTS"] = allowed_hosts(app.config["HUB_ALLOWED_HOSTS"]) or None
     if not app.config["HUB_DATABASE_URL"]:
@@ -141,6 +145,28 @@ def _staff_2fa(value: Any) -> str:
     if setting not in ("required", "optional"):
         raise ValueError(f"HUB_STAFF_2FA must be 'required' or 'optional', not {value!r}")
     return setting
+
+
+MAX_REMINDER_DAYS = 366
+
+
+def reminder_days(value: Any) -> tuple[int, ...]:
+    """HUB_REMINDER_DAYS as whole days, farthest first ("7,1" → (7, 1); empty → ()); anything
+    else stops the hub at start, so a typo does not silently send no reminders."""
+    entries = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    days: set[int] = set()
+    for entry in entries:
+        text = str(entry).strip()
+        if not text:
+            continue
+        if not text.isdigit() or not 1 <= int(text) <= MAX_REMINDER_DAYS:
+            raise ValueError(
+                "HUB_REMINDER_DAYS lists whole numbers of days before the cutoff between 1 and "
+                f"{MAX_REMINDER_DAYS}, separated by commas (e.g. 7,1; empty = no reminders); "
+                f"{text!r} is none"
+            )
+        days.add(int(text))
+    return tuple(sorted(days, reverse=True))
 
 
 def _cookie_flags(config: Any) -> None:

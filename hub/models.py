@@ -12,6 +12,7 @@ from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
+from hub.submissions.reminders import DraftReminder
 from hub.submissions.revisions import Revision, RevisionStatus
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "CallText",
     "DeadlineException",
     "DigestItem",
+    "DraftReminder",
     "IndexTask",
     "Invitation",
     "InvitationStatus",

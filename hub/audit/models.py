@@ -60,6 +60,7 @@ class Action(enum.StrEnum):
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
     CALL_EDITED = "call_edited"
+    REMINDERS_STOPPED = "reminders_stopped"
 
 
 class AuditEvent(Base):

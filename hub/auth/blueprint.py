@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from hub.auth import account, controllers, recovery, sessions, twofactor_views
+from hub.auth import account, controllers, optout, recovery, sessions, twofactor_views
 
 bp = Blueprint("auth", __name__, url_prefix="/account")
 
@@ -41,6 +41,8 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/settings/email", "change_email", account.change_email_view, methods=["POST"])
 bp.add_url_rule("/email/<token>", "confirm_change", account.confirm_change, methods=["GET", "POST"])
+# The link in every reminder (optout.py): no login, no CSRF token (RFC 8058 one-click).
+bp.add_url_rule("/reminders/stop/<token>", "stop_reminders", optout.stop, methods=["GET", "POST"])
 
 
 # Two-factor authentication (twofactor_views.py): the code after the password, and its page.

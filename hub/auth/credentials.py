@@ -162,3 +162,20 @@ def update_notifications(user: User, reminders: bool, digest: bool) -> None:
     user.notify_digest = digest
     db.session.flush()
     logger.info("Notifications of %s: reminders=%s digest=%s", user.email, reminders, digest)
+
+
+def stop_reminders(user: User) -> bool:
+    """Turn the account's reminders off from the link in a reminder (no login: the signed
+    link is the authority); False when they were off already (nothing changes, no audit)."""
+    if not user.notify_reminders:
+        return False
+    user.notify_reminders = False
+    record(
+        Action.REMINDERS_STOPPED,
+        user,
+        subject_user=user,
+        message="Reminders before the cutoff turned off by the link in a reminder.",
+    )
+    db.session.flush()
+    logger.info("Reminders of account %s turned off by the link in a reminder", user.id)
+    return True

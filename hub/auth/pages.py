@@ -18,7 +18,7 @@ from hub.auth.account_forms import (
 )
 from hub.auth.forms import CodeForm, DisableTwoFactorForm, LoginForm, RegisterForm
 from hub.auth.models import User
-from hub.auth.tokens import CONFIRM_HOURS, TokenProblem
+from hub.auth.tokens import CONFIRM_HOURS, STOP_DAYS, TokenProblem
 from hub.i18n import current_language
 from hub.templating import Page
 
@@ -95,6 +95,21 @@ CHANGE_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
         410,
     ),
 }
+# A link that stops reminders (the way forward: the account page, where they can be turned
+# off too). It is never "used": stopping twice is harmless.
+STOP_PROBLEMS: dict[TokenProblem, tuple[Any, Any, int]] = {
+    TokenProblem.INVALID: TOKEN_PROBLEMS[TokenProblem.INVALID],
+    TokenProblem.EXPIRED: (
+        _l("This link has expired"),
+        _l(
+            "Links that stop reminders work for %(days)s days and this one has expired. "
+            "Reminders can be turned off on your account page.",
+            days=STOP_DAYS,
+        ),
+        410,
+    ),
+    TokenProblem.USED: TOKEN_PROBLEMS[TokenProblem.INVALID],
+}
 
 
 def login_page(form: LoginForm, notice: str | None = None, status: int = 200) -> Page:
@@ -119,9 +134,14 @@ def confirm_page(token: str, user: User, next_path: str | None = None) -> Page:
 
 
 def token_problem_page(problem: TokenProblem, purpose: str = "confirm") -> Page:
-    """Why a mailed link does nothing (`purpose`: confirm, reset or change), and what to
+    """Why a mailed link does nothing (`purpose`: confirm, reset, change or stop), and what to
     do instead."""
-    table = {"confirm": TOKEN_PROBLEMS, "reset": RESET_PROBLEMS, "change": CHANGE_PROBLEMS}
+    table = {
+        "confirm": TOKEN_PROBLEMS,
+        "reset": RESET_PROBLEMS,
+        "change": CHANGE_PROBLEMS,
+        "stop": STOP_PROBLEMS,
+    }
     title, explanation, status = table[purpose][problem]
     return render_template(
         "auth/token_problem.html", title=title, explanation=explanation, purpose=purpose
@@ -150,6 +170,14 @@ def reset_page(
 def confirm_change_page(token: str, user: User, new_email: str) -> Page:
     """The link mailed to a new address, opened: one button makes it the account's."""
     return render_template("auth/confirm_change.html", token=token, user=user, new_email=new_email)
+
+
+def stop_reminders_page(token: str, user: User, stopped: bool, status: int = 200) -> Page:
+    """The link in a reminder: one button turns reminders off (mail scanners open links
+    too), then the same page says they are off and where to turn them back on."""
+    return render_template(
+        "auth/stop_reminders.html", token=token, user=user, stopped=stopped
+    ), status
 
 
 def message_page(title: str, text: str, status: int = 200) -> Page:

@@ -8,7 +8,10 @@ and a salt per purpose (so no other signed value of the hub can pass for one):
   password is unchanged, so the reset itself (or any other change) spends it;
 - changing the address: the old and the new address and the password fingerprint; good
   for CONFIRM_HOURS while the account still has the old address and the same password (a
-  new password cancels a change someone else asked for).
+  new password cancels a change someone else asked for);
+- stopping reminders (the link in every reminder, and its List-Unsubscribe header): the
+  address; good for STOP_DAYS while the account has that address and is not deleted. It
+  may be used again (the opt-out is idempotent).
 
 Once used, the state a link was issued for is gone, so a second click changes nothing.
 """
@@ -29,8 +32,10 @@ from hub.extensions import db
 CONFIRM_SALT = "hub-confirm-email"
 RESET_SALT = "hub-reset-password"
 CHANGE_SALT = "hub-change-email"
+STOP_SALT = "hub-stop-reminders"
 CONFIRM_HOURS = 48
 RESET_HOURS = 1
+STOP_DAYS = 90
 
 
 class TokenProblem(enum.Enum):
@@ -130,3 +135,20 @@ def read_email_change_token(token: str) -> tuple[User, str] | TokenProblem:
     if user.email != old or fingerprint != _password_fingerprint(user):
         return TokenProblem.USED
     return user, new
+
+
+def stop_reminders_token(user: User) -> str:
+    """The token of the link, in every reminder, that turns `user`'s reminders off."""
+    return _serializer(STOP_SALT).dumps([user.id, user.email])
+
+
+def read_stop_reminders_token(token: str) -> User | TokenProblem:
+    """The account a stop-reminders token is good for now, or why it is not (a link mailed
+    to an address the account no longer has, or to a deleted account, is not valid)."""
+    found = _read(token, STOP_SALT, STOP_DAYS * 24)
+    if isinstance(found, TokenProblem):
+        return found
+    user, rest = found
+    if rest != [user.email] or user.deleted_at is not None:
+        return TokenProblem.INVALID
+    return user

@@ -59,6 +59,8 @@ def build_message(mail: OutboxMail, sender: str) -> Message:
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = mail.message_id
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (mail.headers or {}).items():  # List-Unsubscribe and the like
+        message[name] = value
     return message
 
 

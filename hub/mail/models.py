@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -32,3 +32,6 @@ class OutboxMail(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Headers of the message besides the usual ones, e.g. List-Unsubscribe on reminders
+    # (a server default, not a Python one: the same model inserts into older schemas).
+    headers: Mapped[dict[str, str]] = mapped_column(JSON, server_default=text("'{}'"))

@@ -26,15 +26,18 @@ _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 DELETED_DOMAIN = "deleted.invalid"
 
 
-def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None:
+def queue(
+    kind: str, to_addr: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> OutboxMail | None:
     """Add a mail to the outbox in the current transaction (sent only if it commits); None
-    for a deleted account, which no mail reaches (a decision on a submission it left)."""
+    for a deleted account, which no mail reaches (a decision on a submission it left).
+    `headers` are added to the message as they are (one line each)."""
     if to_addr.endswith("@" + DELETED_DOMAIN):
         logger.info("Mail (%s) not queued: %s is a deleted account", kind, to_addr)
         return None
     domain = parseaddr(current_app.config["HUB_MAIL_SENDER"])[1].rpartition("@")[2] or "hub"
     # A header is one line: a title pasted with a line break must not end it (or add one).
-    subject = " ".join(_HEADER_UNSAFE.sub(" ", subject).split())
+    subject = one_line_header(subject)
     mail = OutboxMail(
         kind=kind,
         to_addr=to_addr,
@@ -43,6 +46,7 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None
         message_id=make_msgid(domain=domain),
         created_at=clock().now(),
         next_attempt_at=clock().now(),
+        headers={name: one_line_header(value) for name, value in (headers or {}).items()},
     )
     db.session.add(mail)
     g.hub_mail_queued = True
@@ -55,10 +59,20 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None
     return mail
 
 
+def one_line_header(value: str) -> str:
+    """A header value on one line: no control character can end it or add another header."""
+    return " ".join(_HEADER_UNSAFE.sub(" ", value).split())
+
+
 def queue_from_template(
-    kind: str, to_addr: str, subject: str, template: str, **context: object
+    kind: str,
+    to_addr: str,
+    subject: str,
+    template: str,
+    headers: dict[str, str] | None = None,
+    **context: object,
 ) -> OutboxMail | None:
     """Queue a mail whose body is templates/mail/`template`, which gets `url` (absolute
     links on HUB_BASE_URL: hub.routing.public_url) and `clock`."""
     body = render_template(f"mail/{template}", url=public_url, clock=clock(), **context)
-    return queue(kind, to_addr, subject, body)
+    return queue(kind, to_addr, subject, body, headers)

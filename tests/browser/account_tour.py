@@ -38,7 +38,7 @@ def seed_accounts(hub: LiveHub, submitter: str, changes_id: int) -> dict[str, An
     """The accounts and links of the account pages: an administrator, an account whose address
     is not confirmed, a reset link, an address change link, a co-editor and a pending
     invitation on the submission sent back for changes (its people and history)."""
-    from hub.auth.tokens import email_change_token, reset_token
+    from hub.auth.tokens import email_change_token, reset_token, stop_reminders_token
     from hub.extensions import db
     from hub.submissions.invitations import accept, invite
     from hub.submissions.models import Submission
@@ -46,9 +46,12 @@ def seed_accounts(hub: LiveHub, submitter: str, changes_id: int) -> dict[str, An
     hub.create_user("admin", "tour-admin@example.org", "Ana Administrator")
     hub.confirmation_path("tour-waiting@example.org", "Kofi Mensah")  # logs in, unconfirmed
     hub.create_user("submitter", "tour-reset@example.org", "Inès Martín")
+    hub.create_user("submitter", "tour-stopping@example.org", "Amina Yusuf")
     with hub._writing():
         moving = _user(hub, "tour-other@example.org")
         reset = reset_token(_user(hub, "tour-reset@example.org"))
+        ask_stop = stop_reminders_token(_user(hub, "tour-reset@example.org"))
+        stopping = stop_reminders_token(_user(hub, "tour-stopping@example.org"))
         change = email_change_token(moving, "jonas.keller@example.net")
         submission = db.session.get(Submission, changes_id)
         owner = _user(hub, submitter)
@@ -60,6 +63,8 @@ def seed_accounts(hub: LiveHub, submitter: str, changes_id: int) -> dict[str, An
         "unconfirmed": "tour-waiting@example.org",
         "reset_path": f"/account/reset/{reset}",
         "change_path": f"/account/email/{change}",
+        "stop_path": f"/account/reminders/stop/{ask_stop}",
+        "stopping_path": f"/account/reminders/stop/{stopping}",
         "invitation_path": hub.mailed_link("tour-invited@example.org", "/invitation/"),
         "submitter_id": submitter_id,
         "hub": hub,  # the two-factor steps read and reset the submitter's secret
@@ -159,6 +164,14 @@ def _refused_unconfirmed(page: Any, data: dict[str, Any]) -> None:
     click_and_wait(page, "button[value=submit]")
 
 
+def _reminders_stopped(page: Any, data: dict[str, Any]) -> None:
+    """The link in a reminder, its button pressed (in the first language; then the page
+    says they are off already)."""
+    page.goto(at(data, data["stopping_path"]))
+    if page.locator("main form button[type=submit]").count():
+        click_and_wait(page, "main form button[type=submit]")
+
+
 def _delete_with_errors(page: Any, data: dict[str, Any]) -> None:
     """Delete with no choice made and no password: both said where they belong."""
     page.goto(at(data, "/account/delete"))
@@ -176,6 +189,9 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("change-link-problem", "visitor", _goto(lambda d: f"/account/email/{BAD_LINK}")),
     ("invitation-link-problem", "visitor", _goto(lambda d: f"/invitation/{BAD_LINK}")),
     ("confirm-change", "visitor", _goto(lambda d: d["change_path"])),
+    ("stop-reminders", "visitor", _goto(lambda d: d["stop_path"])),
+    ("reminders-stopped", "visitor", _reminders_stopped),
+    ("stop-link-problem", "visitor", _goto(lambda d: f"/account/reminders/stop/{BAD_LINK}")),
     ("invitation", "visitor", _goto(lambda d: d["invitation_path"])),
     ("privacy-notice", "visitor", _goto(lambda d: "/privacy")),
     ("login-code", "visitor", _login_code),
@@ -199,6 +215,7 @@ EXPECTED_STATUS = {
     "reset-link-problem": 400,
     "change-link-problem": 400,
     "invitation-link-problem": 400,
+    "stop-link-problem": 400,
     "submit-unconfirmed": 403,
     "settings-with-errors": 422,
     "delete-account-with-errors": 422,
