@@ -79,3 +79,27 @@ def test_a_revision_of_an_approved_item_carries_derived_regions(app, owner, crea
         assert revision.content["countries"] == ["NZ"]
         assert revision.content["regions"] == ["oceania"]
         assert sub.regions == ["europe"]  # the public text waits for the review
+
+
+def test_links_with_the_old_region_keys_still_find_their_submissions(
+    client, owner, create_submission_for
+):
+    create_submission_for(owner, "approved", title="Steppe data commons", countries=["KZ"])
+    create_submission_for(owner, "approved", title="Andes sensors", countries=["PE"])
+
+    page = expect(client.get("/browse?region=cis"), 200).text
+    assert "Steppe data commons" in page and "Andes sensors" not in page
+    titles = [s["title"] for s in client.get("/api/v1/submissions?region=cis").json["items"]]
+    assert titles == ["Steppe data commons"]
+    legacy = expect(client.get("/browse?country=TW"), 200).text  # Taiwan's items now name China
+    assert "China" in legacy
+
+
+def test_detail_and_browse_name_countries_and_regions_in_the_page_language(
+    client, owner, create_submission_for
+):
+    item = create_submission_for(owner, "approved", title="Reef map", countries=["IR", "FJ"])
+    page = expect(client.get("/fr/browse?q=Reef"), 200).text
+    assert "Iran (République islamique d’)" in page
+    assert "Océanie" in page and "Asie" in page  # the region facet, named in French
+    assert item.regions == ["asia", "oceania"]
