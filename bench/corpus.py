@@ -22,7 +22,7 @@ from typing import Any
 
 import pycountry
 
-from hub.vocab import GLOBAL, KINDS, REGIONS, STAKEHOLDER_GROUPS, THEMES, countries
+from hub.vocab import GLOBAL, KINDS, STAKEHOLDER_GROUPS, THEMES, countries, regions_for
 
 
 def _words(text: str) -> list[str]:
@@ -576,6 +576,11 @@ def submission(seed: int, number: int, words: int = 350) -> dict[str, Any]:
     used = sum(len(part.split()) for part in (title, summary, *w.orgs))
     description = w.paragraphs(EN_SENTENCES if english else FR_SENTENCES, words - used)
     country_codes = [c for c in countries() if c != GLOBAL]
+    chosen = (
+        [GLOBAL]
+        if rng.random() < 0.1
+        else sorted(set(rng.sample(country_codes, rng.randint(1, 3))))
+    )
     return {
         "kind": kind,
         "language": lang,
@@ -585,10 +590,8 @@ def submission(seed: int, number: int, words: int = 350) -> dict[str, Any]:
         "lead_organisation": lead[:200],
         "partners": "\n".join(partners),
         "stakeholder_group": rng.choice(list(STAKEHOLDER_GROUPS)),
-        "countries": [GLOBAL]
-        if rng.random() < 0.1
-        else sorted(set(rng.sample(country_codes, rng.randint(1, 3)))),
-        "regions": sorted(set(rng.sample(list(REGIONS), rng.randint(1, 2)))),
+        "countries": chosen,
+        "regions": regions_for(chosen),  # as the hub derives them
         "themes": sorted(set(rng.sample(list(THEMES), rng.randint(1, 3)))),
         "sdgs": sorted(set(rng.sample(range(1, 18), rng.randint(1, 3)))),
         "slug_base": ascii_slug(title) or "submission",

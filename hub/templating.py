@@ -90,6 +90,6 @@ def init_app(app: Flask) -> None:
             "clock": clock(),
             "Phase": Phase,
             "vocab": vocab,
-            # Country names in the page's language (CLDR), "Global (all countries)" first.
+            # Country names in the page's language (the UN's M49 names), "Global" first.
             "countries": vocab.countries(),
         }

@@ -2,8 +2,10 @@
 
 Labels are English data (the API, the exports and the search index use them as they are),
 marked for the catalogues (N_) and translated where they are shown: label(), translated().
-Country and language names come from CLDR in the page's language (country_name(),
-language_name()); a submission's own text is marked with its language (text_lang()).
+Countries and regions are the UN's M49 list with the UN's names in the six languages
+(hub/m49.py, hub/data/m49.tsv: country_name(), region_name()); a submission's regions follow
+from its countries (regions_for()). Language names come from CLDR (language_name()); a
+submission's own text is marked with its language (text_lang()).
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-import pycountry
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext, npgettext, pgettext
 from markupsafe import Markup
 
+from hub import m49
 from hub.i18n import DEFAULT, N_, TAGS, current_language
 
 KINDS: dict[str, str] = {
@@ -55,14 +57,14 @@ THEMES: dict[str, str] = {
     "regulation": N_("Policy and regulation"),
 }
 
+GLOBAL = "global"
+
+# The five M49 regions (key → English name, as the API and exports give them), then "global"
+# for a submission that ticked "Global (all countries)". Names in the page's language:
+# region_name() (from hub/data/m49_regions.tsv, not the catalogues).
 REGIONS: dict[str, str] = {
-    "africa": N_("Africa"),
-    "americas": N_("Americas"),
-    "arab_states": N_("Arab States"),
-    "asia_pacific": N_("Asia and the Pacific"),
-    "cis": N_("Commonwealth of Independent States"),
-    "europe": N_("Europe"),
-    "global": N_("Global"),
+    **{key: m49.regions()[code].names["en"] for key, code in m49.region_keys().items()},
+    GLOBAL: N_("Global"),
 }
 
 SDGS: dict[int, str] = {
@@ -97,21 +99,12 @@ LANGUAGES: dict[str, str] = {
     "other": "Other",
 }
 
-GLOBAL = "global"
-
-
 GLOBAL_LABEL = N_("Global (all countries)")
 
 
 @cache
-def _iso_countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code → English name (pycountry): the codes the hub accepts."""
-    return {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
-
-
-@cache
 def _cldr(language: str) -> Locale:
-    """The CLDR locale names are written in (English for a code Babel does not know)."""
+    """The CLDR locale language names are written in (English for a code Babel does not know)."""
     try:
         return Locale.parse(language)
     except (ValueError, UnknownLocaleError):
@@ -119,30 +112,53 @@ def _cldr(language: str) -> Locale:
 
 
 def country_name(code: str, language: str | None = None) -> str:
-    """A country's name in `language` (the page's by default): CLDR's ("Côte d’Ivoire",
-    "科特迪瓦"), ISO's English one for a code CLDR does not name. Every country name the hub
-    shows comes from here, so another list (the UN's M49 names, issue 16) is one change."""
+    """A country's or area's name in `language` (the page's by default) as the UN writes it
+    ("Iran (Islamic Republic of)", "Côte d’Ivoire", "科特迪瓦"); the code itself when M49
+    does not list it. Every country name the hub shows comes from here."""
     if code == GLOBAL:
         return gettext(GLOBAL_LABEL)
-    names = _cldr(language or current_language()).territories
-    return names.get(code) or _iso_countries().get(code, code)
+    if code not in m49.by_code():
+        return code
+    return m49.name(code, language or current_language())
 
 
 def country_codes() -> list[str]:
     """Every country code a submission may name, 'global' first (for validation)."""
-    return [GLOBAL, *_iso_countries()]
+    return [GLOBAL, *m49.by_code()]
 
 
 @cache
 def _sorted_countries(language: str) -> dict[str, str]:
     """Code → name in `language`, sorted as a reader of it looks names up."""
-    names = {code: country_name(code, language) for code in _iso_countries()}
+    names = {code: m49.name(code, language) for code in m49.by_code()}
     return dict(sorted(names.items(), key=lambda item: sort_key(item[1])))
 
 
 def countries() -> dict[str, str]:
     """Code → country name in the page's language, 'global' first, the rest by name."""
     return {GLOBAL: gettext(GLOBAL_LABEL), **_sorted_countries(current_language())}
+
+
+def region_name(key: str, language: str | None = None) -> str:
+    """An M49 region's name in `language` (the page's by default), "Global" for 'global',
+    the key itself when unknown."""
+    if key == GLOBAL:
+        return gettext(REGIONS[GLOBAL])
+    code = m49.region_keys().get(key)
+    if code is None:
+        return key
+    names = m49.regions()[code].names
+    return names.get(language or current_language()) or names["en"]
+
+
+def regions_for(codes: object) -> list[str]:
+    """The regions a list of country codes lies in, in REGIONS' order, 'global' last when
+    "Global (all countries)" is among them: a submission never picks its regions itself."""
+    chosen = set(codes) if isinstance(codes, list | tuple | set) else set()
+    found = {m49.region_of(code) for code in chosen if isinstance(code, str)}
+    if GLOBAL in chosen:
+        found.add(GLOBAL)
+    return [key for key in REGIONS if key in found]
 
 
 def language_name(code: str, language: str | None = None) -> str:
@@ -184,6 +200,8 @@ def label(vocabulary: dict, key: object) -> str:
     """The human label of a key in the page's language, or the key itself when unknown."""
     if vocabulary is LANGUAGES:
         return language_name(str(key))
+    if vocabulary is REGIONS:
+        return region_name(str(key))
     text = vocabulary.get(key)
     return gettext(text) if isinstance(text, str) else str(key)
 
@@ -193,38 +211,10 @@ def translated(vocabulary: dict) -> dict:
     return {key: label(vocabulary, key) for key in vocabulary}
 
 
-# Countries by continent (the UN's M49 regions), to group the countries of the submission
-# form: a person looks for "Kenya" under Africa rather than among 250 names.
-CONTINENTS: dict[str, str] = {
-    "Africa": "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ EG EH ER ET GA GH GM GN GQ GW IO KE KM LR "
-    "LS LY MA MG ML MR MU MW MZ NA NE NG RE RW SC SD SH SL SN SO SS ST SZ TD TF TG TN "
-    "TZ UG YT ZA ZM ZW",
-    "Americas": "AG AI AR AW BB BL BM BO BQ BR BS BV BZ CA CL CO CR CU CW DM DO EC FK GD GF GL "
-    "GP GS GT GY HN HT JM KN KY LC MF MQ MS MX NI PA PE PM PR PY SR SV SX TC TT US "
-    "UY VC VE VG VI",
-    "Asia": "AE AF AM AZ BD BH BN BT CN CY GE HK ID IL IN IQ IR JO JP KG KH KP KR KW KZ LA LB "
-    "LK MM MN MO MV MY NP OM PH PK PS QA SA SG SY TH TJ TL TM TR TW UZ VN YE",
-    "Europe": "AD AL AT AX BA BE BG BY CH CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT "
-    "JE LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA",
-    "Oceania": "AS AU CC CK CX FJ FM GU HM KI MH MP NC NF NR NU NZ PF PG PN PW SB TK TO TV UM VU "
-    "WF WS",
-    "Antarctica": "AQ",
-}
-
-
-CONTINENT_NAMES = {
-    "Africa": N_("Africa"),
-    "Americas": N_("Americas"),
-    "Asia": N_("Asia"),
-    "Europe": N_("Europe"),
-    "Oceania": N_("Oceania"),
-    "Antarctica": N_("Antarctica"),
-}
-
-
 def continent_label(name: str) -> str:
-    """A group of the countries list in the page's language."""
-    return pgettext("countries", "Other") if name == "Other" else gettext(name)
+    """A group heading of the countries list: country_groups() gives region names already in
+    the page's language; "Other" (the areas of no M49 region: Antarctica) is translated here."""
+    return pgettext("countries", "Other") if name == "Other" else name
 
 
 def kind_count_label(kind: str, count: int) -> str:
@@ -239,9 +229,8 @@ def kind_count_label(kind: str, count: int) -> str:
 
 
 def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The countries (without 'global') by continent in the page's language, each sorted by
-    name; a code the table above does not place (a new ISO country) is listed under "Other"
-    rather than lost."""
+    """The countries (without 'global') by M49 region in the page's language, each sorted by
+    name; the areas of no region (Antarctica) come last."""
     return _country_groups(current_language())
 
 
@@ -249,24 +238,16 @@ def country_groups() -> list[tuple[str, list[tuple[str, str]]]]:
 def _country_groups(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """country_groups() in `language`."""
     names = _sorted_countries(language)
-    groups = [
-        (
-            CONTINENT_NAMES[continent],
-            [(code, names[code]) for code in codes.split() if code in names],
-        )
-        for continent, codes in CONTINENTS.items()
-    ]
-    placed = {code for _, members in groups for code, _ in members}
-    groups.append(
-        (
-            "Other",
-            [(code, name) for code, name in names.items() if code not in placed],
-        )
-    )
+    members: dict[str, list[tuple[str, str]]] = {key: [] for key in m49.region_keys()}
+    members["Other"] = []
+    for code, name in names.items():  # already sorted by name
+        members[m49.region_of(code) or "Other"].append((code, name))
+    # The areas of no region (Antarctica alone today) are headed by their own name.
+    alone = members["Other"][0][1] if len(members["Other"]) == 1 else "Other"
     return [
-        (continent, sorted(members, key=lambda item: sort_key(item[1])))
-        for continent, members in groups
-        if members
+        (alone if key == "Other" else region_name(key, language), found)
+        for key, found in members.items()
+        if found
     ]
 
 

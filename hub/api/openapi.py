@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub import vocab
 from hub.api.serialize import PUBLIC_FIELDS
 from hub.routing import public_url
 from hub.search.listing import FACETS, MAX_PER_PAGE, SORTS, vocabulary
@@ -15,9 +16,14 @@ _FIELD_SCHEMAS: dict[str, Any] = {
     "countries": {
         "type": "array",
         "items": {"type": "string"},
-        "description": "ISO 3166-1 alpha-2 codes, or 'global'",
+        "description": "ISO 3166-1 alpha-2 codes of the UN M49 countries and areas, or 'global'",
     },
-    "regions": {"type": "array", "items": {"type": "string"}},
+    "regions": {
+        "type": "array",
+        "items": {"type": "string", "enum": list(vocab.REGIONS)},
+        "description": "The M49 regions of the countries, and 'global' for worldwide work "
+        "(derived from the countries, never chosen apart)",
+    },
     "themes": {"type": "array", "items": {"type": "string"}},
     "sdgs": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 17}},
     "start_date": {"type": ["string", "null"], "format": "date"},

@@ -18,7 +18,7 @@ from hub.demo.texts import LANGS
 from hub.extensions import db
 from hub.submissions.models import LIMITS, Status, Submission
 from hub.submissions.operations import CONTENT_FIELDS, KIND_FIELDS, new_slug
-from hub.vocab import GLOBAL, KINDS, REGIONS, THEMES, country_codes
+from hub.vocab import GLOBAL, KINDS, THEMES, country_codes, regions_for
 
 logger = logging.getLogger("hub.demo")
 
@@ -98,7 +98,8 @@ def _description(
 def _content(rng: random.Random, kind: str | None, words: int | None, code: str) -> dict:
     """Content in language `code`; kind None fills every kind's own field."""
     lang, sep = LANGS[code], LANGS[code]["sep"]
-    name, group, country, region, place = rng.choice(lang["orgs"]).split("|")
+    # The org's region is left over from the hand-ticked regions: they follow the countries now.
+    name, group, country, _region, place = rng.choice(lang["orgs"]).split("|")
     topic, themes, sdgs = rng.choice(lang["topics"])
     partners = rng.sample([o for o in ALL_ORGS if o != name], rng.randint(1, 4))
     base = {"org": name, "partner": partners[0], "topic": topic, "place": place}
@@ -107,6 +108,7 @@ def _content(rng: random.Random, kind: str | None, words: int | None, code: str)
         rng, rng.choice(lang["titles"][title_kind]) + rng.choice(lang["suffixes"]), base, sep
     )
     extra = rng.sample([c for c in country_codes() if c != GLOBAL], rng.choice([0, 0, 1, 2, 3]))
+    countries = [GLOBAL] if country == GLOBAL else [country, *extra]
     person = rng.choice(lang["people"].split(", "))
     host = _ascii("".join(w[0] for w in name.split() if len(w) > 2)) or "demo"
     start: date | None = date.today() + timedelta(days=rng.randint(-540, 240))
@@ -125,8 +127,8 @@ def _content(rng: random.Random, kind: str | None, words: int | None, code: str)
         "description": _description(rng, lang, base, words),
         "lead_organisation": name,
         "stakeholder_group": group,
-        "countries": [GLOBAL] if country == GLOBAL else [country, *extra],
-        "regions": sorted({region, *rng.sample(list(REGIONS), rng.choice([0, 0, 1]))}),
+        "countries": countries,
+        "regions": regions_for(countries),
         "themes": sorted({*themes, *rng.sample(list(THEMES), rng.choice([0, 1, 1]))}),
         "sdgs": sorted(
             {

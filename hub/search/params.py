@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from hub import vocab
+from hub import m49, vocab
 from hub.forms import clean_text, one_line
 from hub.search.query import MAX_QUERY_CHARS
 
@@ -95,6 +95,7 @@ def listing_query_from_args(
     ignored: dict[str, tuple[str, ...]] = {}
     for name in FACETS:
         values = [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
+        values = [new for v in values for new in _current(name, v)]
         allowed = vocabulary(name)
         unknown = [v for v in values if v not in allowed]
         if unknown and strict:
@@ -128,6 +129,16 @@ def listing_query_from_args(
         per_page=per_page,
         typed_only=typed_only,
     )
+
+
+def _current(facet: str, value: str) -> tuple[str, ...]:
+    """A filter value as the hub names it today: links written before the M49 list
+    (region=cis, country=TW) find the regions and country their submissions now hold."""
+    if facet == "region":
+        return m49.RETIRED_REGIONS.get(value, (value,))
+    if facet == "country":
+        return (m49.RETIRED_COUNTRIES.get(value, value),)
+    return (value,)
 
 
 _WHOLE = re.compile(r"-?[0-9]{1,30}")

@@ -56,12 +56,13 @@ FIELDS: tuple[FieldSpec, ...] = (
         "countries",
         _l("Countries"),
         _l(
-            "Where it takes place: “Global” for worldwide work, or open a continent and tick "
-            "its countries."
+            "Where it takes place: “Global” for worldwide work, or open a region and tick its "
+            "countries. The regions are taken from the countries."
         ),
         required_for=ALL_KINDS,
         listed=True,
     ),
+    # Not in the form: derived from the countries on every save (operations.content_for()).
     FieldSpec("regions", _l("Regions"), listed=True),
     FieldSpec("themes", _l("Themes"), required_for=ALL_KINDS, listed=True),
     FieldSpec("sdgs", _l("Sustainable Development Goals"), listed=True),

@@ -37,7 +37,6 @@ from hub.submissions.formfields import (
 from hub.vocab import (
     GLOBAL,
     LANGUAGES,
-    REGIONS,
     SDGS,
     STAKEHOLDER_GROUPS,
     THEMES,
@@ -142,7 +141,7 @@ class SubmissionForm(HubForm):
         groups=country_groups,  # names in the page's language, when the form is shown
         top=[(GLOBAL, LazyString(country_name, GLOBAL))],
     )
-    regions = CheckboxesField(**described("regions"), choices=options(shown(REGIONS)))
+    # No regions field: a submission's regions follow from its countries (content_for()).
     themes = CheckboxesField(**described("themes"), choices=options(shown(THEMES)))
     sdgs = CheckboxesField(
         **described("sdgs"),

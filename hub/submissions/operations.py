@@ -24,15 +24,21 @@ from hub.submissions.deadlines import ensure_window
 from hub.submissions.fields import ALL_KIND_FIELDS, CONTENT_FIELDS, KIND_FIELDS
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
+from hub.vocab import regions_for
 
 # Stored in the audit trail as a msgid: the history shows it in the reader's language.
 REVISION_PROPOSED_NOTE = N_("Edit of the approved text awaits review.")
 
 
 def content_for(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The content fields of `data` that belong to `kind`."""
+    """The content fields of `data` that belong to `kind`, the regions taken from the
+    countries (M49 regions, plus 'global'): whatever `data` says of regions is ignored."""
     foreign = ALL_KIND_FIELDS - set(KIND_FIELDS[kind])
-    return {k: data[k] for k in CONTENT_FIELDS if k in data and k not in foreign}
+    content = {k: data[k] for k in CONTENT_FIELDS if k in data and k not in foreign}
+    content.pop("regions", None)
+    if "countries" in content:
+        content["regions"] = regions_for(content["countries"])
+    return content
 
 
 def new_slug(title: str = "") -> str:

@@ -261,7 +261,7 @@ def fill_submission(page: Any, **fields: Any) -> None:
         elif name == "countries":
             for code in value:
                 tick_country(page, code)
-        elif name in ("themes", "regions", "sdgs"):
+        elif name in ("themes", "sdgs"):  # no regions: they follow from the countries
             for item in value:
                 page.check(f"input[name={name}][value='{item}']")
         else:
@@ -269,7 +269,7 @@ def fill_submission(page: Any, **fields: Any) -> None:
 
 
 def tick_country(page: Any, code: str) -> None:
-    """Tick a country as a person does: open its continent (a click on its name) if folded."""
+    """Tick a country as a person does: open its M49 region (a click on its name) if folded."""
     box = page.locator(f"input[name=countries][value='{code}']")
     group = page.locator(f"details.choice-group:has(input[value='{code}'])")
     if group.count() and group.get_attribute("open") is None:

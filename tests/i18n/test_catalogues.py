@@ -6,12 +6,11 @@ import html
 import re
 from datetime import date, timedelta
 
-import pycountry
 import pytest
 from babel import Locale
 from sqlalchemy import select
 
-from hub import vocab
+from hub import m49, vocab
 from hub.extensions import db
 from hub.i18n import LANGUAGES
 from hub.mail.models import OutboxMail
@@ -113,8 +112,9 @@ USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
 def allowed_words() -> set[str]:
     """Words a page may show outside ⟦⟧: user content, country and language names, dates."""
     words = set(re.findall(r"[^\W\d_]+", USER_WORDS))
-    for name in [vocab.country_name(c.alpha_2, "en") for c in pycountry.countries] + [
-        c.name for c in pycountry.countries
+    # Country and region names come from hub/data (the UN's M49 names), not the catalogues.
+    for name in [vocab.country_name(code, "en") for code in m49.by_code()] + [
+        vocab.region_name(key, "en") for key in vocab.REGIONS if key != vocab.GLOBAL
     ]:
         words |= set(re.findall(r"[^\W\d_]+", name))
     # Endonyms (the switcher, by design) and CLDR's names of the texts' languages.
