@@ -80,7 +80,7 @@ def test_claiming_an_item_someone_holds_is_refused_unless_taken_over_knowingly(a
 def test_assign_to_a_colleague_and_release(app, team, item):
     ada = Browser(app, team["ada"])
     page = text_of(ada.get(f"/moderation/{item.id}"))
-    assert '<option value="%d">Ann Able</option>' % team["ann"].id in page
+    assert f'<option value="{team["ann"].id}">Ann Able</option>' in page
     answer = ada.post(
         f"/moderation/{item.id}/assign", data={"holder": "", "moderator": str(team["ann"].id)}
     )
