@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from hub.moderation import team
 from hub.moderation.forms import HoldForm, NoteForm
+from hub.submissions.editors import can_edit
 from hub.submissions.models import Submission
 
 
@@ -18,8 +19,11 @@ def team_panel(submission: Submission, note_form: NoteForm | None = None) -> dic
     hidden = team.notes_hidden(submission, current_user)
     current = team.holder(submission)
     hold_form = HoldForm(formdata=None, holder=str(current.moderator_id) if current else "")
+    # Those who could decide it: not its holder already, nor its owner or a co-editor.
     colleagues = [
-        m for m in team.active_moderators() if not (current and m.id == current.moderator_id)
+        m
+        for m in team.active_moderators()
+        if not (current and m.id == current.moderator_id) and not can_edit(m, submission)
     ]
     hold_form.moderator.choices = [(str(m.id), m.display_name) for m in colleagues]
     return {
