@@ -142,7 +142,7 @@ def held_counts() -> list[tuple[str, int]]:
         .select_from(Assignment)
         .join(User, User.id == Assignment.moderator_id)
         .join(Submission, Submission.id == Assignment.submission_id)
-        .where(pending_condition())
+        .where(pending_condition(), User.deactivated_at.is_(None), User.deleted_at.is_(None))
         .group_by(User.id, User.display_name)
     ).all()
     return sorted(((name, n) for name, n in rows), key=lambda r: (-r[1], r[0].lower()))

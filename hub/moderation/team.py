@@ -83,7 +83,9 @@ def holder(submission: Submission, lock: bool = False) -> Assignment | None:
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     found = db.session.scalar(stmt)
-    return found if found is not None and holds(submission) else None
+    if found is None or not found.moderator.is_active or not holds(submission):
+        return None  # a deactivated or deleted account holds nothing
+    return found
 
 
 def held_by(current: Assignment) -> DecisionRefused:
@@ -178,6 +180,13 @@ def pending_condition() -> Any:
     return or_(Submission.status.in_(DECIDABLE), Submission.id.in_(updates))
 
 
+def _active_holders() -> Any:
+    """Assignments whose moderator can still log in (held items of an account deactivated
+    or deleted since are free)."""
+    active = select(User.id).where(User.deactivated_at.is_(None), User.deleted_at.is_(None))
+    return Assignment.moderator_id.in_(active)
+
+
 def held_by_condition(moderator_id: int) -> Any:
     """SQL condition: the submission waits for a decision and `moderator_id` holds it."""
     held = select(Assignment.submission_id).where(Assignment.moderator_id == moderator_id)
@@ -198,7 +207,7 @@ def holders(submissions: list[Submission]) -> dict[int, Assignment]:
     rows = db.session.scalars(
         select(Assignment)
         .join(Submission, Submission.id == Assignment.submission_id)
-        .where(Assignment.submission_id.in_(ids), pending_condition())
+        .where(Assignment.submission_id.in_(ids), pending_condition(), _active_holders())
     )
     return {a.submission_id: a for a in rows}
 

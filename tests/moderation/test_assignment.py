@@ -182,3 +182,18 @@ def test_two_moderators_claiming_at_once_one_wins_the_other_is_told_who(app, liv
     assert f"{name} has held this submission since" in unescape(loser.text)
     assert holder_of(app, item.id) == team[winner].id
     assert len([e for e in events(app, item.id) if e.action is Action.CLAIMED]) == 1
+
+
+def test_a_deactivated_moderator_holds_nothing(app, team, item):
+    from datetime import UTC, datetime
+
+    from hub.auth.models import User
+
+    Browser(app, team["ann"]).post(f"/moderation/{item.id}/claim", data={"holder": ""})
+    with app.app_context():
+        db.session.get(User, team["ann"].id).deactivated_at = datetime.now(UTC)
+        db.session.commit()
+    bob = Browser(app, team["bob"])
+    assert "Nobody holds it yet." in text_of(bob.get(f"/moderation/{item.id}"))
+    assert bob.post(f"/moderation/{item.id}/claim", data={"holder": ""}).status_code == 302
+    assert holder_of(app, item.id) == team["bob"].id
