@@ -6,7 +6,7 @@ from hub.auth.models import Role, User, UserSession
 from hub.auth.parking import ParkedPost
 from hub.extensions import Base
 from hub.mail.models import OutboxMail
-from hub.moderation.models import DigestItem
+from hub.moderation.models import Assignment, DigestItem, ModeratorNote
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
@@ -17,6 +17,7 @@ from hub.submissions.revisions import Revision, RevisionStatus
 
 __all__ = [
     "Action",
+    "Assignment",
     "AuditEvent",
     "Base",
     "CallText",
@@ -26,6 +27,7 @@ __all__ = [
     "IndexTask",
     "Invitation",
     "InvitationStatus",
+    "ModeratorNote",
     "OutboxMail",
     "ParkedPost",
     "RateLimitHit",

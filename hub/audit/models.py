@@ -61,6 +61,15 @@ class Action(enum.StrEnum):
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
     CALL_EDITED = "call_edited"
     REMINDERS_STOPPED = "reminders_stopped"
+    NOTE_ADDED = "note_added"
+    CLAIMED = "claimed"
+    ASSIGNED = "assigned"
+    RELEASED = "released"
+
+
+# The moderators' own work on an item (hub/moderation/team.py): in the review page's history
+# and the audit CSV, never in the owner's history or their data export.
+MODERATORS_ONLY = frozenset({Action.NOTE_ADDED, Action.CLAIMED, Action.ASSIGNED, Action.RELEASED})
 
 
 class AuditEvent(Base):

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from hub.auth.twofactor import staff_gate
 from hub.extensions import csrf
-from hub.moderation.controllers import management, reviewing
+from hub.moderation.controllers import management, reviewing, team
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -26,6 +26,7 @@ FORM_LEVEL_CSRF = frozenset(
         "moderation.bulk",
         "moderation.decide_revision_view",
         "moderation.exceptions",
+        "moderation.add_note",
     }
 )
 csrf.exempt(bp)  # the global check would answer before the area hides itself
@@ -59,6 +60,12 @@ bp.add_url_rule(
     reviewing.decide_revision_view,
     methods=POST,
 )
+
+# The team: internal notes, and who holds an item (hub/moderation/team.py).
+bp.add_url_rule("/<id:submission_id>/notes", "add_note", team.add_note, methods=POST)
+bp.add_url_rule("/<id:submission_id>/claim", "claim", team.claim, methods=POST)
+bp.add_url_rule("/<id:submission_id>/assign", "assign", team.assign, methods=POST)
+bp.add_url_rule("/<id:submission_id>/release", "release", team.release, methods=POST)
 
 # Deadline exceptions, the audit trail (admins) and the figures.
 bp.add_url_rule("/exceptions", "exceptions", management.exceptions, methods=["GET", "POST"])

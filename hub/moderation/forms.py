@@ -17,6 +17,7 @@ from wtforms import (
     Field,
     HiddenField,
     IntegerField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -200,3 +201,24 @@ class ExceptionForm(HubForm):
                     time=f"{field.data:%H:%M}",
                 )
             )
+
+
+class NoteForm(HubForm):
+    """An internal note on a submission, for the other moderators."""
+
+    body = TextAreaField(
+        _l("Note for the other moderators"),
+        validators=[
+            InputRequired(message=_l("Write the note first.")),
+            Length(max=2000, message=_l("A note has at most %(max)d characters.")),
+        ],
+        description=_l("Moderators only: never shown to the owner or the public."),
+    )
+
+
+class HoldForm(HubForm):
+    """Claim, assign or release an item; `holder` is who held it on the page (blank: nobody),
+    so taking an item over from a colleague is always a choice made knowingly."""
+
+    holder = HiddenField()
+    moderator = SelectField(_l("Assign to"), coerce=str, validate_choice=False)

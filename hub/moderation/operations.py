@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from hub.audit import record
@@ -16,6 +16,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT, N_
 from hub.moderation import mails
+from hub.moderation.models import Assignment
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.editors import can_edit
 from hub.submissions.models import Status, Submission, duplicate_note
@@ -42,11 +43,8 @@ def already_decided(submission: Submission) -> DecisionRefused:
 
 
 def changed_meanwhile(submission: Submission) -> DecisionRefused:
-    """The refusal for a decision posted from a review page that is out of date.
-
-    Another moderator's decision says who decided; an edit by the owner in between (the
-    item still awaiting a decision) says so instead of naming a decision nobody made.
-    """
+    """The refusal for a decision posted from an out-of-date review page: who decided, or
+    that the owner edited it in between (not a decision nobody made)."""
     edited_since_decision = submission.decided_at is None or (
         submission.updated_at != submission.decided_at
     )
@@ -65,8 +63,7 @@ def changed_meanwhile(submission: Submission) -> DecisionRefused:
 def why_not_decidable(
     submission: Submission, moderator: User, expected_version: int | None = None
 ) -> DecisionRefused | None:
-    """Why `moderator` cannot decide on `submission` now: their own item, a changed
-    version, the wrong state (None when they can)."""
+    """Why `moderator` cannot decide on `submission` now (None when they can)."""
     if not moderator.is_moderator:
         return DecisionRefused(_("Only moderators can decide on submissions."), 403)
     if can_edit(moderator, submission):  # their own, or one they co-edit
@@ -86,8 +83,7 @@ def why_not_decidable(
 def _refuse_unless_decidable(
     submission: Submission, moderator: User, expected_version: int | None
 ) -> None:
-    """Raise why_not_decidable()'s refusal: one's own item, a changed version, the wrong
-    state."""
+    """Raise why_not_decidable()'s refusal: own item, changed version, wrong state."""
     refusal = why_not_decidable(submission, moderator, expected_version)
     if refusal is not None:
         raise refusal
@@ -108,7 +104,13 @@ def _decide(
             submission.slug = new_slug(submission.title)
         submission.published_at = now
     record(action, moderator, submission, from_status=before, to_status=status, message=message)
+    _release_holder(submission)
     db.session.flush()  # the version check happens here: a concurrent winner raises
+
+
+def _release_holder(submission: Submission) -> None:
+    """A decided item is no longer anyone's to review (hub/moderation/team.py)."""
+    db.session.execute(delete(Assignment).where(Assignment.submission_id == submission.id))
 
 
 def approve_submission(
@@ -143,8 +145,7 @@ def revisions_closed_at(submission: Submission) -> datetime | None:
 
 
 def why_changes_not_requestable(submission: Submission) -> DecisionRefused | None:
-    """Why changes can no longer be requested (the owner could not resubmit); None while
-    they can."""
+    """Why changes can no longer be requested (the owner could not resubmit), or None."""
     until = revisions_closed_at(submission)
     if until is None:
         return None
@@ -248,11 +249,8 @@ def why_revision_not_decidable(
 def decide_revision(
     revision: Revision, moderator: User, approve: bool, message: str = "", seen: str | None = None
 ) -> Revision:
-    """Publish a pending revision (replacing the public text) or keep the old version.
-
-    `seen` is the revision_stamp() of the text the moderator read: if the owner changed
-    the update since, nothing is decided (they must read the new text first).
-    """
+    """Publish a pending revision (replacing the public text) or keep the old version;
+    `seen` is the revision_stamp() of the text the moderator read (changed since: refused)."""
     submission = revision.submission
     refusal = why_revision_not_decidable(revision, moderator, seen)
     if refusal is not None:
@@ -279,6 +277,7 @@ def decide_revision(
         to_status=submission.status,
         message=message.strip(),
     )
+    _release_holder(submission)
     db.session.flush()
     mails.revision_decision(submission, approve, message.strip())
     return revision

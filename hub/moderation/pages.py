@@ -17,7 +17,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.forms import csrf_failed, expired_form_notice
 from hub.moderation import queries
-from hub.moderation.forms import BulkForm, DecisionForm, DuplicateForm, RevisionForm
+from hub.moderation.forms import BulkForm, DecisionForm, DuplicateForm, NoteForm, RevisionForm
 from hub.moderation.operations import (
     DECIDABLE,
     DecisionRefused,
@@ -26,6 +26,8 @@ from hub.moderation.operations import (
     why_not_decidable,
 )
 from hub.moderation.queries import QueueFilters
+from hub.moderation.team import held_count, holders
+from hub.moderation.teampanel import team_panel
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
@@ -52,7 +54,8 @@ def queue_page(
     filters: QueueFilters, form: BulkForm | None = None, status: int = 200, select_all: bool = False
 ) -> tuple[str, int]:
     """The queue, with the bulk form as posted (ticks and message kept) when given."""
-    result = queries.queue_page(filters.status, filters.kind, filters.text, filters.page)
+    holder_id = current_user.id if filters.mine else None
+    result = queries.queue_page(filters.status, filters.kind, filters.text, filters.page, holder_id)
     filters = replace(filters, page=result.page)
     # Only what this moderator can decide gets a box: not their own items, not decided ones,
     # not updates of approved items (those are read and decided one by one).
@@ -73,6 +76,8 @@ def queue_page(
         decidable=set(decidable),
         selected=selected,
         revisions=queries.pending_revision_count(),
+        holders=holders(result.items),
+        mine=held_count(current_user.id),
         bulk=form,
         now=clock().now(),
     ), status
@@ -85,6 +90,7 @@ def review_page(
     form: DecisionForm | None = None,
     duplicate_form: DuplicateForm | None = None,
     revision_form: RevisionForm | None = None,
+    note_form: NoteForm | None = None,
     unsent: str = "",
 ) -> tuple[str, int]:
     """The review page; forms not given are fresh (never filled from another form's post).
@@ -130,6 +136,7 @@ def review_page(
         following=following,
         unsent=unsent,
         changes_closed=changes_closed,
+        **team_panel(submission, note_form),
     ), status
 
 

@@ -17,6 +17,7 @@ from hub.audit.models import AuditEvent
 from hub.extensions import db
 from hub.forms import clean_text
 from hub.moderation.operations import DECIDABLE
+from hub.moderation.team import held_by_condition
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import SubmissionEditor
@@ -47,6 +48,7 @@ class QueueFilters:
     kind: str = ""
     text: str = ""
     page: int = 1
+    mine: bool = False  # only the items the moderator holds (hub/moderation/team.py)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
@@ -61,6 +63,7 @@ class QueueFilters:
             kind=kind if kind in KINDS else "",
             text=clean_text(args.get("q", ""))[:200],
             page=page,
+            mine=args.get("mine") == "1",
         )
 
     def args(self, page: int | None = None) -> dict[str, str | int]:
@@ -72,6 +75,8 @@ class QueueFilters:
             out["kind"] = self.kind
         if self.text:
             out["q"] = self.text
+        if self.mine:
+            out["mine"] = 1
         page = self.page if page is None else page
         if page > 1:
             out["page"] = page
@@ -86,6 +91,8 @@ class QueueFilters:
             if self.status
             else gettext("any status")
         ]
+        if self.mine:
+            parts.append(gettext("held by me"))
         if self.kind:
             parts.append(gettext(KINDS[self.kind]).lower())
         if self.text:
@@ -111,9 +118,12 @@ def _order_key() -> tuple[Any, ...]:
     return (Submission.submitted_at.asc().nulls_last(), Submission.id.asc())
 
 
-def queue_statement(status: str, kind: str, text: str) -> Select:
-    """Submissions matching the queue filters, oldest submitted first."""
+def queue_statement(status: str, kind: str, text: str, holder_id: int | None = None) -> Select:
+    """Submissions matching the queue filters, oldest submitted first (with `holder_id`,
+    only those that moderator holds)."""
     stmt = select(Submission).where(Submission.status != Status.DRAFT)
+    if holder_id is not None:
+        stmt = stmt.where(held_by_condition(holder_id))
     if status == REVISIONS:
         stmt = stmt.where(Submission.id.in_(_pending_revision_ids()))
     elif status:
@@ -149,9 +159,11 @@ def status_counts() -> dict[Status, int]:
     return counts
 
 
-def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
+def queue_page(
+    status: str, kind: str, text: str, page: int, holder_id: int | None = None
+) -> QueuePage:
     """The requested page of the queue."""
-    stmt = queue_statement(status, kind, text)
+    stmt = queue_statement(status, kind, text, holder_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-(total or 0) // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -179,7 +191,8 @@ def next_in_queue(
     `after` may no longer match the filters (it was just decided): its place in the order
     (submission time, id) is what counts.
     """
-    stmt = queue_statement(filters.status, filters.kind, filters.text).where(
+    holder_id = moderator_id if filters.mine else None
+    stmt = queue_statement(filters.status, filters.kind, filters.text, holder_id).where(
         actionable(moderator_id), Submission.id != after.id
     )
     if after.submitted_at is not None:
@@ -193,7 +206,7 @@ def next_in_queue(
     if following is None:
         return None
     before = (
-        queue_statement(filters.status, filters.kind, filters.text)
+        queue_statement(filters.status, filters.kind, filters.text, holder_id)
         .order_by(None)
         .where(
             or_(

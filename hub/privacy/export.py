@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.audit.models import Action, AuditEvent
+from hub.audit.models import MODERATORS_ONLY, Action, AuditEvent
 from hub.auth.models import User, UserSession
 from hub.clock import clock
 from hub.extensions import db
 from hub.mail.models import OutboxMail
+from hub.moderation.models import ModeratorNote
 from hub.routing import public_url
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.fields import CONTENT_FIELDS
@@ -91,7 +92,10 @@ def _submission(submission: Submission, user: User) -> dict[str, Any]:
     )
     events = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.submission_id == submission.id)
+        .where(
+            AuditEvent.submission_id == submission.id,
+            AuditEvent.action.not_in(MODERATORS_ONLY),  # the moderators' own work on it
+        )
         .order_by(AuditEvent.created_at, AuditEvent.id)
     ).all()
     public = submission.status is Status.APPROVED
@@ -188,6 +192,18 @@ def _account_events(user: User) -> list[dict[str, Any]]:
     return [_event(e, user) for e in rows]
 
 
+def _notes_written(user: User) -> list[dict[str, Any]]:
+    """A moderator's internal notes, which they wrote: theirs to take (the notes others wrote
+    about the account's own submissions are the moderators', never in its export)."""
+    rows = db.session.scalars(
+        select(ModeratorNote).where(ModeratorNote.author_id == user.id).order_by(ModeratorNote.id)
+    )
+    return [
+        {"submission_id": n.submission_id, "written_at": _when(n.created_at), "text": n.body}
+        for n in rows
+    ]
+
+
 def account_data(user: User) -> dict[str, Any]:
     """The whole export of one account, ready for json.dumps."""
     owned = db.session.scalars(
@@ -203,4 +219,5 @@ def account_data(user: User) -> dict[str, Any]:
         "mails": _mails(user),
         "account_events": _account_events(user),
         "sessions": _sessions(user),
+        "moderator_notes_written": _notes_written(user),
     }

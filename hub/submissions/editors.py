@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.audit.models import AuditEvent
+from hub.audit.models import MODERATORS_ONLY, AuditEvent
 from hub.auth.models import EMAIL_MAX, User
 from hub.extensions import Base, UTCDateTime, db, enum_type, utcnow
 from hub.submissions.models import Submission
@@ -185,7 +185,10 @@ def history(submission: Submission) -> list[AuditEvent]:
     return list(
         db.session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.submission_id == submission.id)
+            .where(
+                AuditEvent.submission_id == submission.id,
+                AuditEvent.action.not_in(MODERATORS_ONLY),  # the moderators' own work on it
+            )
             .order_by(AuditEvent.created_at, AuditEvent.id)
         )
     )

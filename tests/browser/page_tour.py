@@ -221,6 +221,8 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("review-with-errors", "moderator", _review_with_errors),
     ("moderation-queue-with-errors", "moderator", _bulk_with_errors),
     ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
+    ("review-team", "moderator", _goto(lambda d: f"/moderation/{d['team_id']}")),
+    ("moderation-queue-mine", "moderator", _goto(lambda d: "/moderation/?status=&mine=1")),
     *account_tour.PAGE_TYPES,
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
@@ -307,6 +309,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         submitter, "changes_requested", title="Réseau des laboratoires d'IA"
     )
     hub.create_submission(submitter, "draft", title="Brouillon")
+    team_id = _seed_team(hub, submitter)
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     with hub._writing():  # the call's texts (en, fr) on the home and about pages
@@ -316,12 +319,32 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "approved_slug": approved[0]["slug"],
         "submitted_id": submitted["id"],
         "changes_requested_id": changes["id"],
+        "team_id": team_id,
         "submitter": submitter,
         "moderator": "tour-moderator@example.org",
         "secured": account_tour.secured_account(hub, "tour-secured@example.org"),
         **account_tour.seed_accounts(hub, submitter, changes["id"]),
     }
     return hub.seeded
+
+
+def _seed_team(hub: LiveHub, submitter: str) -> int:
+    """A submitted item the tour's moderator holds, with a colleague's internal note (the
+    review page's team panel, the "Held by me" view of the queue)."""
+    from hub.auth.operations import find_user
+    from hub.extensions import db
+    from hub.moderation import team
+    from hub.submissions.models import Submission
+
+    item = hub.create_submission(submitter, "submitted", title="Réseau de santé côtière")
+    with hub._writing():
+        mine, colleague = find_user("tour-moderator@example.org"), find_user("referee@example.org")
+        assert mine is not None and colleague is not None
+        submission = db.session.get(Submission, item["id"])
+        assert submission is not None
+        team.assign(submission, mine, colleague, None)
+        team.add_note(submission, colleague, "Called the lead organisation: partners confirmed.")
+    return int(item["id"])
 
 
 # A page with one known failure per kind of rule: it proves axe-core really runs the WCAG

@@ -822,6 +822,7 @@ def test_queue_shows_counts_per_status(app, create_submission_for, owner, modera
         "Changes requested": 1,
         "Withdrawn": 1,
         "Updates to review": 0,
+        "Held by me": 0,  # the moderator's own items (hub/moderation/team.py)
     }  # drafts: their owner's only
 
 

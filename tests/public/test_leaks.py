@@ -68,6 +68,7 @@ REVISION_FACETS = {
 }
 # Words the non-public texts share with the public "bait", so similar panels would show them.
 LOOKALIKE = "lagoon mangrove reef seagrass restoration"
+NOTE_MARKER = "qznotetext"  # in moderators' internal notes: never outside the moderation area
 UNKNOWN_WORD = "qzunheardofword"  # planted nowhere: the page any absent word must give
 
 
@@ -144,6 +145,7 @@ def world(app, client, clock, create_user, create_submission_for):
     """Five approved submissions (one with a pending revision) and one non-public
     submission in every other state, all committed and indexed."""
     from hub.moderation.operations import mark_duplicate
+    from hub.moderation.team import add_note
     from hub.submissions.operations import update_submission, withdraw_submission
 
     clock.freeze(datetime.now(UTC))  # pages that differ only by the query are equal
@@ -220,6 +222,9 @@ def world(app, client, clock, create_user, create_submission_for):
             mod,
             db.session.get(Submission, public["bait"].id),
         )
+        # Moderators' internal notes, on a public item and on a pending one.
+        for item in (public["bait"], hidden["subm"], public["revised"]):
+            add_note(db.session.get(Submission, item.id), mod, f"{NOTE_MARKER} note on it")
         update_submission(
             db.session.get(Submission, public["revised"].id),
             full_content(**marked_content("revn", "partnership"), **REVISION),
@@ -391,8 +396,9 @@ def stranger_similar_check(app, create_user) -> str:
 
 
 def test_nothing_non_public_reaches_any_public_response(app, client, world, create_user):
-    words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS
-    scan = run_scan(client, world, words, searched=PRIVATE_MARKERS | REVISION_MARKERS)
+    words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS | {NOTE_MARKER}
+    searched = PRIVATE_MARKERS | REVISION_MARKERS | {NOTE_MARKER}
+    scan = run_scan(client, world, words, searched=searched)
     similar = stranger_similar_check(app, create_user)
     scan.record("similar check while writing", similar)
     assert scan.leaks(words) == {}
@@ -503,3 +509,21 @@ def test_nothing_non_public_leaks_while_pages_are_served_from_sql(app, client, w
     assert counted(scan, {**PRIVATE_FACETS, **REVISION_FACETS}) == {}
     body = client.get("/api/v1/submissions").get_json()
     assert body["total"] == 5 and facet_counts(body) == public_counts(client)
+
+
+def test_notes_reach_neither_the_owner_nor_their_export(app, world):
+    """The submission's owner sees their pages, its history and their data export: no note
+    and no trace of the moderators' work on it (claims, notes)."""
+    owner = app.test_client()
+    owner.post("/account/login", data={"email": world["owner"].email, "password": PASSWORD})
+    scan = Scan(owner, {NOTE_MARKER, "note_added", "note added"})
+    scan.get("/my/")
+    for item in (*world["public"].values(), *world["hidden"].values()):
+        scan.get(f"/my/{item.id}")
+    scan.get("/account/export/download")
+    assert scan.leaks(scan.words) == {}
+    # The moderators read them on the review page.
+    moderator = app.test_client()
+    moderator.post("/account/login", data={"email": world["moderator"].email, "password": PASSWORD})
+    review = moderator.get(f"/moderation/{world['hidden']['subm'].id}").get_data(as_text=True)
+    assert NOTE_MARKER in review
