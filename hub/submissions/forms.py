@@ -29,7 +29,6 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from hub.auth.models import EMAIL_MAX
 from hub.forms import HubForm, clean_text, csrf_failed
 from hub.submissions.fields import ALL_KINDS, FIELD, FIELDS, required_for
-from hub.submissions.images import LOGO_MAX_BYTES, CleanImage, LogoRefused, clean_logo
 from hub.submissions.formfields import (
     CheckboxesField,
     GroupedCheckboxesField,
@@ -38,6 +37,7 @@ from hub.submissions.formfields import (
     limit,
     options,
 )
+from hub.submissions.images import LOGO_MAX_BYTES, CleanImage, LogoRefused, clean_logo
 from hub.vocab import (
     GLOBAL,
     LANGUAGES,
@@ -233,11 +233,7 @@ class SubmissionForm(HubForm):
 
     def content(self) -> dict[str, Any]:
         """The submitted values, keyed by model field ('' in a choice means "not chosen")."""
-        data = {
-            name: field.data
-            for name, field in self._fields.items()
-            if name not in NOT_CONTENT
-        }
+        data = {name: field.data for name, field in self._fields.items() if name not in NOT_CONTENT}
         for name in ("stakeholder_group", "language"):
             data[name] = data[name] or None
         for name, value in data.items():

@@ -116,7 +116,8 @@ def _plain_pixels(image: Image.Image, mime_type: str) -> Image.Image:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             target = ImageCms.createProfile("sRGB")
             out_mode = "RGBA" if converted.mode == "RGBA" else "RGB"
-            converted = ImageCms.profileToProfile(converted, source, target, outputMode=out_mode)
+            in_srgb = ImageCms.profileToProfile(converted, source, target, outputMode=out_mode)
+            converted = in_srgb or converted
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass
     converted = converted.convert(mode)

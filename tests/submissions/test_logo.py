@@ -256,9 +256,7 @@ def test_a_drafts_logo_is_seen_by_its_owner_and_moderators_only(app, client, own
     assert expect(Browser(app, moderator).get(f"/moderation/{item}"), 200)
 
 
-def test_a_published_logo_is_public_with_safe_headers(
-    app, client, owner, create_submission_for
-):
+def test_a_published_logo_is_public_with_safe_headers(app, client, owner, create_submission_for):
     response = expect(client.post("/submit/initiative", data=with_logo(drawn())), 302)
     item = detail_id(response)
     _approve(app, item)
@@ -354,7 +352,9 @@ def _approve(app: Any, item: int) -> None:
     from hub.moderation.operations import approve_submission
 
     with app.app_context():
-        referee = op_create_user(f"ref{item}@example.org", "a-long-password", "Ref", "", Role.MODERATOR)
+        referee = op_create_user(
+            f"ref{item}@example.org", "a-long-password", "Ref", "", Role.MODERATOR
+        )
         submission = db.session.get(Submission, item)
         assert submission is not None and submission.status is Status.SUBMITTED
         approve_submission(submission, referee)
