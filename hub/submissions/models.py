@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext
 from sqlalchemy import (
     JSON,
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.extensions import Base, UTCDateTime, utcnow
-from hub.i18n import N_
+from hub.i18n import N_, ROOT_KEY
 from hub.routing import public_url
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
@@ -298,8 +298,11 @@ class Logo(Base):
 
     @property
     def url(self) -> str:
-        """Its address: the digest in it changes with the bytes, so it may be cached long."""
-        return url_for("submissions.logo", logo_id=self.id, sha256=self.sha256)
+        """Its address: the digest in it changes with the bytes, so it may be cached long.
+        Without the page's language prefix: one address (and one cached copy) per logo."""
+        path = url_for("submissions.logo", logo_id=self.id, sha256=self.sha256)
+        prefixed = request.script_root
+        return request.environ.get(ROOT_KEY, prefixed) + path.removeprefix(prefixed)
 
 
 def duplicate_note(original: Submission) -> str:

@@ -276,6 +276,8 @@ def test_a_published_logo_is_public_with_safe_headers(app, client, owner, create
     assert Browser(app).get(url[:-1] + "0").status_code == 404  # another digest
     for listing in ("/", "/browse", "/search?q=skills"):
         assert url in Browser(app).get(listing).text, listing
+    # One address whatever the page's language (one copy in caches).
+    assert logo_urls(Browser(app).get(f"/ar/s/{public.slug}").text) == [url]
     record = Browser(app).get(f"/api/v1/submissions/{public.slug}").get_json()
     assert record["logo_url"].endswith(url)
 
