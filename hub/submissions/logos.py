@@ -153,6 +153,9 @@ def logo_response(logo_id: int, sha256: str) -> Response:
 
 def allow_logo_upload() -> None:
     """Before any handler reads the form: a submission form may be larger than other posts
-    by a logo (see UPLOAD_ALLOWANCE)."""
-    if request.endpoint in UPLOADING and request.method == "POST":
+    by a logo (see UPLOAD_ALLOWANCE). Its text fields stay bounded by their own limits and
+    by Flask's MAX_FORM_MEMORY_SIZE per field."""
+    # Only a multipart post can carry a file: any other keeps the usual limit.
+    multipart = request.mimetype == "multipart/form-data"
+    if request.endpoint in UPLOADING and request.method == "POST" and multipart:
         request.max_content_length = current_app.config["MAX_CONTENT_LENGTH"] + UPLOAD_ALLOWANCE

@@ -363,3 +363,8 @@ def _approve(app: Any, item: int) -> None:
         assert submission is not None and submission.status is Status.SUBMITTED
         approve_submission(submission, referee)
         db.session.commit()
+
+
+def test_a_post_without_a_file_keeps_the_usual_size_limit(app, client, owner):
+    too_long = form_data(description="x" * (app.config["MAX_CONTENT_LENGTH"] + 10))
+    expect(client.post("/submit/initiative", data=too_long), 413)
