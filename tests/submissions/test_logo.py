@@ -20,7 +20,7 @@ from hub.submissions.images import LOGO_MAX_BYTES
 from hub.submissions.models import Logo, Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 
-from helpers import Browser, detail_id, expect, field_error, field_value, form_data, row
+from helpers import PASSWORD, Browser, detail_id, expect, field_error, field_value, form_data, row
 
 
 @pytest.fixture
@@ -368,3 +368,16 @@ def _approve(app: Any, item: int) -> None:
 def test_a_post_without_a_file_keeps_the_usual_size_limit(app, client, owner):
     too_long = form_data(description="x" * (app.config["MAX_CONTENT_LENGTH"] + 10))
     expect(client.post("/submit/initiative", data=too_long), 413)
+
+
+def test_deleting_the_account_deletes_a_drafts_logo(app, client, owner):
+    response = client.post("/submit/initiative", data=with_logo(drawn(), action="draft"))
+    item = detail_id(expect(response, 302))
+    assert stored_logo(app, item) is not None
+
+    assert client.get("/account/delete").status_code == 200
+    expect(client.post("/account/delete", data={"password": PASSWORD}), 302)
+
+    with app.app_context():
+        assert db.session.get(Submission, item) is None
+        assert db.session.scalars(select(Logo)).all() == []
