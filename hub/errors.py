@@ -193,7 +193,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_exc: HTTPException) -> Response:
-        limit_kib = app.config["MAX_CONTENT_LENGTH"] // 1024
+        # The request's own limit: a submission form's is larger (it may carry a logo).
+        limit_kib = (request.max_content_length or app.config["MAX_CONTENT_LENGTH"]) // 1024
         return render_error(
             413,
             _(

@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import UnsupportedMediaType
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -62,11 +63,14 @@ class HubForm(FlaskForm):
             if formdata is _Auto:
                 if not _is_submitted():
                     return None
-                if request.files:
-                    # No form of the hub takes a file. A file part reached the text fields'
+                unexpected = tuple(sorted(set(request.files) - set(form.FILE_FIELDS)))
+                if unexpected:
+                    # A file part where the form expects text reached the text fields'
                     # validators as a FileStorage (a 500); now only the text parts are read,
                     # and the post is refused as a whole (HubForm.validate, a 400).
-                    form.file_parts = g.hub_file_parts = tuple(sorted(request.files))
+                    form.file_parts = g.hub_file_parts = unexpected
+                elif request.files:  # only the form's own file fields (a logo)
+                    return CombinedMultiDict((request.files, request.form))
                 return request.form
             return formdata
 
@@ -85,8 +89,10 @@ class HubForm(FlaskForm):
             filters = [*cleaning, *unbound_field.kwargs.get("filters", [])]
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
-    # The names of the file parts of the post (none for an ordinary post).
+    # The names of the file parts of the post the form does not expect (none for an
+    # ordinary post), and the fields that take a file (none but the submission's logo).
     file_parts: tuple[str, ...] = ()
+    FILE_FIELDS: tuple[str, ...] = ()
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate the fields; a post with a file part is refused whatever they hold."""

@@ -71,7 +71,9 @@ def _private() -> bool:
     in (Flask-Login keeps their id in the session: no database needed to know)."""
     if request.path.startswith(PRIVATE_PREFIXES):
         return True
-    return request.endpoint != "static" and "_user_id" in session
+    # A logo says itself whether it may be cached (public) or not (a draft's, no-store).
+    own_caching = ("static", "submissions.logo")
+    return request.endpoint not in own_caching and "_user_id" in session
 
 
 def secure_headers(response: Response) -> Response:

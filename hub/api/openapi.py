@@ -64,11 +64,13 @@ def spec() -> dict[str, Any]:
     submission = {
         "type": "object",
         "additionalProperties": False,
-        "required": [*PUBLIC_FIELDS, "url", "kind_label", "public_contacts"],
+        "required": [*PUBLIC_FIELDS, "url", "kind_label", "logo_url", "public_contacts"],
         "properties": {
             **{name: _FIELD_SCHEMAS.get(name, {"type": "string"}) for name in PUBLIC_FIELDS},
             "url": {"type": "string", "format": "uri"},
             "kind_label": {"type": "string"},
+            # Added with logos: the hub's address of the published logo, or null.
+            "logo_url": {"type": ["string", "null"], "format": "uri"},
             # Added with co-editors: the contact name, then co-editors listed by their choice.
             "public_contacts": {
                 "type": "array",

@@ -47,6 +47,12 @@ def public_record(s: Submission, contacts: list[User] | None = None) -> dict[str
         out[name] = value
     out["url"] = public_url("public.detail", slug=s.slug)
     out["kind_label"] = vocab.KINDS.get(s.kind, s.kind)
+    # The published logo only: an approved item's logo_id is its public one (an update's
+    # new logo waits in the pending revision).
+    logo = s.logo
+    out["logo_url"] = (
+        public_url("submissions.logo", logo_id=logo.id, sha256=logo.sha256) if logo else None
+    )
     if contacts is not None:
         out["public_contacts"] = contact_list(s, contacts)
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from hub.submissions import coeditors, controllers
+from hub.submissions import coeditors, controllers, logos
 from hub.submissions.deadlines import deadline_context
 from hub.submissions.fields import KIND_SPECIFIC, FieldSpec
 
@@ -49,6 +49,14 @@ bp.add_url_rule(
     coeditors.public_contact_view,
     methods=["POST"],
 )
+# Logos: the digest in the address changes with the image (logos.py says who may see it).
+bp.add_url_rule("/logos/<id:logo_id>/<sha256>", "logo", logos.logo_response)
+bp.record_once(
+    # First of all before-request functions: others (the rate limiter) read the form.
+    lambda state: state.app.before_request_funcs.setdefault(None, []).insert(
+        0, logos.allow_logo_upload
+    )
+)
 bp.add_url_rule("/invitation/<token>", "invitation", coeditors.invitation, methods=["GET", "POST"])
 
 # Every page shows the deadline (an account with an exception sees its own).
@@ -59,3 +67,7 @@ bp.app_context_processor(deadline_context)
 def kind_fields() -> tuple[FieldSpec, ...]:
     """The fields only some kinds have, for the templates that show a submission."""
     return KIND_SPECIFIC
+
+
+# The owner's page and the moderators' review show what a pending update does to the logo.
+bp.add_app_template_global(logos.proposed_logo, "logo_change")

@@ -26,6 +26,7 @@ from hub.submissions.editors import can_edit, submissions_of
 from hub.submissions.fields import CONTENT_FIELDS
 from hub.submissions.forms import FORMS, Checked, SubmissionForm, form_token_or_none
 from hub.submissions.keeping import by_form_token, form_token_used
+from hub.submissions.logos import change_logo
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import (
     content_for,
@@ -169,6 +170,7 @@ def new(kind: str) -> Page:
             submit=submitting,
             form_token=form.form_token.data or None,
         )
+        _save_logo(form, submission, submission)
         db.session.commit()
     except IntegrityError:  # a concurrent post of the same form won the token
         db.session.rollback()
@@ -265,6 +267,7 @@ def edit(submission_id: int) -> Page:
         result = update_submission(
             submission, form.content(), submit=submitting, actor=current_user
         )
+        _save_logo(form, submission, result)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -275,6 +278,13 @@ def edit(submission_id: int) -> Page:
         return form_page(form, submission.kind, submission, 409, notice)
     flash(*_saved_message(result, was, submitting))
     return redirect(url_for(".detail", submission_id=submission.id))
+
+
+def _save_logo(form: SubmissionForm, submission: Submission, saved: Submission | Revision) -> None:
+    """Store the logo the form brings or removes, where the text was saved."""
+    changed, image = form.logo_choice()
+    if changed:
+        change_logo(submission, saved, image)
 
 
 def _saved_message(result: Submission | Revision, was: Status, submitting: bool) -> tuple[str, str]:

@@ -10,7 +10,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     Field,
@@ -34,6 +37,7 @@ from hub.submissions.formfields import (
     limit,
     options,
 )
+from hub.submissions.images import LOGO_MAX_BYTES, CleanImage, LogoRefused, clean_logo
 from hub.vocab import (
     GLOBAL,
     LANGUAGES,
@@ -67,6 +71,9 @@ REQUIRED_DRAFT = _l("Required to submit (drafts may leave it empty).")
 REQUIRED_IN_REVIEW = _l("Required: this submission is no longer a draft.")
 REQUIRED_NOTE_DRAFT = _l("These fields are required to submit (a draft may leave them empty):")
 REQUIRED_NOTE_IN_REVIEW = _l("These fields are required (this submission is no longer a draft):")
+
+# Fields of the form that are not content: the logo is stored apart (hub/submissions/logos.py).
+NOT_CONTENT = ("csrf_token", "form_token", "logo_file", "remove_logo")
 
 RAW_VALUES_KEPT = 300  # of a forged multiple choice: more than any vocabulary has
 
@@ -169,6 +176,36 @@ class SubmissionForm(HubForm):
         ],
     )
 
+    FILE_FIELDS = ("logo_file",)
+    logo_file = FileField(
+        _l("Logo (optional)"),
+        description=_l(
+            "A PNG, JPEG or WebP image of at most 2 MB. The hub makes it at most 512 pixels "
+            "wide and high and removes what the file says besides the picture (such as where "
+            "a photo was taken). It is public with the submission."
+        ),
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField(_l("Remove the logo"))
+    # The upload, re-encoded, once validate_logo_file accepted it.
+    logo_image: CleanImage | None = None
+
+    def validate_logo_file(self, field: FileField) -> None:
+        """The upload must decode as a plain PNG, JPEG or WebP image (images.py)."""
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload:
+            return
+        try:
+            self.logo_image = clean_logo(upload.stream.read(LOGO_MAX_BYTES + 1))
+        except LogoRefused as refused:
+            raise ValidationError(str(refused)) from None
+
+    def logo_choice(self) -> tuple[bool, CleanImage | None]:
+        """Whether the post changes the logo, and to what (None: no logo any more)."""
+        if self.logo_image is not None:
+            return True, self.logo_image
+        return bool(self.remove_logo.data), None
+
     def validate_end_date(self, field: DateField) -> None:
         """An end date cannot come before the start date."""
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -195,11 +232,7 @@ class SubmissionForm(HubForm):
 
     def content(self) -> dict[str, Any]:
         """The submitted values, keyed by model field ('' in a choice means "not chosen")."""
-        data = {
-            name: field.data
-            for name, field in self._fields.items()
-            if name not in ("csrf_token", "form_token")
-        }
+        data = {name: field.data for name, field in self._fields.items() if name not in NOT_CONTENT}
         for name in ("stakeholder_group", "language"):
             data[name] = data[name] or None
         for name, value in data.items():
@@ -214,7 +247,7 @@ class SubmissionForm(HubForm):
         not be read (a date such as 31/12/2026, an SDG "abc") is kept as the text sent."""
         data: dict[str, Any] = {}
         for name, field in self._fields.items():
-            if name in ("csrf_token", "form_token"):
+            if name in NOT_CONTENT:
                 continue
             raw = [clean_text(v) for v in (field.raw_data or [])[:RAW_VALUES_KEPT]]
             if isinstance(field, SelectMultipleField):

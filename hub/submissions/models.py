@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+from flask import request, url_for
 from flask_babel import gettext
 from sqlalchemy import (
     JSON,
@@ -14,14 +15,16 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from hub.auth.models import User
 from hub.extensions import Base, UTCDateTime, utcnow
-from hub.i18n import N_
+from hub.i18n import N_, ROOT_KEY
 from hub.routing import public_url
 from hub.vocab import KINDS, LANGUAGES, STAKEHOLDER_GROUPS
 
@@ -209,10 +212,18 @@ class Submission(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_message: Mapped[str] = mapped_column(Text, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    # The logo shown with it (the public one once approved; a pending revision may name
+    # another). No foreign key: logos belong to their submission (logos.submission_id), and a
+    # cycle of keys between the two tables would need deferred constraints to delete either.
+    logo_id: Mapped[int | None] = mapped_column(Integer)
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     duplicate_of: Mapped[Submission | None] = relationship(remote_side=[id])
+    # Loaded with the submissions of a page in one query (cards), without the image bytes.
+    logo: Mapped[Logo | None] = relationship(
+        primaryjoin=lambda: foreign(Submission.logo_id) == Logo.id, lazy="selectin", viewonly=True
+    )
 
     # Optimistic locking: an UPDATE whose version changed under it raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}
@@ -256,6 +267,42 @@ class Submission(Base):
 
     def __repr__(self) -> str:
         return f"<Submission {self.id} {self.kind} {self.status}>"
+
+
+LOGO_TYPES = ("image/png", "image/jpeg", "image/webp")
+
+
+class Logo(Base):
+    """A submission's logo as the hub re-encoded it (hub/submissions/images.py): the bytes
+    live in the database so that every server of the hub serves the same ones."""
+
+    __tablename__ = "logos"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "sha256", name="uq_logos_submission_sha256"),
+        CheckConstraint(_in_list("mime_type", LOGO_TYPES), name="mime_type_known"),
+        CheckConstraint("width BETWEEN 1 AND 512 AND height BETWEEN 1 AND 512", name="size"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    # Read only when the image itself is served.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def url(self) -> str:
+        """Its address: the digest in it changes with the bytes, so it may be cached long.
+        Without the page's language prefix: one address (and one cached copy) per logo."""
+        path = url_for("submissions.logo", logo_id=self.id, sha256=self.sha256)
+        prefixed = request.script_root
+        return request.environ.get(ROOT_KEY, prefixed) + path.removeprefix(prefixed)
 
 
 def duplicate_note(original: Submission) -> str:

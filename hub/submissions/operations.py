@@ -22,6 +22,7 @@ from hub.submissions.deadlines import ensure_window
 
 # Other areas (moderation, demo) read the field lists from here too; fields.py describes them.
 from hub.submissions.fields import ALL_KIND_FIELDS, CONTENT_FIELDS, KIND_FIELDS
+from hub.submissions.logos import apply_logo, keep_logo_choice
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
 from hub.vocab import regions_for
@@ -67,6 +68,7 @@ def apply_content(submission: Submission, content: dict[str, Any], now: datetime
         if isinstance(data.get(key), str):
             data[key] = date.fromisoformat(data[key])
     apply_fields(submission, data, now)
+    apply_logo(submission, content)
 
 
 def new_draft(
@@ -162,7 +164,7 @@ def propose_revision(
         revision = Revision(submission=submission, content=content, created_at=now)
         db.session.add(revision)
     else:
-        revision.content = content
+        revision.content = keep_logo_choice(revision.content, content)
     revision.updated_at = now
     revision.proposed_by_id = actor.id
     submission.updated_at = now

@@ -19,6 +19,7 @@ from hub.submissions.editors import (
     pending_invitations,
 )
 from hub.submissions.forms import FORMS, InviteForm, SubmissionForm
+from hub.submissions.logos import editing_logo
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import pending_revision
 from hub.vocab import KINDS
@@ -76,6 +77,7 @@ def form_page(
         notice_class=notice_class,
         draft=draft,
         offer_resend=offer_resend,
+        logo=editing_logo(submission, pending_revision(submission) if submission else None),
     ), status
 
 

@@ -27,7 +27,8 @@ from hub.templating import Page
 def refused_or_invalid(checked: Checked, kind: str, submission: Submission | None) -> Page | None:
     """The page to answer when the post cannot be applied, else None.
 
-    Order matters: a forged or stale CSRF token saves nothing; a post the clock refuses is
+    Order matters: a forged or stale CSRF token saves nothing, nor does a refused logo (a
+    400 with the text as typed, so the image can be replaced); a post the clock refuses is
     kept (new draft or kept changes) even if incomplete or invalid; only then do field
     errors count. Once an item is no longer a draft, every save is checked in full,
     whichever button was pressed.
@@ -36,6 +37,9 @@ def refused_or_invalid(checked: Checked, kind: str, submission: Submission | Non
     if checked.csrf_failed:
         checked.mark_missing()
         return form_page(form, kind, submission, 400, expired_form_notice())
+    if form.logo_file.errors:  # a refused image: its message by the field, the text kept
+        checked.mark_missing()
+        return form_page(form, kind, submission, 400)
     reason = why_closed(checked.full, current_user, submission)
     if reason is None:
         if _submitting(submission) and not current_user.is_confirmed:

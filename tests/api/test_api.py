@@ -16,7 +16,7 @@ from hub.search.listing import FACETS, vocabulary
 from hub.submissions.models import Status
 
 API = "/api/v1/submissions"
-ITEM_KEYS = {*PUBLIC_FIELDS, "url", "kind_label", "public_contacts"}
+ITEM_KEYS = {*PUBLIC_FIELDS, "url", "kind_label", "logo_url", "public_contacts"}
 
 
 @pytest.fixture

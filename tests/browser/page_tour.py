@@ -98,6 +98,38 @@ def _form_with_errors(page: Any, data: dict[str, Any]) -> None:
     click_and_wait(page, "button[value=submit]")
 
 
+def _logo_refused(page: Any, data: dict[str, Any]) -> None:
+    """An SVG chosen as the logo: the form again (400), its message by the upload field."""
+    page.goto(at(data, "/submit/initiative"))
+    page.fill("#title", "Logo <svg> refusé")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    page.set_input_files(
+        "#logo_file", files=[{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": svg}]
+    )
+    click_and_wait(page, "button[value=draft]")
+
+
+def _give_logo(hub: LiveHub, submission_id: int) -> None:
+    """A logo drawn now, stored as the form would (the cards and detail pages show it)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from hub.submissions.images import clean_logo
+    from hub.submissions.logos import change_logo
+    from hub.submissions.models import Submission
+
+    image = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((100, 0, 500, 400), fill=(0, 94, 184, 255))
+    draw.rectangle((240, 120, 360, 280), fill=(255, 255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    with hub._writing() as session:
+        submission = session.get(Submission, submission_id)
+        change_logo(submission, submission, clean_logo(out.getvalue()))
+
+
 def _expired_form_token(page: Any, data: dict[str, Any]) -> None:
     """A login form whose security token was lost: the 400 page, with a way back."""
     page.goto(at(data, "/account/login"))
@@ -213,6 +245,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("error-503", "visitor", _goto(lambda d: "/test-only/error/503")),
     ("choose-kind", "submitter", _goto(lambda d: "/submit/")),
     ("submission-form-with-errors", "submitter", _form_with_errors),
+    ("submission-form-logo-refused", "submitter", _logo_refused),
     ("my-submissions", "submitter", _goto(lambda d: "/my/")),
     ("my-submission", "submitter", _goto(lambda d: f"/my/{d['changes_requested_id']}")),
     ("moderation-queue", "moderator", _goto(lambda d: "/moderation/")),
@@ -230,6 +263,7 @@ EXPECTED_STATUS = {
     "error-404": 404,
     "error-400": 400,
     "submission-form-with-errors": 422,
+    "submission-form-logo-refused": 400,
     "register-with-errors": 422,
     "link-problem": 400,
     "error-403": 403,
@@ -310,6 +344,8 @@ def seed(hub: LiveHub) -> dict[str, Any]:
     )
     hub.create_submission(submitter, "draft", title="Brouillon")
     team_id = _seed_team(hub, submitter)
+    _give_logo(hub, approved[0]["id"])  # on the cards (home, browse, search) and its page
+    _give_logo(hub, changes["id"])  # on its owner's page
     # The deadline banner with its countdown on every page, as during the call.
     hub.clock.close_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     with hub._writing():  # the call's texts (en, fr) on the home and about pages

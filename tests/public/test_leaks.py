@@ -527,3 +527,42 @@ def test_notes_reach_neither_the_owner_nor_their_export(app, world):
     moderator.post("/account/login", data={"email": world["moderator"].email, "password": PASSWORD})
     review = moderator.get(f"/moderation/{world['hidden']['subm'].id}").get_data(as_text=True)
     assert NOTE_MARKER in review
+
+
+def _logo_png(colour: tuple[int, int, int]) -> bytes:
+    """A small logo of one colour (each item gets its own bytes, so its own address)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 32), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_no_logo_of_a_non_public_item_or_a_pending_update_is_reachable(app, client, world):
+    from hub.submissions.images import clean_logo
+    from hub.submissions.logos import change_logo
+    from hub.submissions.operations import pending_revision
+
+    paths: set[str] = set()
+    with app.test_request_context():
+        targets = [db.session.get(Submission, s.id) for s in world["hidden"].values()]
+        revised = db.session.get(Submission, world["public"]["revised"].id)
+        for n, submission in enumerate([*targets, revised]):
+            assert submission is not None
+            saved = pending_revision(submission) if submission is revised else submission
+            assert saved is not None
+            change_logo(submission, saved, clean_logo(_logo_png((n * 30, 10, 200))))
+        db.session.commit()
+        from hub.submissions.models import Logo
+
+        for logo in db.session.query(Logo):
+            paths.add(f"/logos/{logo.id}/{logo.sha256}")
+    assert len(paths) == len(world["hidden"]) + 1
+
+    scan = run_scan(client, world, {p.lower() for p in paths}, set())
+
+    assert scan.leaks(paths) == {}
+    for path in paths:
+        assert client.get(path).status_code == 404, path
