@@ -6,6 +6,7 @@ from hub.auth.parking import ParkedPost
 from hub.extensions import Base
 from hub.mail.models import OutboxMail
 from hub.moderation.models import DigestItem
+from hub.public.contact.models import HeldMessage
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
@@ -19,6 +20,7 @@ __all__ = [
     "Base",
     "DeadlineException",
     "DigestItem",
+    "HeldMessage",
     "IndexTask",
     "Invitation",
     "InvitationStatus",

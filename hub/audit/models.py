@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     EDITOR_REMOVED = "editor_removed"
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
+    CONTACT_RELAYED = "contact_relayed"
 
 
 class AuditEvent(Base):

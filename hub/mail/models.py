@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -32,3 +32,7 @@ class OutboxMail(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Where a reply goes ("" = nowhere but the hub's sender): a relayed message's author.
+    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Deleted once delivered (a relayed message is not kept longer than its delivery needs).
+    ephemeral: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app, g, render_template
+from sqlalchemy import select
 
 from hub.clock import clock
 from hub.extensions import db
@@ -26,9 +28,18 @@ _HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 DELETED_DOMAIN = "deleted.invalid"
 
 
-def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None:
+def queue(
+    kind: str,
+    to_addr: str,
+    subject: str,
+    body: str,
+    *,
+    reply_to: str = "",
+    ephemeral: bool = False,
+) -> OutboxMail | None:
     """Add a mail to the outbox in the current transaction (sent only if it commits); None
-    for a deleted account, which no mail reaches (a decision on a submission it left)."""
+    for a deleted account, which no mail reaches (a decision on a submission it left).
+    An `ephemeral` mail is deleted once delivered, and its body is never logged."""
     if to_addr.endswith("@" + DELETED_DOMAIN):
         logger.info("Mail (%s) not queued: %s is a deleted account", kind, to_addr)
         return None
@@ -43,11 +54,15 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None
         message_id=make_msgid(domain=domain),
         created_at=clock().now(),
         next_attempt_at=clock().now(),
+        reply_to=_HEADER_UNSAFE.sub("", reply_to),
+        ephemeral=ephemeral,
     )
     db.session.add(mail)
     g.hub_mail_queued = True
     if current_app.config.get("HUB_MAIL_SERVER"):
         logger.info("Mail queued (%s) to %s: %s", kind, to_addr, subject)
+    elif ephemeral:  # someone's private message: not copied into a log
+        logger.info("Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s", to_addr, subject)
     else:  # no SMTP server: the log is where an operator reads what would have gone out
         logger.info(
             "Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s\n%s", to_addr, subject, body
@@ -56,9 +71,30 @@ def queue(kind: str, to_addr: str, subject: str, body: str) -> OutboxMail | None
 
 
 def queue_from_template(
-    kind: str, to_addr: str, subject: str, template: str, **context: object
+    kind: str,
+    to_addr: str,
+    subject: str,
+    template: str,
+    *,
+    reply_to: str = "",
+    ephemeral: bool = False,
+    **context: object,
 ) -> OutboxMail | None:
     """Queue a mail whose body is templates/mail/`template`, which gets `url` (absolute
     links on HUB_BASE_URL: hub.routing.public_url) and `clock`."""
     body = render_template(f"mail/{template}", url=public_url, clock=clock(), **context)
-    return queue(kind, to_addr, subject, body)
+    return queue(kind, to_addr, subject, body, reply_to=reply_to, ephemeral=ephemeral)
+
+
+def forget_ephemeral(created_before: datetime) -> int:
+    """Delete the ephemeral mails queued before `created_before`, delivered or not (mail
+    that could not be delivered by then is given up); the number deleted. Flushes only."""
+    found = db.session.scalars(
+        select(OutboxMail).where(
+            OutboxMail.ephemeral.is_(True), OutboxMail.created_at < created_before
+        )
+    ).all()
+    for mail in found:
+        db.session.delete(mail)
+    db.session.flush()
+    return len(found)
