@@ -190,7 +190,7 @@ def test_withdrawn_unpublished_or_addressless_submissions_cannot_be_contacted(
 def test_throttled_per_sender_with_a_429_and_the_message_kept(app, make_app, published):
     throttled_app = make_app(
         HUB_RATELIMIT_ENABLED=True,
-        HUB_RATELIMIT_CONTACT="2 per hour per account; 50 per hour per IP; 50 per day per submission",
+        HUB_RATELIMIT_CONTACT="2 per hour per account; 50 per hour per IP",
     )
     for _ in range(2):
         _b, ok = _visitor_writes(throttled_app, published.slug)
