@@ -33,6 +33,6 @@ class OutboxMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     # Where a reply goes ("" = nowhere but the hub's sender): a relayed message's author.
-    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    reply_to: Mapped[str] = mapped_column(String(254), server_default="")
     # Deleted once delivered (a relayed message is not kept longer than its delivery needs).
-    ephemeral: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ephemeral: Mapped[bool] = mapped_column(Boolean, server_default=false())
