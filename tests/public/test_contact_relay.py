@@ -17,6 +17,7 @@ from hub.auth.models import User
 from hub.extensions import db
 from hub.mail.models import OutboxMail
 from hub.public.contact.models import HeldMessage
+from hub.public.contact.operations import purge_expired_and_commit
 
 from helpers import Browser, Inbox, mail_text, page_text
 
@@ -232,3 +233,33 @@ def test_mails_speak_the_contacts_and_the_senders_language(
     assert mail_text(relayed).startswith("Bonjour,")
     copy = smtp_inbox.to(VISITOR)[-1]
     assert mail_text(copy).startswith("مرحباً Vera Visitor،")
+
+
+def test_an_account_writes_under_its_name_an_unconfirmed_one_confirms_by_link(
+    app, published, create_user
+):
+    confirmed = Browser(app, create_user(email="conf@example.org", name="Cora"))
+    page = page_text(confirmed.get(f"/s/{published.slug}/contact").text)
+    assert "You write as Cora; replies go to conf@example.org." in page
+    assert "Your e-mail address" not in page
+    unconfirmed = Browser(app, create_user(email="unconf@example.org", confirmed=False))
+    form = unconfirmed.get(f"/s/{published.slug}/contact")
+    assert 'name="email"' in form.text  # an unconfirmed address could be anyone's
+    sent = unconfirmed.post(
+        f"/s/{published.slug}/contact",
+        data={"name": "U", "email": "unconf@example.org", "message": MARKER},
+    )
+    assert sent.location.endswith("/contact/check") and len(_held(app)) == 1
+
+
+def test_mail_that_never_goes_is_given_up_after_a_week(app, make_app, published):
+    offline = make_app(drop=("HUB_MAIL_SERVER",))
+    _b, response = _visitor_writes(offline, published.slug)
+    assert response.status_code == 302
+    with offline.app_context():
+        assert db.session.scalar(select(OutboxMail).where(OutboxMail.ephemeral)) is not None
+    offline.extensions["hub_clock"].freeze(datetime.now(UTC) + timedelta(days=8))
+    with offline.app_context():  # what each `send-mail` round runs first
+        purge_expired_and_commit()
+        assert db.session.scalar(select(OutboxMail).where(OutboxMail.ephemeral)) is None
+        assert db.session.scalar(select(HeldMessage)) is None
