@@ -30,6 +30,24 @@ def no_links(_form: object, field: TextAreaField) -> None:
         )
 
 
+# Declared here, in the order they are shown (WTForms orders fields, and the error summary
+# lists them, by creation): a visitor's name and address come before the message.
+_NAME = StringField(
+    _l("Your name"), validators=[DataRequired(message=REQUIRED), Length(max=NAME_MAX)]
+)
+_EMAIL = EmailField(
+    _l("Your e-mail address"),
+    validators=[
+        DataRequired(message=REQUIRED),
+        Length(max=EMAIL_MAX),
+        Email(message=_l("Enter a valid e-mail address.")),
+    ],
+    description=_l(
+        "We send a link to this address: your message goes out only when you follow it."
+    ),
+)
+
+
 class ContactForm(HubForm):
     """A message from a logged-in account with a confirmed address (its name and address
     are the account's)."""
@@ -55,20 +73,8 @@ class ContactForm(HubForm):
 class VisitorContactForm(ContactForm):
     """A message from someone without a confirmed account: who they are and where to reply."""
 
-    name = StringField(
-        _l("Your name"), validators=[DataRequired(message=REQUIRED), Length(max=NAME_MAX)]
-    )
-    email = EmailField(
-        _l("Your e-mail address"),
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(max=EMAIL_MAX),
-            Email(message=_l("Enter a valid e-mail address.")),
-        ],
-        description=_l(
-            "We send a link to this address: your message goes out only when you follow it."
-        ),
-    )
+    name = _NAME
+    email = _EMAIL
 
 
 class ConfirmForm(HubForm):
