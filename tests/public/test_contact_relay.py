@@ -263,3 +263,14 @@ def test_mail_that_never_goes_is_given_up_after_a_week(app, make_app, published)
         purge_expired_and_commit()
         assert db.session.scalar(select(OutboxMail).where(OutboxMail.ephemeral)) is None
         assert db.session.scalar(select(HeldMessage)) is None
+
+
+def test_the_owner_sees_that_a_message_was_relayed_never_its_words(
+    app, published, owner, create_user
+):
+    writer = Browser(app, create_user(email="writer2@example.org"))
+    writer.post(f"/s/{published.slug}/contact", data={"message": MARKER}).close()
+    page = Browser(app, owner).get(f"/my/{published.id}")
+    assert page.status_code == 200
+    assert "message relayed to the contact" in page_text(page.text)
+    assert MARKER not in page.text and "writer2@example.org" not in page.text
