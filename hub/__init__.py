@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from hub.moderation.blueprint import bp as moderation_bp
     from hub.moderation.digest import write_due_digest
     from hub.privacy.blueprint import bp as privacy_bp
+    from hub.public.contact.views import bp as contact_bp
     from hub.public.language import bp as language_bp
     from hub.public.routes import bp as public_bp
     from hub.submissions.blueprint import bp as submissions_bp
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(contact_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(opendata_bp)

@@ -103,10 +103,15 @@ def init_app(app: Flask) -> None:
         """Deliver the due mail from the outbox (with retries and back-off)."""
         from hub.mail.delivery import run_sender
         from hub.moderation.digest import write_due_digest
+        from hub.public.contact.operations import purge_expired_and_commit
 
-        # Each round writes the moderators' digest when one is due, then delivers batch
-        # after batch until no due mail is left or --max-seconds have passed.
-        run_sender(loop, every, click.echo, write_due=write_due_digest, max_seconds=max_seconds)
+        def write_due() -> int:
+            purge_expired_and_commit()  # held messages past their time go, unsent
+            return write_due_digest()
+
+        # Each round purges expired held messages and writes the moderators' digest when one
+        # is due, then delivers batch after batch until none is left or --max-seconds passed.
+        run_sender(loop, every, click.echo, write_due=write_due, max_seconds=max_seconds)
 
     @app.cli.command("send-reminders")
     def send_reminders_command() -> None:

@@ -66,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SUBMIT": "60 per 10 minutes per account; 600 per 10 minutes per IP",
     "RATELIMIT_DECIDE": "300 per 10 minutes per account; 1000 per 10 minutes per IP",
     "RATELIMIT_TWOFACTOR": "5 per 15 minutes per account; 50 per 15 minutes per IP",
+    "RATELIMIT_CONTACT": "5 per hour per account; 20 per hour per IP; 10 per hour per submission",
     # "required": moderators and admins reach the moderation and admin pages only with
     # two-factor authentication on. "optional" by default so that an upgrade does not stop
     # staff at work; README and docs/security.md say why and advise "required".

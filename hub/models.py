@@ -7,6 +7,7 @@ from hub.auth.parking import ParkedPost
 from hub.extensions import Base
 from hub.mail.models import OutboxMail
 from hub.moderation.models import Assignment, DigestItem, ModeratorNote
+from hub.public.contact.models import HeldMessage
 from hub.ratelimit import RateLimitHit
 from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
@@ -24,6 +25,7 @@ __all__ = [
     "DeadlineException",
     "DigestItem",
     "DraftReminder",
+    "HeldMessage",
     "IndexTask",
     "Invitation",
     "InvitationStatus",

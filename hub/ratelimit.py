@@ -1,5 +1,6 @@
 """Throttling of posts that guess or flood: logins, registrations, password changes,
-submissions and moderators' decisions. Browsing is never throttled.
+submissions, moderators' decisions and messages to a submission's contact. Browsing is never
+throttled.
 
 Each scope has limits such as "10 per 15 minutes per account; 100 per 15 minutes per IP"
 (HUB_RATELIMIT_<SCOPE>), counted over a sliding window. The attempts are kept in the
@@ -59,17 +60,21 @@ SCOPES = {
     "auth.two_factor_enable": "twofactor",
     "auth.two_factor_recovery": "twofactor",
     "auth.two_factor_disable": "twofactor",
+    # Messages relayed to a submission's contact: per sender, per IP and per submission.
+    "contact.write": "contact",
 }
 # Where hub/auth/twofactor.py keeps, in the session, the account that gave its password and
 # owes its code: the code attempts count against that account.
 PENDING_KEY = "hub_2fa_pending"
 SETTINGS = {
     scope: f"HUB_RATELIMIT_{scope.upper()}"
-    for scope in ("login", "register", "password", "submit", "decide", "twofactor")
+    for scope in ("login", "register", "password", "submit", "decide", "twofactor", "contact")
 }
+# Scopes that may also count per submission (the one in the address: /s/<slug>/…).
+PER_SUBMISSION = ("contact",)
 
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-_LIMIT = re.compile(r"(\d+) per (?:(\d+) )?(second|minute|hour|day)s? per (account|ip)")
+_LIMIT = re.compile(r"(\d+) per (?:(\d+) )?(second|minute|hour|day)s? per (account|ip|submission)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Limit:
 
     count: int
     seconds: int
-    per: str  # "account" or "ip"
+    per: str  # "account", "ip" or "submission"
 
 
 def parse_limits(name: str, value: str | None) -> list[Limit]:
@@ -94,6 +99,10 @@ def parse_limits(name: str, value: str | None) -> list[Limit]:
         per = found[4]
         if any(limit.per == per for limit in limits):
             raise ValueError(f"{name}: give one limit per account and one per IP at most")
+        if per == "submission" and not name.endswith(tuple(s.upper() for s in PER_SUBMISSION)):
+            raise ValueError(
+                f"{name}: only messages to a submission's contact count per submission"
+            )
         limits.append(Limit(int(found[1]), int(found[2] or 1) * _UNITS[found[3]], per))
     return limits
 
@@ -237,12 +246,19 @@ def _who(scope: str) -> dict[str, str]:
             # could lock a delegate out on deadline day by typing wrong passwords for their
             # e-mail. Guesses from many addresses meet each address's own limit.
             found["account"] = f"email:{email}\0ip:{found['ip']}"
+    elif scope == "contact" and not session.get("_user_id"):
+        # A visitor is counted per address they typed (which the link is mailed to).
+        email = (request.form.get("email") or "").strip().lower()
+        if email:
+            found["account"] = f"email:{email}"
     elif scope == "twofactor" and isinstance(session.get(PENDING_KEY), dict):
         # Between password and code nobody is logged in yet: count against the account.
         found["account"] = f"user:{session[PENDING_KEY].get('user')}"
     elif session.get("_user_id"):  # Flask-Login's id of the logged-in account
         # "<account>:<login session>": counted per account, whichever session it is.
         found["account"] = f"user:{str(session['_user_id']).partition(':')[0]}"
+    if scope in PER_SUBMISSION and request.view_args and "slug" in request.view_args:
+        found["submission"] = f"slug:{request.view_args['slug']}"
     return found
 
 

@@ -65,6 +65,7 @@ class Action(enum.StrEnum):
     CLAIMED = "claimed"
     ASSIGNED = "assigned"
     RELEASED = "released"
+    CONTACT_RELAYED = "contact_relayed"
 
 
 # The moderators' own work on an item (hub/moderation/team.py): in the review page's history

@@ -20,7 +20,7 @@ from email.utils import format_datetime
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, exists, func, or_, select, update
+from sqlalchemy import CursorResult, delete, exists, func, or_, select, update
 
 from hub.clock import clock
 from hub.extensions import db
@@ -107,7 +107,9 @@ def deliver_due(limit: int = BATCH, deadline: float | None = None) -> tuple[int,
                 continue
             mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
             assert mail is not None
-            tried = _Tried(mail_id, mail.attempts, f"{mail.message_id} to {mail.to_addr}")
+            tried = _Tried(
+                mail_id, mail.attempts, f"{mail.message_id} to {mail.to_addr}", mail.ephemeral
+            )
             try:
                 message = build_message(mail, config["HUB_MAIL_SENDER"])
             except Exception as exc:  # a message that cannot be built: keep it, go on
@@ -139,11 +141,16 @@ def deliver_due(limit: int = BATCH, deadline: float | None = None) -> tuple[int,
                 _failed(tried, exc, now)
                 failed += 1
             else:
-                db.session.execute(
-                    update(OutboxMail)
-                    .where(OutboxMail.id == mail_id)
-                    .values(sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None)
-                )
+                if tried.ephemeral:  # delivered: nothing of it is kept
+                    db.session.execute(delete(OutboxMail).where(OutboxMail.id == mail_id))
+                else:
+                    db.session.execute(
+                        update(OutboxMail)
+                        .where(OutboxMail.id == mail_id)
+                        .values(
+                            sent_at=clock().now(), attempts=tried.attempts + 1, claimed_until=None
+                        )
+                    )
                 db.session.commit()
                 sent += 1
                 logger.info("Mail %s sent", tried.label)
@@ -160,6 +167,7 @@ class _Tried:
     mail_id: int
     attempts: int
     label: str  # "<message-id> to address", for the log
+    ephemeral: bool = False  # deleted once sent
 
 
 def _connect(config: dict) -> smtplib.SMTP:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.extensions import Base, UTCDateTime, utcnow
@@ -35,3 +35,5 @@ class OutboxMail(Base):
     # Headers of the message besides the usual ones, e.g. List-Unsubscribe on reminders
     # (a server default, not a Python one: the same model inserts into older schemas).
     headers: Mapped[dict[str, str]] = mapped_column(JSON, server_default=text("'{}'"))
+    # Deleted once delivered (a relayed message is not kept longer than its delivery needs).
+    ephemeral: Mapped[bool] = mapped_column(Boolean, server_default=false())

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app, g, render_template
+from sqlalchemy import select
 
 from hub.clock import clock
 from hub.extensions import db
@@ -27,11 +29,19 @@ DELETED_DOMAIN = "deleted.invalid"
 
 
 def queue(
-    kind: str, to_addr: str, subject: str, body: str, headers: dict[str, str] | None = None
+    kind: str,
+    to_addr: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+    *,
+    reply_to: str = "",
+    ephemeral: bool = False,
 ) -> OutboxMail | None:
     """Add a mail to the outbox in the current transaction (sent only if it commits); None
     for a deleted account, which no mail reaches (a decision on a submission it left).
-    `headers` are added to the message as they are (one line each)."""
+    `headers` are added to the message as they are (one line each), `reply_to` as Reply-To;
+    an `ephemeral` mail is deleted once delivered, and its body is never logged."""
     if to_addr.endswith("@" + DELETED_DOMAIN):
         logger.info("Mail (%s) not queued: %s is a deleted account", kind, to_addr)
         return None
@@ -46,12 +56,21 @@ def queue(
         message_id=make_msgid(domain=domain),
         created_at=clock().now(),
         next_attempt_at=clock().now(),
-        headers={name: one_line_header(value) for name, value in (headers or {}).items()},
+        headers={
+            name: one_line_header(value)
+            for name, value in {
+                **(headers or {}),
+                **({"Reply-To": reply_to} if reply_to else {}),
+            }.items()
+        },
+        ephemeral=ephemeral,
     )
     db.session.add(mail)
     g.hub_mail_queued = True
     if current_app.config.get("HUB_MAIL_SERVER"):
         logger.info("Mail queued (%s) to %s: %s", kind, to_addr, subject)
+    elif ephemeral:  # someone's private message: not copied into a log
+        logger.info("Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s", to_addr, subject)
     else:  # no SMTP server: the log is where an operator reads what would have gone out
         logger.info(
             "Mail kept in outbox (no HUB_MAIL_SERVER) to %s: %s\n%s", to_addr, subject, body
@@ -70,9 +89,26 @@ def queue_from_template(
     subject: str,
     template: str,
     headers: dict[str, str] | None = None,
+    *,
+    reply_to: str = "",
+    ephemeral: bool = False,
     **context: object,
 ) -> OutboxMail | None:
     """Queue a mail whose body is templates/mail/`template`, which gets `url` (absolute
     links on HUB_BASE_URL: hub.routing.public_url) and `clock`."""
     body = render_template(f"mail/{template}", url=public_url, clock=clock(), **context)
-    return queue(kind, to_addr, subject, body, headers)
+    return queue(kind, to_addr, subject, body, headers, reply_to=reply_to, ephemeral=ephemeral)
+
+
+def forget_ephemeral(created_before: datetime) -> int:
+    """Delete the ephemeral mails queued before `created_before`, delivered or not (mail
+    that could not be delivered by then is given up); the number deleted. Flushes only."""
+    found = db.session.scalars(
+        select(OutboxMail).where(
+            OutboxMail.ephemeral.is_(True), OutboxMail.created_at < created_before
+        )
+    ).all()
+    for mail in found:
+        db.session.delete(mail)
+    db.session.flush()
+    return len(found)

@@ -8,6 +8,7 @@ from flask import current_app, render_template
 
 from hub.auth.parking import PARK_HOURS
 from hub.privacy.forms import DeleteAccountForm, choice_name, choices_for
+from hub.public.contact.models import HOLD_HOURS
 from hub.submissions.models import Submission
 from hub.templating import Page
 
@@ -16,7 +17,12 @@ def privacy_page() -> Page:
     """The privacy notice; the data controller from HUB_DATA_CONTROLLER (a placeholder and
     a warning for the operator while it is unset)."""
     controller = (current_app.config.get("HUB_DATA_CONTROLLER") or "").strip()
-    return render_template("privacy/notice.html", controller=controller, park_hours=PARK_HOURS)
+    return render_template(
+        "privacy/notice.html",
+        controller=controller,
+        park_hours=PARK_HOURS,
+        contact_hours=HOLD_HOURS,
+    )
 
 
 def export_page(counts: dict[str, int]) -> Page:

@@ -168,6 +168,7 @@ SETTINGS = {
     "HUB_RATELIMIT_SUBMIT": "",
     "HUB_RATELIMIT_DECIDE": "",
     "HUB_RATELIMIT_TWOFACTOR": "",  # the tour turns two-factor on once per language
+    "HUB_RATELIMIT_CONTACT": "",  # two messages per language to one submission
 }
 
 
@@ -220,6 +221,24 @@ def _bulk_with_errors(page: Any, data: dict[str, Any]) -> None:
     click_and_wait(page, "button[value=reject]")
 
 
+def _contact_with_errors(page: Any, data: dict[str, Any]) -> None:
+    """A message to the people behind a submission, with a bad address and a link (422)."""
+    page.goto(at(data, f"/s/{data['approved_slug']}/contact"))
+    page.fill("#name", "Nadia Rahman")
+    page.fill("#email", "not-an-address")
+    page.fill("#message", "See https://example.org for our proposal")
+    click_and_wait(page, "main form button[type=submit]")
+
+
+def _contact_sent(page: Any, data: dict[str, Any]) -> None:
+    """A visitor's message, held until they follow the link mailed to them."""
+    page.goto(at(data, f"/s/{data['approved_slug']}/contact"))
+    page.fill("#name", "Nadia Rahman")
+    page.fill("#email", "tour-writer@example.org")
+    page.fill("#message", "We would like to join your programme in our schools next year.")
+    click_and_wait(page, "main form button[type=submit]")
+
+
 # name, who looks, how to get there
 PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("home", "visitor", _goto(lambda d: "/")),
@@ -229,6 +248,9 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("detail", "visitor", _goto(lambda d: f"/s/{d['approved_slug']}")),
     ("stats", "visitor", _goto(lambda d: "/stats")),
     ("about", "visitor", _goto(lambda d: "/about")),
+    ("contact-form", "visitor", _goto(lambda d: f"/s/{d['approved_slug']}/contact")),
+    ("contact-form-with-errors", "visitor", _contact_with_errors),
+    ("contact-check-inbox", "visitor", _contact_sent),
     ("register", "visitor", _goto(lambda d: "/account/register")),
     ("register-with-errors", "visitor", _register_with_errors),
     ("check-inbox", "visitor", _registered),
@@ -265,6 +287,7 @@ EXPECTED_STATUS = {
     "submission-form-with-errors": 422,
     "submission-form-logo-refused": 400,
     "register-with-errors": 422,
+    "contact-form-with-errors": 422,
     "link-problem": 400,
     "error-403": 403,
     "error-413": 413,

@@ -566,3 +566,28 @@ def test_no_logo_of_a_non_public_item_or_a_pending_update_is_reachable(app, clie
     assert scan.leaks(paths) == {}
     for path in paths:
         assert client.get(path).status_code == 404, path
+
+
+def test_contact_messages_and_addresses_reach_no_public_response(app, client, world, create_user):
+    """A message held for its sender's confirmation and one relayed from an account: neither
+    its words, nor the sender's address, nor the contact's appear in any public response
+    (the contact form and its pages included)."""
+    from helpers import Browser
+
+    bait = world["public"]["bait"]
+    text = "qzmsgmarker: we would like to join your lagoon restoration work."
+    visitor = Browser(app).post(
+        f"/s/{bait.slug}/contact",
+        data={"name": "Vera", "email": "qzsendermail@example.net", "message": text},
+    )
+    assert visitor.status_code == 302
+    writer = create_user(email="qzwritermail@example.org")
+    assert (
+        Browser(app, writer).post(f"/s/{bait.slug}/contact", data={"message": text}).status_code
+        == 302
+    )
+    words = SECRET_EMAILS | {"qzmsgmarker", "qzsendermail", "qzwritermail"}
+    scan = run_scan(client, world, words, searched={"qzmsgmarker"})
+    for url in ("", "/contact", "/contact/sent", "/contact/check"):
+        scan.get(f"/s/{bait.slug}{url}")
+    assert scan.leaks(words) == {}
