@@ -15,48 +15,7 @@ down_revision = "0012_coedit"
 branch_labels = None
 depends_on = None
 
-# Frozen copies of hub.audit.models.Action as of the previous revision and this one: a
-# migration must not change when the models do.
-OLD_ACTIONS = (
-    "created",
-    "edited",
-    "submitted",
-    "withdrawn",
-    "approved",
-    "rejected",
-    "changes_requested",
-    "marked_duplicate",
-    "revision_proposed",
-    "revision_approved",
-    "revision_rejected",
-    "exception_granted",
-    "exception_revoked",
-    "late_post_kept",
-    "registered",
-    "email_confirmed",
-    "sessions_ended",
-    "password_reset",
-    "password_changed",
-    "email_change_requested",
-    "email_changed",
-    "account_deleted",
-    "role_changed",
-    "account_deactivated",
-    "account_reactivated",
-    "two_factor_enabled",
-    "two_factor_disabled",
-    "recovery_codes_renewed",
-    "recovery_code_used",
-    "editor_invited",
-    "invitation_revoked",
-    "invitation_declined",
-    "editor_joined",
-    "editor_removed",
-    "editor_left",
-    "ownership_handed_over",
-)
-CALL_ACTIONS = ("call_edited",)
-NEW_ACTIONS = (*OLD_ACTIONS, *CALL_ACTIONS)
+# Its audit action (call_edited) joins the audit check in 0021_actions, with issue 16's others.
 LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 # (column, longest text): frozen copy of hub.admin.call.FIELDS.
 LIMITS = (
@@ -72,10 +31,6 @@ LIMITS = (
     ("faq", 10000),
     ("contact_email", 254),
 )
-
-
-def _actions_check(actions: tuple[str, ...]) -> str:
-    return "action IN (" + ", ".join(f"'{a}'" for a in actions) + ")"
 
 
 def upgrade() -> None:
@@ -107,23 +62,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_call_texts")),
         sa.UniqueConstraint("language", name=op.f("uq_call_texts_language")),
     )
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(NEW_ACTIONS)
-        )
 
 
 def downgrade() -> None:
     """Revert this revision (the call's texts and their audit events are deleted)."""
-    op.execute(
-        "DELETE FROM audit_events WHERE action IN ("
-        + ", ".join(f"'{a}'" for a in CALL_ACTIONS)
-        + ")"
-    )
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(OLD_ACTIONS)
-        )
     op.drop_table("call_texts")

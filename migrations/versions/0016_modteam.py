@@ -1,7 +1,7 @@
 """moderators' team: internal notes on submissions, who holds each pending item
 
 Revision ID: 0016_modteam
-Revises: 0012_coedit
+Revises: 0015_remind
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -11,56 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_modteam"
-down_revision = "0012_coedit"
+down_revision = "0015_remind"
 branch_labels = None
 depends_on = None
 
-# Frozen copies of hub.audit.models.Action as of the previous revision and this one: a
-# migration must not change when the models do.
-OLD_ACTIONS = (
-    "created",
-    "edited",
-    "submitted",
-    "withdrawn",
-    "approved",
-    "rejected",
-    "changes_requested",
-    "marked_duplicate",
-    "revision_proposed",
-    "revision_approved",
-    "revision_rejected",
-    "exception_granted",
-    "exception_revoked",
-    "late_post_kept",
-    "registered",
-    "email_confirmed",
-    "sessions_ended",
-    "password_reset",
-    "password_changed",
-    "email_change_requested",
-    "email_changed",
-    "account_deleted",
-    "role_changed",
-    "account_deactivated",
-    "account_reactivated",
-    "two_factor_enabled",
-    "two_factor_disabled",
-    "recovery_codes_renewed",
-    "recovery_code_used",
-    "editor_invited",
-    "invitation_revoked",
-    "invitation_declined",
-    "editor_joined",
-    "editor_removed",
-    "editor_left",
-    "ownership_handed_over",
-)
-TEAM_ACTIONS = ("note_added", "claimed", "assigned", "released")
-NEW_ACTIONS = (*OLD_ACTIONS, *TEAM_ACTIONS)
-
-
-def _actions_check(actions: tuple[str, ...]) -> str:
-    return "action IN (" + ", ".join(f"'{a}'" for a in actions) + ")"
+# Its audit actions (note_added, claimed, assigned, released) join the audit check in
+# 0021_actions, with issue 16's others.
 
 
 def upgrade() -> None:
@@ -117,25 +73,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_assignments_moderator_id"), ["moderator_id"], unique=False
         )
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(NEW_ACTIONS)
-        )
 
 
 def downgrade() -> None:
     """Revert this revision (notes, holders and their audit events are deleted)."""
-    op.execute(
-        "DELETE FROM audit_events WHERE action IN ("
-        + ", ".join(f"'{a}'" for a in TEAM_ACTIONS)
-        + ")"
-    )
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(OLD_ACTIONS)
-        )
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignments_moderator_id"))
     op.drop_table("assignments")

@@ -1,7 +1,7 @@
 """logos: one re-encoded image per submission (and per pending update), in the database
 
 Revision ID: 0020_logo
-Revises: 0012_coedit
+Revises: 0019_contact
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_logo"
-down_revision = "0012_coedit"
+down_revision = "0019_contact"
 branch_labels = None
 depends_on = None
 
