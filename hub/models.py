@@ -12,6 +12,7 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
 from hub.submissions.revisions import Revision, RevisionStatus
+from hub.submissions.timerequests import RequestStatus, TimeRequest
 
 __all__ = [
     "Action",
@@ -25,12 +26,14 @@ __all__ = [
     "OutboxMail",
     "ParkedPost",
     "RateLimitHit",
+    "RequestStatus",
     "Revision",
     "RevisionStatus",
     "Role",
     "Status",
     "Submission",
     "SubmissionEditor",
+    "TimeRequest",
     "User",
     "UserSession",
 ]

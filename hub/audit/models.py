@@ -59,6 +59,8 @@ class Action(enum.StrEnum):
     EDITOR_REMOVED = "editor_removed"
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
+    TIME_REQUESTED = "time_requested"
+    TIME_REQUEST_DECLINED = "time_request_declined"
 
 
 class AuditEvent(Base):

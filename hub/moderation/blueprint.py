@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 
 from hub.auth.twofactor import staff_gate
 from hub.extensions import csrf
-from hub.moderation.controllers import management, reviewing
+from hub.moderation.controllers import management, requests, reviewing
+from hub.moderation.timerequests import pending_count
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -26,6 +27,7 @@ FORM_LEVEL_CSRF = frozenset(
         "moderation.bulk",
         "moderation.decide_revision_view",
         "moderation.exceptions",
+        "moderation.decline_request",
     }
 )
 csrf.exempt(bp)  # the global check would answer before the area hides itself
@@ -63,5 +65,14 @@ bp.add_url_rule(
 # Deadline exceptions, the audit trail (admins) and the figures.
 bp.add_url_rule("/exceptions", "exceptions", management.exceptions, methods=["GET", "POST"])
 bp.add_url_rule("/exceptions/<id:exception_id>/revoke", "revoke", management.revoke, methods=POST)
+bp.add_url_rule(
+    "/requests/<id:request_id>/decline", "decline_request", requests.decline, methods=POST
+)
 bp.add_url_rule("/audit.csv", "audit_csv", management.audit_csv)
 bp.add_url_rule("/dashboard", "dashboard", management.dashboard)
+
+
+@bp.app_template_global()
+def pending_time_requests() -> int:
+    """How many requests for more time await the moderators (the moderation menu)."""
+    return pending_count()
