@@ -21,6 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -209,7 +210,7 @@ class DeclineForm(HubForm):
     message = TextAreaField(
         _l("Message to the person who asked"),
         validators=[
-            InputRequired(message=_l("Write why: the message goes to the person who asked.")),
+            DataRequired(message=_l("Write why: the message goes to the person who asked.")),
             Length(max=1000),
         ],
     )

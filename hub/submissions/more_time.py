@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import IntegerField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hub import ratelimit
 from hub.extensions import db
@@ -35,7 +35,7 @@ class TimeRequestForm(HubForm):
         _l("Why do you need more time?"),
         description=_l("The moderators read this; say what you still need to submit or edit."),
         validators=[
-            InputRequired(message=_l("Say why you need more time.")),
+            DataRequired(message=_l("Say why you need more time.")),
             Length(max=1000),
         ],
     )
