@@ -14,7 +14,9 @@ from hub.submissions.operations import reviewed_snapshot
 
 # One piece of the new text: "same", "del" (only in the old) or "ins" (only in the new).
 Segment = tuple[str, str]
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A word with the blanks after it: compared by the word, shown with its blanks, so a change
+# reads as whole phrases rather than words and spaces alternating.
+_TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,11 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """The words (and spaces) kept, removed and added from `old` to `new`."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     segments: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    words_a, words_b = [t.strip() for t in a], [t.strip() for t in b]
+    matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            segments.append(("same", "".join(a[i1:i2])))
+        if tag == "equal":  # the new text's blanks (a line break may have moved)
+            segments.append(("same", "".join(b[j1:j2])))
             continue
         if i2 > i1:
             segments.append(("del", "".join(a[i1:i2])))

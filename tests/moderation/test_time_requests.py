@@ -161,7 +161,9 @@ def test_a_moderator_grants_a_request_as_an_exception_and_the_owner_is_mailed(
     # The owner's form is open again.
     page = expect(olga.get("/submit/initiative", follow_redirects=True), 200).text
     assert "closed-reason" not in page
-    assert "No request is waiting." in page_text(expect(mona.get("/moderation/exceptions"), 200).text)
+    assert "No request is waiting." in page_text(
+        expect(mona.get("/moderation/exceptions"), 200).text
+    )
 
 
 def test_a_moderator_declines_with_a_message_that_is_mailed(
@@ -213,9 +215,7 @@ def test_nobody_grants_themself_more_time(app, closed, create_user, moderator):
         "request_id": str(asked.id),
     }
     expect(olga.post("/moderation/exceptions", data=grant), 404)
-    expect(
-        olga.post(f"/moderation/requests/{asked.id}/decline", data={"message": "x"}), 404
-    )
+    expect(olga.post(f"/moderation/requests/{asked.id}/decline", data={"message": "x"}), 404)
 
     mona = Browser(app, moderator)
     expect(ask(mona, reason="I was ill."), 302)

@@ -44,7 +44,9 @@ def closed_notice(page: str) -> str:
 
 def action_buttons(page: str) -> list[str]:
     """The form's save and submit buttons (not the check for similar submissions)."""
-    return re.findall(r'<button type="submit" name="action" value="(?:submit|save|draft)"[^>]*>', page)
+    return re.findall(
+        r'<button type="submit" name="action" value="(?:submit|save|draft)"[^>]*>', page
+    )
 
 
 def tag_of(page: str, name: str) -> str:
@@ -125,7 +127,9 @@ def test_an_account_with_a_deadline_exception_sees_the_normal_form(
     assert row(app, sub.id).title == "With more time"
 
 
-def test_the_owners_pages_link_to_asking_for_more_time(client, cutoff, owner, create_submission_for):
+def test_the_owners_pages_link_to_asking_for_more_time(
+    client, cutoff, owner, create_submission_for
+):
     sub = create_submission_for(owner)
     cutoff.freeze(CLOSE + timedelta(days=1))
     for url in (f"/my/{sub.id}", "/my/"):

@@ -329,7 +329,9 @@ def test_withdraw_before_the_cutoff(app, client, cutoff, owner, create_submissio
 
 
 @pytest.mark.parametrize("late", [timedelta(0), SECOND], ids=["at-cutoff", "one-second-after"])
-def test_withdraw_after_the_cutoff_is_allowed(app, client, cutoff, owner, create_submission_for, late):
+def test_withdraw_after_the_cutoff_is_allowed(
+    app, client, cutoff, owner, create_submission_for, late
+):
     """An owner may take their text down at any time (issue 16), also after the cutoff."""
     sub = create_submission_for(owner)
     cutoff.freeze(CLOSE + late)
