@@ -150,8 +150,8 @@ def world(app, client, clock, create_user, create_submission_for):
     submission in every other state, all committed and indexed."""
     from hub.moderation.operations import mark_duplicate
     from hub.moderation.timerequests import decline_request
-    from hub.submissions.timerequests import ask_for_time
     from hub.submissions.operations import update_submission, withdraw_submission
+    from hub.submissions.timerequests import ask_for_time
 
     clock.freeze(datetime.now(UTC))  # pages that differ only by the query are equal
     owner = create_user()
