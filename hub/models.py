@@ -15,6 +15,7 @@ from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEdit
 from hub.submissions.models import Status, Submission
 from hub.submissions.reminders import DraftReminder
 from hub.submissions.revisions import Revision, RevisionStatus
+from hub.submissions.timerequests import RequestStatus, TimeRequest
 
 __all__ = [
     "Action",
@@ -33,12 +34,14 @@ __all__ = [
     "OutboxMail",
     "ParkedPost",
     "RateLimitHit",
+    "RequestStatus",
     "Revision",
     "RevisionStatus",
     "Role",
     "Status",
     "Submission",
     "SubmissionEditor",
+    "TimeRequest",
     "User",
     "UserSession",
 ]

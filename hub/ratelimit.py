@@ -50,6 +50,7 @@ SCOPES = {
     "submissions.new": "submit",
     "submissions.edit": "submit",
     "submissions.invite": "submit",  # each invitation mails an address the owner names
+    "submissions.more_time": "submit",  # each request reaches the moderators
     "moderation.decide": "decide",
     "moderation.duplicate": "decide",
     "moderation.bulk": "decide",

@@ -66,6 +66,8 @@ class Action(enum.StrEnum):
     ASSIGNED = "assigned"
     RELEASED = "released"
     CONTACT_RELAYED = "contact_relayed"
+    TIME_REQUESTED = "time_requested"
+    TIME_REQUEST_DECLINED = "time_request_declined"
 
 
 # The moderators' own work on an item (hub/moderation/team.py): in the review page's history

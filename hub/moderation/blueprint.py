@@ -12,7 +12,8 @@ from werkzeug.wrappers import Response
 
 from hub.auth.twofactor import staff_gate
 from hub.extensions import csrf
-from hub.moderation.controllers import management, reviewing, team
+from hub.moderation.controllers import management, requests, reviewing, team
+from hub.moderation.timerequests import pending_count
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -27,6 +28,7 @@ FORM_LEVEL_CSRF = frozenset(
         "moderation.decide_revision_view",
         "moderation.exceptions",
         "moderation.add_note",
+        "moderation.decline_request",
     }
 )
 csrf.exempt(bp)  # the global check would answer before the area hides itself
@@ -70,5 +72,14 @@ bp.add_url_rule("/<id:submission_id>/release", "release", team.release, methods=
 # Deadline exceptions, the audit trail (admins) and the figures.
 bp.add_url_rule("/exceptions", "exceptions", management.exceptions, methods=["GET", "POST"])
 bp.add_url_rule("/exceptions/<id:exception_id>/revoke", "revoke", management.revoke, methods=POST)
+bp.add_url_rule(
+    "/requests/<id:request_id>/decline", "decline_request", requests.decline, methods=POST
+)
 bp.add_url_rule("/audit.csv", "audit_csv", management.audit_csv)
 bp.add_url_rule("/dashboard", "dashboard", management.dashboard)
+
+
+@bp.app_template_global()
+def pending_time_requests() -> int:
+    """How many requests for more time await the moderators (the moderation menu)."""
+    return pending_count()

@@ -22,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -183,6 +184,7 @@ class ExceptionForm(HubForm):
         validators=[InputRequired(message=_l("Enter a date and time."))],
     )
     reason = StringField(_l("Reason"), validators=[Length(max=1000)])
+    request_id = HiddenField()  # the request for more time this grant answers, if any
 
     def validate_until(self, field: Any) -> None:
         """Refuse a wall-clock time that Geneva skips (the spring-forward hour)."""
@@ -222,3 +224,15 @@ class HoldForm(HubForm):
 
     holder = HiddenField()
     moderator = SelectField(_l("Assign to"), coerce=str, validate_choice=False)
+
+
+class DeclineForm(HubForm):
+    """Decline a request for more time, saying why (mailed to the account)."""
+
+    message = TextAreaField(
+        _l("Message to the person who asked"),
+        validators=[
+            DataRequired(message=_l("Write why: the message goes to the person who asked.")),
+            Length(max=1000),
+        ],
+    )

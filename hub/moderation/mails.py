@@ -73,3 +73,16 @@ def exception_granted(user: User, until: datetime) -> None:
             user=user,
             until_text=until_text,
         )
+
+
+def time_request_declined(user: User, message: str) -> None:
+    """Tell a user the moderators declined their request for more time, and why."""
+    with force_locale(user.language or DEFAULT):
+        queue_from_template(
+            "time_request",
+            user.email,
+            gettext("Your request for more time"),
+            "time_request.txt",
+            user=user,
+            message=message,
+        )

@@ -20,7 +20,7 @@ from hub.moderation.models import Assignment
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.editors import can_edit
 from hub.submissions.models import Status, Submission, duplicate_note
-from hub.submissions.operations import new_slug
+from hub.submissions.operations import new_slug, reviewed_snapshot
 from hub.submissions.revisions import Revision, RevisionStatus
 
 DECIDABLE = (Status.SUBMITTED, Status.CHANGES_REQUESTED)
@@ -99,6 +99,7 @@ def _decide(
     submission.decided_at = now
     submission.decision_message = message
     submission.updated_at = now
+    submission.reviewed_content = reviewed_snapshot(submission)  # the diff's "before"
     if status is Status.APPROVED:
         if submission.published_at is None:  # first publication: the permanent public slug
             submission.slug = new_slug(submission.title)
@@ -194,8 +195,7 @@ def mark_duplicate(
         raise DecisionRefused(_("A submission cannot duplicate itself."), 422)
     _refuse_unless_decidable(submission, moderator, expected_version)
     submission.duplicate_of = original
-    # The record keeps the English note; pages and the mail write it in their reader's
-    # language (Submission.decision_text).
+    # The record keeps the English note; pages and mails write it in the reader's language.
     with force_locale(DEFAULT):
         message = duplicate_note(original)
     _decide(submission, moderator, Status.REJECTED, message, Action.MARKED_DUPLICATE)

@@ -17,6 +17,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.forms import csrf_failed, expired_form_notice
 from hub.moderation import queries
+from hub.moderation.diff import field_changes, since_review
 from hub.moderation.forms import BulkForm, DecisionForm, DuplicateForm, NoteForm, RevisionForm
 from hub.moderation.operations import (
     DECIDABLE,
@@ -33,8 +34,7 @@ from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import can_edit, co_edited_ids, co_editors
 from hub.submissions.models import Submission
-from hub.submissions.operations import CONTENT_FIELDS, pending_revision
-from hub.submissions.revisions import Revision
+from hub.submissions.operations import pending_revision, reviewed_snapshot
 from hub.templating import Page
 from hub.vocab import KINDS
 
@@ -104,7 +104,10 @@ def review_page(
         formdata=None, prefix="dup", version=str(submission.version)
     )
     revision = pending_revision(submission)
-    changes = _revision_changes(submission, revision) if revision else []
+    changes = []
+    if revision is not None:  # the fields the update holds, against the public text
+        public = reviewed_snapshot(submission)
+        changes = field_changes({k: public.get(k) for k in revision.content}, revision.content)
     revision_form = revision_form or RevisionForm(formdata=None)
     if revision is not None:  # the decision applies to the text shown on this page
         revision_form.seen.data = revision_stamp(revision)
@@ -137,6 +140,7 @@ def review_page(
         unsent=unsent,
         changes_closed=changes_closed,
         **team_panel(submission, note_form),
+        resubmitted=since_review(submission),
     ), status
 
 
@@ -152,20 +156,6 @@ def _similar(submission: Submission) -> list[Submission]:
         exclude_id=submission.id,
         limit=5,
     )
-
-
-def _revision_changes(submission: Submission, revision: Revision) -> list[tuple[str, Any, Any]]:
-    """(field, public value, proposed value) for each field the revision changes."""
-    changes = []
-    for field in CONTENT_FIELDS:
-        if field not in revision.content:
-            continue
-        old = getattr(submission, field)
-        old = old.isoformat() if hasattr(old, "isoformat") else old
-        new = revision.content[field]
-        if (old or None) != (new or None):
-            changes.append((field.replace("_", " ").capitalize(), old, new))
-    return changes
 
 
 def after_decision(submission: Submission, done: str) -> Response:

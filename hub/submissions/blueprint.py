@@ -7,10 +7,12 @@ submission deadline (the banner) and the kind-specific fields (templates/_submis
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_login import current_user
 
-from hub.submissions import coeditors, controllers, logos
+from hub.submissions import coeditors, controllers, logos, more_time
 from hub.submissions.deadlines import deadline_context
 from hub.submissions.fields import KIND_SPECIFIC, FieldSpec
+from hub.submissions.timerequests import TimeRequest, pending_request
 
 bp = Blueprint("submissions", __name__)
 
@@ -19,6 +21,7 @@ bp.add_url_rule("/submit/<kind>", "new", controllers.new, methods=["GET", "POST"
 bp.add_url_rule("/my/", "mine", controllers.mine)
 bp.add_url_rule("/my/<id:submission_id>", "detail", controllers.detail)
 bp.add_url_rule("/my/<id:submission_id>/edit", "edit", controllers.edit, methods=["GET", "POST"])
+bp.add_url_rule("/my/more-time", "more_time", more_time.more_time, methods=["GET", "POST"])
 bp.add_url_rule(
     "/my/<id:submission_id>/withdraw", "withdraw", controllers.withdraw, methods=["POST"]
 )
@@ -61,6 +64,14 @@ bp.add_url_rule("/invitation/<token>", "invitation", coeditors.invitation, metho
 
 # Every page shows the deadline (an account with an exception sees its own).
 bp.app_context_processor(deadline_context)
+
+
+@bp.app_template_global()
+def pending_time_request() -> TimeRequest | None:
+    """The logged-in account's request for more time awaiting the moderators, if any."""
+    if not current_user.is_authenticated:
+        return None
+    return pending_request(current_user)
 
 
 @bp.app_template_global()

@@ -197,6 +197,8 @@ class Submission(Base):
     # Text a user posted after the cutoff: refused, but kept for them to read and copy.
     kept_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     kept_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The content as the moderator last saw it when deciding: the diff on resubmission.
+    reviewed_content: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # One-time token of the form that created it: a double-click cannot create two.
     form_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

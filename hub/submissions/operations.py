@@ -198,7 +198,7 @@ def withdraw_submission(submission: Submission, actor: User) -> Submission:
                 status=submission.status_label,
             )
         )
-    ensure_window(submitting=False, user=actor, submission=submission)
+    # No clock check: an owner may take their text down at any time, also after the cutoff.
     take_down(submission, actor)
     db.session.flush()
     return submission
@@ -224,6 +224,13 @@ def take_down(submission: Submission, actor: User, message: str = "") -> None:
         to_status=Status.WITHDRAWN,
         message=message,
     )
+
+
+def reviewed_snapshot(submission: Submission) -> dict[str, Any]:
+    """The content fields of `submission` as a moderator sees them now (JSON-ready): kept
+    with each decision so a resubmission can show what changed since."""
+    stored = {k: getattr(submission, k) for k in CONTENT_FIELDS}
+    return {k: jsonable(v) for k, v in content_for(submission.kind, stored).items()}
 
 
 def jsonable(value: Any) -> Any:

@@ -64,8 +64,13 @@ def form_page(
     was stored there); `action` is where the next post goes (default: this address);
     `offer_resend` adds a button that sends the address's confirmation link again."""
     draft = submission is None or submission.status is Status.DRAFT
+    closed = why_closed(False, current_user, submission)
+    if closed:
+        lock_form(form)
     return render_template(
         "submissions/form.html",
+        closed=closed,
+        revisions_until=revisions_open_until(current_user),
         form=form,
         kind=kind,
         kind_label=KINDS[kind],
@@ -79,6 +84,22 @@ def form_page(
         offer_resend=offer_resend,
         logo=editing_logo(submission, pending_revision(submission) if submission else None),
     ), status
+
+
+# Fields whose text can be read-only (kept selectable and copyable); other inputs (choices,
+# files) cannot be in HTML, and are disabled instead.
+READONLY_TYPES = frozenset(
+    {"StringField", "TextAreaField", "EmailField", "URLField", "DateField", "IntegerField"}
+)
+
+
+def lock_form(form: SubmissionForm) -> None:
+    """Make the form's fields read-only (or disabled) when it cannot be sent (the cutoff)."""
+    for f in form:
+        if f.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        flag = "readonly" if f.type in READONLY_TYPES else "disabled"
+        f.render_kw = {**(f.render_kw or {}), flag: True}
 
 
 def similar_page(form: SubmissionForm, kind: str, submission: Submission | None) -> tuple[str, int]:

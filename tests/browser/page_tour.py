@@ -22,6 +22,7 @@ import pytest
 from hub.demo.call import seed_demo_call
 
 import account_tour
+import owner_tour
 from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -279,6 +280,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("review-team", "moderator", _goto(lambda d: f"/moderation/{d['team_id']}")),
     ("moderation-queue-mine", "moderator", _goto(lambda d: "/moderation/?status=&mine=1")),
     *account_tour.PAGE_TYPES,
+    *owner_tour.PAGE_TYPES,
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 EXPECTED_STATUS = {
@@ -298,6 +300,7 @@ EXPECTED_STATUS = {
     "review-with-errors": 422,
     "moderation-queue-with-errors": 422,
     **account_tour.EXPECTED_STATUS,
+    **owner_tour.EXPECTED_STATUS,
 }
 
 
@@ -383,6 +386,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "moderator": "tour-moderator@example.org",
         "secured": account_tour.secured_account(hub, "tour-secured@example.org"),
         **account_tour.seed_accounts(hub, submitter, changes["id"]),
+        **owner_tour.seed_owner(hub, submitter, other),
     }
     return hub.seeded
 

@@ -119,6 +119,9 @@ PRIVATE_MARKERS = {m for tag, (_, kind) in HIDDEN.items() for m in markers_of(ta
 REVISION_MARKERS = markers_of("revn", "partnership")
 REVISION_PUBLIC = markers_of("revn", "partnership", (*PUBLIC_TEXT, "resources"))
 SECRET_EMAILS = {"qzbaitmail", "qzorigmail", marker("revn", "contact_email")}
+# A request for more time (one declined, one pending): its reason and the moderator's answer
+# are between the account and the moderators.
+TIME_REQUEST_WORDS = {"qztimereason", "qztimeanswer", "qztimepending"}
 
 
 def misspelt(word: str) -> str:
@@ -146,7 +149,9 @@ def world(app, client, clock, create_user, create_submission_for):
     submission in every other state, all committed and indexed."""
     from hub.moderation.operations import mark_duplicate
     from hub.moderation.team import add_note
+    from hub.moderation.timerequests import decline_request
     from hub.submissions.operations import update_submission, withdraw_submission
+    from hub.submissions.timerequests import ask_for_time
 
     clock.freeze(datetime.now(UTC))  # pages that differ only by the query are equal
     owner = create_user()
@@ -231,6 +236,8 @@ def world(app, client, clock, create_user, create_submission_for):
             submit=True,
             actor=user,
         )
+        decline_request(ask_for_time(user, "qztimereason", 3), "qztimeanswer", mod)
+        ask_for_time(user, "qztimepending", None)
         db.session.commit()
         states = {
             s.status
@@ -396,7 +403,7 @@ def stranger_similar_check(app, create_user) -> str:
 
 
 def test_nothing_non_public_reaches_any_public_response(app, client, world, create_user):
-    words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS | {NOTE_MARKER}
+    words = PRIVATE_MARKERS | REVISION_MARKERS | SECRET_EMAILS | {NOTE_MARKER} | TIME_REQUEST_WORDS
     searched = PRIVATE_MARKERS | REVISION_MARKERS | {NOTE_MARKER}
     scan = run_scan(client, world, words, searched=searched)
     similar = stranger_similar_check(app, create_user)

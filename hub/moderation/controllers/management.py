@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,11 @@ from hub.clock import clock
 from hub.csvexport import csv_download
 from hub.extensions import db
 from hub.forms import csrf_failed, expired_form_notice
-from hub.moderation import queries
+from hub.moderation.controllers.requests import (
+    exceptions_page,
+    prefill_from_request,
+    request_answered,
+)
 from hub.moderation.figures import figures
 from hub.moderation.forms import ExceptionForm
 from hub.moderation.operations import (
@@ -27,6 +31,7 @@ from hub.moderation.operations import (
     grant_exception,
     revoke_exception,
 )
+from hub.moderation.timerequests import grant_request
 from hub.submissions.deadlines import DeadlineException
 from hub.templating import Page
 from hub.vocab import KINDS
@@ -45,9 +50,12 @@ AUDIT_COLUMNS = [
 
 
 def exceptions() -> Page:
-    """List deadline exceptions and grant new ones."""
+    """List deadline exceptions and requests for more time; grant new ones (from a request:
+    ?request=<id> fills the form with it)."""
     form = ExceptionForm()
     status = 200
+    if not form.is_submitted():
+        prefill_from_request(form, request.args.get("request"))
     valid = form.validate_on_submit()
     if csrf_failed(form):
         flash(expired_form_notice(), "error")
@@ -61,7 +69,11 @@ def exceptions() -> Page:
             earlier = exception_for(user.id)
             earlier_until = earlier.until if earlier is not None else None
             try:
-                grant_exception(user, until, form.reason.data or "", current_user)
+                answered = request_answered(form.request_id.data, user)
+                if answered is not None:
+                    grant_request(answered, until, form.reason.data or "", current_user)
+                else:
+                    grant_exception(user, until, form.reason.data or "", current_user)
                 db.session.commit()
             except DecisionRefused as refused:
                 db.session.rollback()
@@ -83,9 +95,7 @@ def exceptions() -> Page:
                 return redirect(url_for(".exceptions"))
     if form.errors and status == 200:
         status = 422
-    return render_template(
-        "moderation/exceptions.html", form=form, exceptions=queries.exceptions()
-    ), status
+    return exceptions_page(form, status)
 
 
 def revoke(exception_id: int) -> Page:
