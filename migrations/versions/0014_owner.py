@@ -1,7 +1,7 @@
 """owners after the cutoff: requests for more time, and the content a moderator last reviewed
 
 Revision ID: 0014_owner
-Revises: 0012_coedit
+Revises: 0013_call
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -11,56 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_owner"
-down_revision = "0012_coedit"
+down_revision = "0013_call"
 branch_labels = None
 depends_on = None
 
-# Frozen copies of hub.audit.models.Action as of the previous revision and this one: a
-# migration must not change when the models do.
-OLD_ACTIONS = (
-    "created",
-    "edited",
-    "submitted",
-    "withdrawn",
-    "approved",
-    "rejected",
-    "changes_requested",
-    "marked_duplicate",
-    "revision_proposed",
-    "revision_approved",
-    "revision_rejected",
-    "exception_granted",
-    "exception_revoked",
-    "late_post_kept",
-    "registered",
-    "email_confirmed",
-    "sessions_ended",
-    "password_reset",
-    "password_changed",
-    "email_change_requested",
-    "email_changed",
-    "account_deleted",
-    "role_changed",
-    "account_deactivated",
-    "account_reactivated",
-    "two_factor_enabled",
-    "two_factor_disabled",
-    "recovery_codes_renewed",
-    "recovery_code_used",
-    "editor_invited",
-    "invitation_revoked",
-    "invitation_declined",
-    "editor_joined",
-    "editor_removed",
-    "editor_left",
-    "ownership_handed_over",
-)
-OWNER_ACTIONS = ("time_requested", "time_request_declined")
-NEW_ACTIONS = (*OLD_ACTIONS, *OWNER_ACTIONS)
-
-
-def _actions_check(actions: tuple[str, ...]) -> str:
-    return "action IN (" + ", ".join(f"'{a}'" for a in actions) + ")"
+# Its audit actions (time_requested, time_request_declined) join the audit check in
+# 0021_actions, with issue 16's others.
 
 
 def upgrade() -> None:
@@ -126,25 +82,10 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("submissions") as batch_op:
         batch_op.add_column(sa.Column("reviewed_content", sa.JSON(), nullable=True))
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(NEW_ACTIONS)
-        )
 
 
 def downgrade() -> None:
     """Revert this revision (requests for more time and their audit events are deleted)."""
-    op.execute(
-        "DELETE FROM audit_events WHERE action IN ("
-        + ", ".join(f"'{a}'" for a in OWNER_ACTIONS)
-        + ")"
-    )
-    with op.batch_alter_table("audit_events") as batch_op:
-        batch_op.drop_constraint(op.f("ck_audit_events_audit_action"), type_="check")
-        batch_op.create_check_constraint(
-            op.f("ck_audit_events_audit_action"), _actions_check(OLD_ACTIONS)
-        )
     with op.batch_alter_table("submissions") as batch_op:
         batch_op.drop_column("reviewed_content")
     op.drop_table("deadline_requests")

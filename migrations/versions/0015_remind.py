@@ -1,7 +1,7 @@
 """reminders before the cutoff: which were sent, and extra headers on outgoing mail
 
 Revision ID: 0015_remind
-Revises: 0013_call
+Revises: 0014_owner
 Create Date: 2026-12-05 23:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_remind"
-down_revision = "0013_call"
+down_revision = "0014_owner"
 branch_labels = None
 depends_on = None
 

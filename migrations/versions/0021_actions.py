@@ -59,6 +59,8 @@ OLD_ACTIONS = (
 )
 ISSUE16_ACTIONS = (
     "call_edited",  # 0013_call
+    "time_requested",  # 0014_owner
+    "time_request_declined",
     "reminders_stopped",  # 0015_remind
     "note_added",  # 0016_modteam
     "claimed",
