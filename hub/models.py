@@ -11,6 +11,7 @@ from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
+from hub.submissions.reasons import ReasonUse, StandardReason
 from hub.submissions.revisions import Revision, RevisionStatus
 
 __all__ = [
@@ -27,7 +28,9 @@ __all__ = [
     "RateLimitHit",
     "Revision",
     "RevisionStatus",
+    "ReasonUse",
     "Role",
+    "StandardReason",
     "Status",
     "Submission",
     "SubmissionEditor",

@@ -59,6 +59,10 @@ class Action(enum.StrEnum):
     EDITOR_REMOVED = "editor_removed"
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
+    REASON_ADDED = "reason_added"
+    REASON_EDITED = "reason_edited"
+    REASON_RETIRED = "reason_retired"
+    REASON_RESTORED = "reason_restored"
 
 
 class AuditEvent(Base):

@@ -17,6 +17,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.forms import csrf_failed, expired_form_notice
 from hub.moderation import queries
+from hub.moderation.conflicts import conflict_reason, same_organisation_ids
 from hub.moderation.forms import BulkForm, DecisionForm, DuplicateForm, RevisionForm
 from hub.moderation.operations import (
     DECIDABLE,
@@ -26,12 +27,14 @@ from hub.moderation.operations import (
     why_not_decidable,
 )
 from hub.moderation.queries import QueueFilters
+from hub.moderation.queue_filters import filter_choices
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import can_edit, co_edited_ids, co_editors
 from hub.submissions.models import Submission
 from hub.submissions.operations import CONTENT_FIELDS, pending_revision
+from hub.submissions.reasons import reasons_in_use
 from hub.submissions.revisions import Revision
 from hub.templating import Page
 from hub.vocab import KINDS
@@ -52,15 +55,17 @@ def queue_page(
     filters: QueueFilters, form: BulkForm | None = None, status: int = 200, select_all: bool = False
 ) -> tuple[str, int]:
     """The queue, with the bulk form as posted (ticks and message kept) when given."""
-    result = queries.queue_page(filters.status, filters.kind, filters.text, filters.page)
+    result = queries.queue_page(
+        filters.status, filters.kind, filters.text, filters.page, filters.fields
+    )
     filters = replace(filters, page=result.page)
     # Only what this moderator can decide gets a box: not their own items, not decided ones,
     # not updates of approved items (those are read and decided one by one).
-    co_edited = co_edited_ids(current_user.id)
+    blocked = co_edited_ids(current_user.id) | set(same_organisation_ids(current_user))
     decidable = [
         s.id
         for s in result.items
-        if s.status in DECIDABLE and s.owner_id != current_user.id and s.id not in co_edited
+        if s.status in DECIDABLE and s.owner_id != current_user.id and s.id not in blocked
     ]
     form = form or BulkForm(formdata=None)
     selected = set(decidable) if select_all else set(form.ids.data or [])
@@ -75,7 +80,8 @@ def queue_page(
         revisions=queries.pending_revision_count(),
         bulk=form,
         now=clock().now(),
-    ), status
+        field_filters=filter_choices(),
+    ), (400 if filters.fields.problems and status == 200 else status)
 
 
 def review_page(
@@ -123,6 +129,8 @@ def review_page(
         revision_form=revision_form,
         exception=exception,
         own=can_edit(current_user, submission),
+        conflict=conflict_reason(current_user, submission),
+        reasons=reasons_in_use(),
         owner_left=submission.owner.deleted_at is not None,
         editors=co_editors(submission),
         decidable=decidable,

@@ -14,9 +14,12 @@ from flask_babel import gettext
 from sqlalchemy import Select, and_, func, or_, select
 
 from hub.audit.models import AuditEvent
+from hub.auth.models import User
 from hub.extensions import db
 from hub.forms import clean_text
+from hub.moderation.conflicts import same_organisation_ids
 from hub.moderation.operations import DECIDABLE
+from hub.moderation.queue_filters import FieldFilters
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import SubmissionEditor
@@ -47,6 +50,7 @@ class QueueFilters:
     kind: str = ""
     text: str = ""
     page: int = 1
+    fields: FieldFilters = FieldFilters()  # language, country, region… (queue_filters.py)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
@@ -61,6 +65,7 @@ class QueueFilters:
             kind=kind if kind in KINDS else "",
             text=clean_text(args.get("q", ""))[:200],
             page=page,
+            fields=FieldFilters.from_args(args),
         )
 
     def args(self, page: int | None = None) -> dict[str, str | int]:
@@ -72,6 +77,7 @@ class QueueFilters:
             out["kind"] = self.kind
         if self.text:
             out["q"] = self.text
+        out.update(self.fields.args())
         page = self.page if page is None else page
         if page > 1:
             out["page"] = page
@@ -90,6 +96,7 @@ class QueueFilters:
             parts.append(gettext(KINDS[self.kind]).lower())
         if self.text:
             parts.append(f"“{self.text}”")
+        parts.extend(self.fields.describe())
         if self.page > 1:
             parts.append(gettext("page %(page)d", page=self.page))
         return ", ".join(parts)
@@ -111,9 +118,13 @@ def _order_key() -> tuple[Any, ...]:
     return (Submission.submitted_at.asc().nulls_last(), Submission.id.asc())
 
 
-def queue_statement(status: str, kind: str, text: str) -> Select:
+def queue_statement(
+    status: str, kind: str, text: str, fields: FieldFilters | None = None
+) -> Select:
     """Submissions matching the queue filters, oldest submitted first."""
     stmt = select(Submission).where(Submission.status != Status.DRAFT)
+    if fields is not None:
+        stmt = fields.apply(stmt)
     if status == REVISIONS:
         stmt = stmt.where(Submission.id.in_(_pending_revision_ids()))
     elif status:
@@ -149,9 +160,11 @@ def status_counts() -> dict[Status, int]:
     return counts
 
 
-def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
+def queue_page(
+    status: str, kind: str, text: str, page: int, fields: FieldFilters | None = None
+) -> QueuePage:
     """The requested page of the queue."""
-    stmt = queue_statement(status, kind, text)
+    stmt = queue_statement(status, kind, text, fields)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-(total or 0) // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -161,8 +174,11 @@ def queue_page(status: str, kind: str, text: str, page: int) -> QueuePage:
 
 def actionable(moderator_id: int) -> Any:
     """SQL condition: items this moderator can decide on (or whose update they can)."""
+    moderator = db.session.get(User, moderator_id)
+    conflicted = same_organisation_ids(moderator) if moderator is not None else []
     return and_(
         Submission.owner_id != moderator_id,
+        Submission.id.not_in(conflicted),
         Submission.id.not_in(
             select(SubmissionEditor.submission_id).where(SubmissionEditor.user_id == moderator_id)
         ),
@@ -179,7 +195,7 @@ def next_in_queue(
     `after` may no longer match the filters (it was just decided): its place in the order
     (submission time, id) is what counts.
     """
-    stmt = queue_statement(filters.status, filters.kind, filters.text).where(
+    stmt = queue_statement(filters.status, filters.kind, filters.text, filters.fields).where(
         actionable(moderator_id), Submission.id != after.id
     )
     if after.submitted_at is not None:
@@ -193,7 +209,7 @@ def next_in_queue(
     if following is None:
         return None
     before = (
-        queue_statement(filters.status, filters.kind, filters.text)
+        queue_statement(filters.status, filters.kind, filters.text, filters.fields)
         .order_by(None)
         .where(
             or_(
