@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from hub.auth.models import Role
 from hub.forms import HubForm
@@ -47,7 +47,7 @@ class ReasonForm(HubForm):
     label = StringField(
         _l("Label"),
         validators=[
-            InputRequired(message=_l("Give the reason a short label.")),
+            DataRequired(message=_l("Give the reason a short label.")),
             Length(max=LABEL_MAX),
         ],
         description=_l("What moderators see in the list, e.g. “Outside the call’s scope”."),
@@ -55,7 +55,7 @@ class ReasonForm(HubForm):
     text = TextAreaField(
         _l("Text"),
         validators=[
-            InputRequired(message=_l("Write the text inserted in the moderator’s message.")),
+            DataRequired(message=_l("Write the text inserted in the moderator’s message.")),
             Length(max=TEXT_MAX),
         ],
         description=_l(

@@ -88,7 +88,9 @@ def test_a_forged_decision_on_an_update_is_refused(app, moderator, owner, create
     assert f"/moderation/revisions/{revision_id}/decide" not in page.text
     assert "led by your organisation" in text_of(page)
     before = snapshot(app, item.id)
-    response = browser.post(f"/moderation/revisions/{revision_id}/decide", data={"action": "approve"})
+    response = browser.post(
+        f"/moderation/revisions/{revision_id}/decide", data={"action": "approve"}
+    )
     assert response.status_code == 403
     assert snapshot(app, item.id) == before
     assert row(app, item.id).title != "New title"
@@ -163,8 +165,6 @@ def test_a_co_editor_moderator_cannot_decide(app, create_user, owner, create_sub
     assert snapshot(app, item.id) == before
 
 
-def test_the_settings_page_says_what_the_organisation_does_for_moderators(
-    app, moderator, owner
-):
+def test_the_settings_page_says_what_the_organisation_does_for_moderators(app, moderator, owner):
     assert "conflict of interest" in text_of(Browser(app, moderator).get("/account/settings"))
     assert "conflict of interest" not in text_of(Browser(app, owner).get("/account/settings"))
