@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import account_tour
+import modrules_tour
 from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -219,6 +220,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-queue-with-errors", "moderator", _bulk_with_errors),
     ("moderation-exceptions", "moderator", _goto(lambda d: "/moderation/exceptions")),
     *account_tour.PAGE_TYPES,
+    *modrules_tour.PAGE_TYPES,
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 EXPECTED_STATUS = {
@@ -236,6 +238,7 @@ EXPECTED_STATUS = {
     "review-with-errors": 422,
     "moderation-queue-with-errors": 422,
     **account_tour.EXPECTED_STATUS,
+    **modrules_tour.EXPECTED_STATUS,
 }
 
 
@@ -315,6 +318,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "moderator": "tour-moderator@example.org",
         "secured": account_tour.secured_account(hub, "tour-secured@example.org"),
         **account_tour.seed_accounts(hub, submitter, changes["id"]),
+        **modrules_tour.seed_rules(hub, "Institut Pasteur de Dakar"),
     }
     return hub.seeded
 
