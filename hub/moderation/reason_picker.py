@@ -31,7 +31,10 @@ def insert_reason(submission: Submission) -> Page:
     reason = db.session.get(StandardReason, chosen) if chosen is not None else None
     if reason is None or reason.retired_at is not None:
         form.message.data = typed
-        flash(_("Choose a standard reason in the list, then press “Insert in the message” again."), "error")
+        flash(
+            _("Choose a standard reason in the list, then press “Insert in the message” again."),
+            "error",
+        )
         return review_page(submission, 422, form=form)
     combined = f"{typed}\n\n{reason.text}" if typed else reason.text
     form.message.data = combined[:MESSAGE_MAX]
