@@ -14,6 +14,7 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
 from hub.submissions.reminders import DraftReminder
+from hub.submissions.reasons import ReasonUse, StandardReason
 from hub.submissions.revisions import Revision, RevisionStatus
 from hub.submissions.timerequests import RequestStatus, TimeRequest
 
@@ -37,7 +38,9 @@ __all__ = [
     "RequestStatus",
     "Revision",
     "RevisionStatus",
+    "ReasonUse",
     "Role",
+    "StandardReason",
     "Status",
     "Submission",
     "SubmissionEditor",

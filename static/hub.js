@@ -260,6 +260,33 @@
     });
   }
 
+  // A moderator's standard reason goes into the message at the cursor (replacing a
+  // selection), without sending the form; without JavaScript the button posts the form,
+  // which comes back with the text at the end.
+  function reasonPicker() {
+    document.querySelectorAll("[data-reason-picker]").forEach(function (picker) {
+      var select = picker.querySelector("select");
+      var button = picker.querySelector("[data-insert-reason]");
+      var target = document.getElementById(picker.dataset.target);
+      if (!select || !button || !target) { return; }
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var option = select.options[select.selectedIndex];
+        if (!option || !option.value) { select.focus(); return; }
+        var text = option.dataset.text || "";
+        var start = target.selectionStart, end = target.selectionEnd, value = target.value;
+        if (typeof start !== "number") { start = end = value.length; }
+        var before = value.slice(0, start), after = value.slice(end);
+        if (before && !/\s$/.test(before)) { text = "\n\n" + text; }
+        if (after && !/^\s/.test(after)) { text += "\n\n"; }
+        target.value = before + text + after;
+        target.focus();
+        target.setSelectionRange(before.length + text.length, before.length + text.length);
+        target.dispatchEvent(new Event("input", { bubbles: true }));  // the counter follows
+      });
+    });
+  }
+
   // "Go back" on an error page after a post: the browser's Back keeps the form's text,
   // whereas opening the form's address again would show it empty.
   function historyBack() {
@@ -273,6 +300,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     tickCountdowns(); setInterval(tickCountdowns, 30000);
     showLocalTimes(); counters(); confirms(); singleSubmit(); rememberFormTokens(); focusErrors();
-    foldFilters(); liveSimilar(); warnUnsaved(); historyBack();
+    foldFilters(); liveSimilar(); warnUnsaved(); historyBack(); reasonPicker();
   });
 })();

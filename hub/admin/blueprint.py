@@ -8,7 +8,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from hub.admin import callviews, controllers
+from hub.admin import callviews, controllers, reason_views
 from hub.auth.models import Role
 from hub.auth.twofactor import staff_gate
 from hub.extensions import login_manager
@@ -34,3 +34,12 @@ bp.add_url_rule("/accounts/<id:user_id>", "account", controllers.account)
 bp.add_url_rule("/accounts/<id:user_id>/role", "role", controllers.role, methods=POST)
 bp.add_url_rule("/accounts/<id:user_id>/active", "active", controllers.active, methods=POST)
 bp.add_url_rule("/call", "call", callviews.call, methods=["GET", "POST"])
+
+# Standard reasons moderators insert in their messages (hub/admin/reason_views.py).
+bp.add_url_rule("/reasons", "reasons", reason_views.reasons)
+bp.add_url_rule("/reasons", "add_reason", reason_views.add, methods=POST)
+bp.add_url_rule("/reasons/<id:reason_id>", "reason", reason_views.reason)
+bp.add_url_rule("/reasons/<id:reason_id>", "edit_reason", reason_views.edit, methods=POST)
+bp.add_url_rule(
+    "/reasons/<id:reason_id>/retire", "retire_reason", reason_views.retire, methods=POST
+)

@@ -68,6 +68,10 @@ class Action(enum.StrEnum):
     CONTACT_RELAYED = "contact_relayed"
     TIME_REQUESTED = "time_requested"
     TIME_REQUEST_DECLINED = "time_request_declined"
+    REASON_ADDED = "reason_added"
+    REASON_EDITED = "reason_edited"
+    REASON_RETIRED = "reason_retired"
+    REASON_RESTORED = "reason_restored"
 
 
 # The moderators' own work on an item (hub/moderation/team.py): in the review page's history

@@ -17,8 +17,8 @@ from hub.extensions import db
 from hub.i18n import DEFAULT, N_
 from hub.moderation import mails
 from hub.moderation.models import Assignment
+from hub.moderation.conflicts import refused_for_conflict
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
-from hub.submissions.editors import can_edit
 from hub.submissions.models import Status, Submission, duplicate_note
 from hub.submissions.operations import new_slug, reviewed_snapshot
 from hub.submissions.revisions import Revision, RevisionStatus
@@ -66,10 +66,8 @@ def why_not_decidable(
     """Why `moderator` cannot decide on `submission` now (None when they can)."""
     if not moderator.is_moderator:
         return DecisionRefused(_("Only moderators can decide on submissions."), 403)
-    if can_edit(moderator, submission):  # their own, or one they co-edit
-        return DecisionRefused(
-            _("You cannot decide on your own submission; ask another moderator."), 403
-        )
+    if (conflict := refused_for_conflict(moderator, submission)) is not None:
+        return DecisionRefused(conflict, 403)  # their own, co-edited, their organisation's
     if expected_version is not None and submission.version != expected_version:
         return changed_meanwhile(submission)
     if submission.status not in DECIDABLE:
@@ -241,8 +239,8 @@ def why_revision_not_decidable(
             ),
             409,
         )
-    if can_edit(moderator, revision.submission):
-        return DecisionRefused(_("You cannot decide on your own submission."), 403)
+    if (conflict := refused_for_conflict(moderator, revision.submission)) is not None:
+        return DecisionRefused(conflict, 403)
     return None
 
 

@@ -17,6 +17,7 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.forms import csrf_failed, expired_form_notice
 from hub.moderation import queries
+from hub.moderation.conflicts import conflict_reason, same_organisation_ids
 from hub.moderation.diff import field_changes, since_review
 from hub.moderation.forms import BulkForm, DecisionForm, DuplicateForm, NoteForm, RevisionForm
 from hub.moderation.operations import (
@@ -29,12 +30,15 @@ from hub.moderation.operations import (
 from hub.moderation.queries import QueueFilters
 from hub.moderation.team import held_count, holders
 from hub.moderation.teampanel import team_panel
+from hub.moderation.queue_filters import filter_choices
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import can_edit, co_edited_ids, co_editors
 from hub.submissions.models import Submission
-from hub.submissions.operations import pending_revision, reviewed_snapshot
+from hub.submissions.operations import CONTENT_FIELDS, pending_revision, reviewed_snapshot
+from hub.submissions.reasons import reasons_in_use
+from hub.submissions.revisions import Revision
 from hub.templating import Page
 from hub.vocab import KINDS
 
@@ -55,15 +59,17 @@ def queue_page(
 ) -> tuple[str, int]:
     """The queue, with the bulk form as posted (ticks and message kept) when given."""
     holder_id = current_user.id if filters.mine else None
-    result = queries.queue_page(filters.status, filters.kind, filters.text, filters.page, holder_id)
+    result = queries.queue_page(
+        filters.status, filters.kind, filters.text, filters.page, filters.fields, holder_id
+    )
     filters = replace(filters, page=result.page)
     # Only what this moderator can decide gets a box: not their own items, not decided ones,
     # not updates of approved items (those are read and decided one by one).
-    co_edited = co_edited_ids(current_user.id)
+    blocked = co_edited_ids(current_user.id) | set(same_organisation_ids(current_user))
     decidable = [
         s.id
         for s in result.items
-        if s.status in DECIDABLE and s.owner_id != current_user.id and s.id not in co_edited
+        if s.status in DECIDABLE and s.owner_id != current_user.id and s.id not in blocked
     ]
     form = form or BulkForm(formdata=None)
     selected = set(decidable) if select_all else set(form.ids.data or [])
@@ -80,7 +86,8 @@ def queue_page(
         mine=held_count(current_user.id),
         bulk=form,
         now=clock().now(),
-    ), status
+        field_filters=filter_choices(),
+    ), (400 if filters.fields.problems and status == 200 else status)
 
 
 def review_page(
@@ -132,6 +139,8 @@ def review_page(
         revision_form=revision_form,
         exception=exception,
         own=can_edit(current_user, submission),
+        conflict=conflict_reason(current_user, submission),
+        reasons=reasons_in_use(),
         owner_left=submission.owner.deleted_at is not None,
         editors=co_editors(submission),
         decidable=decidable,

@@ -14,10 +14,13 @@ from flask_babel import gettext
 from sqlalchemy import Select, and_, func, or_, select
 
 from hub.audit.models import AuditEvent
+from hub.auth.models import User
 from hub.extensions import db
 from hub.forms import clean_text
+from hub.moderation.conflicts import same_organisation_ids
 from hub.moderation.operations import DECIDABLE
 from hub.moderation.team import held_by_condition
+from hub.moderation.queue_filters import FieldFilters
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import SubmissionEditor
@@ -49,6 +52,7 @@ class QueueFilters:
     text: str = ""
     page: int = 1
     mine: bool = False  # only the items the moderator holds (hub/moderation/team.py)
+    fields: FieldFilters = FieldFilters()  # language, country, region… (queue_filters.py)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> QueueFilters:
@@ -64,6 +68,7 @@ class QueueFilters:
             text=clean_text(args.get("q", ""))[:200],
             page=page,
             mine=args.get("mine") == "1",
+            fields=FieldFilters.from_args(args),
         )
 
     def args(self, page: int | None = None) -> dict[str, str | int]:
@@ -77,6 +82,7 @@ class QueueFilters:
             out["q"] = self.text
         if self.mine:
             out["mine"] = 1
+        out.update(self.fields.args())
         page = self.page if page is None else page
         if page > 1:
             out["page"] = page
@@ -97,6 +103,7 @@ class QueueFilters:
             parts.append(gettext(KINDS[self.kind]).lower())
         if self.text:
             parts.append(f"“{self.text}”")
+        parts.extend(self.fields.describe())
         if self.page > 1:
             parts.append(gettext("page %(page)d", page=self.page))
         return ", ".join(parts)
@@ -118,10 +125,18 @@ def _order_key() -> tuple[Any, ...]:
     return (Submission.submitted_at.asc().nulls_last(), Submission.id.asc())
 
 
-def queue_statement(status: str, kind: str, text: str, holder_id: int | None = None) -> Select:
+def queue_statement(
+    status: str,
+    kind: str,
+    text: str,
+    fields: FieldFilters | None = None,
+    holder_id: int | None = None,
+) -> Select:
     """Submissions matching the queue filters, oldest submitted first (with `holder_id`,
     only those that moderator holds)."""
     stmt = select(Submission).where(Submission.status != Status.DRAFT)
+    if fields is not None:
+        stmt = fields.apply(stmt)
     if holder_id is not None:
         stmt = stmt.where(held_by_condition(holder_id))
     if status == REVISIONS:
@@ -160,10 +175,15 @@ def status_counts() -> dict[Status, int]:
 
 
 def queue_page(
-    status: str, kind: str, text: str, page: int, holder_id: int | None = None
+    status: str,
+    kind: str,
+    text: str,
+    page: int,
+    fields: FieldFilters | None = None,
+    holder_id: int | None = None,
 ) -> QueuePage:
     """The requested page of the queue."""
-    stmt = queue_statement(status, kind, text, holder_id)
+    stmt = queue_statement(status, kind, text, fields, holder_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max(1, -(-(total or 0) // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -173,8 +193,11 @@ def queue_page(
 
 def actionable(moderator_id: int) -> Any:
     """SQL condition: items this moderator can decide on (or whose update they can)."""
+    moderator = db.session.get(User, moderator_id)
+    conflicted = same_organisation_ids(moderator) if moderator is not None else []
     return and_(
         Submission.owner_id != moderator_id,
+        Submission.id.not_in(conflicted),
         Submission.id.not_in(
             select(SubmissionEditor.submission_id).where(SubmissionEditor.user_id == moderator_id)
         ),
@@ -192,7 +215,9 @@ def next_in_queue(
     (submission time, id) is what counts.
     """
     holder_id = moderator_id if filters.mine else None
-    stmt = queue_statement(filters.status, filters.kind, filters.text, holder_id).where(
+    stmt = queue_statement(
+        filters.status, filters.kind, filters.text, filters.fields, holder_id
+    ).where(
         actionable(moderator_id), Submission.id != after.id
     )
     if after.submitted_at is not None:
@@ -206,7 +231,7 @@ def next_in_queue(
     if following is None:
         return None
     before = (
-        queue_statement(filters.status, filters.kind, filters.text, holder_id)
+        queue_statement(filters.status, filters.kind, filters.text, filters.fields, holder_id)
         .order_by(None)
         .where(
             or_(

@@ -23,6 +23,7 @@ from hub.demo.call import seed_demo_call
 
 import account_tour
 import owner_tour
+import modrules_tour
 from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -281,6 +282,7 @@ PAGE_TYPES: list[tuple[str, str, Action]] = [
     ("moderation-queue-mine", "moderator", _goto(lambda d: "/moderation/?status=&mine=1")),
     *account_tour.PAGE_TYPES,
     *owner_tour.PAGE_TYPES,
+    *modrules_tour.PAGE_TYPES,
 ]
 NAMES = [name for name, *_ in PAGE_TYPES]
 EXPECTED_STATUS = {
@@ -301,6 +303,7 @@ EXPECTED_STATUS = {
     "moderation-queue-with-errors": 422,
     **account_tour.EXPECTED_STATUS,
     **owner_tour.EXPECTED_STATUS,
+    **modrules_tour.EXPECTED_STATUS,
 }
 
 
@@ -387,6 +390,7 @@ def seed(hub: LiveHub) -> dict[str, Any]:
         "secured": account_tour.secured_account(hub, "tour-secured@example.org"),
         **account_tour.seed_accounts(hub, submitter, changes["id"]),
         **owner_tour.seed_owner(hub, submitter, other),
+        **modrules_tour.seed_rules(hub, "Institut Pasteur de Dakar"),
     }
     return hub.seeded
 

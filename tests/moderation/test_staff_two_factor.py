@@ -75,6 +75,12 @@ def test_enrolled_staff_reach_every_page_of_the_staff_areas(
 ):
     admin = create_user(role=Role.ADMIN)
     create_submission_for(create_user(), status="submitted")
+    with required.app_context():  # a standard reason #1 for /admin/reasons/1
+        from hub.extensions import db
+        from hub.submissions.reasons import StandardReason
+
+        db.session.add(StandardReason(label="Out of scope", text="Outside the call."))
+        db.session.commit()
     secret = enrol(admin)
     required.extensions["hub_clock"].freeze(T0)
     browser = Browser(required)

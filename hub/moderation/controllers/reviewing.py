@@ -34,6 +34,7 @@ from hub.moderation.pages import (
     review_page,
     url_with_filters,
 )
+from hub.moderation.reason_picker import insert_reason, wants_insert
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.models import Status, Submission
@@ -69,6 +70,8 @@ def review(submission_id: int) -> str:
 def decide(submission_id: int) -> Page:
     """Approve, request changes or reject (the button pressed), or explain why not."""
     submission = _submission_or_404(submission_id)
+    if wants_insert():  # the standard-reason picker's button, without JavaScript
+        return insert_reason(submission)
     form = DecisionForm()
     expected, answer = checked_version(submission, form, "form")
     if answer is not None:
