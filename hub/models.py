@@ -13,8 +13,8 @@ from hub.search.models import IndexTask
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import Invitation, InvitationStatus, SubmissionEditor
 from hub.submissions.models import Status, Submission
-from hub.submissions.reminders import DraftReminder
 from hub.submissions.reasons import ReasonUse, StandardReason
+from hub.submissions.reminders import DraftReminder
 from hub.submissions.revisions import Revision, RevisionStatus
 from hub.submissions.timerequests import RequestStatus, TimeRequest
 

@@ -16,8 +16,8 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT, N_
 from hub.moderation import mails
-from hub.moderation.models import Assignment
 from hub.moderation.conflicts import refused_for_conflict
+from hub.moderation.models import Assignment
 from hub.submissions.deadlines import DeadlineException, revisions_open_until
 from hub.submissions.models import Status, Submission, duplicate_note
 from hub.submissions.operations import new_slug, reviewed_snapshot

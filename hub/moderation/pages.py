@@ -28,17 +28,16 @@ from hub.moderation.operations import (
     why_not_decidable,
 )
 from hub.moderation.queries import QueueFilters
+from hub.moderation.queue_filters import filter_choices
 from hub.moderation.team import held_count, holders
 from hub.moderation.teampanel import team_panel
-from hub.moderation.queue_filters import filter_choices
 from hub.ratelimit import throttled
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import can_edit, co_edited_ids, co_editors
 from hub.submissions.models import Submission
-from hub.submissions.operations import CONTENT_FIELDS, pending_revision, reviewed_snapshot
+from hub.submissions.operations import pending_revision, reviewed_snapshot
 from hub.submissions.reasons import reasons_in_use
-from hub.submissions.revisions import Revision
 from hub.templating import Page
 from hub.vocab import KINDS
 

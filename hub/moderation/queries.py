@@ -19,8 +19,8 @@ from hub.extensions import db
 from hub.forms import clean_text
 from hub.moderation.conflicts import same_organisation_ids
 from hub.moderation.operations import DECIDABLE
-from hub.moderation.team import held_by_condition
 from hub.moderation.queue_filters import FieldFilters
+from hub.moderation.team import held_by_condition
 from hub.routing import parse_id
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import SubmissionEditor
@@ -217,9 +217,7 @@ def next_in_queue(
     holder_id = moderator_id if filters.mine else None
     stmt = queue_statement(
         filters.status, filters.kind, filters.text, filters.fields, holder_id
-    ).where(
-        actionable(moderator_id), Submission.id != after.id
-    )
+    ).where(actionable(moderator_id), Submission.id != after.id)
     if after.submitted_at is not None:
         stmt = stmt.where(
             or_(

@@ -2,7 +2,7 @@
 submission's (and revision's) regions recomputed from its countries
 
 Revision ID: 0018_m49
-Revises: 0016_modteam
+Revises: 0017_modrules
 Create Date: 2026-12-05 23:00:00.000000
 
 What happens to the data (docs/countries.md):
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_m49"
-down_revision = "0016_modteam"
+down_revision = "0017_modrules"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""issue 16's audit actions: the call, reminders, the moderators' team, relayed messages
+"""issue 16's audit actions: the call, time requests, reminders, the moderators' team and rules, relayed messages
 
 Revision ID: 0021_actions
 Revises: 0020_logo
@@ -66,6 +66,10 @@ ISSUE16_ACTIONS = (
     "claimed",
     "assigned",
     "released",
+    "reason_added",  # 0017_modrules
+    "reason_edited",
+    "reason_retired",
+    "reason_restored",
     "contact_relayed",  # 0019_contact
 )
 NEW_ACTIONS = (*OLD_ACTIONS, *ISSUE16_ACTIONS)

@@ -22,8 +22,8 @@ import pytest
 from hub.demo.call import seed_demo_call
 
 import account_tour
-import owner_tour
 import modrules_tour
+import owner_tour
 from browser_steps import LiveHub, at, click_and_wait, login, tick_country
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
