@@ -60,18 +60,18 @@ class Action(enum.StrEnum):
     EDITOR_LEFT = "editor_left"
     OWNERSHIP_HANDED_OVER = "ownership_handed_over"
     CALL_EDITED = "call_edited"
+    TIME_REQUESTED = "time_requested"
+    TIME_REQUEST_DECLINED = "time_request_declined"
     REMINDERS_STOPPED = "reminders_stopped"
     NOTE_ADDED = "note_added"
     CLAIMED = "claimed"
     ASSIGNED = "assigned"
     RELEASED = "released"
-    CONTACT_RELAYED = "contact_relayed"
-    TIME_REQUESTED = "time_requested"
-    TIME_REQUEST_DECLINED = "time_request_declined"
     REASON_ADDED = "reason_added"
     REASON_EDITED = "reason_edited"
     REASON_RETIRED = "reason_retired"
     REASON_RESTORED = "reason_restored"
+    CONTACT_RELAYED = "contact_relayed"
 
 
 # The moderators' own work on an item (hub/moderation/team.py): in the review page's history
