@@ -77,6 +77,10 @@ def seed_owner(hub: LiveHub, submitter: str, other: str) -> dict[str, Any]:
     return {"resubmitted_id": sent_back["id"], "time_request_id": request_id}
 
 
+# The page types toured with the cutoff passed (the rest of the tour runs while submissions
+# are open).
+AFTER_CUTOFF = ("submission-form-after-cutoff", "ask-more-time")
+
 PAGE_TYPES: list[tuple[str, str, Action]] = [
     (
         "submission-form-after-cutoff",
