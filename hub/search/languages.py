@@ -251,6 +251,13 @@ def words_of(text: str) -> list[str]:
     return [t[0] for t in tokens(text)]
 
 
+def word_set(text: str) -> frozenset[str]:
+    """set(words_of(text)), each distinct word of a text without Chinese analysed once."""
+    if _HAN.search(text):
+        return frozenset(words_of(text))
+    return frozenset(t[0] for raw in set(TOKEN.findall(text)) for t in _plain(raw, 0))
+
+
 def stems_of(text: str, lang: str) -> list[str]:
     """The stems of `text` for a document in `lang` (a word of another script is stemmed
     for that script's language; a Chinese run gives its bigrams)."""

@@ -17,7 +17,7 @@ from hub.search.languages import (
     normalize_arabic,
     script_langs,
     stem,
-    words_of,
+    word_set,
 )
 from hub.search.words import Form
 
@@ -39,7 +39,7 @@ def _stems(word: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def _text_words(text: str) -> frozenset[str]:
     """The exact forms of a text (the same few texts are highlighted query after query)."""
-    return frozenset(words_of(text))
+    return word_set(text)
 
 
 def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:

@@ -34,13 +34,27 @@ class _BestMatcher(Matcher):
         self._ids = [m.id() for m in self.subs]
         self._id = min(self._ids) if self._ids else -1
 
-    def _forget_inactive(self) -> None:
-        """Drop the exhausted matchers, then find the next document."""
-        subs = self.subs
-        if not all(m.is_active() for m in subs):
-            self.subs = subs = [m for m in subs if m.is_active()]
-        self._ids = ids = [m.id() for m in subs]
-        self._id = min(ids) if ids else -1
+    def _advance(self, target: int | None) -> None:
+        """Move the matchers on the current document (`target` None) or before `target`
+        on; drop those exhausted; find the next document."""
+        subs, ids = self.subs, self._ids
+        current = self._id
+        dropped = False
+        for k, i in enumerate(ids):
+            if (i == current) if target is None else (i < target):
+                m = subs[k]
+                if target is None:
+                    m.next()
+                else:
+                    m.skip_to(target)
+                if m.is_active():
+                    ids[k] = m.id()
+                else:
+                    dropped = True
+        if dropped:
+            kept = [k for k, m in enumerate(subs) if m.is_active()]
+            self.subs, self._ids = [subs[k] for k in kept], [ids[k] for k in kept]
+        self._id = min(self._ids) if self._ids else -1
 
     def is_active(self) -> bool:
         """Whether any matcher has documents left."""
@@ -52,19 +66,13 @@ class _BestMatcher(Matcher):
 
     def next(self) -> bool:
         """Move every matcher on the current document to its next one."""
-        current = self._id
-        for m, i in zip(self.subs, self._ids, strict=True):
-            if i == current:
-                m.next()
-        self._forget_inactive()
+        self._advance(None)
         return False
 
     def skip_to(self, target: int) -> bool:
         """Move every matcher to `target` or the first document after it."""
-        for m, i in zip(self.subs, self._ids, strict=True):
-            if i < target:
-                m.skip_to(target)
-        self._forget_inactive()
+        if target > self._id:
+            self._advance(target)
         return False
 
     def score(self) -> float:
@@ -95,6 +103,12 @@ class _BestMatcher(Matcher):
     def depth(self) -> int:
         """How deep the tree of matchers goes."""
         return 1 + max((m.depth() for m in self.subs), default=0)
+
+    def max_quality(self) -> float:
+        """The highest score any document may get (an enclosing And asks when it simplifies)."""
+        qualities = [m.max_quality() for m in self.subs]
+        best = max(qualities, default=0.0)
+        return float(best + self.tiebreak * (sum(qualities) - best))
 
     def supports_block_quality(self) -> bool:
         """No block-quality skipping (the listing collects every match anyway)."""
