@@ -48,23 +48,16 @@ def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
     it; alone, "governments" is marked as the best the text offers)."""
     present = text_words if isinstance(text_words, frozenset | set) else set(text_words)
     marked: set[str] = set()
-    by_stem: dict[str, set[str]] | None = None  # stem -> words of the text, built if needed
+    wanted: set[str] = set()  # stems of the query words the text lacks as typed
     for form in forms:
         if form.exact in present:
             marked.add(form.exact)
-            continue
-        if _HAN.match(form.exact):  # a Chinese word inside a longer one ("卫生" in "医疗卫生")
+        elif _HAN.match(form.exact):  # a Chinese word inside a longer one ("卫生" in "医疗卫生")
             marked |= {w for w in present if form.exact in w}
-            continue
-        wanted = {t for alt in form.stems for t in alt if len(alt) == 1}
-        if wanted:
-            if by_stem is None:  # each word of the text stemmed once, not once per form
-                by_stem = {}
-                for w in present:
-                    for s in _stems(w):
-                        by_stem.setdefault(s, set()).add(w)
-            for s in wanted:
-                marked |= by_stem.get(s, set())
+        else:
+            wanted |= {t for alt in form.stems for t in alt if len(alt) == 1}
+    if wanted:  # each word of the text stemmed once, whatever the number of query words
+        marked |= {w for w in present if not _stems(w).isdisjoint(wanted)}
     return marked
 
 
