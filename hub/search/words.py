@@ -122,7 +122,12 @@ class _BestMatcher(Matcher):
         """The spans of the matchers on the current document."""
         current = self._id
         return sorted(
-            {s for m, i in zip(self.subs, self._ids, strict=True) if i == current for s in m.spans()}
+            {
+                s
+                for m, i in zip(self.subs, self._ids, strict=True)
+                if i == current
+                for s in m.spans()
+            }
         )
 
 

@@ -21,9 +21,7 @@ def _index(docs: list[tuple[str, str]]):
 
 
 def _word(word: str) -> BestOf:
-    return BestOf(
-        [wq.Term("title", word, boost=5.0), wq.Term("description", word)], tiebreak=TIE
-    )
+    return BestOf([wq.Term("title", word, boost=5.0), wq.Term("description", word)], tiebreak=TIE)
 
 
 def test_every_match_of_two_words_is_counted_past_the_kept_hits():
