@@ -251,6 +251,18 @@ def words_of(text: str) -> list[str]:
     return [t[0] for t in tokens(text)]
 
 
+def word_set(text: str) -> frozenset[str]:
+    """set(words_of(text)), each distinct word of a text without Chinese analysed once."""
+    if _HAN.search(text) or _ARABIC.search(text):
+        return frozenset(words_of(text))
+    # Lowercased and folded at once (what _unelided does word by word), then each
+    # distinct word: its elided article dropped, Cyrillic ё read as е, no stop words.
+    folded = text.lower().replace("’", "'").translate(accent_map)
+    words = {_ELISION.sub("", raw, count=1) for raw in set(TOKEN.findall(folded))}
+    words = {w.replace("ё", "е") if _CYRILLIC.search(w) else w for w in words}
+    return frozenset(w for w in words if w and w not in STOPWORDS)
+
+
 def stems_of(text: str, lang: str) -> list[str]:
     """The stems of `text` for a document in `lang` (a word of another script is stemmed
     for that script's language; a Chinese run gives its bigrams)."""

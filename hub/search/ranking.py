@@ -61,7 +61,11 @@ class _MatchCollector(TopCollector):
         self.bitmap.add(global_docnum)
         if global_docnum in self.own:
             score *= OWN_LANGUAGE_BOOST
-        return super()._collect(global_docnum, score)
+        kept = super()._collect(global_docnum, score)
+        # Whoosh passes the lowest kept score to matcher.replace(), which then drops the
+        # parts of an AND that cannot beat it: those matches must still be counted.
+        self.minscore = 0
+        return kept
 
 
 def _page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, highlight
@@ -16,7 +17,7 @@ from hub.search.languages import (
     normalize_arabic,
     script_langs,
     stem,
-    words_of,
+    word_set,
 )
 from hub.search.words import Form
 
@@ -26,30 +27,37 @@ _SENTENCES = re.compile(r"(?<=[.!?;:。！？])\s*|\n+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-def _stems(word: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def _stems(word: str) -> frozenset[str]:
     """Every stem a text word may have (its language is not known here)."""
     langs = script_langs(word)
     if langs == ("zh",):
-        return {"zh:" + b for b in bigrams(word)}
-    return {stem(word, lang) for lang in (LATIN if langs is LATIN else langs)}
+        return frozenset("zh:" + b for b in bigrams(word))
+    return frozenset(stem(word, lang) for lang in (LATIN if langs is LATIN else langs))
+
+
+@lru_cache(maxsize=256)
+def _text_words(text: str) -> frozenset[str]:
+    """The exact forms of a text (the same few texts are highlighted query after query)."""
+    return word_set(text)
 
 
 def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
     """The words of a text to mark: a query word's exact form where the text has it, else
     the words sharing its stem ("governance" marks "governance", not "governments" beside
     it; alone, "governments" is marked as the best the text offers)."""
-    present = set(text_words)
+    present = text_words if isinstance(text_words, frozenset | set) else set(text_words)
     marked: set[str] = set()
+    wanted: set[str] = set()  # stems of the query words the text lacks as typed
     for form in forms:
         if form.exact in present:
             marked.add(form.exact)
-            continue
-        if _HAN.match(form.exact):  # a Chinese word inside a longer one ("卫生" in "医疗卫生")
+        elif _HAN.match(form.exact):  # a Chinese word inside a longer one ("卫生" in "医疗卫生")
             marked |= {w for w in present if form.exact in w}
-            continue
-        wanted = {t for alt in form.stems for t in alt if len(alt) == 1}
-        if wanted:
-            marked |= {w for w in present if _stems(w) & wanted}
+        else:
+            wanted |= {t for alt in form.stems for t in alt if len(alt) == 1}
+    if wanted:  # each word of the text stemmed once, whatever the number of query words
+        marked |= {w for w in present if not _stems(w).isdisjoint(wanted)}
     return marked
 
 
@@ -83,7 +91,7 @@ def passages(text: str, words: set[str], most: int = 3) -> str:
 def snippet(text: str, forms: list[Form] | None, whole: bool = False, limit: int = 260) -> Markup:
     """The best passages of `text` with the query's words marked; all text is HTML-escaped."""
     if forms and text:
-        marked = marked_words(words_of(text), forms)
+        marked = marked_words(_text_words(text), forms)
         if marked:
             fragmenter = (
                 WholeFragmenter() if whole else ContextFragmenter(maxchars=limit, surround=60)

@@ -18,7 +18,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
+from hub.search import lengths
 from hub.search.analysis import ANALYSIS_VERSION
+
+lengths.install()  # field lengths read once per segment, not at every score
 
 logger = logging.getLogger("hub.search")
 # How often to re-read the table of contents when a concurrent commit deleted the segments it

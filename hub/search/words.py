@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.matching import UnionMatcher
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 from whoosh.reading import IndexReader
 
 from hub.search.analysis import BOOSTS, STEM_BOOSTS
@@ -21,56 +21,129 @@ STEM_WEIGHT = 0.3
 TIE = 0.1
 
 
-class _BestMatcher(UnionMatcher):
-    """The union of two matchers scoring the better of the two where both match, plus
-    TIE of the other. (Whoosh's DisjunctionMaxMatcher scores a document with the other
-    matcher's current posting even when that one is on another document, and drops the
-    tiebreak: "clinics" in a description scored like "clinics" in another's title.)"""
+class _BestMatcher(Matcher):
+    """The union of several matchers, scoring a document with the best of those on it plus
+    TIE of the others' sum (DisjunctionMax). One flat node rather than Whoosh's binary tree
+    of unions: the documents of a word's dozen field and language variants are walked with
+    one loop over their current ids instead of a recursive min() per call."""
 
-    def __init__(self, a: Any, b: Any, tiebreak: float = 0.0) -> None:
-        """The union of `a` and `b`."""
-        super().__init__(a, b)
+    def __init__(self, subs: list[Any], tiebreak: float = 0.0) -> None:
+        """The union of the active matchers of `subs`."""
+        self.subs = [m for m in subs if m.is_active()]
         self.tiebreak = tiebreak
+        self._ids = [m.id() for m in self.subs]
+        self._id = min(self._ids) if self._ids else -1
+
+    def _advance(self, target: int | None) -> None:
+        """Move the matchers on the current document (`target` None) or before `target`
+        on; drop those exhausted; find the next document."""
+        subs, ids = self.subs, self._ids
+        current = self._id
+        dropped = False
+        for k, i in enumerate(ids):
+            if (i == current) if target is None else (i < target):
+                m = subs[k]
+                if target is None:
+                    m.next()
+                else:
+                    m.skip_to(target)
+                if m.is_active():
+                    ids[k] = m.id()
+                else:
+                    dropped = True
+        if dropped:
+            kept = [k for k, m in enumerate(subs) if m.is_active()]
+            self.subs, self._ids = [subs[k] for k in kept], [ids[k] for k in kept]
+        self._id = min(self._ids) if self._ids else -1
+
+    def is_active(self) -> bool:
+        """Whether any matcher has documents left."""
+        return bool(self.subs)
+
+    def id(self) -> int:
+        """The current document: the lowest of the matchers' current ones."""
+        return self._id
+
+    def next(self) -> bool:
+        """Move every matcher on the current document to its next one."""
+        self._advance(None)
+        return False
+
+    def skip_to(self, target: int) -> bool:
+        """Move every matcher to `target` or the first document after it."""
+        if target > self._id:
+            self._advance(target)
+        return False
+
+    def score(self) -> float:
+        """The best score of the matchers on the current document, plus TIE of the rest."""
+        current = self._id
+        scores = [m.score() for m, i in zip(self.subs, self._ids, strict=True) if i == current]
+        best = max(scores)
+        return float(best + self.tiebreak * (sum(scores) - best))
 
     def copy(self) -> _BestMatcher:
         """An independent copy."""
-        return self.__class__(self.a.copy(), self.b.copy(), self.tiebreak)
+        return self.__class__([m.copy() for m in self.subs], self.tiebreak)
 
     def replace(self, minquality: float = 0) -> Any:
-        """A simpler matcher once one side is exhausted (never one that adds scores)."""
-        a, b = self.a.replace(), self.b.replace()
-        if not a.is_active():
-            return b
-        if not b.is_active():
-            return a
-        return self if (a is self.a and b is self.b) else self.__class__(a, b, self.tiebreak)
+        """The one matcher left, once the others are exhausted."""
+        subs = [m.replace() for m in self.subs if m.is_active()]
+        subs = [m for m in subs if m.is_active()]
+        if not subs:
+            return NullMatcher()
+        if len(subs) == 1:
+            return subs[0]
+        return self.__class__(subs, self.tiebreak)
 
-    def score(self) -> float:
-        """The better score of the sides on the current document, plus TIE of the other."""
-        a, b = self.a, self.b
-        if not a.is_active():
-            return float(b.score())
-        if not b.is_active():
-            return float(a.score())
-        if a.id() != b.id():
-            return float(a.score() if a.id() < b.id() else b.score())
-        sa, sb = a.score(), b.score()
-        return float(max(sa, sb) + self.tiebreak * min(sa, sb))
+    def children(self) -> list[Any]:
+        """The matchers of the union."""
+        return list(self.subs)
+
+    def depth(self) -> int:
+        """How deep the tree of matchers goes."""
+        return 1 + max((m.depth() for m in self.subs), default=0)
+
+    def max_quality(self) -> float:
+        """The highest score any document may get (an enclosing And asks when it simplifies)."""
+        qualities = [m.max_quality() for m in self.subs]
+        best = max(qualities, default=0.0)
+        return float(best + self.tiebreak * (sum(qualities) - best))
+
+    def supports_block_quality(self) -> bool:
+        """No block-quality skipping (the listing collects every match anyway)."""
+        return False
+
+    def supports(self, astype: str) -> bool:
+        """Whether every matcher supports the value type."""
+        return all(m.supports(astype) for m in self.subs)
+
+    def spans(self) -> list[Any]:
+        """The spans of the matchers on the current document."""
+        current = self._id
+        return sorted(
+            {
+                s
+                for m, i in zip(self.subs, self._ids, strict=True)
+                if i == current
+                for s in m.spans()
+            }
+        )
 
 
 class BestOf(wq.DisjunctionMax):
-    """Any of the subqueries; a document scores the best of them (DisjunctionMax, fixed)."""
+    """Any of the subqueries; a document scores the best of them plus TIE of the others
+    (DisjunctionMax, fixed: Whoosh's scores a document with a matcher's posting of another
+    document, and drops the tiebreak)."""
 
     def _matcher(self, subs: list[wq.Query], searcher: Any, context: Any) -> Any:
-        """A tree of _BestMatcher over the subqueries' matchers."""
-        reader = searcher.reader()
-        tiebreak = self.tiebreak
-
-        def pair(a: Any, b: Any) -> _BestMatcher:
-            """One node of the tree (Whoosh's tree builder passes no tiebreak along)."""
-            return _BestMatcher(a, b, tiebreak)
-
-        return self._tree_matcher(subs, pair, searcher, context, lambda q: q.estimate_size(reader))
+        """One flat union of the subqueries' matchers."""
+        m: Any = _BestMatcher([q.matcher(searcher, context) for q in subs], self.tiebreak)
+        if not m.is_active():
+            return NullMatcher()
+        if self.boost != 1.0:
+            m = WrappingMatcher(m, self.boost)
+        return m
 
 
 @dataclass(frozen=True)
