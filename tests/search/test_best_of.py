@@ -43,3 +43,32 @@ def test_a_word_scores_its_best_field_plus_a_tenth_of_the_others():
         assert set(scores) == {0, 1, 2}
         assert scores[0] > scores[1] > scores[2]  # both fields > title alone > description
         assert (scores[0] - scores[1]) < scores[2]  # the second field adds only a tenth
+
+
+def test_field_lengths_kept_in_memory_give_whoosh_s_own_scores(tmp_path, monkeypatch):
+    """hub.search.lengths reads the length column once per segment; the scores stay
+    exactly those of Whoosh's own per-score reads (and the column really is in memory)."""
+    from whoosh import index
+    from whoosh.codec import whoosh3
+
+    from hub.search import lengths
+
+    schema = fields.Schema(title=fields.TEXT(), description=fields.TEXT())
+    ix = index.create_in(str(tmp_path), schema)
+    with ix.writer() as w:
+        for i in range(60):
+            w.add_document(title="health " + "word " * (i % 5), description="care " * (1 + i % 9))
+    query = wq.Or([wq.Term("title", "health"), wq.Term("description", "care")])
+
+    def scores() -> tuple[dict[int, float], object]:
+        with ix.searcher() as searcher:
+            found = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            return found, searcher.reader()._perdoc._readers.get("_title_len")
+
+    lengths.install()
+    in_memory, column = scores()
+    assert isinstance(column, bytearray)
+    monkeypatch.setattr(whoosh3.W3PerDocReader, "_cached_reader", lengths._original)
+    own, column = scores()
+    assert not isinstance(column, bytearray)
+    assert len(own) == 60 and in_memory == own
