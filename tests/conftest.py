@@ -213,7 +213,9 @@ def create_user(app: Flask):
     """Factory: create_user(role='submitter', email=None, confirmed=True) -> User (committed).
 
     Accounts are confirmed, as an operator's are (`create-user`); confirmed=False gives one
-    as registering leaves it, which may save drafts but not submit."""
+    as registering leaves it, which may save drafts but not submit. Submitters declare
+    "Test Org", staff "Test Secretariat": a moderator of the submitters' organisation could
+    not decide their submissions (hub/moderation/conflicts.py)."""
     from hub.auth.operations import create_user as op_create_user
 
     def make(
@@ -222,13 +224,16 @@ def create_user(app: Flask):
         name: str = "Test User",
         password: str = PASSWORD,
         confirmed: bool = True,
+        organisation: str | None = None,
     ) -> User:
+        if organisation is None:
+            organisation = "Test Org" if Role(role) is Role.SUBMITTER else "Test Secretariat"
         with app.app_context():
             user = op_create_user(
                 email or f"user{next(_seq)}@example.org",
                 password,
                 name,
-                "Test Org",
+                organisation,
                 Role(role),
                 confirmed=confirmed,
             )
