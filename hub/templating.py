@@ -11,14 +11,34 @@ from typing import Any
 
 from babel.dates import format_date, format_skeleton
 from flask import Flask
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import Field
 from wtforms.validators import Length
 
 from hub import vocab
 from hub.clock import Phase, clock
-from hub.i18n import date_locale
+from hub.i18n import current_language, date_locale
 from hub.routing import public_url
+
+# How a list of names is separated, per page language. CLDR (babel.lists.format_list) has no
+# style that only separates: "standard" and "unit" add "and" (en "A, B, and C", ar "A وB وC",
+# fr "A, B et C"), "unit-narrow" drops the commas (zh "ABC", en "A B C"). Arabic uses its
+# own comma, Chinese the enumeration comma; the others ", ".
+_SEPARATORS = {"ar": "\u060c ", "zh": "\u3001"}
+
+
+def name_separator() -> str:
+    """What separates the names of a list in the page's language (", ", "، ", "、")."""
+    return _SEPARATORS.get(current_language(), ", ")
+
+
+def names(items: Any) -> Markup:
+    """Names joined with the page language's separator (each escaped unless markup)."""
+    return Markup(name_separator()).join(
+        str(item) if not isinstance(item, Markup) else item for item in items or ()
+    )
+
 
 # What a view answers: a redirect (or other response), a page with its status, or a page.
 Page = Response | tuple[str, int] | str
@@ -68,6 +88,9 @@ def init_app(app: Flask) -> None:
 
     # Absolute links (a page's permanent link) on HUB_BASE_URL, never on the request's Host.
     app.add_template_global(public_url, "public_url")
+    # Lists of names for display: {{ list|names }}, or {{ name_sep() }} between linked items.
+    app.add_template_filter(names, "names")
+    app.add_template_global(name_separator, "name_sep")
     # Globals reach macros imported without context (the form macros).
     app.add_template_global(vocab.continent_label, "continent_label")
     # A submitter's text keeps its own language: <p{{ text_lang(s.language) }}>.

@@ -108,9 +108,11 @@ def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
-    """Test settings; tests may change them before `app` is first used."""
-    return {
+def app_config(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Test settings; tests may change them before `app` is first used. Under the `smtp`
+    mark (`pytestmark = pytest.mark.smtp`) the hub sends through the `smtp_inbox` server,
+    its links on https://hub.example.org (a module's own app_config may change either)."""
+    config = {
         "TESTING": True,
         "HUB_DATABASE_URL": database_url,
         "HUB_SECRET_KEY": "test-secret",
@@ -128,6 +130,15 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         # Tests post far faster than people; test_ratelimit turns throttling on.
         "HUB_RATELIMIT_ENABLED": False,
     }
+    if request.node.get_closest_marker("smtp") is not None:
+        inbox: Inbox = request.getfixturevalue("smtp_inbox")
+        config.update(
+            HUB_MAIL_SERVER="127.0.0.1",
+            HUB_MAIL_PORT=inbox.port,
+            HUB_MAIL_TIMEOUT_SECONDS=2,
+            HUB_BASE_URL="https://hub.example.org",
+        )
+    return config
 
 
 @pytest.fixture(autouse=True)
@@ -213,7 +224,9 @@ def create_user(app: Flask):
     """Factory: create_user(role='submitter', email=None, confirmed=True) -> User (committed).
 
     Accounts are confirmed, as an operator's are (`create-user`); confirmed=False gives one
-    as registering leaves it, which may save drafts but not submit."""
+    as registering leaves it, which may save drafts but not submit. Submitters declare
+    "Test Org", staff "Test Secretariat": a moderator of the submitters' organisation could
+    not decide their submissions (hub/moderation/conflicts.py)."""
     from hub.auth.operations import create_user as op_create_user
 
     def make(
@@ -222,13 +235,16 @@ def create_user(app: Flask):
         name: str = "Test User",
         password: str = PASSWORD,
         confirmed: bool = True,
+        organisation: str | None = None,
     ) -> User:
+        if organisation is None:
+            organisation = "Test Org" if Role(role) is Role.SUBMITTER else "Test Secretariat"
         with app.app_context():
             user = op_create_user(
                 email or f"user{next(_seq)}@example.org",
                 password,
                 name,
-                "Test Org",
+                organisation,
                 Role(role),
                 confirmed=confirmed,
             )

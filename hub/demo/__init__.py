@@ -173,8 +173,10 @@ def demo_content(
 
 def _account(email: str, name: str, role: Role) -> User:
     """The demo account with this e-mail; created with a random, never-told password."""
+    # Not the submitters' organisation: the moderator could not decide their items.
+    organisation = "Demo organisation" if role is Role.SUBMITTER else "Demo secretariat"
     return find_user(email) or create_user(
-        email, secrets.token_urlsafe(32), name, "Demo organisation", role
+        email, secrets.token_urlsafe(32), name, organisation, role
     )
 
 

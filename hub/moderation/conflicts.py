@@ -1,9 +1,10 @@
 """Conflicts of interest: which submissions a moderator may not decide.
 
-Their own and those they co-edit (hub/submissions/editors.py can_edit), and those whose lead
-organisation is the one declared on their account: compared with case, accents and blanks
-folded ("Institut  Numérique" is "institut numerique"), so a spelling variant does not
-slip through.
+Their own and those they co-edit (hub/submissions/editors.py can_edit), those whose lead
+organisation is the one declared on their account, and those whose owner's account declares
+that organisation too (a colleague's, whatever it names as lead): compared with case, accents
+and blanks folded ("Institut  Numérique" is "institut numerique"), so a spelling variant does
+not slip through.
 """
 
 from __future__ import annotations
@@ -27,41 +28,68 @@ def organisation_key(name: str | None) -> str:
     return " ".join((fold(name) or "").split())
 
 
-def same_organisation(moderator: User, submission: Submission) -> bool:
-    """Whether the submission's lead organisation is the one the moderator declared."""
+def organisation_tie(moderator: User, submission: Submission) -> str | None:
+    """How the submission belongs to the moderator's organisation: "lead" (it leads it),
+    "owner" (its owner's account declares it), None (neither, or none declared)."""
     mine = organisation_key(moderator.organisation)
-    return bool(mine) and organisation_key(submission.lead_organisation) == mine
+    if not mine:
+        return None
+    if organisation_key(submission.lead_organisation) == mine:
+        return "lead"
+    if organisation_key(submission.owner.organisation) == mine:
+        return "owner"
+    return None
 
 
 def conflict_reason(moderator: User, submission: Submission) -> str | None:
     """Why `moderator` may not decide on `submission` (None when they may)."""
     if can_edit(moderator, submission):
         return _("This is your own submission: another moderator must decide on it.")
-    if same_organisation(moderator, submission):
+    tie = organisation_tie(moderator, submission)
+    if tie == "lead":
         return _(
             "This submission is led by your organisation (%(organisation)s, as declared on "
             "your account): another moderator must decide on it.",
+            organisation=moderator.organisation.strip(),
+        )
+    if tie == "owner":
+        return _(
+            "This submission was sent from the account of someone in your organisation "
+            "(%(organisation)s, as declared on both accounts): another moderator must decide "
+            "on it.",
             organisation=moderator.organisation.strip(),
         )
     return None
 
 
 def same_organisation_ids(moderator: User) -> list[int]:
-    """Ids of the submissions led by the moderator's organisation (for the queue's SQL).
+    """Ids of the submissions led by the moderator's organisation or owned by an account
+    that declares it (for the queue's SQL, the bulk boxes and "next").
 
     SQL narrows the rows down with LIKE on the folded name (its words in order), Python
-    keeps the exact matches: blanks cannot be collapsed in portable SQL.
+    keeps the exact matches among those few: blanks cannot be collapsed in portable SQL.
     """
     mine = organisation_key(moderator.organisation)
     if not mine:
         return []
     pattern = "%" + "%".join(_like_escape(word) for word in mine.split()) + "%"
-    rows = db.session.execute(
+    led = db.session.execute(
         select(Submission.id, Submission.lead_organisation).where(
             folded(Submission.lead_organisation).like(pattern, escape="\\")
         )
     )
-    return [row_id for row_id, name in rows if organisation_key(name) == mine]
+    found = {row_id for row_id, name in led if organisation_key(name) == mine}
+    accounts = db.session.execute(
+        select(User.id, User.organisation).where(
+            folded(User.organisation).like(pattern, escape="\\")
+        )
+    )
+    colleagues = [user_id for user_id, name in accounts if organisation_key(name) == mine]
+    if colleagues:
+        found.update(
+            db.session.scalars(select(Submission.id).where(Submission.owner_id.in_(colleagues)))
+        )
+    return sorted(found)
 
 
 def refused_for_conflict(moderator: User, submission: Submission) -> str | None:
@@ -74,12 +102,20 @@ def refused_for_conflict(moderator: User, submission: Submission) -> str | None:
             "own or co-edited",
             _("You cannot decide on your own submission; ask another moderator."),
         )
-    elif same_organisation(moderator, submission):
+    elif (tie := organisation_tie(moderator, submission)) == "lead":
         why, said = (
             "same organisation",
             _(
                 "You cannot decide on a submission led by your own organisation; ask another "
                 "moderator. Nothing was changed."
+            ),
+        )
+    elif tie == "owner":
+        why, said = (
+            "same organisation, owner's account",
+            _(
+                "You cannot decide on a submission sent from an account of your own "
+                "organisation; ask another moderator. Nothing was changed."
             ),
         )
     else:

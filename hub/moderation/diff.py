@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
+
+from hub import vocab
 from hub.submissions.fields import CONTENT_FIELDS, FIELD
 from hub.submissions.models import Status, Submission
 from hub.submissions.operations import reviewed_snapshot
@@ -39,6 +42,53 @@ def as_text(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _sdg_name(number: object) -> str:
+    """An SDG as the detail page names it ("SDG 6: Clean water and sanitation")."""
+    if not isinstance(number, int) or number not in vocab.SDGS:
+        return str(number)
+    return gettext("SDG %(number)d: %(name)s", number=number, name=vocab.label(vocab.SDGS, number))
+
+
+# The coded fields, shown by the names the rest of the page uses, in the page's language.
+_NAMES: dict[str, Any] = {
+    "countries": lambda code: vocab.country_name(str(code)),
+    "regions": lambda key: vocab.region_name(str(key)),
+    "themes": lambda key: vocab.label(vocab.THEMES, key),
+    "sdgs": _sdg_name,
+    "stakeholder_group": lambda key: vocab.label(vocab.STAKEHOLDER_GROUPS, key),
+    "kind": lambda key: vocab.label(vocab.KINDS, key),
+    "language": lambda code: vocab.language_name(str(code)),
+}
+
+
+def named(name: str, value: Any) -> Any:
+    """A field's value with its codes replaced by their names (other fields as they are)."""
+    to_name = _NAMES.get(name)
+    if to_name is None or value is None or value == "":
+        return value
+    if isinstance(value, list | tuple):
+        return [to_name(v) for v in value]
+    return to_name(value)
+
+
+def item_diff(old: list[str], new: list[str]) -> tuple[Segment, ...]:
+    """The items (one a line) kept, removed and added: a name is never split into words."""
+    segments: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            segments.append(("same", "".join(f"{item}\n" for item in new[j1:j2])))
+            continue
+        if i2 > i1:
+            segments.append(("del", "".join(f"{item}\n" for item in old[i1:i2])))
+        if j2 > j1:
+            segments.append(("ins", "".join(f"{item}\n" for item in new[j1:j2])))
+    if segments:  # no line break after the last item
+        op, text = segments[-1]
+        segments[-1] = (op, text.removesuffix("\n"))
+    return tuple(segments)
+
+
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """The words (and spaces) kept, removed and added from `old` to `new`."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
@@ -62,11 +112,16 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldCh
     for name in CONTENT_FIELDS:
         if name not in before and name not in after:
             continue
-        old, new = as_text(before.get(name)), as_text(after.get(name))
+        was, now = named(name, before.get(name)), named(name, after.get(name))
+        old, new = as_text(was), as_text(now)
         if old.strip() == new.strip():
             continue
         label = str(FIELD[name].label)
-        changes.append(FieldChange(name, label, old, new, word_diff(old, new)))
+        if name in _NAMES and (isinstance(was, list) or isinstance(now, list)):
+            segments = item_diff(old.splitlines(), new.splitlines())
+        else:
+            segments = word_diff(old, new)
+        changes.append(FieldChange(name, label, old, new, segments))
     return changes
 
 

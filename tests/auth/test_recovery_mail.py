@@ -7,19 +7,16 @@ import re
 
 import pytest
 
-from helpers import NEW_PASSWORD, PASSWORD, Browser, Inbox, expect, is_logged_in, mail_text
+from helpers import NEW_PASSWORD, PASSWORD, Browser, expect, is_logged_in, mail_text
+
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 @pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """Settings of a hub that sends through the test server."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-        HUB_MAIL_SENDER="Partnerships Hub <no-reply@hub.example.org>",
-    )
+def app_config(app_config: dict) -> dict:
+    """The test server's settings, with the hub's own sender."""
+    app_config.update(HUB_MAIL_SENDER="Partnerships Hub <no-reply@hub.example.org>")
     return app_config
 
 

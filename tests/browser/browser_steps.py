@@ -80,7 +80,7 @@ class LiveHub:
                 email,
                 password,
                 name or f"{role.capitalize()} {email.split('@')[0]}",
-                "Test Org",
+                "Test Org" if role == "submitter" else "Test Secretariat",  # no conflict
                 Role(role),
             )
         return email

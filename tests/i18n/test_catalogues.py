@@ -105,7 +105,7 @@ def _two_factor_pages(app, client, user, allowed: set[str]) -> dict[str, set[str
 
 
 USER_WORDS = " ".join(str(v) for v in full_content().values() if v) + (
-    " Test User Test Org Factory Moderator Pseudo Checker example org Rivers"
+    " Test User Test Org Test Secretariat Factory Moderator Pseudo Checker example org Rivers"
 )
 
 

@@ -12,20 +12,10 @@ from sqlalchemy import select
 from hub.auth.models import User
 from hub.extensions import db
 
-from helpers import PASSWORD, Browser, Inbox, expect, mail_text
+from helpers import PASSWORD, Browser, expect, mail_text
 
-
-@pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server (each request delivers what it queued once
-    its response is closed)."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-    )
-    return app_config
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 def test_the_confirmation_arrives_in_french_and_its_link_confirms(app, smtp_inbox):

@@ -12,19 +12,10 @@ from hub.clock import clock
 from hub.extensions import db
 from hub.mail.delivery import deliver_due
 
-from helpers import Browser, Inbox, form_data, mail_text
+from helpers import Browser, form_data, mail_text
 
-
-@pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-    )
-    return app_config
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 def test_the_invitation_and_the_receipt_arrive_each_in_the_recipients_language(

@@ -21,20 +21,20 @@ from hub.submissions.deadlines import DeadlineException
 from hub.submissions.editors import SubmissionEditor
 from hub.submissions.reminders import DraftReminder, due_reminders, send_due_reminders
 
-from helpers import Browser, Inbox, mail_text
+from helpers import Browser, mail_text
 
 CUTOFF = datetime(2026, 6, 19, 21, 59, tzinfo=UTC)  # 23:59 in Geneva (CEST)
 STOP = re.compile(r"https://hub\.example\.org(/account/reminders/stop/\S+)")
 
 
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
+
+
 @pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server, with a cutoff."""
+def app_config(app_config: dict) -> dict:
+    """The test server's settings, with a cutoff and reminders."""
     app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
         HUB_SUBMISSIONS_CLOSE_AT=CUTOFF.isoformat(),
         HUB_REMINDER_DAYS="7,1",
     )

@@ -15,7 +15,7 @@ from hub.moderation.conflicts import organisation_key
 from hub.submissions.editors import SubmissionEditor
 from hub.submissions.models import Status
 
-from helpers import REASON, Browser, propose, row, snapshot, text_of, ticked
+from helpers import REASON, Browser, page_text, propose, row, snapshot, text_of, ticked
 
 ORG = "Institut  Numérique de Genève"
 
@@ -168,3 +168,69 @@ def test_a_co_editor_moderator_cannot_decide(app, create_user, owner, create_sub
 def test_the_settings_page_says_what_the_organisation_does_for_moderators(app, moderator, owner):
     assert "conflict of interest" in text_of(Browser(app, moderator).get("/account/settings"))
     assert "conflict of interest" not in text_of(Browser(app, owner).get("/account/settings"))
+
+
+@pytest.fixture
+def colleagues(app, moderator, create_user, create_submission_for):
+    """A moderator and a submitter whose accounts declare the same ministry (spelt apart);
+    the submission names another lead organisation."""
+    declare(app, moderator, "Ministère du Numérique")
+    colleague = create_user(name="Colleague", organisation="  ministere du  NUMERIQUE")
+    item = create_submission_for(colleague, lead_organisation="National Digital Agency")
+    return colleague, item
+
+
+def test_a_colleagues_submission_is_not_decided_by_the_moderator(app, moderator, colleagues):
+    _, item = colleagues
+    browser = Browser(app, moderator)
+    page = browser.get(f"/moderation/{item.id}")
+    text = text_of(page)
+    assert "You cannot decide on this submission." in text
+    assert "sent from the account of someone in your organisation" in text
+    assert "Ministère du Numérique" in text
+    assert f"/moderation/{item.id}/decide" not in page.text
+    before = snapshot(app, item.id)
+    response = browser.post(
+        f"/moderation/{item.id}/decide", data={"action": "approve", "version": before["version"]}
+    )
+    assert response.status_code == 403
+    assert "account of your own organisation" in text_of(response)
+    assert snapshot(app, item.id) == before
+
+
+@pytest.fixture
+def first(owner, create_submission_for):
+    """A submission sent before the colleague's."""
+    return create_submission_for(owner, title="Sent first", lead_organisation="First Org")
+
+
+def test_a_colleagues_submission_has_no_box_and_next_skips_it(
+    app, moderator, owner, first, colleagues, create_submission_for
+):
+    _, item = colleagues
+    last = create_submission_for(owner, title="Sent last", lead_organisation="Last Org")
+    browser = Browser(app, moderator)
+    page = browser.post("/moderation/bulk", data={"action": "select_all"})
+    assert {first.id, last.id} <= set(ticked(page.text)) and item.id not in ticked(page.text)
+    review = browser.get(f"/moderation/{first.id}").text
+    assert f"Skip to the next: #{last.id}" in page_text(review)
+    before = snapshot(app, item.id)
+    browser.post(
+        "/moderation/bulk",
+        data={
+            "action": "approve",
+            "ids": [str(item.id)],
+            f"version-{item.id}": str(before["version"]),
+        },
+    )
+    assert snapshot(app, item.id) == before
+
+
+def test_an_empty_organisation_ties_no_one(app, moderator, create_user, create_submission_for):
+    declare(app, moderator, "")
+    other = create_user(organisation="")
+    item = create_submission_for(other, lead_organisation="Somewhere")
+    assert (
+        f"/moderation/{item.id}/decide"
+        in Browser(app, moderator).get(f"/moderation/{item.id}").text
+    )

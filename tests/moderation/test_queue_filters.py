@@ -94,6 +94,14 @@ def test_each_filter_and_their_combinations(app, moderator, items, query, expect
     said = f"{n} item matches these filters." if n == 1 else f"{n} items match these filters."
     assert said in text_of(page)
     assert 'href="/moderation/">Clear the filters</a>' in page.text
+    # One count line: not also "N submissions."
+    assert not re.search(r"\d+ submissions?\.", text_of(page))
+
+
+def test_an_unfiltered_queue_counts_submissions_in_one_line(app, moderator, items):
+    text = text_of(queue(app, moderator, ""))
+    assert re.search(r"\b4 submissions\.", text)
+    assert "match these filters" not in text and "Clear the filters" not in text
 
 
 def test_the_filters_are_kept_in_the_form_and_the_links(app, moderator, items):

@@ -22,23 +22,15 @@ from hub.mail.delivery import deliver_due
 from hub.submissions.deadlines import DeadlineException
 from hub.submissions.timerequests import RequestStatus, TimeRequest
 
-from helpers import Browser, Inbox, events, expect, field_value, mail_text, page_text
+from helpers import Browser, events, expect, field_value, mail_text, page_text
 
 ZURICH = ZoneInfo("Europe/Zurich")
 CLOSE = datetime(2026, 6, 19, 23, 59, tzinfo=ZURICH)
 LATE = CLOSE + timedelta(hours=2)
 
 
-@pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-    )
-    return app_config
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 @pytest.fixture

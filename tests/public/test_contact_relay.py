@@ -19,23 +19,15 @@ from hub.mail.models import OutboxMail
 from hub.public.contact.models import HeldMessage
 from hub.public.contact.operations import purge_expired_and_commit
 
-from helpers import Browser, Inbox, mail_text, page_text
+from helpers import Browser, mail_text, page_text
 
 CONTACT = "ada@example.org"  # the submission factory's contact address
 MARKER = "Zebra-marker-7781 we would like to join your pilot next spring in our region."
 VISITOR = "visitor@example.net"
 
 
-@pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server after each response."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-    )
-    return app_config
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 @pytest.fixture

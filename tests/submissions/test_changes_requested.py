@@ -14,7 +14,6 @@ from hub.submissions.models import Status
 
 from helpers import (
     Browser,
-    Inbox,
     decision_form,
     expect,
     form_data,
@@ -28,16 +27,8 @@ from helpers import (
 MESSAGE = "Please name your partners and shorten the summary."
 
 
-@pytest.fixture
-def app_config(app_config: dict, smtp_inbox: Inbox) -> dict:
-    """A hub that sends through the test server."""
-    app_config.update(
-        HUB_MAIL_SERVER="127.0.0.1",
-        HUB_MAIL_PORT=smtp_inbox.port,
-        HUB_MAIL_TIMEOUT_SECONDS=2,
-        HUB_BASE_URL="https://hub.example.org",
-    )
-    return app_config
+# The hub sends through the test SMTP server (tests/conftest.py app_config).
+pytestmark = pytest.mark.smtp
 
 
 def changes_notice(page: str) -> str:
