@@ -35,7 +35,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
-_IRREGULAR_EN = {
+IRREGULAR_EN = {
     "children": "child",
     "women": "woman",
     "men": "man",
@@ -127,7 +127,7 @@ def stem(word: str, lang: str) -> str:
     if lang == "zh":
         return "zh:" + word
     if lang == "en":
-        word = _IRREGULAR_EN.get(word, word)
+        word = IRREGULAR_EN.get(word, word)
         if len(word) > 4 and word.endswith("ies"):  # policies → policy (Snowball: "polici")
             word = word[:-3] + "y"
     elif lang in ("es", "pt") and len(word) > 4 and word.endswith("s"):

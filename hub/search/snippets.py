@@ -11,6 +11,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, 
 
 from hub.search.analysis import word_analyzer
 from hub.search.languages import (
+    IRREGULAR_EN,
     LATIN,
     bigrams,
     fold,
@@ -42,6 +43,27 @@ def _text_words(text: str) -> frozenset[str]:
     return word_set(text)
 
 
+@lru_cache(maxsize=1024)
+def _candidates(wanted: frozenset[str]) -> tuple[str, ...] | None:
+    """Word beginnings that every word stemming to one of `wanted` has, or None when some
+    stem does not tell (Arabic drops prefixes, a Chinese bigram may start anywhere).
+
+    A Latin-script stem is "lang:base+derivation" where base is the common beginning of
+    the word (after the plural rules: "policies" became "policy") and Snowball's stem;
+    a Russian stem is the word less a suffix. All but the last letter of the base is then
+    the beginning of the word itself, except for the few irregular English plurals."""
+    out = set()
+    for tagged in wanted:
+        lang, _, body = tagged.partition(":")
+        if lang in LATIN:
+            out.add(body.partition("+")[0][:-1])
+        elif lang == "ru":
+            out.add(body[:-1])
+        else:
+            return None
+    return tuple(sorted(out))
+
+
 def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
     """The words of a text to mark: a query word's exact form where the text has it, else
     the words sharing its stem ("governance" marks "governance", not "governments" beside
@@ -56,8 +78,14 @@ def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
             marked |= {w for w in present if form.exact in w}
         else:
             wanted |= {t for alt in form.stems for t in alt if len(alt) == 1}
-    if wanted:  # each word of the text stemmed once, whatever the number of query words
-        marked |= {w for w in present if not _stems(w).isdisjoint(wanted)}
+    if wanted:  # each word of the text that may match stemmed once, whatever the query
+        starts = _candidates(frozenset(wanted))
+        maybe = (
+            present
+            if starts is None
+            else [w for w in present if w.startswith(starts) or w in IRREGULAR_EN]
+        )
+        marked |= {w for w in maybe if not _stems(w).isdisjoint(wanted)}
     return marked
 
 
