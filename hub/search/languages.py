@@ -35,7 +35,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
-_IRREGULAR_EN = {
+IRREGULAR_EN = {
     "children": "child",
     "women": "woman",
     "men": "man",
@@ -127,7 +127,7 @@ def stem(word: str, lang: str) -> str:
     if lang == "zh":
         return "zh:" + word
     if lang == "en":
-        word = _IRREGULAR_EN.get(word, word)
+        word = IRREGULAR_EN.get(word, word)
         if len(word) > 4 and word.endswith("ies"):  # policies → policy (Snowball: "polici")
             word = word[:-3] + "y"
     elif lang in ("es", "pt") and len(word) > 4 and word.endswith("s"):
@@ -251,16 +251,37 @@ def words_of(text: str) -> list[str]:
     return [t[0] for t in tokens(text)]
 
 
-def word_set(text: str) -> frozenset[str]:
-    """set(words_of(text)), each distinct word of a text without Chinese analysed once."""
+def lowered(text: str) -> str:
+    """`text` lowercased, apostrophes made one (what fold() does before the elision)."""
+    return text.lower().replace("’", "'")
+
+
+def fold_lowered(lowered_text: str) -> str:
+    """fold() of a lowered() text, elisions left in (accent_map maps one letter to one)."""
+    return lowered_text.translate(accent_map)
+
+
+def unelided_at(lowered_text: str) -> int:
+    """How many characters of a lowered() text its leading elided article takes."""
+    m = _ELISION.match(lowered_text)
+    return m.end() if m else 0
+
+
+def word_set(text: str, folded: str | None = None) -> frozenset[str]:
+    """set(words_of(text)), each distinct word of a text without Chinese analysed once
+    (`folded`: fold_lowered(lowered(text)) if the caller has it)."""
     if _HAN.search(text) or _ARABIC.search(text):
         return frozenset(words_of(text))
     # Lowercased and folded at once (what _unelided does word by word), then each
     # distinct word: its elided article dropped, Cyrillic ё read as е, no stop words.
-    folded = text.lower().replace("’", "'").translate(accent_map)
-    words = {_ELISION.sub("", raw, count=1) for raw in set(TOKEN.findall(folded))}
-    words = {w.replace("ё", "е") if _CYRILLIC.search(w) else w for w in words}
-    return frozenset(w for w in words if w and w not in STOPWORDS)
+    if folded is None:
+        folded = fold_lowered(lowered(text))
+    words = {_ELISION.sub("", w, count=1) if "'" in w else w for w in set(TOKEN.findall(folded))}
+    if "ё" in folded:  # only a Cyrillic word has it
+        words = {w.replace("ё", "е") for w in words}
+    words -= STOPWORDS
+    words.discard("")
+    return frozenset(words)
 
 
 def stems_of(text: str, lang: str) -> list[str]:

@@ -11,12 +11,16 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, WholeFragmenter, 
 
 from hub.search.analysis import word_analyzer
 from hub.search.languages import (
+    IRREGULAR_EN,
     LATIN,
     bigrams,
     fold,
+    fold_lowered,
+    lowered,
     normalize_arabic,
     script_langs,
     stem,
+    unelided_at,
     word_set,
 )
 from hub.search.words import Form
@@ -25,6 +29,7 @@ _FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="t", betwe
 _WORD_ANALYZER = word_analyzer()
 _SENTENCES = re.compile(r"(?<=[.!?;:。！？])\s*|\n+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 @lru_cache(maxsize=50_000)
@@ -37,9 +42,36 @@ def _stems(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=256)
-def _text_words(text: str) -> frozenset[str]:
-    """The exact forms of a text (the same few texts are highlighted query after query)."""
-    return word_set(text)
+def _analysed(text: str) -> tuple[frozenset[str], str | None, str | None]:
+    """The exact forms of a text, and the text lowercased and folded when both keep its
+    length (the passages read the folded sentences from them); cached, the same few texts
+    are highlighted query after query."""
+    low = lowered(text)
+    if len(low) != len(text):  # "İ" lowercases to two characters
+        return word_set(text), None, None
+    folded = fold_lowered(low)
+    return word_set(text, folded), low, folded
+
+
+@lru_cache(maxsize=1024)
+def _candidates(wanted: frozenset[str]) -> tuple[str, ...] | None:
+    """Word beginnings that every word stemming to one of `wanted` has, or None when some
+    stem does not tell (Arabic drops prefixes, a Chinese bigram may start anywhere).
+
+    A Latin-script stem is "lang:base+derivation" where base is the common beginning of
+    the word (after the plural rules: "policies" became "policy") and Snowball's stem;
+    a Russian stem is the word less a suffix. All but the last letter of the base is then
+    the beginning of the word itself, except for the few irregular English plurals."""
+    out = set()
+    for tagged in wanted:
+        lang, _, body = tagged.partition(":")
+        if lang in LATIN:
+            out.add(body.partition("+")[0][:-1])
+        elif lang == "ru":
+            out.add(body[:-1])
+        else:
+            return None
+    return tuple(sorted(out))
 
 
 def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
@@ -56,8 +88,14 @@ def marked_words(text_words: Iterable[str], forms: Iterable[Form]) -> set[str]:
             marked |= {w for w in present if form.exact in w}
         else:
             wanted |= {t for alt in form.stems for t in alt if len(alt) == 1}
-    if wanted:  # each word of the text stemmed once, whatever the number of query words
-        marked |= {w for w in present if not _stems(w).isdisjoint(wanted)}
+    if wanted:  # each word of the text that may match stemmed once, whatever the query
+        starts = _candidates(frozenset(wanted))
+        maybe = (
+            present
+            if starts is None
+            else [w for w in present if w.startswith(starts) or w in IRREGULAR_EN]
+        )
+        marked |= {w for w in maybe if not _stems(w).isdisjoint(wanted)}
     return marked
 
 
@@ -68,30 +106,49 @@ def passages(text: str, words: set[str], most: int = 3) -> str:
     more than the search itself. Sentences are chosen first with a regular expression on
     folded text, and only those go to it.
     """
-    sentences = [s for s in _SENTENCES.split(text) if s.strip()]
-    if len(sentences) <= most or not words:
+    spans = []  # _SENTENCES.split(text), as (start, end) of each sentence kept
+    start = 0
+    for m in _SENTENCES.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    if len(spans) <= most or not words:
         return text
-    pattern = re.compile(
-        "|".join(
-            re.escape(t) if _HAN.match(t) else r"\b" + re.escape(t) + r"\b"
-            for t in sorted(words, key=len, reverse=True)
-        )
-    )
+    pattern = _pattern(frozenset(words))
+    _words, low, folded = _analysed(text)
+    arabic = _ARABIC.search(text) is not None
     scored = []
-    for i, sentence in enumerate(sentences):
-        found = set(pattern.findall(normalize_arabic(fold(sentence))))
+    for i, (a, b) in enumerate(spans):
+        if low is None or folded is None:
+            plain = fold(text[a:b])
+        else:  # fold() of the sentence: its folded characters, less a leading elision
+            plain = folded[a + unelided_at(low[a:b]) : b]
+        found = set(pattern.findall(normalize_arabic(plain) if arabic else plain))
         if found:
             scored.append((-len(found), i))
     if not scored:
         return text[:1500]
     chosen = sorted(i for _score, i in sorted(scored)[:most])
-    return " … ".join(sentences[i].strip() for i in chosen)
+    return " … ".join(text[spans[i][0] : spans[i][1]].strip() for i in chosen)
+
+
+@lru_cache(maxsize=1024)
+def _pattern(words: frozenset[str]) -> re.Pattern[str]:
+    """The marked words as one expression, longest first (cached: one set per query)."""
+    return re.compile(
+        "|".join(
+            re.escape(t) if _HAN.match(t) else r"\b" + re.escape(t) + r"\b"
+            for t in sorted(words, key=len, reverse=True)
+        )
+    )
 
 
 def snippet(text: str, forms: list[Form] | None, whole: bool = False, limit: int = 260) -> Markup:
     """The best passages of `text` with the query's words marked; all text is HTML-escaped."""
     if forms and text:
-        marked = marked_words(_text_words(text), forms)
+        marked = marked_words(_analysed(text)[0], forms)
         if marked:
             fragmenter = (
                 WholeFragmenter() if whole else ContextFragmenter(maxchars=limit, surround=60)

@@ -276,3 +276,20 @@ def test_highlights_mark_the_form_that_matched_best(app, add):
 def test_arabic_did_you_mean_reads_words_without_vowel_signs(app, add):
     add("الصِّحَّة العامة", "برنامج الصِّحَّة", language="ar")
     assert found(app, "الصحت").suggestion == "الصحة"
+
+
+def test_highlights_words_whose_stem_is_not_their_beginning():
+    """Only the words that begin like a wanted stem are stemmed for highlighting: an
+    irregular plural ("women" for "woman"), a -y plural ("policies" for "policy"), a
+    Russian ё and an Arabic article are still marked, in a text with several sentences."""
+    from hub.search.snippets import snippet
+
+    text = (
+        "Policies for women. Nothing here. Nor here. Ёлки растут. حماية البيانات الشخصية. "
+        "L’éthique des données."
+    )
+    marked = str(snippet(text, forms_of("policy woman ёлка بيانات ethiques"), whole=True))
+    found = re.findall(r"<mark[^>]*>([^<]+)</mark>", marked)
+    assert found == ["Policies", "women", "Ёлки", "البيانات", "éthique"]
+    passage = str(snippet(text, forms_of("policy woman")))
+    assert "Nothing here" not in passage and "<mark" in passage
