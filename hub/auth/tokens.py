@@ -54,15 +54,22 @@ class _HubClockSigner(TimestampSigner):
         return int(clock().now().timestamp())
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
+def serializer(salt: str) -> URLSafeTimedSerializer:
+    """Signed, timed links dated by the hub's clock; every link of the hub (accounts,
+    invitations, held contact messages) is made and read by one of these."""
     secret: str = current_app.config["SECRET_KEY"]  # set at start (hub/config.py)
     return URLSafeTimedSerializer(secret, salt=salt, signer=_HubClockSigner)
+
+
+def secret_hash(secret: str) -> str:
+    """What the database keeps of a link's one-time secret (SHA-256, hex)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _read(token: str, salt: str, hours: int) -> tuple[User, list[Any]] | TokenProblem:
     """The account a token names and the rest of its payload, or why it is not good."""
     try:
-        payload = _serializer(salt).loads(token, max_age=hours * 3600)
+        payload = serializer(salt).loads(token, max_age=hours * 3600)
     except SignatureExpired:
         return TokenProblem.EXPIRED
     except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
@@ -75,7 +82,7 @@ def _read(token: str, salt: str, hours: int) -> tuple[User, list[Any]] | TokenPr
 
 def confirmation_token(user: User) -> str:
     """The token of the link that confirms `user`'s address."""
-    return _serializer(CONFIRM_SALT).dumps([user.id, user.email])
+    return serializer(CONFIRM_SALT).dumps([user.id, user.email])
 
 
 def read_confirmation_token(token: str) -> User | TokenProblem:
@@ -99,7 +106,7 @@ def _password_fingerprint(user: User) -> str:
 
 def reset_token(user: User) -> str:
     """The token of the link that sets a new password for `user`."""
-    return _serializer(RESET_SALT).dumps([user.id, _password_fingerprint(user)])
+    return serializer(RESET_SALT).dumps([user.id, _password_fingerprint(user)])
 
 
 def read_reset_token(token: str) -> User | TokenProblem:
@@ -116,7 +123,7 @@ def read_reset_token(token: str) -> User | TokenProblem:
 
 def email_change_token(user: User, new_email: str) -> str:
     """The token of the link, mailed to `new_email`, that makes it the account's address."""
-    return _serializer(CHANGE_SALT).dumps(
+    return serializer(CHANGE_SALT).dumps(
         [user.id, user.email, new_email, _password_fingerprint(user)]
     )
 
@@ -139,7 +146,7 @@ def read_email_change_token(token: str) -> tuple[User, str] | TokenProblem:
 
 def stop_reminders_token(user: User) -> str:
     """The token of the link, in every reminder, that turns `user`'s reminders off."""
-    return _serializer(STOP_SALT).dumps([user.id, user.email])
+    return serializer(STOP_SALT).dumps([user.id, user.email])
 
 
 def read_stop_reminders_token(token: str) -> User | TokenProblem:

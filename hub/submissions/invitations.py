@@ -10,18 +10,17 @@ Like operations.py, these flush and audit; the view commits.
 from __future__ import annotations
 
 import enum
-import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale, gettext
-from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import delete, select
 
 from hub.audit import record
 from hub.audit.models import Action
 from hub.auth.models import User
+from hub.auth.tokens import secret_hash, serializer
 from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT
@@ -58,28 +57,10 @@ class Refused(Exception):
         self.status = status
 
 
-class _HubClockSigner(TimestampSigner):
-    """Dates links by the hub's clock (which tests move), not by time.time()."""
-
-    def get_timestamp(self) -> int:
-        """Now, in whole seconds."""
-        return int(clock().now().timestamp())
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=INVITE_SALT, signer=_HubClockSigner
-    )
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def read_invitation_token(token: str) -> Invitation | InvitationProblem:
     """The pending invitation a link is good for now, or why it is not."""
     try:
-        invitation_id, secret = _serializer().loads(token, max_age=INVITE_DAYS * 86400)
+        invitation_id, secret = serializer(INVITE_SALT).loads(token, max_age=INVITE_DAYS * 86400)
     except SignatureExpired:
         return InvitationProblem.EXPIRED
     except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
@@ -87,7 +68,11 @@ def read_invitation_token(token: str) -> Invitation | InvitationProblem:
     invitation = (
         db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
     )
-    if invitation is None or not isinstance(secret, str) or invitation.token_hash != _hash(secret):
+    if (
+        invitation is None
+        or not isinstance(secret, str)
+        or invitation.token_hash != secret_hash(secret)
+    ):
         return InvitationProblem.INVALID
     if invitation.status is InvitationStatus.REVOKED:
         return InvitationProblem.REVOKED
@@ -138,14 +123,14 @@ def invite(submission: Submission, email: str, by: User) -> Invitation:
         submission=submission,
         email=email,
         invited_by_id=by.id,
-        token_hash=_hash(secret),
+        token_hash=secret_hash(secret),
         created_at=now,
         expires_at=now + timedelta(days=INVITE_DAYS),
     )
     db.session.add(invitation)
     db.session.flush()
     record(Action.EDITOR_INVITED, by, submission, message=f"Invited {email} to co-edit.")
-    token = _serializer().dumps([invitation.id, secret])
+    token = serializer(INVITE_SALT).dumps([invitation.id, secret])
     # The invited address may have no account yet: the mail is in the account's language if
     # there is one, else in the inviter's (the page they were on is the best guess).
     # An account without a chosen language reads the hub's mails in English, as all others.

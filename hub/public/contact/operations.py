@@ -13,19 +13,18 @@ the view commits.
 from __future__ import annotations
 
 import enum
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import force_locale, gettext
-from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import delete, select
 
 from hub.audit import record
 from hub.audit.models import Action
 from hub.auth.models import User
+from hub.auth.tokens import secret_hash, serializer
 from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT
@@ -53,24 +52,6 @@ class Message:
     email: str
     body: str
     language: str
-
-
-class _HubClockSigner(TimestampSigner):
-    """Dates links by the hub's clock (which tests move), not by time.time()."""
-
-    def get_timestamp(self) -> int:
-        """Now, in whole seconds."""
-        return int(clock().now().timestamp())
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=CONFIRM_SALT, signer=_HubClockSigner
-    )
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def contact_language(submission: Submission) -> str:
@@ -126,13 +107,13 @@ def hold(submission: Submission, message: Message) -> HeldMessage:
         sender_email=message.email,
         body=message.body,
         language=message.language,
-        token_hash=_hash(secret),
+        token_hash=secret_hash(secret),
         created_at=now,
         expires_at=now + timedelta(hours=HOLD_HOURS),
     )
     db.session.add(held)
     db.session.flush()
-    token = _serializer().dumps([held.id, secret])
+    token = serializer(CONFIRM_SALT).dumps([held.id, secret])
     with force_locale(message.language):
         queue_from_template(
             "contact_confirm",
@@ -152,13 +133,13 @@ def hold(submission: Submission, message: Message) -> HeldMessage:
 def read_link(token: str) -> HeldMessage | LinkProblem:
     """The held message a confirmation link relays now, or why it does not."""
     try:
-        held_id, secret = _serializer().loads(token, max_age=HOLD_HOURS * 3600)
+        held_id, secret = serializer(CONFIRM_SALT).loads(token, max_age=HOLD_HOURS * 3600)
     except SignatureExpired:
         return LinkProblem.EXPIRED
     except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
         return LinkProblem.INVALID
     held = db.session.get(HeldMessage, held_id) if isinstance(held_id, int) else None
-    if held is None or not isinstance(secret, str) or held.token_hash != _hash(secret):
+    if held is None or not isinstance(secret, str) or held.token_hash != secret_hash(secret):
         return LinkProblem.INVALID
     if clock().now() >= held.expires_at:
         return LinkProblem.EXPIRED
