@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from hub.admin.markup import render_markdown
 from hub.extensions import Base, UTCDateTime, db, utcnow
@@ -185,6 +186,7 @@ def call_text(language: str) -> CallText | None:
     return db.session.scalar(select(CallText).where(CallText.language == language))
 
 
-def call_version() -> int:
-    """A number that grows at every save of the call (part of the public pages' cache key)."""
-    return int(db.session.scalar(select(func.coalesce(func.sum(CallText.version), 0))) or 0)
+def call_version() -> ScalarSelect[int]:
+    """A number that grows at every save of the call, as an SQL expression: the public pages'
+    cache key reads it in the same query as the newest index task."""
+    return select(func.coalesce(func.sum(CallText.version), 0)).scalar_subquery()

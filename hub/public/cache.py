@@ -46,8 +46,11 @@ def _content_version() -> tuple | None:
             version = index.version(searcher)
     except IndexUnavailable:
         return None
-    newest_task = db.session.scalar(select(func.max(IndexTask.id)))
-    return version, newest_task, call_version(), int(clock().now().timestamp() // 60)
+    # One round trip for both: the newest queued task and the call's version.
+    newest_task, call = db.session.execute(
+        select(select(func.max(IndexTask.id)).scalar_subquery(), call_version())
+    ).one()
+    return version, newest_task, call, int(clock().now().timestamp() // 60)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
