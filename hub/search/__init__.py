@@ -15,6 +15,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from hub.extensions import db
+from hub.search.analysis import WORDS
 from hub.search.engine import IndexUnavailable, SearchIndex
 from hub.search.queue import listen
 from hub.search.source import Source
@@ -75,14 +76,17 @@ def _similar_ids(
         terms = searcher.key_terms_from_text(field, source, numterms=most * 2)
         return [(w, s) for w, s in terms if reader.doc_frequency(field, w) <= common][:most]
 
-    key_terms = distinctive("description", f"{title}\n{title}\n{text}", 10)
-    title_terms = distinctive("title", title, 6) if title else []
+    key_terms = distinctive(WORDS, f"{title}\n{title}\n{text}", 10)
+    title_terms = distinctive(WORDS, title, 6) if title else []
     if not key_terms and not title_terms:
         return []
-    q = wq.Or(
-        [wq.Term("description", w, boost=s) for w, s in key_terms]
-        + [wq.Term("title", w, boost=2 * s) for w, s in title_terms]
-    )
+    # A title word that is also a key term of the whole text adds both weights.
+    boosts: dict[str, float] = {}
+    for w, s in key_terms:
+        boosts[w] = boosts.get(w, 0.0) + s
+    for w, s in title_terms:
+        boosts[w] = boosts.get(w, 0.0) + 2 * s
+    q = wq.Or([wq.Term(WORDS, w, boost=s) for w, s in boosts.items()])
     mask = None
     if exclude_id is not None:
         docnum = searcher.document_number(id=str(exclude_id))

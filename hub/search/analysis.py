@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from whoosh import fields
+from whoosh import fields, scoring
 from whoosh.analysis import Analyzer, Token, Tokenizer
 from whoosh.support.charset import accent_map
 
@@ -22,22 +24,60 @@ from hub.search.languages import (
     words_of,
 )
 
-# Field weights: title > summary > organisation/partners > description. Each text is held
-# twice: its exact word forms (FIELDS), and its stems in the document's language (STEM_BOOSTS,
-# weighted lower, see hub.search.words): no field repeats another's text.
-BOOSTS = {"title": 5.0, "summary": 2.5, "orgs": 1.6, "description": 1.0}
-TEXT_FIELDS = tuple(BOOSTS)
-# Stems are the lower tier: the title's, and the rest's in one field (fewer postings to read
-# per query word than one stem field per text, docs/search-quality.md).
-STEM_BOOSTS = {"title_stem": 5.0, "text_stem": 2.0}
+# What each text of a submission weighs: title > summary > organisation/partners >
+# description. The texts are held in two fields, their exact word forms (WORDS) and their
+# stems in the document's language (STEMS, weighted lower at query time, see
+# hub.search.words): one posting list per word (and per language of its stem), not one per
+# text, so a query word reads two or three lists instead of a dozen.
+WEIGHTS = {"title": 5.0, "summary": 2.5, "orgs": 1.6, "description": 1.0}
+TEXTS = tuple(WEIGHTS)
+# A stem weighs less than the exact form (STEM_WEIGHT, hub.search.words) and the texts
+# other than the title weigh alike: a stem in a description is nearly as good a sign as
+# one in a summary (measured: bench/relevance.py, docs/search-quality.md).
+STEM_WEIGHTS = {"title": 5.0, "summary": 2.0, "orgs": 2.0, "description": 2.0}
+WORDS, STEMS = "words", "stems"
+# Each posting's weight is the word's score in the document, computed when the document is
+# indexed (an "impact"): BM25 of its count in each text, normalised by that text's length
+# against a typical length, times the text's weight; the best text counts in full, the
+# others TIE of theirs (DisjunctionMax: a word repeated in the summary and the description
+# does not outscore a title that is about it). The query multiplies it by the word's idf.
+# Typical lengths in words (a fixed yardstick, so that adding a document never changes the
+# others' scores): the demo's and the benchmark corpus's texts.
+TYPICAL_LENGTH = {"title": 8, "summary": 40, "orgs": 12, "description": 250}
+K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
+TIE = 0.1
+# Positions left between two texts of a field: a phrase never runs from one into the next.
+GAP = 100
+
+
+def weighting() -> scoring.WeightingModel:
+    """How the hub's searchers score a match: the posting's weight (its impact) × idf."""
+    return scoring.TF_IDF()
+
+
+def impacts(
+    texts: Iterable[tuple[str, list[str]]], weights: dict[str, float] = WEIGHTS
+) -> dict[str, float]:
+    """The impact of each word of a document's texts (see WEIGHTS)."""
+    per_word: dict[str, list[float]] = {}
+    for name, words in texts:
+        if not words:
+            continue
+        norm = K1 * (1 - B + B * len(words) / TYPICAL_LENGTH[name])
+        for word, count in Counter(words).items():
+            score = weights[name] * count * (K1 + 1) / (count + norm)
+            per_word.setdefault(word, []).append(score)
+    return {w: max(s) + TIE * (sum(s) - max(s)) for w, s in per_word.items()}
+
 
 # What the analysis does; stored with every index generation, so an index built by an older
 # analysis is rebuilt instead of silently missing words (bump on any change below).
 # 3: the unstemmed word fields. 4: exact forms + language-tagged stems per field, the six
 # UN languages analysed (hub.search.languages), no all_fr, a language field, spell words
 # tagged with their language. 5: the facet record holds the language of the text (facet
-# "language").
-ANALYSIS_VERSION = 5
+# "language"). 6: one field of exact forms and one of stems, the words' scores computed at
+# index time (impacts) from their texts' weights and lengths.
+ANALYSIS_VERSION = 6
 
 
 class WordTokenizer(Tokenizer):
@@ -76,17 +116,46 @@ def word_analyzer() -> Analyzer:
     return WordTokenizer()
 
 
+class Texts(tuple):
+    """A document's analysed texts for one field: (text name, words) pairs."""
+
+
+class WeightedText(fields.TEXT):
+    """A TEXT field indexed from Texts: a posting's weight is the word's impact in the
+    document (see WEIGHTS), and GAP positions separate the texts. A plain string is analysed
+    as usual (what "similar items" does with key_terms_from_text)."""
+
+    def __init__(self, weights: dict[str, float], **kwargs: Any) -> None:
+        """A field whose texts weigh `weights`."""
+        super().__init__(**kwargs)
+        self.weights = weights
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        """(word bytes, frequency, weight, encoded positions) of each distinct word."""
+        if not isinstance(value, Texts):
+            yield from super().index(value, **kwargs)
+            return
+        positions: dict[str, list[int]] = {}
+        pos = 0
+        for _name, words in value:
+            for word in words:
+                positions.setdefault(word, []).append(pos)
+                pos += 1
+            pos += GAP
+        scores = impacts(value, self.weights)
+        for word, at in positions.items():
+            yield word.encode(), len(at), scores[word], self.format.encode(at)
+
+
 def make_schema() -> fields.Schema:
-    """Exact-form and stem fields (weighted at query time), the text's language, the
-    language-tagged spelling vocabulary, facets."""
-    exact = {name: fields.TEXT(analyzer=word_analyzer()) for name in TEXT_FIELDS}
-    stems = {name: fields.TEXT(analyzer=word_analyzer()) for name in STEM_BOOSTS}
+    """The exact-form and stem fields (texts weighted at index time), the text's language,
+    the language-tagged spelling vocabulary, facets."""
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         language=fields.ID(),
         spell=fields.KEYWORD(lowercase=False, commas=False),
-        **exact,
-        **stems,
+        **{WORDS: WeightedText(WEIGHTS, analyzer=word_analyzer())},
+        **{STEMS: WeightedText(STEM_WEIGHTS, analyzer=word_analyzer())},
         # Everything the listing needs to filter, count and sort, read per segment at once.
         facets=fields.COLUMN(),
     )
@@ -119,8 +188,8 @@ def make_document(
     """The index document of one public item, from its public texts and facet record.
 
     Every text is analysed once, in the document's language (the declared one unless the
-    text plainly reads otherwise), and handed to Whoosh as lists of words (Whoosh takes a
-    list as already analysed). "Did you mean" draws its words from the titles, summaries and
+    text plainly reads otherwise), and handed to Whoosh as weighted lists of words (see
+    WeightedText). "Did you mean" draws its words from the titles, summaries and
     organisation names only (the words people search for), tagged with their language.
     """
     texts = {"title": title, "summary": summary, "orgs": orgs, "description": description}
@@ -131,10 +200,8 @@ def make_document(
         "spell": spell_words("\n".join((title, summary, orgs)), lang),
         "facets": json.dumps(facets, separators=(",", ":")).encode(),
     }
-    for name, text in texts.items():
-        doc[name] = words_of(text)
-    doc["title_stem"] = stems_of(title, lang)
-    doc["text_stem"] = [s for t in (summary, orgs, description) for s in stems_of(t, lang)]
+    doc[WORDS] = Texts((name, words_of(text)) for name, text in texts.items())
+    doc[STEMS] = Texts((name, stems_of(text, lang)) for name, text in texts.items())
     return doc
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from hub.search.analysis import BOOSTS
+from hub.search.analysis import WORDS
 from hub.search.glossary import Glossary, Term, load
 from hub.search.words import (
     TIE,
@@ -71,9 +71,8 @@ class _Build:
         if isinstance(node, wq.Phrase) and node.fieldname == FIELD:
             return phrase_query(self.words(" ".join(node.words)), node.boost)
         if isinstance(node, wq.Prefix | wq.Wildcard) and node.fieldname == FIELD:
-            # bound_wildcards() expands each field's copy into words of that field.
-            kind = type(node)
-            return wq.Or([kind(f, node.text, boost=node.boost * b) for f, b in BOOSTS.items()])
+            # bound_wildcards() expands it into the words as written that it stands for.
+            return type(node)(WORDS, node.text, boost=node.boost)
         if isinstance(node, wq.And | wq.Or) and self.glossary is not None:
             return type(node)(self.expand(node.subqueries), boost=node.boost)
         return node.apply(self.convert) if node.is_leaf() is False else node

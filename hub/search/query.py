@@ -22,7 +22,7 @@ from whoosh.qparser import (
 )
 from whoosh.reading import IndexReader
 
-from hub.search.analysis import BOOSTS
+from hub.search.analysis import WORDS
 from hub.search.crosslang import FIELD, Added, to_index_query
 from hub.search.languages import fold
 from hub.search.words import Form, prune
@@ -30,8 +30,8 @@ from hub.search.words import Form, prune
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 24
 MIN_PREFIX = 2  # letters before a * or ?
-MAX_EXPANSIONS = 40  # terms one wildcard may stand for, per field
-MAX_SCANNED = 5000  # index terms a wildcard may look at, per field
+MAX_EXPANSIONS = 40  # words one wildcard may stand for
+MAX_SCANNED = 5000  # index words a wildcard may look at
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
@@ -58,7 +58,7 @@ class ParsedQuery:
         extra = {
             text.decode() if isinstance(text, bytes) else text
             for fieldname, text in self.query.iter_all_terms()
-            if fieldname in BOOSTS
+            if fieldname == WORDS
         }
         return self.forms + [Form(w, ()) for w in sorted(extra - known)]
 
@@ -238,6 +238,6 @@ def _expand(
 
 
 def _note(notes: list[str], message: str) -> None:
-    """Add a note once (every field's copy of a wildcard would add it again)."""
+    """Add a note once (a wildcard typed twice would add it again)."""
     if message not in notes:
         notes.append(message)

@@ -18,10 +18,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
-from hub.search import lengths
-from hub.search.analysis import ANALYSIS_VERSION
-
-lengths.install()  # field lengths read once per segment, not at every score
+from hub.search.analysis import ANALYSIS_VERSION, weighting
 
 logger = logging.getLogger("hub.search")
 # How often to re-read the table of contents when a concurrent commit deleted the segments it
@@ -114,7 +111,7 @@ def open_generation(
         storage = _TrackedStorage(target)
         try:
             ix = whoosh_index.FileIndex(storage, schema=schema)
-            searcher = ix.searcher()
+            searcher = ix.searcher(weighting=weighting())
             check_sizes(segment_sizes(target, searcher))
             break
         except FileNotFoundError as exc:  # a writer merged away the segments we read of
@@ -177,7 +174,7 @@ def refreshed(ix: whoosh_index.Index, searcher: Searcher) -> Searcher:
         combined = readers[0]
     else:
         combined = MultiReader(readers, generation=info.generation)
-    return Searcher(combined, fromindex=ix)
+    return Searcher(combined, fromindex=ix, weighting=searcher.weighting)
 
 
 def problem(link: Path, schema: fields.Schema) -> str | None:

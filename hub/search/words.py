@@ -1,5 +1,5 @@
 """What one typed word or phrase searches: its exact form above its stems, in every language
-its script allows, one score per document (the best field counts, not their sum)."""
+its script allows, one score per document (the best of them counts, not their sum)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from whoosh import query as wq
 from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 from whoosh.reading import IndexReader
 
-from hub.search.analysis import BOOSTS, STEM_BOOSTS
+from hub.search.analysis import STEMS, TIE, WORDS
 from hub.search.languages import bigrams, script_langs, stem, tokens
 
 # A stem-only match ("governments" for governance) weighs this much of an exact one: a
 # title that only shares the stem stays below a description with the very word.
 STEM_WEIGHT = 0.3
-# Of the fields a word matches, the best counts in full, the others this much: a word
-# repeated across summary and description does not add up (DisjunctionMax).
-TIE = 0.1
 
 
 class _BestMatcher(Matcher):
@@ -185,11 +182,9 @@ def _sequence(field: str, words: list[str], boost: float) -> wq.Query:
 
 
 def word_query(form: Form, weight: float = 1.0) -> wq.Query:
-    """One word in every field: exact form at the field's weight, stems lower; the best
-    field scores."""
-    subs: list[wq.Query] = [wq.Term(f, form.exact, boost=weight * b) for f, b in BOOSTS.items()]
-    for alt in form.stems:
-        subs += [_sequence(f, list(alt), weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
+    """One word: its exact form, or lower its stem in any language; the best scores."""
+    subs: list[wq.Query] = [wq.Term(WORDS, form.exact, boost=weight)]
+    subs += [_sequence(STEMS, list(alt), weight * STEM_WEIGHT) for alt in form.stems]
     return BestOf(subs, tiebreak=TIE)
 
 
@@ -200,7 +195,7 @@ def phrase_query(forms: list[Form], weight: float = 1.0, stems: bool = True) -> 
     if len(forms) == 1:
         return word_query(forms[0], weight)
     exact = [f.exact for f in forms]
-    subs: list[wq.Query] = [wq.Phrase(f, exact, boost=weight * b) for f, b in BOOSTS.items()]
+    subs: list[wq.Query] = [wq.Phrase(WORDS, exact, boost=weight)]
     langs = set() if not stems else {alt[0].split(":", 1)[0] for alt in forms[0].stems}
     for lang in sorted(langs):
         alts = [f.stem_in(lang) for f in forms]
@@ -210,7 +205,7 @@ def phrase_query(forms: list[Form], weight: float = 1.0, stems: bool = True) -> 
             seq = ["zh:" + b for b in bigrams("".join(exact))]
         else:
             seq = [t for a in alts if a for t in a]
-        subs += [_sequence(f, seq, weight * b * STEM_WEIGHT) for f, b in STEM_BOOSTS.items()]
+        subs.append(_sequence(STEMS, seq, weight * STEM_WEIGHT))
     return BestOf(subs, tiebreak=TIE)
 
 
@@ -224,7 +219,7 @@ def words_query(forms: list[Form], weight: float = 1.0) -> wq.Query:
 
 def prune(q: wq.Query, reader: IndexReader) -> wq.Query:
     """`q` without the alternatives of a word the index does not hold (most of a word's
-    language and field variants): a much smaller tree to build and run. A word none of
+    language variants): a much smaller tree to build and run. A word none of
     whose alternatives is held keeps one, which matches nothing (AND stays AND)."""
 
     def held(node: wq.Query) -> bool:
@@ -252,19 +247,16 @@ def indexed(
     stem in `lang` (the index keeps the words of withdrawn documents for a while, and of
     those whose removal is queued: `hidden`)."""
 
-    def has(fields: tuple[str, ...], text: str) -> bool:
-        """Whether any of the fields holds the term in a visible document."""
-        return any(
-            reader.doc_frequency(f, text)
-            and any(d not in hidden for d in reader.postings(f, text).all_ids())
-            for f in fields
+    def has(field: str, text: str) -> bool:
+        """Whether the field holds the term in a visible document."""
+        return bool(reader.doc_frequency(field, text)) and any(
+            d not in hidden for d in reader.postings(field, text).all_ids()
         )
 
-    exact_fields, stem_fields = tuple(BOOSTS), tuple(STEM_BOOSTS)
     for form in forms:
-        if has(exact_fields, form.exact):
+        if has(WORDS, form.exact):
             continue
         alt = form.stem_in(lang)
-        if alt is None or not all(has(stem_fields, t) for t in alt):
+        if alt is None or not all(has(STEMS, t) for t in alt):
             return False
     return True

@@ -1,12 +1,15 @@
-"""BestOf, the flat union that scores a word by its best field: every match counted, the
-best field scoring in full and the others a tenth, also past the TOP hits kept."""
+"""BestOf, the flat union that scores a word by its best alternative: every match counted,
+the best scoring in full and the others a tenth, also past the TOP hits kept; and the same
+rule applied to a word's texts when a document is indexed."""
 
 from __future__ import annotations
 
+import pytest
 from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
+from hub.search.analysis import impacts
 from hub.search.ranking import TOP, _MatchCollector
 from hub.search.words import TIE, BestOf
 
@@ -45,30 +48,20 @@ def test_a_word_scores_its_best_field_plus_a_tenth_of_the_others():
         assert (scores[0] - scores[1]) < scores[2]  # the second field adds only a tenth
 
 
-def test_field_lengths_kept_in_memory_give_whoosh_s_own_scores(tmp_path, monkeypatch):
-    """hub.search.lengths reads the length column once per segment; the scores stay
-    exactly those of Whoosh's own per-score reads (and the column really is in memory)."""
-    from whoosh import index
-    from whoosh.codec import whoosh3
+def test_a_word_weighs_its_best_text_plus_a_tenth_of_the_others_when_indexed():
+    """The impact stored with each posting: one mention in a text of typical length weighs
+    title > summary > organisations > description, and a word in several texts counts its
+    best one in full, the others a tenth (no sum over texts)."""
+    lengths = {"title": 8, "summary": 40, "orgs": 12, "description": 250}
 
-    from hub.search import lengths
+    def alone(name: str, count: int = 1) -> float:
+        words = ["health"] * count + ["other"] * (lengths[name] - count)
+        return impacts([(name, words)])["health"]
 
-    schema = fields.Schema(title=fields.TEXT(), description=fields.TEXT())
-    ix = index.create_in(str(tmp_path), schema)
-    with ix.writer() as w:
-        for i in range(60):
-            w.add_document(title="health " + "word " * (i % 5), description="care " * (1 + i % 9))
-    query = wq.Or([wq.Term("title", "health"), wq.Term("description", "care")])
-
-    def scores() -> tuple[dict[int, float], object]:
-        with ix.searcher() as searcher:
-            found = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            return found, searcher.reader()._perdoc._readers.get("_title_len")
-
-    lengths.install()
-    in_memory, column = scores()
-    assert isinstance(column, bytearray)
-    monkeypatch.setattr(whoosh3.W3PerDocReader, "_cached_reader", lengths._original)
-    own, column = scores()
-    assert not isinstance(column, bytearray)
-    assert len(own) == 60 and in_memory == own
+    assert alone("title") > alone("summary") > alone("orgs") > alone("description")
+    both = impacts([("title", ["health"] + ["x"] * 7), ("description", ["health"] + ["y"] * 249)])[
+        "health"
+    ]
+    assert both == pytest.approx(alone("title") + TIE * alone("description"))
+    # Thirty mentions in a long description stay below one in the title.
+    assert alone("description", 30) < alone("title")

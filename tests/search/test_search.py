@@ -10,7 +10,7 @@ from whoosh.index import LockError
 
 from hub.auth.models import User
 from hub.extensions import db
-from hub.search.analysis import STEM_BOOSTS, TEXT_FIELDS, word_analyzer
+from hub.search.analysis import WORDS, word_analyzer
 from hub.search.languages import stem, words_of
 from hub.search.listing import ListingQuery, find
 from hub.search.models import IndexTask
@@ -187,6 +187,24 @@ def test_phrase_query(app, owner, create_submission_for):
     assert sorted(titles(app, "open data")) == ["Data that is open", "Open data for health"]
 
 
+def test_a_phrase_does_not_run_from_one_text_into_the_next(app, owner, create_submission_for):
+    """The texts share one field: a phrase must not join a title's last word to the
+    summary's first, nor a summary's last to the description's first."""
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Cities that are open",
+        summary="Data we collect in markets",
+        description="Health ministries",
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Portal", summary="We publish open data", description="z"
+    )
+    assert titles(app, '"open data"') == ["Portal"]
+    assert titles(app, '"markets health"') == []
+    assert titles(app, '"open cities"') == []
+
+
 def test_and_by_default_with_partial_fallback(app, owner, create_submission_for):
     create_submission_for(
         owner, Status.APPROVED, title="Solar grids", summary="Energy", description="z"
@@ -259,7 +277,7 @@ def test_wildcards_are_bounded(app, owner, create_submission_for):
             for field, _ in parsed.query.iter_all_terms():
                 per_field[field] = per_field.get(field, 0) + 1
     assert per_field and max(per_field.values()) == MAX_EXPANSIONS == 40
-    assert set(per_field) <= set(TEXT_FIELDS)  # the words as written, not stems
+    assert set(per_field) == {WORDS}  # the words as written, not stems
     assert any("more than 40 words" in n for n in listing(app, "zebra*").notes)
     assert not any("more than" in n for n in listing(app, "zebra19*").notes)
     assert titles(app, "zebra19*") == ["Zebra list"]
@@ -757,35 +775,35 @@ def test_an_index_built_by_an_older_analysis_is_reported_and_rebuilt(
     assert app.test_cli_runner().invoke(args=["check-index"]).exit_code == 0
 
 
-def test_an_index_from_before_the_word_fields_is_rebuilt_at_first_use(
+def test_an_index_of_an_older_analysis_is_rebuilt_at_first_use(
     app, owner, index, create_submission_for
 ):
-    """An index built before the unstemmed word fields existed holds no words for them: it is
-    rebuilt, not read with a schema that would find no word beginning."""
+    """An index built by the analysis before (one field per text) holds no words in the
+    fields searched now: it is rebuilt, not read with a schema that would find nothing."""
     import shutil
 
+    from whoosh import fields
     from whoosh import index as whoosh_index
 
-    from hub.search.analysis import ANALYSIS_VERSION, make_schema
+    from hub.search.analysis import ANALYSIS_VERSION
+    from hub.search.languages import words_of
     from hub.search.store import STAMP
-    from hub.submissions.indexing import document_for
 
     s = create_submission_for(owner, Status.APPROVED, title=GOVERNANCE)
     with app.app_context():
         index.close()
-        old = make_schema()
-        for name in STEM_BOOSTS:
-            old.remove(name)
+        old = fields.Schema(
+            id=fields.ID(unique=True, stored=True), title=fields.TEXT(analyzer=word_analyzer())
+        )
         target = os.path.realpath(index.link)
         shutil.rmtree(target)
         os.mkdir(target)
         ix = whoosh_index.create_in(target, old)
         writer = ix.writer()
-        doc = document_for(db.session.get(Submission, s.id))
-        writer.add_document(**{k: v for k, v in doc.items() if k not in STEM_BOOSTS})
+        writer.add_document(id=str(s.id), title=words_of(GOVERNANCE))
         writer.commit()
         ix.close()
-    (index.link / STAMP).write_text("3\n")  # as the analysis before the stem fields left it
+    (index.link / STAMP).write_text("5\n")  # as the analysis of one field per text left it
     assert titles(app, "governa*") == [GOVERNANCE]
     assert (index.link / STAMP).read_text().strip() == str(ANALYSIS_VERSION)
 
