@@ -149,6 +149,9 @@ def main() -> int:
     parser.add_argument("--json", default="")
     parser.add_argument("--only", default="", help="comma-separated queries instead")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument(
+        "--typed-only", action="store_true", help="search the words typed only (only=typed)"
+    )
     args = parser.parse_args()
     global _clock
     _clock = time.process_time if args.clock == "cpu" else time.perf_counter
@@ -182,13 +185,14 @@ def main() -> int:
     total: dict[str, list[float]] = {q: [] for q in queries}
     phases: dict[str, dict[str, list[float]]] = {p: {q: [] for q in queries} for p in found}
     profile = cProfile.Profile() if args.profile else None
+    suffix = "&only=typed" if args.typed_only else ""
     for r in range(args.rounds):
         for q in queries:
             _spent.clear()
             if profile and r == 0:
                 profile.enable()
             started = _clock()
-            answer = client.get(f"/search?q={quote(q)}")
+            answer = client.get(f"/search?q={quote(q)}{suffix}")
             elapsed = _clock() - started
             if profile and r == 0:
                 profile.disable()

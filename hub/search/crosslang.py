@@ -143,7 +143,7 @@ class _Build:
                 # A phrase scores the sum of its words: weighed per word of the typed span,
                 # so a two-word equivalent of one typed word does not count twice.
                 weight = EXPANSION_WEIGHT * len(forms) / len(term.forms)
-                alternatives.append(phrase_query(list(term.forms), weight))
+                alternatives.append(phrase_query(list(term.forms), weight, exact=False))
                 self.forms += term.forms
                 self.added.append(Added(term.text, term.lang))
                 taken += 1

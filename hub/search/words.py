@@ -188,24 +188,30 @@ def word_query(form: Form, weight: float = 1.0) -> wq.Query:
     return BestOf(subs, tiebreak=TIE)
 
 
-def phrase_query(forms: list[Form], weight: float = 1.0, stems: bool = True) -> wq.Query:
-    """Words next to each other, as exact forms or (with `stems`) as stems of one language."""
+def phrase_query(forms: list[Form], weight: float = 1.0, exact: bool = True) -> wq.Query:
+    """Words next to each other, as exact forms or (lower) as stems of one language; without
+    `exact`, as stems only, at the full weight (a glossary equivalent: one phrase to match
+    by its positions instead of two, and its inflections count alike)."""
     if not forms:
         return wq.NullQuery
     if len(forms) == 1:
         return word_query(forms[0], weight)
-    exact = [f.exact for f in forms]
-    subs: list[wq.Query] = [wq.Phrase(WORDS, exact, boost=weight)]
-    langs = set() if not stems else {alt[0].split(":", 1)[0] for alt in forms[0].stems}
-    for lang in sorted(langs):
+    typed = [f.exact for f in forms]
+    subs: list[wq.Query] = [wq.Phrase(WORDS, typed, boost=weight)] if exact else []
+    stem_weight = weight * STEM_WEIGHT if exact else weight
+    for lang in sorted({alt[0].split(":", 1)[0] for alt in forms[0].stems}):
         alts = [f.stem_in(lang) for f in forms]
         if any(a is None for a in alts):
             continue
         if lang == "zh":  # the bigrams of the words run together, as in the text
-            seq = ["zh:" + b for b in bigrams("".join(exact))]
+            seq = ["zh:" + b for b in bigrams("".join(typed))]
         else:
             seq = [t for a in alts if a for t in a]
-        subs.append(_sequence(STEMS, seq, weight * STEM_WEIGHT))
+        # A phrase scores the sum of its terms: without the exact phrase, as many Chinese
+        # bigrams weigh what its words would have.
+        subs.append(_sequence(STEMS, seq, stem_weight * (1 if exact else len(forms) / len(seq))))
+    if not subs:  # no language stems every word: the forms as written
+        subs = [wq.Phrase(WORDS, typed, boost=weight)]
     return BestOf(subs, tiebreak=TIE)
 
 
@@ -223,17 +229,22 @@ def prune(q: wq.Query, reader: IndexReader) -> wq.Query:
     whose alternatives is held keeps one, which matches nothing (AND stays AND)."""
 
     def held(node: wq.Query) -> bool:
-        """Whether every term of a term or phrase is in the index."""
+        """Whether the index holds what the node needs: every term of a term, phrase or
+        And, one alternative of a BestOf or Or."""
         if isinstance(node, wq.Term):
             return bool(reader.doc_frequency(node.fieldname, node.text))
         if isinstance(node, wq.Phrase):
             return all(reader.doc_frequency(node.fieldname, w) for w in node.words)
+        if isinstance(node, BestOf | wq.Or):
+            return any(held(s) for s in node.subqueries)
+        if isinstance(node, wq.And):
+            return all(held(s) for s in node.subqueries)
         return True
 
     def visit(node: wq.Query) -> wq.Query:
         """The node, a BestOf's alternatives pruned."""
         if isinstance(node, BestOf):
-            subs = [s for s in node.subqueries if held(s)] or node.subqueries[:1]
+            subs = [visit(s) for s in node.subqueries if held(s)] or node.subqueries[:1]
             return BestOf(subs, boost=node.boost, tiebreak=node.tiebreak)
         return node.apply(visit) if not node.is_leaf() else node
 
