@@ -10,9 +10,10 @@ the tree measured): parse (of which: glossary expansion, pruning, wildcards), se
 matching), facets, page (ranking a page), did-you-mean, highlight, and the rest (SQL,
 template). `direct` is bench/search.py's baseline: parse + searcher.search(q, limit=20).
 
-To compare two engines, run this script alternately with PYTHONPATH set to each tree
-(the script imports `hub` from PYTHONPATH; each tree gets its own workdir, since their
-index schemas differ)::
+To compare two engines, bench/search_ab_pair.py runs two `--serve` processes of this script
+and alternates them query by query (steadier); or run this script alternately with
+PYTHONPATH set to each tree (the script imports `hub` from PYTHONPATH; each tree gets its
+own workdir, since their index schemas differ)::
 
     PYTHONPATH=/work/wt/old15 .venv/bin/python bench/search_ab.py --label old
     PYTHONPATH=$PWD .venv/bin/python bench/search_ab.py --label new
@@ -137,6 +138,22 @@ def direct(app: Any, queries: list[str]) -> dict[str, float]:
     return out
 
 
+def serve(client: Any, found: list[str]) -> int:
+    """Search each line of stdin (a query) and answer with one JSON line of its times in
+    seconds (page and phases): bench/search_ab_pair.py alternates two engines query by
+    query this way."""
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        q = json.loads(line)["q"]
+        _spent.clear()
+        started = _clock()
+        answer = client.get(f"/search?q={quote(q)}")
+        out = {"page": _clock() - started, "status": answer.status_code}
+        out.update({p: _spent.get(p, 0.0) for p in found})
+        print(json.dumps(out), flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=5000)
@@ -151,6 +168,9 @@ def main() -> int:
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument(
         "--typed-only", action="store_true", help="search the words typed only (only=typed)"
+    )
+    parser.add_argument(
+        "--serve", action="store_true", help="answer queries read from stdin (search_ab_pair.py)"
     )
     args = parser.parse_args()
     global _clock
@@ -182,6 +202,8 @@ def main() -> int:
     client = app.test_client()
     for warm in ("/browse", "/search?q=warmup", "/search?q=benchmark+warmup"):
         client.get(warm)
+    if args.serve:
+        return serve(client, found)
     total: dict[str, list[float]] = {q: [] for q in queries}
     phases: dict[str, dict[str, list[float]]] = {p: {q: [] for q in queries} for p in found}
     profile = cProfile.Profile() if args.profile else None
