@@ -21,7 +21,7 @@ STEM_WEIGHT = 0.3
 class _BestMatcher(Matcher):
     """The union of several matchers, scoring a document with the best of those on it plus
     TIE of the others' sum (DisjunctionMax). One flat node rather than Whoosh's binary tree
-    of unions: the documents of a word's dozen field and language variants are walked with
+    of unions: the documents of a word's exact form, stems and equivalents are walked with
     one loop over their current ids instead of a recursive min() per call."""
 
     def __init__(self, subs: list[Any], tiebreak: float = 0.0) -> None:

@@ -48,6 +48,9 @@ def test_the_similar_panel_fills_itself_while_the_title_is_typed(writer, expect)
     )
     assert posts == []  # looked up, nothing posted (and nothing saved)
 
+    # Similar is judged on the title and the summary typed (against the published texts):
+    # both must change for the match to go.
+    page.locator("#summary").fill("")
     page.locator("#title").fill("")
     page.locator("#title").press_sequentially("Quantum zebra logistics")
     expect(panel).to_contain_text("No similar published submission was found.")

@@ -692,6 +692,28 @@ def test_similar_to_text(app, owner, create_submission_for):
     assert [s.title for s in found] == ["Coastal mangrove mapping"]
 
 
+def test_similar_looks_at_the_published_summaries_too(app, owner, create_submission_for):
+    """A published text whose summary (not its title or description) is about what is being
+    written is found similar."""
+    from hub.search import similar_to_text
+
+    create_submission_for(
+        owner,
+        Status.APPROVED,
+        title="Coastal observatory",
+        summary="Satellite mapping of mangrove carbon stocks",
+        description="A network of stations.",
+    )
+    create_submission_for(
+        owner, Status.APPROVED, title="Unrelated tax policy", summary="Taxes", description="fiscal"
+    )
+    with app.test_request_context():
+        found = similar_to_text("Quantum zebra logistics", "Carbon stocks of coastal mangroves.")
+        unrelated = similar_to_text("Quantum zebra logistics", "Spreadsheets for freight.")
+    assert [s.title for s in found] == ["Coastal observatory"]
+    assert unrelated == []
+
+
 def test_did_you_mean_never_offers_words_of_a_withdrawn_item(
     app, owner, create_submission_for, index
 ):
