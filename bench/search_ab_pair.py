@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import corpus
+import search_ab
 
 HERE = Path(__file__).resolve().parent
 
@@ -79,10 +80,9 @@ class Engine:
 
 
 def summary(values: list[float]) -> tuple[float, float]:
-    """Median and p95 in ms."""
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return statistics.median(ordered) * 1000, p95 * 1000
+    """Median and p95 in ms, as search_ab.py computes them."""
+    figures = search_ab.summary(values)
+    return figures["median"], figures["p95"]
 
 
 def main() -> int:

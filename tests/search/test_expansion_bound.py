@@ -28,17 +28,9 @@ TEXTS = {
 }
 
 
-def terms(app, text: str, across: bool) -> tuple[int, int]:
-    """How many terms the query searches, and how many equivalents it announces."""
-    with app.app_context(), app.extensions["hub_search"].searcher() as searcher:
-        parsed = parse(text, searcher.schema, searcher.reader(), across=across, held={})
-        assert parsed.query is not None
-        return len(list(parsed.query.iter_all_terms())), len(parsed.added)
-
-
-def test_a_query_of_twenty_words_adds_a_bounded_number_of_terms(
-    app, create_user, create_submission_for
-):
+def publish_texts(create_user, create_submission_for) -> None:
+    """One published submission per language, holding TEXTS in its title, summary and
+    description."""
     owner = create_user()
     for language, text in TEXTS.items():
         create_submission_for(
@@ -52,6 +44,20 @@ def test_a_query_of_twenty_words_adds_a_bounded_number_of_terms(
             partners="",
             lead_organisation="Institute",
         )
+
+
+def terms(app, text: str, across: bool) -> tuple[int, int]:
+    """How many terms the query searches, and how many equivalents it announces."""
+    with app.app_context(), app.extensions["hub_search"].searcher() as searcher:
+        parsed = parse(text, searcher.schema, searcher.reader(), across=across, held={})
+        assert parsed.query is not None
+        return len(list(parsed.query.iter_all_terms())), len(parsed.added)
+
+
+def test_a_query_of_twenty_words_adds_a_bounded_number_of_terms(
+    app, create_user, create_submission_for
+):
+    publish_texts(create_user, create_submission_for)
     typed, none_added = terms(app, TWENTY, across=False)
     expanded, added = terms(app, TWENTY, across=True)
     assert none_added == 0
@@ -66,19 +72,7 @@ def test_a_query_of_twenty_words_adds_a_bounded_number_of_terms(
 
 def test_more_words_add_no_more_equivalents(app, create_user, create_submission_for):
     """The cap holds whatever the length: forty words add no more terms than twenty."""
-    owner = create_user()
-    for language, text in TEXTS.items():
-        create_submission_for(
-            owner,
-            Status.APPROVED,
-            title=text[:150],
-            summary=text,
-            description=text,
-            language=language,
-            objectives="",
-            partners="",
-            lead_organisation="Institute",
-        )
+    publish_texts(create_user, create_submission_for)
     twenty = terms(app, TWENTY, True)[0] - terms(app, TWENTY, False)[0]
     forty_words = TWENTY + " " + " ".join(reversed(TWENTY.split()))
     forty = terms(app, forty_words, True)[0] - terms(app, forty_words, False)[0]
@@ -88,19 +82,7 @@ def test_more_words_add_no_more_equivalents(app, create_user, create_submission_
 def test_only_terms_the_index_holds_are_searched(app, create_user, create_submission_for):
     """A word's stems in the languages no text is written in are left out, also inside an
     equivalent's alternatives and inside the words of a matched glossary span."""
-    owner = create_user()
-    for language, text in TEXTS.items():
-        create_submission_for(
-            owner,
-            Status.APPROVED,
-            title=text[:150],
-            summary=text,
-            description=text,
-            language=language,
-            objectives="",
-            partners="",
-            lead_organisation="Institute",
-        )
+    publish_texts(create_user, create_submission_for)
     with app.app_context(), app.extensions["hub_search"].searcher() as searcher:
         reader = searcher.reader()
         for across in (False, True):
