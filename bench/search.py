@@ -227,7 +227,9 @@ def seed(url: str, size: int, pending: int, seed_value: int) -> Seeded:
                         "email": MODERATOR[0],
                         "display_name": "Bench Moderator",
                         "password_hash": generate_password_hash(MODERATOR[1]),
-                        "organisation": "Bench",
+                        # Not the owner's organisation: a moderator may not decide on a
+                        # submission from their own (conflict of interest, issue 16).
+                        "organisation": "Bench moderation desk",
                         "role": Role.MODERATOR,
                         "created_at": now,
                     },
