@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
@@ -54,6 +54,15 @@ class _HubClockSigner(TimestampSigner):
         return int(clock().now().timestamp())
 
 
+class _SecretRow(Protocol):
+    """A row a one-time link names: it keeps the hash of the link's secret."""
+
+    token_hash: str
+
+
+_Row = TypeVar("_Row", bound=_SecretRow)
+
+
 def serializer(salt: str) -> URLSafeTimedSerializer:
     """Signed, timed links dated by the hub's clock; every link of the hub (accounts,
     invitations, held contact messages) is made and read by one of these."""
@@ -64,6 +73,22 @@ def serializer(salt: str) -> URLSafeTimedSerializer:
 def secret_hash(secret: str) -> str:
     """What the database keeps of a link's one-time secret (SHA-256, hex)."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def read_secret_link(token: str, salt: str, max_age: int, model: type[_Row]) -> _Row | TokenProblem:
+    """The row a one-time link names (signed `[row id, secret]`; the row keeps the secret's
+    hash as `token_hash`), or why not: EXPIRED past `max_age` seconds, INVALID when forged,
+    cut short, its row gone or its secret another. The row's own state is the caller's."""
+    try:
+        row_id, secret = serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        return TokenProblem.EXPIRED
+    except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
+        return TokenProblem.INVALID
+    row = db.session.get(model, row_id) if isinstance(row_id, int) else None
+    if row is None or not isinstance(secret, str) or row.token_hash != secret_hash(secret):
+        return TokenProblem.INVALID
+    return row
 
 
 def _read(token: str, salt: str, hours: int) -> tuple[User, list[Any]] | TokenProblem:

@@ -14,13 +14,12 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import force_locale, gettext
-from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import delete, select
 
 from hub.audit import record
 from hub.audit.models import Action
 from hub.auth.models import User
-from hub.auth.tokens import secret_hash, serializer
+from hub.auth.tokens import TokenProblem, read_secret_link, secret_hash, serializer
 from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT
@@ -59,21 +58,13 @@ class Refused(Exception):
 
 def read_invitation_token(token: str) -> Invitation | InvitationProblem:
     """The pending invitation a link is good for now, or why it is not."""
-    try:
-        invitation_id, secret = serializer(INVITE_SALT).loads(token, max_age=INVITE_DAYS * 86400)
-    except SignatureExpired:
-        return InvitationProblem.EXPIRED
-    except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
-        return InvitationProblem.INVALID
-    invitation = (
-        db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
-    )
-    if (
-        invitation is None
-        or not isinstance(secret, str)
-        or invitation.token_hash != secret_hash(secret)
-    ):
-        return InvitationProblem.INVALID
+    invitation = read_secret_link(token, INVITE_SALT, INVITE_DAYS * 86400, Invitation)
+    if isinstance(invitation, TokenProblem):
+        return (
+            InvitationProblem.EXPIRED
+            if invitation is TokenProblem.EXPIRED
+            else InvitationProblem.INVALID
+        )
     if invitation.status is InvitationStatus.REVOKED:
         return InvitationProblem.REVOKED
     if invitation.status is not InvitationStatus.PENDING:

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import force_locale, gettext
-from itsdangerous import BadData, SignatureExpired
 from sqlalchemy import delete, select
 
 from hub.audit import record
 from hub.audit.models import Action
 from hub.auth.models import User
-from hub.auth.tokens import secret_hash, serializer
+from hub.auth.tokens import TokenProblem, read_secret_link, secret_hash, serializer
 from hub.clock import clock
 from hub.extensions import db
 from hub.i18n import DEFAULT
@@ -132,15 +131,9 @@ def hold(submission: Submission, message: Message) -> HeldMessage:
 
 def read_link(token: str) -> HeldMessage | LinkProblem:
     """The held message a confirmation link relays now, or why it does not."""
-    try:
-        held_id, secret = serializer(CONFIRM_SALT).loads(token, max_age=HOLD_HOURS * 3600)
-    except SignatureExpired:
-        return LinkProblem.EXPIRED
-    except (BadData, TypeError, ValueError):  # bad signature or payload, cut short, garbage
-        return LinkProblem.INVALID
-    held = db.session.get(HeldMessage, held_id) if isinstance(held_id, int) else None
-    if held is None or not isinstance(secret, str) or held.token_hash != secret_hash(secret):
-        return LinkProblem.INVALID
+    held = read_secret_link(token, CONFIRM_SALT, HOLD_HOURS * 3600, HeldMessage)
+    if isinstance(held, TokenProblem):
+        return LinkProblem.EXPIRED if held is TokenProblem.EXPIRED else LinkProblem.INVALID
     if clock().now() >= held.expires_at:
         return LinkProblem.EXPIRED
     return held
