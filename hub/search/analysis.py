@@ -30,7 +30,6 @@ from hub.search.languages import (
 # hub.search.words): one posting list per word (and per language of its stem), not one per
 # text, so a query word reads two or three lists instead of a dozen.
 WEIGHTS = {"title": 5.0, "summary": 2.5, "orgs": 1.6, "description": 1.0}
-TEXTS = tuple(WEIGHTS)
 # A stem weighs less than the exact form (STEM_WEIGHT, hub.search.words) and the texts
 # other than the title weigh alike: a stem in a description is nearly as good a sign as
 # one in a summary (measured: bench/relevance.py, docs/search-quality.md).

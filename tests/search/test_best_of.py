@@ -9,7 +9,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.filedb.filestore import RamStorage
 
-from hub.search.analysis import impacts
+from hub.search.analysis import TYPICAL_LENGTH, impacts
 from hub.search.ranking import TOP, _MatchCollector
 from hub.search.words import TIE, BestOf
 
@@ -52,10 +52,9 @@ def test_a_word_weighs_its_best_text_plus_a_tenth_of_the_others_when_indexed():
     """The impact stored with each posting: one mention in a text of typical length weighs
     title > summary > organisations > description, and a word in several texts counts its
     best one in full, the others a tenth (no sum over texts)."""
-    lengths = {"title": 8, "summary": 40, "orgs": 12, "description": 250}
 
     def alone(name: str, count: int = 1) -> float:
-        words = ["health"] * count + ["other"] * (lengths[name] - count)
+        words = ["health"] * count + ["other"] * (TYPICAL_LENGTH[name] - count)
         return impacts([(name, words)])["health"]
 
     assert alone("title") > alone("summary") > alone("orgs") > alone("description")
